@@ -1,0 +1,91 @@
+// File: engine/case.hpp
+//
+// The case model: what a dispute (矛盾纠纷) or a resident request (居民诉求) is,
+// independent of storage and transport. A `Case` is a plain value; the case
+// service loads one, lets its workflow apply one event to a copy, and hands the
+// copy and one `HistoryEntry` to the store to persist atomically.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+namespace outpost {
+
+using CaseId = std::int64_t;
+using Millis = std::int64_t;  // UTC epoch milliseconds; the only time representation in the domain.
+
+struct Party {
+  std::string role;  // applicant | respondent | other
+  std::string name;
+  std::string phone;      // empty when not given
+  std::string id_number;  // empty when not given
+};
+
+struct Location {
+  std::string community;
+  std::string grid;
+  std::string micro_grid;  // empty when not given
+  std::string address;     // empty when not given
+};
+
+struct Assignment {
+  std::string department;  // empty until assigned
+  std::vector<std::string> assignees;
+};
+
+struct Case {
+  CaseId id = 0;
+  std::string number;  // JF-2026-000123 (dispute) or SQ-2026-000123 (request)
+  std::string kind;    // dispute | request
+  std::string state;   // a state name of the kind's workflow
+  std::int64_t version = 0;
+  std::string category;
+  std::string title;
+  std::string description;
+  std::string channel;
+  Location location;
+  std::vector<Party> parties;
+  std::string urgency = "normal";  // normal | urgent
+  std::string risk_level = "low";  // low | medium | high
+  bool confidential = false;
+  Assignment assignment;
+  std::optional<Millis> deadline;
+  Millis created_at = 0;
+  Millis updated_at = 0;
+  // What the workflow remembers between events (e.g. "risk_reported",
+  // "follow_up_recorded", counters). Owned by the workflow; stored as JSON.
+  boost::json::object facts;
+  std::string last_hash;  // hash of the newest history row: the chain's head
+};
+
+// One row of a case's append-only, hash-chained history.
+struct HistoryEntry {
+  CaseId case_id = 0;
+  std::int64_t seq = 0;  // 1 for the creating event; equals the case version it produced
+  Millis at = 0;
+  std::string actor;  // username, or "system" for the engine itself
+  std::string event;
+  std::string from_state;  // empty for the creating event
+  std::string to_state;
+  boost::json::object data;
+  std::string prev_hash;  // 64 hex digits; all zeros for seq 1
+  std::string hash;       // see audit_chain.hpp
+};
+
+// Who is acting. Roles and scopes grow in a later issue; the username is what
+// the history records.
+struct Actor {
+  std::int64_t user_id = 0;
+  std::string username;
+  std::string role;
+  std::string department;
+};
+
+bool case_is_overdue(const Case& c, Millis now);
+
+}  // namespace outpost
