@@ -1,0 +1,251 @@
+// The dispute machine: the only translation unit that instantiates it.
+//
+// Facts it keeps in Case::facts (everything else lives in the history):
+//   risk_reported       bool    a report_risk was recorded; lets a high-risk case
+//                               start mediation (People's Mediation Law Art. 25)
+//   follow_up_recorded  bool    record_follow_up happened since the case last
+//                               entered follow_up; lets it close from follow_up
+//   last_satisfaction   string  the satisfaction of the latest follow-up
+//   sessions            int     mediation sessions recorded
+//   reopen_count        int     times the case was reopened
+//   referred_to         string  court | police | arbitration | department
+#include "workflows/dispute/dispute_workflow.hpp"
+
+#include <array>
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+#include <boost/mpl/vector/vector40.hpp>
+
+#include "workflows/common/msm_support.hpp"
+
+namespace outpost {
+namespace {
+
+namespace ms = msm_support;
+using boost::msm::front::none;
+
+namespace st {
+struct registered : ms::State {
+  static constexpr std::string_view name = "registered", label = "已登记";
+};
+struct accepted : ms::State {
+  static constexpr std::string_view name = "accepted", label = "已受理";
+};
+struct declined : ms::State {
+  static constexpr std::string_view name = "declined", label = "不予受理";
+};
+struct assigned : ms::State {
+  static constexpr std::string_view name = "assigned", label = "已分派";
+};
+struct mediating : ms::State {
+  static constexpr std::string_view name = "mediating", label = "调解中";
+};
+struct agreement_reached : ms::State {
+  static constexpr std::string_view name = "agreement_reached", label = "已达成协议";
+};
+struct mediation_failed : ms::State {
+  static constexpr std::string_view name = "mediation_failed", label = "调解不成";
+};
+struct referred : ms::State {
+  static constexpr std::string_view name = "referred", label = "已移交";
+};
+struct follow_up : ms::State {
+  static constexpr std::string_view name = "follow_up", label = "回访中";
+};
+struct closed : ms::State {
+  static constexpr std::string_view name = "closed", label = "已结案";
+  static constexpr bool terminal = true;
+};
+struct withdrawn : ms::State {
+  static constexpr std::string_view name = "withdrawn", label = "已撤回";
+};
+}  // namespace st
+
+constexpr std::array<std::string_view, 4> kReferralTargets{"court", "police", "arbitration",
+                                                           "department"};
+constexpr std::array<std::string_view, 3> kSatisfaction{"satisfied", "basically_satisfied",
+                                                        "dissatisfied"};
+
+// Event types live here: `accept` and `close` would collide with POSIX.
+namespace ev {
+using ms::field::code;
+using ms::field::date;
+using ms::field::text;
+using ms::field::text_list;
+
+struct accept : ms::Event {
+  static constexpr std::string_view name = "accept", label = "受理";
+};
+struct decline : ms::Event {
+  static constexpr std::string_view name = "decline", label = "不予受理";
+  static constexpr std::array fields{text("reason"), text("route")};
+};
+struct assign : ms::Event {
+  static constexpr std::string_view name = "assign", label = "分派";
+  static constexpr std::array fields{text("department"), text_list("assignees")};
+};
+struct return_assignment : ms::Event {
+  static constexpr std::string_view name = "return_assignment", label = "退回分派";
+  static constexpr std::array fields{text("reason")};
+};
+struct start_mediation : ms::Event {
+  static constexpr std::string_view name = "start_mediation", label = "开始调解";
+};
+struct record_session : ms::Event {
+  static constexpr std::string_view name = "record_session", label = "记录调解";
+  static constexpr std::array fields{text("summary")};
+};
+struct reach_agreement : ms::Event {
+  static constexpr std::string_view name = "reach_agreement", label = "达成协议";
+  static constexpr std::array fields{text("terms"), date("performance_due")};
+};
+struct fail_mediation : ms::Event {
+  static constexpr std::string_view name = "fail_mediation", label = "调解不成";
+  static constexpr std::array fields{text("reason"), text("route")};
+};
+struct refer : ms::Event {
+  static constexpr std::string_view name = "refer", label = "移交";
+  static constexpr std::array fields{code("to", kReferralTargets)};
+};
+struct confirm_performance : ms::Event {
+  static constexpr std::string_view name = "confirm_performance", label = "确认履行";
+};
+struct report_breach : ms::Event {
+  static constexpr std::string_view name = "report_breach", label = "报告未履行";
+  static constexpr std::array fields{text("detail")};
+};
+struct record_follow_up : ms::Event {
+  static constexpr std::string_view name = "record_follow_up", label = "记录回访";
+  static constexpr std::array fields{code("satisfaction", kSatisfaction), text("note")};
+};
+struct close : ms::Event {
+  static constexpr std::string_view name = "close", label = "结案";
+};
+struct withdraw : ms::Event {
+  static constexpr std::string_view name = "withdraw", label = "撤回";
+  static constexpr std::array fields{text("reason")};
+};
+struct reopen : ms::Event {
+  static constexpr std::string_view name = "reopen", label = "重新开启";
+  static constexpr std::array fields{text("reason")};
+};
+struct report_risk : ms::Event {
+  static constexpr std::string_view name = "report_risk", label = "报告风险";
+  static constexpr std::array fields{text("reported_to"), text("detail")};
+};
+}  // namespace ev
+
+// ---- Rules ----------------------------------------------------------------
+
+struct RiskReportedWhenHigh {
+  static constexpr std::string_view description =
+      "risk reported (report_risk) when risk_level is high";
+  static constexpr std::string_view refusal =
+      "start_mediation is refused: the case's risk_level is high and no report_risk has been "
+      "recorded (People's Mediation Law Art. 25: report a dispute that may escalate first)";
+  static bool holds(const Case& c) {
+    return c.risk_level != "high" || ms::fact_is_true(c, "risk_reported");
+  }
+};
+
+struct FollowUpRecorded {
+  static constexpr std::string_view description =
+      "a follow-up recorded since the case entered follow_up";
+  static constexpr std::string_view refusal =
+      "close is refused: no record_follow_up since the case last entered follow_up";
+  static bool holds(const Case& c) { return ms::fact_is_true(c, "follow_up_recorded"); }
+};
+
+// ---- Effects --------------------------------------------------------------
+
+void record_assignment(Case& c, const boost::json::object& p) {
+  c.assignment.department = p.at("department").as_string();
+  c.assignment.assignees.clear();
+  for (const boost::json::value& id : p.at("assignees").as_array()) {
+    c.assignment.assignees.emplace_back(id.as_string());
+  }
+}
+
+void clear_assignment(Case& c, const boost::json::object&) {
+  c.assignment = {};
+}
+
+void count_session(Case& c, const boost::json::object&) {
+  ms::count_fact(c, "sessions");
+}
+
+void record_referral(Case& c, const boost::json::object& p) {
+  c.facts["referred_to"] = p.at("to");
+}
+
+// Entering follow_up or going back to mediating: a new follow-up is due.
+void await_follow_up(Case& c, const boost::json::object&) {
+  c.facts["follow_up_recorded"] = false;
+}
+
+void record_follow_up_visit(Case& c, const boost::json::object& p) {
+  c.facts["follow_up_recorded"] = true;
+  c.facts["last_satisfaction"] = p.at("satisfaction");
+}
+
+void record_reopening(Case& c, const boost::json::object& p) {
+  await_follow_up(c, p);
+  ms::count_fact(c, "reopen_count");
+}
+
+void record_risk_report(Case& c, const boost::json::object&) {
+  c.facts["risk_reported"] = true;
+}
+
+using ms::Record;
+using ms::Row;
+using ReportRisk = Record<&record_risk_report>;
+
+struct DisputeDef : ms::MachineDef<DisputeDef> {
+  static constexpr std::string_view kind = "dispute";
+  using initial_state = st::registered;
+
+  // In the order of the API vocabulary: the graph lists states and events in
+  // the order they first appear here.
+  using transition_table = boost::mpl::vector33<
+      Row<st::registered, ev::accept, st::accepted>, Row<st::registered, ev::decline, st::declined>,
+      Row<st::accepted, ev::assign, st::assigned, Record<&record_assignment>>,
+      Row<st::assigned, ev::return_assignment, st::accepted, Record<&clear_assignment>>,
+      Row<st::assigned, ev::start_mediation, st::mediating, none, RiskReportedWhenHigh>,
+      Row<st::mediating, ev::record_session, st::mediating, Record<&count_session>>,
+      Row<st::mediating, ev::reach_agreement, st::agreement_reached>,
+      Row<st::mediating, ev::fail_mediation, st::mediation_failed>,
+      Row<st::mediation_failed, ev::refer, st::referred, Record<&record_referral>>,
+      Row<st::declined, ev::refer, st::referred, Record<&record_referral>>,
+      Row<st::agreement_reached, ev::confirm_performance, st::follow_up, Record<&await_follow_up>>,
+      Row<st::agreement_reached, ev::report_breach, st::mediating, Record<&await_follow_up>>,
+      Row<st::follow_up, ev::report_breach, st::mediating, Record<&await_follow_up>>,
+      Row<st::follow_up, ev::record_follow_up, st::follow_up, Record<&record_follow_up_visit>>,
+      Row<st::follow_up, ev::close, st::closed, none, FollowUpRecorded>,
+      Row<st::referred, ev::close, st::closed>, Row<st::declined, ev::close, st::closed>,
+      Row<st::withdrawn, ev::close, st::closed>, Row<st::registered, ev::withdraw, st::withdrawn>,
+      Row<st::accepted, ev::withdraw, st::withdrawn>,
+      Row<st::assigned, ev::withdraw, st::withdrawn>,
+      Row<st::mediating, ev::withdraw, st::withdrawn>,
+      Row<st::closed, ev::reopen, st::mediating, Record<&record_reopening>>,
+      Row<st::registered, ev::report_risk, st::registered, ReportRisk>,
+      Row<st::accepted, ev::report_risk, st::accepted, ReportRisk>,
+      Row<st::declined, ev::report_risk, st::declined, ReportRisk>,
+      Row<st::assigned, ev::report_risk, st::assigned, ReportRisk>,
+      Row<st::mediating, ev::report_risk, st::mediating, ReportRisk>,
+      Row<st::agreement_reached, ev::report_risk, st::agreement_reached, ReportRisk>,
+      Row<st::mediation_failed, ev::report_risk, st::mediation_failed, ReportRisk>,
+      Row<st::referred, ev::report_risk, st::referred, ReportRisk>,
+      Row<st::follow_up, ev::report_risk, st::follow_up, ReportRisk>,
+      Row<st::withdrawn, ev::report_risk, st::withdrawn, ReportRisk>>;
+};
+
+}  // namespace
+
+std::shared_ptr<const Workflow> make_dispute_workflow() {
+  return std::make_shared<const ms::MsmWorkflow<DisputeDef>>();
+}
+
+}  // namespace outpost

@@ -1,0 +1,16 @@
+// File: workflows/registry.hpp
+//
+// The workflows this build ships, by case kind. The engine and the adapters
+// get their workflows from here and never see a state machine.
+//
+//   const WorkflowRegistry registry = builtin_workflows();
+//   const Workflow* dispute = registry.find("dispute");
+#pragma once
+
+#include "engine/workflow.hpp"
+
+namespace outpost {
+
+WorkflowRegistry builtin_workflows();
+
+}  // namespace outpost
