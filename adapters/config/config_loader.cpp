@@ -1,0 +1,49 @@
+#include "adapters/config/config_loader.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include <boost/json/parse.hpp>
+
+namespace outpost::config {
+namespace {
+
+Result<boost::json::value> read_json_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error::make(ErrorKind::invalid, "cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text.str(), ec);
+  if (ec) return Error::make(ErrorKind::invalid, path + " is not valid JSON: " + ec.message());
+  return v;
+}
+
+// Prefixes the error's message and field paths with the file they came from.
+Error in_file(Error e, const std::string& path) {
+  e.message = path + ": " + e.message;
+  for (auto& f : e.fields) e.message += "; " + f.field + " " + f.message;
+  return e;
+}
+
+}  // namespace
+
+std::string default_config_dir() {
+  return OUTPOST_DEFAULT_CONFIG_DIR;
+}
+
+Result<DomainConfig> load_domain_config(const std::string& config_dir) {
+  const std::string catalogue_path = config_dir + "/catalogue.json";
+  const std::string jurisdiction_path = config_dir + "/jurisdiction.json";
+  auto catalogue_doc = read_json_file(catalogue_path);
+  if (!catalogue_doc) return catalogue_doc.error();
+  auto jurisdiction_doc = read_json_file(jurisdiction_path);
+  if (!jurisdiction_doc) return jurisdiction_doc.error();
+  auto catalogue = Catalogue::from_json(catalogue_doc.value());
+  if (!catalogue) return in_file(catalogue.error(), catalogue_path);
+  auto jurisdiction = Jurisdiction::from_json(jurisdiction_doc.value());
+  if (!jurisdiction) return in_file(jurisdiction.error(), jurisdiction_path);
+  return DomainConfig{std::move(catalogue.value()), std::move(jurisdiction.value())};
+}
+
+}  // namespace outpost::config

@@ -1,0 +1,45 @@
+// File: adapters/config/settings.hpp
+//
+// The server's settings, from (lowest to highest precedence) built-in
+// defaults, a TOML file (--config FILE or OUTPOST_CONFIG), OUTPOST_*
+// environment variables, and command-line flags (applied by the caller).
+// config/outpost.toml documents every key with its default.
+//
+//   Settings s;
+//   if (auto r = apply_config_file(s, path); !r) fail(r.error().message);
+//   apply_environment(s);
+#pragma once
+
+#include <string>
+
+#include "engine/error.hpp"
+
+namespace outpost::config {
+
+struct Settings {
+  std::string listen = "127.0.0.1:8080";
+  std::string database = "sqlite:var/outpost.db";
+  std::string config_dir;           // empty: the shipped config/ folder
+  std::string log_format = "text";  // text | json
+  std::string log_level = "info";   // trace | debug | info | warn | error
+  bool demo_data = false;           // seed demo cases into an empty database
+  int io_threads = 2;
+  int worker_threads = 4;  // also the database connection pool size
+  long long body_limit_bytes = 1024 * 1024;
+  long long header_limit_bytes = 8 * 1024;
+  long long idle_timeout_seconds = 60;
+  long long read_timeout_seconds = 30;
+  long long shutdown_grace_seconds = 20;
+};
+
+Status apply_config_file(Settings& s, const std::string& path);
+// Reads OUTPOST_LISTEN, OUTPOST_DATABASE, OUTPOST_CONFIG_DIR, OUTPOST_LOG_FORMAT,
+// OUTPOST_LOG_LEVEL, OUTPOST_DEMO_DATA, OUTPOST_IO_THREADS, OUTPOST_WORKER_THREADS.
+Status apply_environment(Settings& s);
+// Checks ranges and names; the message says which setting is wrong.
+Status validate(const Settings& s);
+
+// "HOST:PORT" split; false when malformed.
+bool split_listen(const std::string& listen, std::string& host, unsigned short& port);
+
+}  // namespace outpost::config
