@@ -1,0 +1,36 @@
+#include "adapters/http/auth.hpp"
+
+#include "engine/audit_chain.hpp"
+
+namespace outpost::http {
+
+Authenticator::Authenticator(UserStore& users, std::chrono::milliseconds cache_ttl)
+    : users_(users), ttl_(cache_ttl) {}
+
+Result<Actor> Authenticator::authenticate(const HttpRequest& req) {
+  const auto header = req.header("authorization");
+  if (!header) return Error::make(ErrorKind::unauthenticated, "send Authorization: Bearer <token>");
+  constexpr std::string_view kScheme = "Bearer ";
+  if (header->size() <= kScheme.size() || header->substr(0, kScheme.size()) != kScheme) {
+    return Error::make(ErrorKind::unauthenticated,
+                       "the Authorization header is not a Bearer token");
+  }
+  const std::string hash = sha256_hex(header->substr(kScheme.size()));
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    auto it = cache_.find(hash);
+    if (it != cache_.end() && it->second.expires > now) return it->second.actor;
+  }
+  auto user = users_.find_user_by_token_hash(hash);
+  if (!user) return user.error();
+  if (!user.value()) return Error::make(ErrorKind::unauthenticated, "unknown or expired token");
+  const User& u = *user.value();
+  Actor actor{u.id, u.username, u.role, u.department};
+  std::lock_guard lock(mutex_);
+  if (cache_.size() >= kMaxCacheEntries) cache_.clear();
+  cache_[hash] = Entry{actor, now + ttl_};
+  return actor;
+}
+
+}  // namespace outpost::http

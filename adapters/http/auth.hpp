@@ -1,0 +1,43 @@
+// File: adapters/http/auth.hpp
+//
+// Bearer-token authentication for /api/v1. Tokens are never stored: the store
+// holds their SHA-256, and lookups go by that hash. A short-lived in-process
+// cache (default 5 s) spares the database a query per request; a disabled user
+// or revoked token is refused at the latest when its entry expires.
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "adapters/http/http_types.hpp"
+#include "engine/case.hpp"
+#include "engine/error.hpp"
+#include "engine/store.hpp"
+
+namespace outpost::http {
+
+class Authenticator {
+ public:
+  explicit Authenticator(UserStore& users,
+                         std::chrono::milliseconds cache_ttl = std::chrono::seconds(5));
+
+  // unauthenticated (401) when the header is missing, malformed or the token
+  // is unknown; unavailable (503) when the database does not answer.
+  Result<Actor> authenticate(const HttpRequest& req);
+
+ private:
+  struct Entry {
+    Actor actor;
+    std::chrono::steady_clock::time_point expires;
+  };
+  static constexpr std::size_t kMaxCacheEntries = 10000;
+
+  UserStore& users_;
+  std::chrono::milliseconds ttl_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, Entry> cache_;
+};
+
+}  // namespace outpost::http

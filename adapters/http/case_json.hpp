@@ -1,0 +1,35 @@
+// File: adapters/http/case_json.hpp
+//
+// JSON shapes of the API (see adapters/http/openapi.json): cases, history
+// rows, workflow graphs, and RFC 3339 times. Phone and ID numbers are always
+// masked here; revealing them is a separate, logged operation.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "engine/case.hpp"
+#include "engine/workflow.hpp"
+
+namespace outpost::http {
+
+// "2026-11-26T13:58:57.123Z"
+std::string format_rfc3339(Millis at);
+// Accepts "YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)"; nullopt otherwise.
+std::optional<Millis> parse_rfc3339(std::string_view text);
+
+struct CaseView {
+  std::string_view state_label;
+  std::vector<std::string> allowed_events;
+  Millis now = 0;
+};
+
+boost::json::object case_to_json(const Case& c, const CaseView& view);
+boost::json::object history_to_json(const HistoryEntry& e);
+boost::json::object graph_to_json(const WorkflowGraph& g);
+
+}  // namespace outpost::http

@@ -1,0 +1,285 @@
+// Case routes: create, read, list, apply an event, history.
+#include <array>
+#include <charconv>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "adapters/http/api.hpp"
+#include "adapters/http/case_json.hpp"
+#include "adapters/http/problem.hpp"
+#include "engine/audit_chain.hpp"
+
+namespace outpost::http {
+namespace json = boost::json;
+
+namespace {
+
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 500;
+constexpr std::size_t kMaxIdempotencyKey = 255;
+
+HttpResponse json_response(int status, const json::value& body) {
+  return HttpResponse{status, "application/json", {}, json::serialize(body)};
+}
+
+std::optional<std::int64_t> parse_int(std::string_view s) {
+  std::int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+Result<json::value> parse_json_body(const HttpRequest& req) {
+  const auto type = req.header("content-type");
+  if (!type || type->substr(0, type->find(';')) != "application/json") {
+    return Error::make(ErrorKind::unsupported_media_type, "send Content-Type: application/json");
+  }
+  boost::system::error_code ec;
+  json::value v = json::parse(req.body, ec);
+  if (ec) return Error::make(ErrorKind::bad_request, "the body is not valid JSON: " + ec.message());
+  return v;
+}
+
+// An id that is not a positive integer names no case: 404, like an unknown one.
+Result<CaseId> case_id_of(const PathParams& params) {
+  auto id = parse_int(params.get("id"));
+  if (!id || *id <= 0) return Error::make(ErrorKind::not_found, "no case with this id");
+  return *id;
+}
+
+// If-Match: "3" (or W/"3"); "*" matches any version.
+Result<std::optional<std::int64_t>> if_match_of(const HttpRequest& req) {
+  auto h = req.header("if-match");
+  if (!h || *h == "*") return std::optional<std::int64_t>{};
+  std::string_view v = *h;
+  if (v.substr(0, 2) == "W/") v.remove_prefix(2);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  auto version = parse_int(v);
+  if (!version)
+    return Error::make(ErrorKind::bad_request, "If-Match must be an ETag such as \"3\"");
+  return std::optional<std::int64_t>{*version};
+}
+
+HttpResponse with_case_headers(HttpResponse res) {
+  boost::system::error_code ec;
+  json::value body = json::parse(res.body, ec);
+  const json::object* o = ec ? nullptr : body.if_object();
+  if (!o || !o->contains("version") || !o->contains("id")) return res;
+  res.with_header("ETag", "\"" + std::to_string(o->at("version").to_number<std::int64_t>()) + "\"");
+  if (res.status == 201) {
+    res.with_header("Location",
+                    "/api/v1/cases/" + std::to_string(o->at("id").to_number<std::int64_t>()));
+  }
+  return res;
+}
+
+class CaseRoutes {
+ public:
+  explicit CaseRoutes(ApiContext& ctx) : ctx_(ctx) {}
+
+  HttpResponse create(const HttpRequest& req) {
+    return authenticated(req, [&](const Actor& actor) {
+      auto body = parse_json_body(req);
+      if (!body) return problem(body.error());
+      return idempotent(req, actor, 201, [&](const IdempotencyWrite* idem) {
+        return ctx_.cases.create(body.value(), actor, idem);
+      });
+    });
+  }
+
+  HttpResponse get(const HttpRequest& req, const PathParams& params) {
+    return authenticated(req, [&](const Actor& actor) {
+      auto id = case_id_of(params);
+      if (!id) return problem(id.error());
+      auto c = ctx_.cases.get(id.value());
+      if (!c) return problem(c.error());
+      return with_case_headers(json_response(200, render(c.value(), actor)));
+    });
+  }
+
+  HttpResponse apply_event(const HttpRequest& req, const PathParams& params) {
+    return authenticated(req, [&](const Actor& actor) {
+      auto id = case_id_of(params);
+      if (!id) return problem(id.error());
+      auto body = parse_json_body(req);
+      if (!body) return problem(body.error());
+      auto cmd = event_command(req, body.value());
+      if (!cmd) return problem(cmd.error());
+      return idempotent(req, actor, 200, [&](const IdempotencyWrite* idem) {
+        return ctx_.cases.apply(id.value(), cmd.value(), actor, idem);
+      });
+    });
+  }
+
+  HttpResponse history(const HttpRequest& req, const PathParams& params) {
+    return authenticated(req, [&](const Actor&) {
+      auto id = case_id_of(params);
+      if (!id) return problem(id.error());
+      auto rows = ctx_.cases.history(id.value());
+      if (!rows) return problem(rows.error());
+      json::array items;
+      for (const auto& e : rows.value()) items.push_back(history_to_json(e));
+      return json_response(200, json::object{{"items", std::move(items)}});
+    });
+  }
+
+  HttpResponse list(const HttpRequest& req) {
+    return authenticated(req, [&](const Actor& actor) {
+      auto filter = filter_of(req);
+      if (!filter) return problem(filter.error());
+      auto page = ctx_.cases.list(filter.value());
+      if (!page) return problem(page.error());
+      json::array items;
+      for (const auto& c : page.value().items) items.push_back(render(c, actor));
+      json::value next = nullptr;
+      if (page.value().next_before_id) next = std::to_string(*page.value().next_before_id);
+      return json_response(200, json::object{{"items", std::move(items)}, {"next_cursor", next}});
+    });
+  }
+
+ private:
+  template <class F>
+  HttpResponse authenticated(const HttpRequest& req, F&& f) {
+    auto actor = ctx_.auth.authenticate(req);
+    if (!actor) return problem(actor.error());
+    return f(actor.value());
+  }
+
+  json::object render(const Case& c, const Actor& actor) {
+    return case_to_json(c, CaseView{ctx_.cases.state_label(c), ctx_.cases.allowed_events(c, actor),
+                                    ctx_.cases.clock().now()});
+  }
+
+  Result<EventCommand> event_command(const HttpRequest& req, const json::value& body) {
+    auto if_match = if_match_of(req);
+    if (!if_match) return if_match.error();
+    const json::object* o = body.if_object();
+    if (!o) return Error::invalid_field("body", "must be a JSON object");
+    const json::value* event = o->if_contains("event");
+    if (!event || !event->is_string() || event->get_string().empty()) {
+      return Error::invalid_field("event", "is required and must be an event name");
+    }
+    EventCommand cmd{std::string(event->get_string()), *o, if_match.value()};
+    cmd.payload.erase("event");
+    return cmd;
+  }
+
+  // Runs `op` at most once per (user, Idempotency-Key): a repeat with the same
+  // method, path and body gets the first response again; a different body is 422.
+  template <class Op>
+  HttpResponse idempotent(const HttpRequest& req, const Actor& actor, int status, Op&& op) {
+    const auto key = req.header("idempotency-key");
+    auto respond = [&](const Result<Case>& c) {
+      if (!c) return problem(c.error());
+      return with_case_headers(json_response(status, render(c.value(), actor)));
+    };
+    if (!key) return respond(op(nullptr));
+    if (key->empty() || key->size() > kMaxIdempotencyKey) {
+      return problem(
+          Error::make(ErrorKind::bad_request, "Idempotency-Key must be 1 to 255 characters"));
+    }
+    const std::string fingerprint = sha256_hex(req.method + " " + req.path + "\n" + req.body);
+    if (auto replay = replay_of(actor, *key, fingerprint)) return *replay;
+    StoredResponse committed;
+    IdempotencyWrite idem{actor.user_id, std::string(*key), fingerprint, [&](const Case& c) {
+                            committed = {status, json::serialize(render(c, actor))};
+                            return committed;
+                          }};
+    auto result = op(&idem);
+    if (!result && result.error().kind == ErrorKind::idempotency_race) {
+      if (auto replay = replay_of(actor, *key, fingerprint)) return *replay;
+    }
+    if (!result) return problem(result.error());
+    return with_case_headers(
+        HttpResponse{committed.status, "application/json", {}, committed.body});
+  }
+
+  std::optional<HttpResponse> replay_of(const Actor& actor, std::string_view key,
+                                        const std::string& fingerprint) {
+    auto found = ctx_.cases.find_idempotent(actor.user_id, key);
+    if (!found) return problem(found.error());
+    if (!found.value()) return std::nullopt;
+    if (found.value()->fingerprint != fingerprint) {
+      return problem(Error::invalid_field("Idempotency-Key",
+                                          "this key was already used for a different request"));
+    }
+    const StoredResponse& r = found.value()->response;
+    return with_case_headers(HttpResponse{r.status, "application/json", {}, r.body})
+        .with_header("Idempotent-Replayed", "true");
+  }
+
+  Result<CaseFilter> filter_of(const HttpRequest& req) {
+    static constexpr std::array kText{"kind", "state",      "category", "community",
+                                      "grid", "department", "assignee", "q"};
+    CaseFilter f;
+    f.limit = kDefaultPageSize;
+    Error err{ErrorKind::invalid, "the query has invalid parameters"};
+    for (const auto& [name, value] : req.query) {
+      if (std::find(kText.begin(), kText.end(), name) != kText.end()) {
+        text_field(f, name) = value;
+      } else if (name == "overdue") {
+        if (value == "true" || value == "false")
+          f.overdue = value == "true";
+        else
+          err.fields.push_back({name, "must be true or false"});
+      } else if (name == "created_from" || name == "created_to") {
+        auto t = parse_rfc3339(value);
+        if (!t)
+          err.fields.push_back({name, "must be an RFC 3339 time such as 2026-01-31T08:00:00Z"});
+        else
+          (name == "created_from" ? f.created_from : f.created_to) = *t;
+      } else if (name == "limit") {
+        auto n = parse_int(value);
+        if (!n || *n < 1 || *n > kMaxPageSize)
+          err.fields.push_back({name, "must be 1 to 500"});
+        else
+          f.limit = static_cast<int>(*n);
+      } else if (name == "cursor") {
+        auto n = parse_int(value);
+        if (!n || *n <= 0)
+          err.fields.push_back({name, "is not a cursor from next_cursor"});
+        else
+          f.before_id = *n;
+      } else {
+        err.fields.push_back({name, "is not a filter of this list"});
+      }
+    }
+    if (!err.fields.empty()) return err;
+    return f;
+  }
+
+  static std::optional<std::string>& text_field(CaseFilter& f, std::string_view name) {
+    if (name == "kind") return f.kind;
+    if (name == "state") return f.state;
+    if (name == "category") return f.category;
+    if (name == "community") return f.community;
+    if (name == "grid") return f.grid;
+    if (name == "department") return f.department;
+    if (name == "assignee") return f.assignee;
+    return f.q;
+  }
+
+  ApiContext& ctx_;
+};
+
+}  // namespace
+
+void register_case_routes(Router& router, ApiContext& ctx) {
+  auto routes = std::make_shared<CaseRoutes>(ctx);
+  router.add("POST", "/api/v1/cases",
+             [routes](const HttpRequest& req, const PathParams&) { return routes->create(req); });
+  router.add("GET", "/api/v1/cases",
+             [routes](const HttpRequest& req, const PathParams&) { return routes->list(req); });
+  router.add("GET", "/api/v1/cases/{id}",
+             [routes](const HttpRequest& req, const PathParams& p) { return routes->get(req, p); });
+  router.add("POST", "/api/v1/cases/{id}/events",
+             [routes](const HttpRequest& req, const PathParams& p) {
+               return routes->apply_event(req, p);
+             });
+  router.add(
+      "GET", "/api/v1/cases/{id}/history",
+      [routes](const HttpRequest& req, const PathParams& p) { return routes->history(req, p); });
+}
+
+}  // namespace outpost::http

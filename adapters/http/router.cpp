@@ -1,0 +1,136 @@
+#include "adapters/http/router.hpp"
+
+#include <exception>
+
+#include <spdlog/spdlog.h>
+
+#include "adapters/http/problem.hpp"
+
+namespace outpost::http {
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> out;
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    const std::size_t end = path.find('/', start);
+    const std::size_t stop = end == std::string_view::npos ? path.size() : end;
+    out.push_back(path.substr(start, stop - start));
+    start = stop + 1;
+  }
+  return out;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::optional<std::string> percent_decode(std::string_view in, bool plus_is_space) {
+  std::string out;
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%') {
+      if (i + 2 >= in.size()) return std::nullopt;
+      const int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else if (plus_is_space && in[i] == '+') {
+      out.push_back(' ');
+    } else {
+      out.push_back(in[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string_view> HttpRequest::header(std::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (k == name) return std::string_view(v);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string_view> HttpRequest::query_param(std::string_view name) const {
+  for (const auto& [k, v] : query) {
+    if (k == name) return std::string_view(v);
+  }
+  return std::nullopt;
+}
+
+std::optional<Target> parse_target(std::string_view target) {
+  if (target.empty() || target.front() != '/') return std::nullopt;
+  Target t;
+  const std::size_t q = target.find('?');
+  auto path = percent_decode(target.substr(0, q), false);
+  if (!path) return std::nullopt;
+  t.path = std::move(*path);
+  if (q == std::string_view::npos) return t;
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    const std::size_t amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    if (pair.empty()) continue;
+    const std::size_t eq = pair.find('=');
+    auto key = percent_decode(pair.substr(0, eq), true);
+    auto value = percent_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
+    if (!key || !value) return std::nullopt;
+    t.query.emplace_back(std::move(*key), std::move(*value));
+  }
+  return t;
+}
+
+std::string_view PathParams::get(std::string_view name) const {
+  for (const auto& [k, v] : values) {
+    if (k == name) return v;
+  }
+  return {};
+}
+
+void Router::add(std::string method, std::string pattern, Handler handler) {
+  Route r{std::move(method), {}, std::move(handler)};
+  for (auto seg : split_path(pattern)) r.segments.emplace_back(seg);
+  routes_.push_back(std::move(r));
+}
+
+HttpResponse Router::handle(const HttpRequest& req) const {
+  const auto segments = split_path(req.path);
+  std::string allow;
+  for (const auto& route : routes_) {
+    if (route.segments.size() != segments.size()) continue;
+    PathParams params;
+    bool match = true;
+    for (std::size_t i = 0; i < segments.size() && match; ++i) {
+      const std::string& pat = route.segments[i];
+      if (pat.size() > 2 && pat.front() == '{' && pat.back() == '}') {
+        params.values.emplace_back(pat.substr(1, pat.size() - 2), std::string(segments[i]));
+      } else {
+        match = pat == segments[i];
+      }
+    }
+    if (!match) continue;
+    if (route.method != req.method) {
+      allow += (allow.empty() ? "" : ", ") + route.method;
+      continue;
+    }
+    try {
+      return route.handler(req, params);
+    } catch (const std::exception& e) {
+      spdlog::error("handler for {} {} failed: {}", req.method, req.path, e.what());
+      return problem(Error::make(ErrorKind::internal, "unexpected failure"));
+    }
+  }
+  if (!allow.empty()) {
+    return problem(Error::make(ErrorKind::method_not_allowed, "use " + allow))
+        .with_header("Allow", allow);
+  }
+  return problem(Error::make(ErrorKind::not_found, "no resource at this path"));
+}
+
+}  // namespace outpost::http

@@ -1,0 +1,334 @@
+#include "adapters/http/server.hpp"
+
+#include <array>
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "adapters/http/problem.hpp"
+
+namespace outpost::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+class Session;
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(ServerOptions o, const Router& r)
+      : options(std::move(o)),
+        router(r),
+        ioc(options.io_threads),
+        acceptor(asio::make_strand(ioc)),
+        signals(ioc, SIGINT, SIGTERM),
+        grace_timer(ioc),
+        workers(static_cast<std::size_t>(options.worker_threads)) {}
+
+  void accept();
+  void begin_shutdown();
+  void session_started(Session* s);
+  void session_ended(Session* s);
+
+  ServerOptions options;
+  const Router& router;
+  asio::io_context ioc;
+  tcp::acceptor acceptor;
+  asio::signal_set signals;
+  asio::steady_timer grace_timer;
+  asio::thread_pool workers;
+  std::atomic<bool> stopping{false};
+  std::mutex sessions_mutex;
+  std::unordered_set<Session*> sessions;
+};
+
+namespace {
+
+HttpRequest to_request(const bhttp::request<bhttp::string_body>& req, Target target) {
+  HttpRequest out;
+  out.method = std::string(req.method_string());
+  out.path = std::move(target.path);
+  out.query = std::move(target.query);
+  for (const auto& field : req) {
+    std::string name(field.name_string());
+    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    out.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  out.body = req.body();
+  return out;
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, Server::Impl& server)
+      : stream_(std::move(socket)), server_(server) {
+    server_.session_started(this);
+  }
+  ~Session() { server_.session_ended(this); }
+
+  void start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
+  }
+
+  // Called on shutdown: a connection waiting for its next request is closed now;
+  // one with a request in flight closes after writing the response.
+  void close_if_idle() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (!self->busy_) self->close();
+    });
+  }
+
+ private:
+  void read_header() {
+    if (server_.stopping) return close();
+    busy_ = false;
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
+    parser_->body_limit(server_.options.body_limit);
+    stream_.expires_after(server_.options.idle_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(&Session::on_header, shared_from_this()));
+  }
+
+  void on_header(beast::error_code ec, std::size_t) {
+    if (ec) return on_read_error(ec);
+    busy_ = true;
+    stream_.expires_after(server_.options.read_timeout);
+    const auto& req = parser_->get();
+    if (beast::iequals(req[bhttp::field::expect], "100-continue")) {
+      auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
+                                                                       req.version());
+      bhttp::async_write(stream_, *cont,
+                         [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
+                           if (wec) return self->close();
+                           self->read_body();
+                         });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      beast::bind_front_handler(&Session::on_body, shared_from_this()));
+  }
+
+  void on_read_error(beast::error_code ec) {
+    busy_ = true;
+    if (ec == bhttp::error::body_limit) {
+      return write(problem(Error::make(ErrorKind::payload_too_large,
+                                       "the body is larger than " +
+                                           std::to_string(server_.options.body_limit) + " bytes")),
+                   11, false, true);
+    }
+    if (ec == bhttp::error::header_limit) {
+      return write(
+          problem(Error::make(ErrorKind::headers_too_large,
+                              "the header block is larger than " +
+                                  std::to_string(server_.options.header_limit) + " bytes")),
+          11, false, true);
+    }
+    if (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() &&
+        ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+      return write(
+          problem(Error::make(ErrorKind::bad_request, "malformed HTTP request: " + ec.message())),
+          11, false, true);
+    }
+    close();
+  }
+
+  void on_body(beast::error_code ec, std::size_t) {
+    if (ec) return on_read_error(ec);
+    auto req = parser_->release();
+    const bool keep_alive = req.keep_alive();
+    const unsigned version = req.version();
+    auto target = parse_target(req.target());
+    if (!target) {
+      return write(problem(Error::make(ErrorKind::bad_request, "the request target is malformed")),
+                   version, false, true);
+    }
+    asio::post(server_.workers, [self = shared_from_this(),
+                                 hreq = to_request(req, std::move(*target)), keep_alive,
+                                 version]() mutable {
+      const auto started = std::chrono::steady_clock::now();
+      HttpResponse res = self->server_.router.handle(hreq);
+      const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::steady_clock::now() - started)
+                              .count();
+      spdlog::log(res.status >= 500 ? spdlog::level::warn : spdlog::level::debug,
+                  "{} {} -> {} in {:.1f} ms", hreq.method, hreq.path, res.status, micros / 1000.0);
+      asio::post(self->stream_.get_executor(),
+                 [self, res = std::move(res), keep_alive, version]() mutable {
+                   self->write(std::move(res), version, keep_alive);
+                 });
+    });
+  }
+
+  // `drain`: the request was refused before it was fully read (see drain_and_close).
+  void write(HttpResponse res, unsigned version, bool keep_alive, bool drain = false) {
+    auto out = std::make_shared<bhttp::response<bhttp::string_body>>(
+        static_cast<bhttp::status>(res.status), version);
+    out->set(bhttp::field::server, "outpost");
+    out->set(bhttp::field::content_type, res.content_type);
+    out->set(bhttp::field::cache_control, "no-store");
+    out->set("X-Content-Type-Options", "nosniff");
+    for (auto& [name, value] : res.headers) out->set(name, value);
+    out->body() = std::move(res.body);
+    out->keep_alive(keep_alive && !server_.stopping);
+    out->prepare_payload();
+    stream_.expires_after(server_.options.read_timeout);
+    bhttp::async_write(stream_, *out,
+                       [self = shared_from_this(), out, drain](beast::error_code ec, std::size_t) {
+                         if (ec) return self->close();
+                         if (out->keep_alive()) return self->read_header();
+                         if (drain) return self->drain_and_close();
+                         self->close();
+                       });
+  }
+
+  // After refusing a request mid-stream (413, 431, 400) the client may still be
+  // sending its body. Closing at once would make the kernel answer with a reset
+  // and the client could lose our response, so stop sending, read and discard
+  // what still arrives (bounded in bytes and time), then close.
+  void drain_and_close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    drained_ = 0;
+    stream_.expires_after(std::chrono::seconds(5));
+    drain_some();
+  }
+
+  void drain_some() {
+    auto sink = std::make_shared<std::array<char, 16384>>();
+    stream_.async_read_some(asio::buffer(*sink),
+                            [self = shared_from_this(), sink](beast::error_code ec, std::size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > kMaxDrainBytes) return self->close();
+                              self->drain_some();
+                            });
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  Server::Impl& server_;
+  bool busy_ = false;
+  std::size_t drained_ = 0;
+  static constexpr std::size_t kMaxDrainBytes = 16 * 1024 * 1024;
+};
+
+}  // namespace
+
+void Server::Impl::session_started(Session* s) {
+  std::lock_guard lock(sessions_mutex);
+  sessions.insert(s);
+}
+
+void Server::Impl::session_ended(Session* s) {
+  std::lock_guard lock(sessions_mutex);
+  sessions.erase(s);
+  if (stopping && sessions.empty()) {
+    asio::post(ioc, [this] { grace_timer.cancel(); });
+  }
+}
+
+void Server::Impl::accept() {
+  acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || stopping) return;
+    if (ec) {
+      spdlog::warn("accept failed: {}", ec.message());
+    } else {
+      std::make_shared<Session>(std::move(socket), *this)->start();
+    }
+    accept();
+  });
+}
+
+void Server::Impl::begin_shutdown() {
+  if (stopping.exchange(true)) return;
+  spdlog::info("shutting down: no new connections, finishing requests in flight");
+  asio::post(acceptor.get_executor(), [this] {
+    beast::error_code ec;
+    acceptor.close(ec);
+  });
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard lock(sessions_mutex);
+    for (Session* s : sessions) {
+      // A session being destroyed concurrently has no owner left; skip it.
+      if (auto p = s->weak_from_this().lock()) live.push_back(std::move(p));
+    }
+  }
+  for (auto& s : live) s->close_if_idle();
+  grace_timer.expires_after(options.shutdown_grace);
+  grace_timer.async_wait([this](beast::error_code ec) {
+    if (ec) return;
+    spdlog::warn("shutdown grace period over; closing remaining connections");
+    ioc.stop();
+  });
+  std::lock_guard lock(sessions_mutex);
+  if (sessions.empty()) grace_timer.cancel();
+}
+
+Server::Server(ServerOptions options, const Router& router)
+    : impl_(std::make_unique<Impl>(std::move(options), router)) {}
+
+Server::~Server() = default;
+
+Result<unsigned short> Server::listen() {
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(impl_->options.host, ec);
+  if (ec) return Error::make(ErrorKind::invalid, "not an IP address: " + impl_->options.host);
+  const tcp::endpoint endpoint(address, impl_->options.port);
+  auto& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Error::make(ErrorKind::unavailable, "cannot listen on " + impl_->options.host + ":" +
+                                                   std::to_string(impl_->options.port) + ": " +
+                                                   ec.message());
+  }
+  return acceptor.local_endpoint().port();
+}
+
+void Server::run() {
+  impl_->signals.async_wait([this](beast::error_code ec, int) {
+    if (!ec) impl_->begin_shutdown();
+  });
+  impl_->accept();
+  std::vector<std::thread> threads;
+  for (int i = 1; i < impl_->options.io_threads; ++i) {
+    threads.emplace_back([this] { impl_->ioc.run(); });
+  }
+  impl_->ioc.run();
+  for (auto& t : threads) t.join();
+  impl_->workers.join();
+  spdlog::info("server stopped");
+}
+
+}  // namespace outpost::http

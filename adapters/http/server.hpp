@@ -1,0 +1,62 @@
+// File: adapters/http/server.hpp
+//
+// The HTTP/1.1 server: Boost.Beast, asynchronous, keep-alive. I/O threads only
+// read and write; every request is handled on a separate worker pool (where
+// handlers may block on the database) and the response is posted back to the
+// connection's strand.
+//
+// Limits (all explicit, all answered with problem+json before closing):
+//   request body over `body_limit` (default 1 MiB)   -> 413
+//   header block over `header_limit` (default 8 KiB) -> 431
+//   malformed request line or headers                -> 400
+// Time-outs: `idle_timeout` while waiting for a request on an open connection,
+// `read_timeout` for the rest of a request once its header has arrived and for
+// writing the response. On SIGINT or SIGTERM the server stops accepting, closes
+// idle connections, finishes requests in flight (at most `shutdown_grace`), and
+// run() returns.
+//
+//   Server server(options, router);
+//   auto port = server.listen();   // error message if the address is taken
+//   server.run();                  // until a signal
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "adapters/http/router.hpp"
+#include "engine/error.hpp"
+
+namespace outpost::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;  // 0 picks a free port
+  int io_threads = 2;
+  int worker_threads = 4;
+  std::size_t body_limit = 1024 * 1024;
+  std::size_t header_limit = 8 * 1024;
+  std::chrono::milliseconds idle_timeout = std::chrono::seconds(60);
+  std::chrono::milliseconds read_timeout = std::chrono::seconds(30);
+  std::chrono::milliseconds shutdown_grace = std::chrono::seconds(20);
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, const Router& router);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens. Returns the bound port.
+  Result<unsigned short> listen();
+  // Serves until SIGINT or SIGTERM, then drains and returns.
+  void run();
+
+  struct Impl;  // defined in server.cpp; public only so its connection type can name it
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace outpost::http
