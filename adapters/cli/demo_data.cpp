@@ -1,0 +1,192 @@
+#include "adapters/cli/demo_data.hpp"
+
+#include <array>
+#include <random>
+
+namespace outpost::cli {
+namespace json = boost::json;
+
+namespace {
+
+constexpr int kDemoCases = 48;
+
+struct Story {
+  const char* category;
+  const char* title;
+  const char* description;
+};
+
+constexpr std::array kStories{
+    Story{"neighbour", "楼上漏水影响楼下住户",
+          "楼上卫生间防水层老化，楼下天花板渗水，双方就维修费用协商未果。"},
+    Story{"neighbour", "邻居深夜噪音扰民", "住户反映楼上邻居多次深夜装修、聚会，影响休息。"},
+    Story{"property_renovation", "老旧小区加装电梯意见分歧",
+          "单元加装电梯，低层住户担心采光和噪音，不同意签字。"},
+    Story{"property_renovation", "装修占用公共楼道",
+          "住户装修期间长期堆放建材，占用楼道和消防通道。"},
+    Story{"family_marriage", "赡养老人费用分担纠纷", "兄妹三人就母亲的赡养费和照护安排发生争执。"},
+    Story{"wages_labour", "装修工人工资拖欠", "装修班组称工程完工两个月，包工头仍拖欠工资。"},
+    Story{"land_contract", "菜地承包边界争议", "两户村民就相邻承包地的边界和排水沟位置发生争执。"},
+    Story{"tenancy", "租房押金退还纠纷", "租客退租后房东以墙面损坏为由拒退押金。"},
+    Story{"traffic", "小区内电动车剐蹭", "电动车在小区道路剐蹭停放车辆，双方对赔偿金额有分歧。"},
+    Story{"other", "共用水表费用分摊", "三户共用一个水表，对水费分摊比例意见不一。"},
+};
+
+constexpr std::array kSurnames{"张", "王", "李", "刘", "陈", "杨",
+                               "赵", "黄", "周", "吴", "徐", "孙"};
+constexpr std::array kGivenNames{"秀英", "建国", "丽",   "伟",   "芳",
+                                 "德明", "桂兰", "志强", "玉兰", "国华"};
+constexpr std::array kCompounds{"西山坪家属区", "衡器厂家属区", "铁路家属区", "马坪堡安置房小区",
+                                "仪材小区"};
+constexpr std::array kChannels{"desk", "desk", "visit", "patrol", "phone", "meeting"};
+constexpr std::array kDepartments{"grid", "police", "legal", "counselling"};
+
+// How far each demo case is taken along the dispute path.
+enum class Stage {
+  registered,
+  accepted,
+  assigned,
+  mediating,
+  agreed,
+  follow_up,
+  closed,
+  declined,
+  withdrawn,
+  referred
+};
+constexpr std::array kStages{Stage::registered, Stage::accepted, Stage::assigned,  Stage::mediating,
+                             Stage::mediating,  Stage::agreed,   Stage::follow_up, Stage::closed,
+                             Stage::closed,     Stage::closed,   Stage::declined,  Stage::withdrawn,
+                             Stage::referred};
+
+class DemoBuilder {
+ public:
+  DemoBuilder(CaseService& service, const Jurisdiction& jurisdiction, const Actor& desk)
+      : service_(service), jurisdiction_(jurisdiction), desk_(desk) {}
+
+  Status build(int index) {
+    const Story& story = kStories[index % kStories.size()];
+    auto created = service_.create(body(story, index), desk_, nullptr);
+    if (!created) return created.error();
+    id_ = created.value().id;
+    return advance(kStages[index % kStages.size()], index);
+  }
+
+ private:
+  template <class T, std::size_t N>
+  const T& pick(const std::array<T, N>& items) {
+    return items[std::uniform_int_distribution<std::size_t>(0, N - 1)(rng_)];
+  }
+
+  std::string person() { return std::string(pick(kSurnames)) + pick(kGivenNames); }
+
+  std::string phone() {
+    return "139" + std::to_string(std::uniform_int_distribution<long>(10000000, 99999999)(rng_));
+  }
+
+  json::value body(const Story& story, int index) {
+    const auto& communities = jurisdiction_.community_codes();
+    const std::string community = communities[index % communities.size()];
+    const auto grids = jurisdiction_.grids_of(community);
+    const std::string grid = grids[(index / communities.size()) % grids.size()];
+    const auto micros = jurisdiction_.micro_grids_of(grid);
+    json::object location{
+        {"community", community},
+        {"grid", grid},
+        {"address", std::string(pick(kCompounds)) + std::to_string(1 + index % 12) + "栋"}};
+    if (!micros.empty()) location["micro_grid"] = micros[index % micros.size()];
+    return json::object{
+        {"kind", "dispute"},
+        {"category", story.category},
+        {"title", story.title},
+        {"description", story.description},
+        {"channel", pick(kChannels)},
+        {"location", std::move(location)},
+        {"parties",
+         {{{"role", "applicant"}, {"name", person()}, {"phone", phone()}},
+          {{"role", "respondent"}, {"name", person()}, {"phone", phone()}}}},
+        {"urgency", index % 7 == 0 ? "urgent" : "normal"},
+        {"risk_level", index % 11 == 0 ? "high" : (index % 4 == 0 ? "medium" : "low")}};
+  }
+
+  Status step(const char* event, json::object payload = {}) {
+    auto r =
+        service_.apply(id_, EventCommand{event, std::move(payload), std::nullopt}, desk_, nullptr);
+    if (!r) return r.error();
+    return Ok{};
+  }
+
+  Status advance(Stage stage, int index) {
+    if (stage == Stage::registered) return Ok{};
+    if (stage == Stage::declined) {
+      return step("decline",
+                  {{"reason", "不属于人民调解受理范围"}, {"route", "告知当事人可向法院起诉"}});
+    }
+    if (stage == Stage::withdrawn) return step("withdraw", {{"reason", "一方当事人明确拒绝调解"}});
+    if (Status s = step("accept"); !s) return s;
+    if (stage == Stage::accepted) return Ok{};
+    if (Status s = step("assign", {{"department", kDepartments[index % kDepartments.size()]},
+                                   {"assignees", {"mediator-" + std::to_string(1 + index % 9)}}});
+        !s) {
+      return s;
+    }
+    if (stage == Stage::assigned) return Ok{};
+    if (index % 11 == 0) {
+      if (Status s = step("report_risk", {{"reported_to", "龙凤桥派出所"},
+                                          {"detail", "双方情绪激动，存在冲突风险"}});
+          !s)
+        return s;
+    }
+    if (Status s = step("start_mediation"); !s) return s;
+    if (Status s =
+            step("record_session", {{"summary", "召集双方到前哨站面对面协商，初步达成意向"}});
+        !s)
+      return s;
+    if (stage == Stage::mediating) return Ok{};
+    if (stage == Stage::referred) {
+      if (Status s = step("fail_mediation",
+                          {{"reason", "双方分歧较大"}, {"route", "告知可申请仲裁或诉讼"}});
+          !s)
+        return s;
+      return step("refer", {{"to", "court"}});
+    }
+    if (Status s = step("reach_agreement", {{"terms", "责任方承担维修费用并于约定日期前完成维修"},
+                                            {"performance_due", "2026-12-31"}});
+        !s) {
+      return s;
+    }
+    if (stage == Stage::agreed) return Ok{};
+    if (Status s = step("confirm_performance"); !s) return s;
+    if (stage == Stage::follow_up) return Ok{};
+    if (Status s = step("record_follow_up",
+                        {{"satisfaction", index % 5 == 0 ? "basically_satisfied" : "satisfied"},
+                         {"note", "电话回访，当事人表示协议已履行"}});
+        !s) {
+      return s;
+    }
+    return step("close");
+  }
+
+  CaseService& service_;
+  const Jurisdiction& jurisdiction_;
+  const Actor& desk_;
+  std::mt19937 rng_{20261126};
+  CaseId id_ = 0;
+};
+
+}  // namespace
+
+Result<int> seed_demo_data(CaseService& service, CaseStore& store, const Jurisdiction& jurisdiction,
+                           const Catalogue& catalogue, const Actor& desk) {
+  auto count = store.count_cases();
+  if (!count) return count.error();
+  if (count.value() > 0) return 0;
+  DemoBuilder builder(service, jurisdiction, desk);
+  for (int i = 0; i < kDemoCases; ++i) {
+    if (!catalogue.find_category("dispute", kStories[i % kStories.size()].category)) continue;
+    if (Status s = builder.build(i); !s) return s.error();
+  }
+  return kDemoCases;
+}
+
+}  // namespace outpost::cli

@@ -1,0 +1,205 @@
+// outpost: the one binary.
+//   outpost serve   [--listen HOST:PORT] [--database URL] [--config FILE] [--log-format text|json]
+//                   [--log-level LEVEL] [--demo-data] [--ready-file PATH]
+//   outpost migrate [--database URL] [--config FILE]
+//   outpost --help | --version
+// Exit codes: 0 success (and after a clean shutdown), 1 runtime failure, 2 bad usage or settings.
+#include <sodium.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+
+#include "adapters/cli/demo_data.hpp"
+#include "adapters/cli/logging.hpp"
+#include "adapters/config/config_loader.hpp"
+#include "adapters/config/settings.hpp"
+#include "adapters/http/api.hpp"
+#include "adapters/http/server.hpp"
+#include "adapters/storage/soci_store.hpp"
+#include "engine/audit_chain.hpp"
+#include "workflows/registry.hpp"
+
+namespace {
+
+using namespace outpost;
+
+struct Flags {
+  std::optional<std::string> listen, database, config_file, log_format, log_level, ready_file;
+  bool demo_data = false;
+};
+
+int fail(int code, const std::string& message) {
+  spdlog::error("{}", message);
+  return code;
+}
+
+std::optional<config::Settings> resolve_settings(const Flags& f, int& exit_code) {
+  config::Settings s;
+  std::string file = f.config_file.value_or("");
+  if (file.empty()) {
+    if (const char* env = std::getenv("OUTPOST_CONFIG"); env && *env) file = env;
+  }
+  Status r = file.empty() ? Status(Ok{}) : config::apply_config_file(s, file);
+  if (r) r = config::apply_environment(s);
+  if (f.listen) s.listen = *f.listen;
+  if (f.database) s.database = *f.database;
+  if (f.log_format) s.log_format = *f.log_format;
+  if (f.log_level) s.log_level = *f.log_level;
+  if (f.demo_data) s.demo_data = true;
+  if (s.config_dir.empty()) s.config_dir = config::default_config_dir();
+  if (r) r = config::validate(s);
+  if (r) r = cli::setup_logging(s.log_format, s.log_level);
+  if (!r) {
+    std::cerr << "outpost: " << r.error().message << "\n";
+    exit_code = 2;
+    return std::nullopt;
+  }
+  return s;
+}
+
+// Opens the database, creating the folder of an SQLite file, and migrates it.
+Result<std::unique_ptr<SociStore>> open_migrated(const config::Settings& s) {
+  if (s.database.rfind("sqlite:", 0) == 0) {
+    const std::filesystem::path file(s.database.substr(7));
+    std::error_code ec;
+    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
+  }
+  auto store = open_store(s.database, StoreOptions{static_cast<std::size_t>(s.worker_threads)});
+  if (!store) return store.error();
+  auto applied = store.value()->migrate();
+  if (!applied) return applied.error();
+  for (const auto& name : applied.value()) spdlog::info("applied migration {}", name);
+  return std::move(store.value());
+}
+
+int run_migrate(const Flags& flags) {
+  int code = 0;
+  auto settings = resolve_settings(flags, code);
+  if (!settings) return code;
+  auto store = open_migrated(*settings);
+  if (!store) return fail(1, "migrate failed: " + store.error().message);
+  auto version = store.value()->schema_version();
+  spdlog::info("database schema at version {}", version ? version.value() : -1);
+  return 0;
+}
+
+Status write_ready_file(const std::string& path, const std::string& host, unsigned short port) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << host << ":" << port << "\n";
+    if (!out) return Error::make(ErrorKind::internal, "cannot write " + path);
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return Error::make(ErrorKind::internal, "cannot write " + path);
+  return Ok{};
+}
+
+int run_serve(const Flags& flags) {
+  int code = 0;
+  auto settings = resolve_settings(flags, code);
+  if (!settings) return code;
+  const config::Settings& s = *settings;
+  auto domain = config::load_domain_config(s.config_dir);
+  if (!domain) return fail(2, "configuration: " + domain.error().message);
+  auto opened = open_migrated(s);
+  if (!opened) return fail(1, "database: " + opened.error().message);
+  SociStore& store = *opened.value();
+  spdlog::info("database: {} (schema ready)", store.backend());
+
+  if (const char* token = std::getenv("OUTPOST_BOOTSTRAP_TOKEN"); token && *token) {
+    auto admin = store.ensure_user_with_token("admin", "admin", sha256_hex(token));
+    if (!admin) return fail(1, "bootstrap admin: " + admin.error().message);
+    spdlog::info("bootstrap admin user ready (token from OUTPOST_BOOTSTRAP_TOKEN)");
+  }
+
+  const WorkflowRegistry workflows = builtin_workflows();
+  SystemClock clock;
+  CaseService service(store, workflows, domain.value().catalogue, domain.value().jurisdiction,
+                      clock);
+
+  if (s.demo_data) {
+    // The demo desk user has no usable token: it exists only to be named in history.
+    std::array<unsigned char, 32> secret{};
+    randombytes_buf(secret.data(), secret.size());
+    auto desk = store.ensure_user_with_token(
+        "desk.demo", "desk",
+        sha256_hex(std::string_view(reinterpret_cast<char*>(secret.data()), secret.size())));
+    if (!desk) return fail(1, "demo user: " + desk.error().message);
+    const Actor actor{desk.value().id, desk.value().username, desk.value().role, ""};
+    auto seeded = cli::seed_demo_data(service, store, domain.value().jurisdiction,
+                                      domain.value().catalogue, actor);
+    if (!seeded) return fail(1, "demo data: " + seeded.error().message);
+    if (seeded.value() > 0) spdlog::info("created {} demo cases", seeded.value());
+  }
+
+  http::Authenticator auth(store);
+  http::ApiContext ctx{
+      service, store, auth, workflows, domain.value().catalogue, domain.value().jurisdiction};
+  http::Router router;
+  http::register_api(router, ctx);
+
+  std::string host;
+  unsigned short port = 0;
+  config::split_listen(s.listen, host, port);
+  http::ServerOptions options;
+  options.host = host;
+  options.port = port;
+  options.io_threads = s.io_threads;
+  options.worker_threads = s.worker_threads;
+  options.body_limit = static_cast<std::size_t>(s.body_limit_bytes);
+  options.header_limit = static_cast<std::size_t>(s.header_limit_bytes);
+  options.idle_timeout = std::chrono::seconds(s.idle_timeout_seconds);
+  options.read_timeout = std::chrono::seconds(s.read_timeout_seconds);
+  options.shutdown_grace = std::chrono::seconds(s.shutdown_grace_seconds);
+  http::Server server(options, router);
+  auto bound = server.listen();
+  if (!bound) return fail(1, bound.error().message);
+  spdlog::info("outpost {} listening on http://{}:{}", OUTPOST_VERSION, host, bound.value());
+  if (flags.ready_file) {
+    if (Status w = write_ready_file(*flags.ready_file, host, bound.value()); !w)
+      return fail(1, w.error().message);
+  }
+  server.run();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (sodium_init() < 0) {
+    std::cerr << "outpost: libsodium failed to initialise\n";
+    return 1;
+  }
+  CLI::App app{"Outpost: dispute-mediation and case-workflow engine (矛盾纠纷调处与诉求流转)"};
+  app.set_version_flag("--version", std::string("outpost ") + OUTPOST_VERSION);
+  app.require_subcommand(1);
+  Flags flags;
+  auto add_common = [&](CLI::App* cmd) {
+    cmd->add_option("--database", flags.database,
+                    "sqlite:PATH or postgresql://… (env OUTPOST_DATABASE)");
+    cmd->add_option("--config", flags.config_file, "TOML settings file (env OUTPOST_CONFIG)");
+    cmd->add_option("--log-format", flags.log_format, "text or json (env OUTPOST_LOG_FORMAT)");
+    cmd->add_option("--log-level", flags.log_level,
+                    "trace|debug|info|warn|error (env OUTPOST_LOG_LEVEL)");
+  };
+  CLI::App* serve = app.add_subcommand("serve", "Run the HTTP server (applies migrations first)");
+  add_common(serve);
+  serve->add_option("--listen", flags.listen,
+                    "HOST:PORT to listen on (env OUTPOST_LISTEN; default 127.0.0.1:8080)");
+  serve->add_flag("--demo-data", flags.demo_data,
+                  "Seed demonstration cases into an empty database");
+  serve->add_option("--ready-file", flags.ready_file,
+                    "Write HOST:PORT to this file once listening");
+  CLI::App* migrate = app.add_subcommand("migrate", "Apply pending database schema migrations");
+  add_common(migrate);
+  CLI11_PARSE(app, argc, argv);
+  if (serve->parsed()) return run_serve(flags);
+  return run_migrate(flags);
+}
