@@ -21,7 +21,10 @@ constexpr std::array kRiskLevels{"low", "medium", "high"};
 constexpr std::size_t kMaxTitleBytes = 600;          // ~200 CJK characters
 constexpr std::size_t kMaxDescriptionBytes = 30000;  // ~10,000 CJK characters
 constexpr std::size_t kMaxParties = 50;
-constexpr int kMaxTransitionAttempts = 8;
+// Every round of a race on one case has exactly one winner, so a writer loses
+// at most N-1 times against N concurrent writers: 64 attempts serve up to 64
+// simultaneous writers of one case before the caller is told to retry (503).
+constexpr int kMaxTransitionAttempts = 64;
 
 template <std::size_t N>
 bool one_of(std::string_view v, const std::array<const char*, N>& options) {
