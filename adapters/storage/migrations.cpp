@@ -1,0 +1,178 @@
+#include "adapters/storage/migrations.hpp"
+
+#include <span>
+#include <string_view>
+#include <utility>
+
+namespace outpost::storage {
+namespace {
+
+// Any fixed key will do; it only has to be the same in every process.
+constexpr const char* kAdvisoryLock = "SELECT pg_advisory_xact_lock(7310034239543621)";
+
+// "{identity}" stands for the one column type the dialects spell differently.
+std::string in_dialect(std::string_view text, Dialect dialect) {
+  constexpr std::string_view kIdentity = "{identity}";
+  const std::string_view identity = dialect == Dialect::sqlite
+                                        ? "INTEGER PRIMARY KEY AUTOINCREMENT"
+                                        : "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY";
+  std::string out(text);
+  for (std::size_t at = out.find(kIdentity); at != std::string::npos; at = out.find(kIdentity)) {
+    out.replace(at, kIdentity.size(), identity);
+  }
+  return out;
+}
+
+constexpr const char* kV1Initial[] = {
+    "CREATE TABLE cases ("
+    " id {identity},"
+    " number text NOT NULL UNIQUE,"
+    " kind text NOT NULL,"
+    " state text NOT NULL,"
+    " version bigint NOT NULL,"
+    " category text NOT NULL,"
+    " title text NOT NULL,"
+    " description text NOT NULL,"
+    " channel text NOT NULL,"
+    " community text NOT NULL,"
+    " grid text NOT NULL,"
+    " micro_grid text NOT NULL,"
+    " address text NOT NULL,"
+    " urgency text NOT NULL,"
+    " risk_level text NOT NULL,"
+    " confidential integer NOT NULL,"
+    " department text NOT NULL,"
+    " assignees text NOT NULL,"  // JSON array of usernames
+    " parties text NOT NULL,"    // JSON array; one column so it can be encrypted as a whole
+    " facts text NOT NULL,"      // JSON object owned by the workflow
+    " deadline bigint,"
+    " created_at bigint NOT NULL,"
+    " updated_at bigint NOT NULL,"
+    " last_hash text NOT NULL)",
+    // The list filters: each index ends in id so `ORDER BY id DESC` after
+    // an equality filter reads the index in order.
+    "CREATE INDEX cases_kind ON cases (kind, id)",
+    "CREATE INDEX cases_state ON cases (state, id)",
+    "CREATE INDEX cases_category ON cases (category, id)",
+    "CREATE INDEX cases_community ON cases (community, id)",
+    "CREATE INDEX cases_grid ON cases (grid, id)",
+    "CREATE INDEX cases_department ON cases (department, id)",
+    "CREATE INDEX cases_created_at ON cases (created_at, id)",
+    // Derived from cases.assignees for the assignee filter.
+    "CREATE TABLE case_assignees ("
+    " case_id bigint NOT NULL REFERENCES cases (id),"
+    " assignee text NOT NULL,"
+    " PRIMARY KEY (assignee, case_id))",
+    "CREATE INDEX case_assignees_case ON case_assignees (case_id)",
+    "CREATE TABLE history ("
+    " case_id bigint NOT NULL REFERENCES cases (id),"
+    " seq bigint NOT NULL,"
+    " at bigint NOT NULL,"
+    " actor text NOT NULL,"
+    " event text NOT NULL,"
+    " from_state text NOT NULL,"
+    " to_state text NOT NULL,"
+    " data text NOT NULL,"  // JSON object
+    " prev_hash text NOT NULL,"
+    " hash text NOT NULL,"
+    " PRIMARY KEY (case_id, seq))",
+    "CREATE TABLE counters ("
+    " name text PRIMARY KEY,"
+    " value bigint NOT NULL)",
+    // No foreign key to users: these rows are a replay cache that a later
+    // job may expire on its own.
+    "CREATE TABLE idempotency ("
+    " user_id bigint NOT NULL,"
+    " key text NOT NULL,"
+    " fingerprint text NOT NULL,"
+    " status integer NOT NULL,"
+    " body text NOT NULL,"
+    " created_at bigint NOT NULL,"
+    " PRIMARY KEY (user_id, key))",
+    "CREATE TABLE users ("
+    " id {identity},"
+    " username text NOT NULL UNIQUE,"
+    " display_name text NOT NULL,"
+    " role text NOT NULL,"
+    " department text NOT NULL DEFAULT '',"
+    " grid text NOT NULL DEFAULT '',"
+    " disabled integer NOT NULL DEFAULT 0,"
+    " created_at bigint NOT NULL)",
+    "CREATE TABLE tokens ("
+    " token_hash text PRIMARY KEY,"
+    " user_id bigint NOT NULL REFERENCES users (id),"
+    " created_at bigint NOT NULL,"
+    " expires_at bigint,"
+    " revoked_at bigint)",
+    "CREATE INDEX tokens_user ON tokens (user_id)",
+};
+
+Migration migration(int version, std::string name, std::span<const char* const> statements,
+                    Dialect dialect) {
+  Migration m{version, std::move(name), {}};
+  for (const char* statement : statements) m.statements.push_back(in_dialect(statement, dialect));
+  return m;
+}
+
+bool ledger_exists(soci::session& sql, Dialect dialect) {
+  int tables = 0;
+  if (dialect == Dialect::sqlite) {
+    sql << "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+        soci::into(tables);
+  } else {
+    sql << "SELECT count(*) FROM pg_catalog.pg_tables"
+           " WHERE schemaname = current_schema() AND tablename = 'schema_migrations'",
+        soci::into(tables);
+  }
+  return tables != 0;
+}
+
+// Creates the ledger itself, under the same lock as the migrations so two
+// first runs do not race on CREATE TABLE.
+void ensure_ledger(soci::session& sql, Dialect dialect) {
+  Transaction tx(sql, dialect);
+  if (dialect == Dialect::postgresql) sql << kAdvisoryLock;
+  if (ledger_exists(sql, dialect)) return;
+  sql << "CREATE TABLE schema_migrations ("
+         " version integer PRIMARY KEY,"
+         " name text NOT NULL,"
+         " applied_at bigint NOT NULL)";
+  tx.commit();
+}
+
+}  // namespace
+
+std::vector<Migration> migrations(Dialect dialect) {
+  return {migration(1, "initial", kV1Initial, dialect)};
+}
+
+std::vector<std::string> apply_migrations(soci::session& sql, Dialect dialect, Millis now) {
+  ensure_ledger(sql, dialect);
+  std::vector<std::string> applied;
+  for (const Migration& m : migrations(dialect)) {
+    Transaction tx(sql, dialect);
+    if (dialect == Dialect::postgresql) sql << kAdvisoryLock;
+    int version = m.version;
+    int recorded = 0;
+    sql << "SELECT count(*) FROM schema_migrations WHERE version = :version",
+        soci::use(version, "version"), soci::into(recorded);
+    if (recorded != 0) continue;
+    for (const std::string& statement : m.statements) sql << statement;
+    std::string name = m.name;
+    sql << "INSERT INTO schema_migrations (version, name, applied_at)"
+           " VALUES (:version, :name, :applied_at)",
+        soci::use(version, "version"), soci::use(name, "name"), soci::use(now, "applied_at");
+    tx.commit();
+    applied.push_back(m.name);
+  }
+  return applied;
+}
+
+int schema_version(soci::session& sql, Dialect dialect) {
+  if (!ledger_exists(sql, dialect)) return 0;
+  int version = 0;
+  sql << "SELECT coalesce(max(version), 0) FROM schema_migrations", soci::into(version);
+  return version;
+}
+
+}  // namespace outpost::storage

@@ -1,0 +1,516 @@
+#include "adapters/storage/soci_store.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <utility>
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <sqlite3.h>
+
+#include "adapters/storage/dialect.hpp"
+#include "adapters/storage/migrations.hpp"
+#include "adapters/storage/postgresql_url.hpp"
+#include "adapters/storage/statements.hpp"
+#include "engine/audit_chain.hpp"
+#include "engine/case_service.hpp"
+
+namespace outpost {
+
+using storage::CaseRow;
+using storage::Dialect;
+using storage::fetch_one;
+using storage::Statements;
+using storage::Transaction;
+
+namespace {
+
+// SQLite: all writers of one database file in this process take turns on one
+// mutex instead of in SQLite's busy handler (which would sleep and, past its
+// timeout, fail with "database is locked"). Other processes still wait in
+// `BEGIN IMMEDIATE`.
+std::shared_ptr<std::mutex> writer_mutex_for(const std::string& path) {
+  static std::mutex registry_mutex;
+  static std::map<std::string, std::weak_ptr<std::mutex>> registry;
+  const std::string key = std::filesystem::weakly_canonical(path).string();
+  const std::lock_guard<std::mutex> lock(registry_mutex);
+  std::shared_ptr<std::mutex> writer = registry[key].lock();
+  if (!writer) {
+    writer = std::make_shared<std::mutex>();
+    registry[key] = writer;
+  }
+  return writer;
+}
+
+}  // namespace
+
+struct SociStore::Impl {
+  Impl(Dialect d, std::size_t size, std::shared_ptr<std::mutex> sqlite_writer)
+      : dialect(d), pool(size), statements(size), writer(std::move(sqlite_writer)) {}
+
+  Dialect dialect;
+  soci::connection_pool pool;
+  // One prepared set per pool slot, created on first use and dropped after an
+  // error (before a reconnect, since they refer to the old connection).
+  std::vector<std::unique_ptr<Statements>> statements;
+  std::shared_ptr<std::mutex> writer;  // SQLite only
+};
+
+namespace {
+
+enum class Access { read, write };
+
+// Thrown when the idempotency key of a write is already taken: another
+// request with the same key committed first. run() rolls back and reports
+// ErrorKind::idempotency_race.
+struct IdempotencyRace {};
+
+Millis system_now() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string_view backend_name(Dialect dialect) {
+  return dialect == Dialect::sqlite ? "sqlite" : "postgresql";
+}
+
+bool is_unique_violation(const soci::soci_error& e) {
+  if (const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e)) {
+    return pg->sqlstate() == "23505";
+  }
+  if (const auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
+    return lite->result() == SQLITE_CONSTRAINT;
+  }
+  return false;
+}
+
+// A pool connection for the duration of one call.
+class Lease {
+ public:
+  explicit Lease(SociStore::Impl& impl) : impl_(impl), pos_(impl.pool.lease()) {}
+  ~Lease() { impl_.pool.give_back(pos_); }
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+
+  soci::session& sql() { return impl_.pool.at(pos_); }
+  Dialect dialect() const { return impl_.dialect; }
+
+  Statements& statements() {
+    std::unique_ptr<Statements>& st = impl_.statements[pos_];
+    if (!st) st = std::make_unique<Statements>(sql());
+    return *st;
+  }
+
+  // After a statement failed: SOCI 4.0.3 leaks a failed statement's
+  // PostgreSQL parameter buffers unless the statement is destroyed, and a
+  // failed SQLite statement is best not reused either.
+  void discard_statements() { impl_.statements[pos_].reset(); }
+
+  // Turns a database error into an Error, repairing the connection first. The
+  // message names the operation and the database's error code, never the
+  // query's values.
+  Error fail(const soci::soci_error& e, std::string_view operation) {
+    discard_statements();
+    std::string message = "storage: " + std::string(operation) + " failed";
+    if (const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e)) {
+      message += " (SQLSTATE " + pg->sqlstate() + ")";
+    } else if (const auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
+      message += " (SQLite " + std::to_string(lite->result()) + ")";
+      if (lite->result() == SQLITE_BUSY || lite->result() == SQLITE_LOCKED) {
+        return Error::make(ErrorKind::unavailable, message + ": the database is busy");
+      }
+    }
+    if (impl_.dialect == Dialect::postgresql &&
+        (e.get_error_category() == soci::soci_error::connection_error || !sql().is_connected())) {
+      try {
+        sql().reconnect();
+      } catch (const soci::soci_error&) {
+        // Still unreachable: the next call on this connection fails the same
+        // way and tries again.
+      }
+      return Error::make(ErrorKind::unavailable, message + ": the database connection was lost");
+    }
+    return Error::make(ErrorKind::internal, message);
+  }
+
+ private:
+  SociStore::Impl& impl_;
+  std::size_t pos_;
+};
+
+// Runs `body(lease)` on a pooled connection and maps every exception to an
+// Error. Writers on SQLite hold the file's writer mutex for the whole call.
+template <class T, class Body>
+Result<T> run(SociStore::Impl& impl, Access access, std::string_view operation, Body&& body) {
+  std::unique_lock<std::mutex> writer;
+  if (access == Access::write && impl.writer) writer = std::unique_lock<std::mutex>(*impl.writer);
+  Lease lease(impl);
+  try {
+    return body(lease);
+  } catch (const IdempotencyRace&) {
+    lease.discard_statements();
+    return Error::make(ErrorKind::idempotency_race,
+                       "storage: the idempotency key was used by a concurrent request");
+  } catch (const soci::soci_error& e) {
+    return lease.fail(e, operation);
+  } catch (...) {
+    return Error::make(ErrorKind::internal, "storage: " + std::string(operation) + " failed");
+  }
+}
+
+void insert_history(Statements& st, const HistoryEntry& entry) {
+  st.history_row.assign(entry);
+  st.insert_history.execute(true);
+}
+
+void insert_assignees(Statements& st, CaseId id, const std::vector<std::string>& assignees) {
+  st.assignee_case_id = id;
+  for (const std::string& a : std::set<std::string>(assignees.begin(), assignees.end())) {
+    st.assignee = a;
+    st.insert_assignee.execute(true);
+  }
+}
+
+// The idempotency row, in the caller's transaction.
+void store_response(Statements& st, const IdempotencyWrite& idem, const Case& stored, Millis at) {
+  const StoredResponse response = idem.render(stored);
+  st.idempotency_row = {idem.user_id,    idem.key,      idem.fingerprint,
+                        response.status, response.body, at};
+  try {
+    st.insert_idempotency.execute(true);
+  } catch (const soci::soci_error& e) {
+    if (is_unique_violation(e)) throw IdempotencyRace{};
+    throw;
+  }
+}
+
+std::string like_pattern(std::string_view q) {
+  std::string pattern = "%";
+  for (const char ch : q) {
+    if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
+    pattern += ch;
+  }
+  pattern += '%';
+  return pattern;
+}
+
+// The case list is the one query whose shape depends on its input, so it is
+// built per call and run unprepared.
+Result<CasePage> query_cases(soci::session& sql, const CaseFilter& f) {
+  CaseRow row;
+  soci::statement st(sql);
+  storage::bind_case_into(st, row);
+  std::string text = std::string("SELECT ") + storage::kCaseColumns + " FROM cases WHERE 1 = 1";
+  const auto equals = [&](const std::optional<std::string>& value, const char* column) {
+    if (!value) return;
+    text += std::string(" AND ") + column + " = :" + column;
+    st.exchange(soci::use(*value, column));
+  };
+  equals(f.kind, "kind");
+  equals(f.state, "state");
+  equals(f.category, "category");
+  equals(f.community, "community");
+  equals(f.grid, "grid");
+  equals(f.department, "department");
+  if (f.assignee) {
+    text += " AND id IN (SELECT case_id FROM case_assignees WHERE assignee = :assignee)";
+    st.exchange(soci::use(*f.assignee, "assignee"));
+  }
+  std::string pattern;
+  if (f.q) {
+    pattern = like_pattern(*f.q);
+    text +=
+        " AND (lower(number) LIKE lower(:q) ESCAPE '\\' OR lower(title) LIKE lower(:q) ESCAPE '\\'"
+        " OR lower(description) LIKE lower(:q) ESCAPE '\\')";
+    st.exchange(soci::use(pattern, "q"));
+  }
+  if (f.overdue) {
+    text += *f.overdue ? " AND deadline IS NOT NULL AND deadline < :now"
+                       : " AND (deadline IS NULL OR deadline >= :now)";
+    st.exchange(soci::use(f.now, "now"));
+  }
+  if (f.created_from) {
+    text += " AND created_at >= :created_from";
+    st.exchange(soci::use(*f.created_from, "created_from"));
+  }
+  if (f.created_to) {
+    text += " AND created_at < :created_to";
+    st.exchange(soci::use(*f.created_to, "created_to"));
+  }
+  if (f.before_id) {
+    text += " AND id < :before_id";
+    st.exchange(soci::use(*f.before_id, "before_id"));
+  }
+  const std::int64_t limit = std::max(f.limit, 1);
+  const std::int64_t fetch_limit = limit + 1;  // one more tells whether a next page exists
+  text += " ORDER BY id DESC LIMIT :fetch_limit";
+  st.exchange(soci::use(fetch_limit, "fetch_limit"));
+
+  st.alloc();
+  st.prepare(text, soci::details::st_one_time_query);
+  st.define_and_bind();
+  CasePage page;
+  if (st.execute(true)) {
+    do {
+      page.items.push_back(row.to_case());
+    } while (st.fetch());
+  }
+  if (static_cast<std::int64_t>(page.items.size()) > limit) {
+    page.items.pop_back();
+    page.next_before_id = page.items.back().id;
+  }
+  return page;
+}
+
+void open_connection(soci::session& sql, Dialect dialect, const std::string& connect) {
+  if (dialect == Dialect::postgresql) {
+    sql.open(soci::postgresql, connect);
+    return;
+  }
+  sql.open(soci::sqlite3, connect);
+  // busy_timeout first: switching to WAL needs a lock another opener may hold.
+  sql << "PRAGMA busy_timeout = 5000";
+  std::string mode;
+  sql << "PRAGMA journal_mode = WAL", soci::into(mode);
+  sql << "PRAGMA synchronous = FULL";
+  sql << "PRAGMA foreign_keys = ON";
+}
+
+struct Target {
+  Dialect dialect;
+  std::string connect;
+  std::string sqlite_path;
+};
+
+Result<Target> parse_url(const std::string& url) {
+  constexpr std::string_view kSqlite = "sqlite:";
+  if (url.starts_with(kSqlite)) {
+    const std::string path = url.substr(kSqlite.size());
+    if (path.empty() || path == ":memory:" || path.find('"') != std::string::npos) {
+      return Error::make(ErrorKind::invalid,
+                         "storage: a sqlite URL needs a file path (sqlite:/path/to/outpost.db)");
+    }
+    return Target{Dialect::sqlite, "db=\"" + path + "\"", path};
+  }
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+    std::optional<std::string> connect = storage::soci_postgresql_connect_string(url);
+    if (!connect) {
+      return Error::make(ErrorKind::invalid, "storage: the postgresql URL cannot be parsed");
+    }
+    return Target{Dialect::postgresql, *connect, {}};
+  }
+  return Error::make(ErrorKind::invalid,
+                     "storage: the database URL must start with sqlite:, postgresql:// or "
+                     "postgres://");
+}
+
+}  // namespace
+
+SociStore::SociStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+SociStore::~SociStore() = default;
+
+std::string_view SociStore::backend() const {
+  return backend_name(impl_->dialect);
+}
+
+Result<std::vector<std::string>> SociStore::migrate() {
+  return run<std::vector<std::string>>(*impl_, Access::write, "migrate", [](Lease& lease) {
+    return storage::apply_migrations(lease.sql(), lease.dialect(), system_now());
+  });
+}
+
+Result<int> SociStore::schema_version() {
+  return run<int>(*impl_, Access::read, "schema_version", [](Lease& lease) {
+    return storage::schema_version(lease.sql(), lease.dialect());
+  });
+}
+
+Result<Case> SociStore::insert_case(Case c, HistoryEntry first, const IdempotencyWrite* idem) {
+  return run<Case>(*impl_, Access::write, "insert_case", [&](Lease& lease) -> Result<Case> {
+    Statements& st = lease.statements();
+    Transaction tx(lease.sql(), lease.dialect());
+    st.counter_name = case_number_counter(c.kind, c.created_at);
+    fetch_one(st.next_counter);
+    c.number = format_case_number(c.kind, utc_year(c.created_at), st.counter_value);
+    c.version = 1;
+    c.last_hash.clear();
+    st.case_row.assign(c);
+    fetch_one(st.insert_case);
+    c.id = st.case_row.id;
+    insert_assignees(st, c.id, c.assignment.assignees);
+
+    first.case_id = c.id;
+    first.seq = 1;
+    seal(first, kGenesisHash);
+    insert_history(st, first);
+    c.last_hash = first.hash;
+    st.case_row.last_hash = c.last_hash;
+    st.set_last_hash.execute(true);
+
+    if (idem != nullptr) {
+      store_response(st, *idem, c, first.at);
+    }
+    tx.commit();
+    return c;
+  });
+}
+
+Result<std::optional<Case>> SociStore::find_case(CaseId id) {
+  return run<std::optional<Case>>(*impl_, Access::read, "find_case",
+                                  [&](Lease& lease) -> std::optional<Case> {
+                                    Statements& st = lease.statements();
+                                    st.lookup_id = id;
+                                    if (!fetch_one(st.select_case)) return std::nullopt;
+                                    return st.case_row.to_case();
+                                  });
+}
+
+Status SociStore::commit_transition(const Case& updated, std::int64_t expected_version,
+                                    const HistoryEntry& entry, const IdempotencyWrite* idem) {
+  if (updated.version != expected_version + 1) {
+    return Error::make(ErrorKind::internal,
+                       "storage: commit_transition needs updated.version == expected_version + 1");
+  }
+  return run<Ok>(*impl_, Access::write, "commit_transition", [&](Lease& lease) -> Status {
+    Statements& st = lease.statements();
+    Transaction tx(lease.sql(), lease.dialect());
+    st.case_row.assign(updated);
+    st.expected_version = expected_version;
+    // Most transitions keep the assignees: then the first UPDATE matches and
+    // case_assignees stays as it is. Otherwise the second one decides between
+    // "assignees changed" and "somebody else changed the case".
+    st.update_case_same_assignees.execute(true);
+    if (st.update_case_same_assignees.get_affected_rows() == 0) {
+      st.update_case.execute(true);
+      if (st.update_case.get_affected_rows() == 0) {
+        return Error::make(ErrorKind::version_conflict,
+                           "storage: the case changed since it was read");
+      }
+      st.assignee_case_id = updated.id;
+      st.delete_assignees.execute(true);
+      insert_assignees(st, updated.id, updated.assignment.assignees);
+    }
+    insert_history(st, entry);
+    if (idem != nullptr) {
+      store_response(st, *idem, updated, entry.at);
+    }
+    tx.commit();
+    return Ok{};
+  });
+}
+
+Result<CasePage> SociStore::list_cases(const CaseFilter& filter) {
+  return run<CasePage>(*impl_, Access::read, "list_cases",
+                       [&](Lease& lease) { return query_cases(lease.sql(), filter); });
+}
+
+Result<std::vector<HistoryEntry>> SociStore::history(CaseId id) {
+  return run<std::vector<HistoryEntry>>(*impl_, Access::read, "history", [&](Lease& lease) {
+    Statements& st = lease.statements();
+    st.lookup_id = id;
+    std::vector<HistoryEntry> entries;
+    if (st.select_history.execute(true)) {
+      do {
+        entries.push_back(st.history_row.to_entry());
+      } while (st.select_history.fetch());
+    }
+    return entries;
+  });
+}
+
+Result<std::optional<IdempotencyRecord>> SociStore::find_idempotency(std::int64_t user_id,
+                                                                     std::string_view key) {
+  return run<std::optional<IdempotencyRecord>>(
+      *impl_, Access::read, "find_idempotency",
+      [&](Lease& lease) -> std::optional<IdempotencyRecord> {
+        Statements& st = lease.statements();
+        st.idempotency_row.user_id = user_id;
+        st.lookup_text = key;
+        if (!fetch_one(st.select_idempotency)) return std::nullopt;
+        const storage::IdempotencyRow& r = st.idempotency_row;
+        return IdempotencyRecord{r.fingerprint, {r.status, r.body}};
+      });
+}
+
+Result<std::int64_t> SociStore::count_cases() {
+  return run<std::int64_t>(*impl_, Access::read, "count_cases", [](Lease& lease) {
+    Statements& st = lease.statements();
+    fetch_one(st.count_cases);
+    return st.count;
+  });
+}
+
+Result<std::optional<User>> SociStore::find_user_by_token_hash(std::string_view token_hash) {
+  return run<std::optional<User>>(*impl_, Access::read, "find_user_by_token_hash",
+                                  [&](Lease& lease) -> std::optional<User> {
+                                    Statements& st = lease.statements();
+                                    st.lookup_text = token_hash;
+                                    st.now = system_now();
+                                    if (!fetch_one(st.select_user_by_token)) return std::nullopt;
+                                    return st.user_row.to_user();
+                                  });
+}
+
+Result<User> SociStore::ensure_user_with_token(std::string_view username, std::string_view role,
+                                               std::string_view token_hash) {
+  return run<User>(*impl_, Access::write, "ensure_user_with_token", [&](Lease& lease) {
+    soci::session& sql = lease.sql();
+    std::string name(username);
+    std::string role_name(role);
+    std::string hash(token_hash);
+    std::int64_t now = system_now();
+    Transaction tx(sql, lease.dialect());
+    sql << "INSERT INTO users (username, display_name, role, department, grid, disabled,"
+           " created_at) VALUES (:username, :display_name, :role, '', '', 0, :now)"
+           " ON CONFLICT (username) DO NOTHING",
+        soci::use(name, "username"), soci::use(name, "display_name"), soci::use(role_name, "role"),
+        soci::use(now, "now");
+    storage::UserRow u;
+    sql << "SELECT id, username, display_name, role, department, grid, disabled FROM users"
+           " WHERE username = :username",
+        soci::into(u.id), soci::into(u.username), soci::into(u.display_name), soci::into(u.role),
+        soci::into(u.department), soci::into(u.grid), soci::into(u.disabled),
+        soci::use(name, "username");
+    sql << "INSERT INTO tokens (token_hash, user_id, created_at)"
+           " VALUES (:token_hash, :user_id, :now) ON CONFLICT (token_hash) DO NOTHING",
+        soci::use(hash, "token_hash"), soci::use(u.id, "user_id"), soci::use(now, "now");
+    tx.commit();
+    return u.to_user();
+  });
+}
+
+Status SociStore::ping() {
+  return run<Ok>(*impl_, Access::read, "ping", [](Lease& lease) {
+    int one = 0;
+    lease.sql() << "SELECT 1", soci::into(one);
+    return Ok{};
+  });
+}
+
+Result<std::unique_ptr<SociStore>> open_store(const std::string& url, const StoreOptions& options) {
+  Result<Target> parsed = parse_url(url);
+  if (!parsed) return parsed.error();
+  const Target& target = parsed.value();
+  try {
+    auto impl = std::make_unique<SociStore::Impl>(
+        target.dialect, std::max<std::size_t>(options.pool_size, 1),
+        target.dialect == Dialect::sqlite ? writer_mutex_for(target.sqlite_path) : nullptr);
+    for (std::size_t i = 0; i < impl->statements.size(); ++i) {
+      open_connection(impl->pool.at(i), target.dialect, target.connect);
+    }
+    return std::make_unique<SociStore>(std::move(impl));
+  } catch (const std::exception&) {
+    return Error::make(
+        ErrorKind::unavailable,
+        "storage: cannot open the " + std::string(backend_name(target.dialect)) + " database");
+  }
+}
+
+}  // namespace outpost

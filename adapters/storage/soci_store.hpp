@@ -1,0 +1,81 @@
+// File: adapters/storage/soci_store.hpp
+//
+// The one implementation of the storage ports (engine/store.hpp), on SOCI, for
+// SQLite (the embedded default) and PostgreSQL. Opening connects but does not
+// migrate: `outpost migrate` and `outpost serve` call migrate() before anything
+// else, and a store must be migrated before its case and user methods work.
+//
+//   auto opened = open_store("sqlite:/var/lib/outpost/outpost.db", {});
+//   auto opened = open_store("postgresql://outpost@db.internal/outpost", {.pool_size = 8});
+//   if (!opened) return fail(opened.error());   // invalid URL, or unavailable
+//   SociStore& store = *opened.value();
+//   auto applied = store.migrate();             // names of the migrations applied now
+//
+// Threads: every method may be called from any thread. SQLite: WAL,
+// synchronous=FULL (an answered write survives power loss), one writer at a time
+// per database file in the process (`BEGIN IMMEDIATE`; other processes wait up
+// to 5 s), reads in parallel on pooled connections. PostgreSQL: `pool_size` connections, all
+// opened up front; a call that finds its connection broken reconnects it and
+// reports ErrorKind::unavailable, so the caller answers 503 and the retry works.
+// No failure throws; error messages never contain stored or bound values.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/error.hpp"
+#include "engine/store.hpp"
+
+namespace outpost {
+
+struct StoreOptions {
+  std::size_t pool_size = 4;  // connections; at least 1
+};
+
+class SociStore final : public CaseStore, public UserStore {
+ public:
+  struct Impl;
+  explicit SociStore(std::unique_ptr<Impl> impl);
+  ~SociStore() override;
+  SociStore(const SociStore&) = delete;
+  SociStore& operator=(const SociStore&) = delete;
+
+  // "sqlite" or "postgresql".
+  std::string_view backend() const;
+  // Applies the pending migrations (adapters/storage/migrations.hpp); returns
+  // the names of those applied by this call, empty when none was pending.
+  Result<std::vector<std::string>> migrate();
+  // The highest applied migration version; 0 for an empty database.
+  Result<int> schema_version();
+
+  Result<Case> insert_case(Case c, HistoryEntry first, const IdempotencyWrite* idem) override;
+  Result<std::optional<Case>> find_case(CaseId id) override;
+  Status commit_transition(const Case& updated, std::int64_t expected_version,
+                           const HistoryEntry& entry, const IdempotencyWrite* idem) override;
+  Result<CasePage> list_cases(const CaseFilter& filter) override;
+  Result<std::vector<HistoryEntry>> history(CaseId id) override;
+  Result<std::optional<IdempotencyRecord>> find_idempotency(std::int64_t user_id,
+                                                            std::string_view key) override;
+  Result<std::int64_t> count_cases() override;
+
+  Result<std::optional<User>> find_user_by_token_hash(std::string_view token_hash) override;
+  Result<User> ensure_user_with_token(std::string_view username, std::string_view role,
+                                      std::string_view token_hash) override;
+  Status ping() override;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// url: "sqlite:PATH" (a file; created if missing) or "postgresql://…" /
+// "postgres://…" (any libpq URI). A malformed URL is ErrorKind::invalid; a
+// database that cannot be opened or reached is ErrorKind::unavailable.
+Result<std::unique_ptr<SociStore>> open_store(const std::string& url,
+                                              const StoreOptions& options = {});
+
+}  // namespace outpost

@@ -1,0 +1,374 @@
+#include "adapters/storage/statements.hpp"
+
+#include <utility>
+
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+namespace outpost::storage {
+
+const char* const kCaseColumns =
+    "id, number, kind, state, version, category, title, description, channel, community, grid,"
+    " micro_grid, address, urgency, risk_level, confidential, department, assignees, parties,"
+    " facts, deadline, created_at, updated_at, last_hash";
+
+namespace {
+
+std::string text_of(const boost::json::object& o, std::string_view key) {
+  const boost::json::value* v = o.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+std::string parties_json(const std::vector<Party>& parties) {
+  boost::json::array a;
+  for (const Party& p : parties) {
+    a.push_back(boost::json::object{
+        {"role", p.role}, {"name", p.name}, {"phone", p.phone}, {"id_number", p.id_number}});
+  }
+  return boost::json::serialize(a);
+}
+
+std::vector<Party> parties_from(const std::string& text) {
+  std::vector<Party> parties;
+  const boost::json::value parsed = boost::json::parse(text);
+  for (const boost::json::value& v : parsed.as_array()) {
+    const boost::json::object& o = v.as_object();
+    parties.push_back(
+        {text_of(o, "role"), text_of(o, "name"), text_of(o, "phone"), text_of(o, "id_number")});
+  }
+  return parties;
+}
+
+std::string strings_json(const std::vector<std::string>& strings) {
+  boost::json::array a;
+  for (const std::string& s : strings) a.emplace_back(s);
+  return boost::json::serialize(a);
+}
+
+std::vector<std::string> strings_from(const std::string& text) {
+  std::vector<std::string> strings;
+  const boost::json::value parsed = boost::json::parse(text);
+  for (const boost::json::value& v : parsed.as_array()) {
+    strings.emplace_back(v.as_string());
+  }
+  return strings;
+}
+
+boost::json::object object_from(const std::string& text) {
+  return std::move(boost::json::parse(text).as_object());
+}
+
+// Binds every use-column of a case except id (which the database assigns).
+void bind_case_use(soci::statement& st, CaseRow& r) {
+  st.exchange(soci::use(r.number, "number"));
+  st.exchange(soci::use(r.kind, "kind"));
+  st.exchange(soci::use(r.state, "state"));
+  st.exchange(soci::use(r.version, "version"));
+  st.exchange(soci::use(r.category, "category"));
+  st.exchange(soci::use(r.title, "title"));
+  st.exchange(soci::use(r.description, "description"));
+  st.exchange(soci::use(r.channel, "channel"));
+  st.exchange(soci::use(r.community, "community"));
+  st.exchange(soci::use(r.grid, "grid"));
+  st.exchange(soci::use(r.micro_grid, "micro_grid"));
+  st.exchange(soci::use(r.address, "address"));
+  st.exchange(soci::use(r.urgency, "urgency"));
+  st.exchange(soci::use(r.risk_level, "risk_level"));
+  st.exchange(soci::use(r.confidential, "confidential"));
+  st.exchange(soci::use(r.department, "department"));
+  st.exchange(soci::use(r.assignees, "assignees"));
+  st.exchange(soci::use(r.parties, "parties"));
+  st.exchange(soci::use(r.facts, "facts"));
+  st.exchange(soci::use(r.deadline, r.deadline_ind, "deadline"));
+  st.exchange(soci::use(r.created_at, "created_at"));
+  st.exchange(soci::use(r.updated_at, "updated_at"));
+  st.exchange(soci::use(r.last_hash, "last_hash"));
+}
+
+// Columns a transition may change; number, kind and created_at never change.
+constexpr const char* kUpdateCase =
+    "UPDATE cases SET state = :state, version = :version, category = :category, title = :title,"
+    " description = :description, channel = :channel, community = :community, grid = :grid,"
+    " micro_grid = :micro_grid, address = :address, urgency = :urgency,"
+    " risk_level = :risk_level, confidential = :confidential, department = :department,"
+    " assignees = :assignees, parties = :parties, facts = :facts, deadline = :deadline,"
+    " updated_at = :updated_at, last_hash = :last_hash"
+    " WHERE id = :id AND version = :expected_version";
+
+void bind_case_update(soci::statement& st, CaseRow& r, std::int64_t& expected_version) {
+  st.exchange(soci::use(r.state, "state"));
+  st.exchange(soci::use(r.version, "version"));
+  st.exchange(soci::use(r.category, "category"));
+  st.exchange(soci::use(r.title, "title"));
+  st.exchange(soci::use(r.description, "description"));
+  st.exchange(soci::use(r.channel, "channel"));
+  st.exchange(soci::use(r.community, "community"));
+  st.exchange(soci::use(r.grid, "grid"));
+  st.exchange(soci::use(r.micro_grid, "micro_grid"));
+  st.exchange(soci::use(r.address, "address"));
+  st.exchange(soci::use(r.urgency, "urgency"));
+  st.exchange(soci::use(r.risk_level, "risk_level"));
+  st.exchange(soci::use(r.confidential, "confidential"));
+  st.exchange(soci::use(r.department, "department"));
+  st.exchange(soci::use(r.assignees, "assignees"));
+  st.exchange(soci::use(r.parties, "parties"));
+  st.exchange(soci::use(r.facts, "facts"));
+  st.exchange(soci::use(r.deadline, r.deadline_ind, "deadline"));
+  st.exchange(soci::use(r.updated_at, "updated_at"));
+  st.exchange(soci::use(r.last_hash, "last_hash"));
+  st.exchange(soci::use(r.id, "id"));
+  st.exchange(soci::use(expected_version, "expected_version"));
+}
+
+template <class Bind>
+soci::statement prepare(soci::session& sql, const std::string& text, Bind bind) {
+  soci::statement st(sql);
+  bind(st);
+  st.alloc();
+  st.prepare(text);
+  st.define_and_bind();
+  return st;
+}
+
+}  // namespace
+
+void CaseRow::assign(const Case& c) {
+  id = c.id;
+  number = c.number;
+  kind = c.kind;
+  state = c.state;
+  version = c.version;
+  category = c.category;
+  title = c.title;
+  description = c.description;
+  channel = c.channel;
+  community = c.location.community;
+  grid = c.location.grid;
+  micro_grid = c.location.micro_grid;
+  address = c.location.address;
+  urgency = c.urgency;
+  risk_level = c.risk_level;
+  confidential = c.confidential ? 1 : 0;
+  department = c.assignment.department;
+  assignees = strings_json(c.assignment.assignees);
+  parties = parties_json(c.parties);
+  facts = boost::json::serialize(c.facts);
+  deadline = c.deadline.value_or(0);
+  deadline_ind = c.deadline ? soci::i_ok : soci::i_null;
+  created_at = c.created_at;
+  updated_at = c.updated_at;
+  last_hash = c.last_hash;
+}
+
+Case CaseRow::to_case() const {
+  Case c;
+  c.id = id;
+  c.number = number;
+  c.kind = kind;
+  c.state = state;
+  c.version = version;
+  c.category = category;
+  c.title = title;
+  c.description = description;
+  c.channel = channel;
+  c.location = {community, grid, micro_grid, address};
+  c.parties = parties_from(parties);
+  c.urgency = urgency;
+  c.risk_level = risk_level;
+  c.confidential = confidential != 0;
+  c.assignment = {department, strings_from(assignees)};
+  if (deadline_ind == soci::i_ok) c.deadline = deadline;
+  c.created_at = created_at;
+  c.updated_at = updated_at;
+  c.facts = object_from(facts);
+  c.last_hash = last_hash;
+  return c;
+}
+
+void bind_case_into(soci::statement& st, CaseRow& r) {
+  st.exchange(soci::into(r.id));
+  st.exchange(soci::into(r.number));
+  st.exchange(soci::into(r.kind));
+  st.exchange(soci::into(r.state));
+  st.exchange(soci::into(r.version));
+  st.exchange(soci::into(r.category));
+  st.exchange(soci::into(r.title));
+  st.exchange(soci::into(r.description));
+  st.exchange(soci::into(r.channel));
+  st.exchange(soci::into(r.community));
+  st.exchange(soci::into(r.grid));
+  st.exchange(soci::into(r.micro_grid));
+  st.exchange(soci::into(r.address));
+  st.exchange(soci::into(r.urgency));
+  st.exchange(soci::into(r.risk_level));
+  st.exchange(soci::into(r.confidential));
+  st.exchange(soci::into(r.department));
+  st.exchange(soci::into(r.assignees));
+  st.exchange(soci::into(r.parties));
+  st.exchange(soci::into(r.facts));
+  st.exchange(soci::into(r.deadline, r.deadline_ind));
+  st.exchange(soci::into(r.created_at));
+  st.exchange(soci::into(r.updated_at));
+  st.exchange(soci::into(r.last_hash));
+}
+
+void HistoryRow::assign(const HistoryEntry& e) {
+  case_id = e.case_id;
+  seq = e.seq;
+  at = e.at;
+  actor = e.actor;
+  event = e.event;
+  from_state = e.from_state;
+  to_state = e.to_state;
+  data = boost::json::serialize(e.data);
+  prev_hash = e.prev_hash;
+  hash = e.hash;
+}
+
+HistoryEntry HistoryRow::to_entry() const {
+  return {case_id, seq, at, actor, event, from_state, to_state, object_from(data), prev_hash, hash};
+}
+
+User UserRow::to_user() const {
+  return {id, username, display_name, role, department, grid, disabled != 0};
+}
+
+bool fetch_one(soci::statement& st) {
+  const bool got = st.execute(true);
+  if (got) st.fetch();
+  return got;
+}
+
+Statements::Statements(soci::session& sql)
+    : next_counter(prepare(sql,
+                           "INSERT INTO counters (name, value) VALUES (:name, 1)"
+                           " ON CONFLICT (name) DO UPDATE SET value = counters.value + 1"
+                           " RETURNING value",
+                           [this](soci::statement& st) {
+                             st.exchange(soci::use(counter_name, "name"));
+                             st.exchange(soci::into(counter_value));
+                           })),
+      insert_case(prepare(sql,
+                          "INSERT INTO cases (number, kind, state, version, category, title,"
+                          " description, channel, community, grid, micro_grid, address, urgency,"
+                          " risk_level, confidential, department, assignees, parties, facts,"
+                          " deadline, created_at, updated_at, last_hash)"
+                          " VALUES (:number, :kind, :state, :version, :category, :title,"
+                          " :description, :channel, :community, :grid, :micro_grid, :address,"
+                          " :urgency, :risk_level, :confidential, :department, :assignees,"
+                          " :parties, :facts, :deadline, :created_at, :updated_at, :last_hash)"
+                          " RETURNING id",
+                          [this](soci::statement& st) {
+                            bind_case_use(st, case_row);
+                            st.exchange(soci::into(case_row.id));
+                          })),
+      set_last_hash(prepare(sql, "UPDATE cases SET last_hash = :last_hash WHERE id = :id",
+                            [this](soci::statement& st) {
+                              st.exchange(soci::use(case_row.last_hash, "last_hash"));
+                              st.exchange(soci::use(case_row.id, "id"));
+                            })),
+      update_case_same_assignees(prepare(
+          sql, std::string(kUpdateCase) + " AND assignees = :assignees",
+          [this](soci::statement& st) { bind_case_update(st, case_row, expected_version); })),
+      update_case(prepare(
+          sql, kUpdateCase,
+          [this](soci::statement& st) { bind_case_update(st, case_row, expected_version); })),
+      delete_assignees(prepare(
+          sql, "DELETE FROM case_assignees WHERE case_id = :case_id",
+          [this](soci::statement& st) { st.exchange(soci::use(assignee_case_id, "case_id")); })),
+      insert_assignee(prepare(sql,
+                              "INSERT INTO case_assignees (case_id, assignee)"
+                              " VALUES (:case_id, :assignee)",
+                              [this](soci::statement& st) {
+                                st.exchange(soci::use(assignee_case_id, "case_id"));
+                                st.exchange(soci::use(assignee, "assignee"));
+                              })),
+      insert_history(prepare(sql,
+                             "INSERT INTO history (case_id, seq, at, actor, event, from_state,"
+                             " to_state, data, prev_hash, hash) VALUES (:case_id, :seq, :at,"
+                             " :actor, :event, :from_state, :to_state, :data, :prev_hash, :hash)",
+                             [this](soci::statement& st) {
+                               HistoryRow& h = history_row;
+                               st.exchange(soci::use(h.case_id, "case_id"));
+                               st.exchange(soci::use(h.seq, "seq"));
+                               st.exchange(soci::use(h.at, "at"));
+                               st.exchange(soci::use(h.actor, "actor"));
+                               st.exchange(soci::use(h.event, "event"));
+                               st.exchange(soci::use(h.from_state, "from_state"));
+                               st.exchange(soci::use(h.to_state, "to_state"));
+                               st.exchange(soci::use(h.data, "data"));
+                               st.exchange(soci::use(h.prev_hash, "prev_hash"));
+                               st.exchange(soci::use(h.hash, "hash"));
+                             })),
+      insert_idempotency(prepare(sql,
+                                 "INSERT INTO idempotency (user_id, key, fingerprint, status,"
+                                 " body, created_at) VALUES (:user_id, :key, :fingerprint,"
+                                 " :status, :body, :created_at)",
+                                 [this](soci::statement& st) {
+                                   IdempotencyRow& i = idempotency_row;
+                                   st.exchange(soci::use(i.user_id, "user_id"));
+                                   st.exchange(soci::use(i.key, "key"));
+                                   st.exchange(soci::use(i.fingerprint, "fingerprint"));
+                                   st.exchange(soci::use(i.status, "status"));
+                                   st.exchange(soci::use(i.body, "body"));
+                                   st.exchange(soci::use(i.created_at, "created_at"));
+                                 })),
+      select_case(prepare(sql, std::string("SELECT ") + kCaseColumns + " FROM cases WHERE id = :id",
+                          [this](soci::statement& st) {
+                            bind_case_into(st, case_row);
+                            st.exchange(soci::use(lookup_id, "id"));
+                          })),
+      select_history(prepare(sql,
+                             "SELECT case_id, seq, at, actor, event, from_state, to_state, data,"
+                             " prev_hash, hash FROM history WHERE case_id = :case_id"
+                             " ORDER BY seq",
+                             [this](soci::statement& st) {
+                               HistoryRow& h = history_row;
+                               st.exchange(soci::into(h.case_id));
+                               st.exchange(soci::into(h.seq));
+                               st.exchange(soci::into(h.at));
+                               st.exchange(soci::into(h.actor));
+                               st.exchange(soci::into(h.event));
+                               st.exchange(soci::into(h.from_state));
+                               st.exchange(soci::into(h.to_state));
+                               st.exchange(soci::into(h.data));
+                               st.exchange(soci::into(h.prev_hash));
+                               st.exchange(soci::into(h.hash));
+                               st.exchange(soci::use(lookup_id, "case_id"));
+                             })),
+      select_idempotency(prepare(sql,
+                                 "SELECT fingerprint, status, body FROM idempotency"
+                                 " WHERE user_id = :user_id AND key = :key",
+                                 [this](soci::statement& st) {
+                                   IdempotencyRow& i = idempotency_row;
+                                   st.exchange(soci::into(i.fingerprint));
+                                   st.exchange(soci::into(i.status));
+                                   st.exchange(soci::into(i.body));
+                                   st.exchange(soci::use(i.user_id, "user_id"));
+                                   st.exchange(soci::use(lookup_text, "key"));
+                                 })),
+      count_cases(prepare(sql, "SELECT count(*) FROM cases",
+                          [this](soci::statement& st) { st.exchange(soci::into(count)); })),
+      select_user_by_token(prepare(sql,
+                                   "SELECT u.id, u.username, u.display_name, u.role,"
+                                   " u.department, u.grid, u.disabled"
+                                   " FROM tokens t JOIN users u ON u.id = t.user_id"
+                                   " WHERE t.token_hash = :token_hash AND u.disabled = 0"
+                                   " AND t.revoked_at IS NULL"
+                                   " AND (t.expires_at IS NULL OR t.expires_at > :now)",
+                                   [this](soci::statement& st) {
+                                     UserRow& u = user_row;
+                                     st.exchange(soci::into(u.id));
+                                     st.exchange(soci::into(u.username));
+                                     st.exchange(soci::into(u.display_name));
+                                     st.exchange(soci::into(u.role));
+                                     st.exchange(soci::into(u.department));
+                                     st.exchange(soci::into(u.grid));
+                                     st.exchange(soci::into(u.disabled));
+                                     st.exchange(soci::use(lookup_text, "token_hash"));
+                                     st.exchange(soci::use(now, "now"));
+                                   })) {}
+
+}  // namespace outpost::storage

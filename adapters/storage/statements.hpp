@@ -1,0 +1,134 @@
+// File: adapters/storage/statements.hpp
+//
+// All SQL of the store's hot paths, in one place, prepared once per pooled
+// connection. SOCI binds statements to the addresses of variables, so each
+// `Statements` owns the row buffers its statements read and write: set the
+// buffer, execute the statement, read the buffer. One `Statements` belongs to
+// one connection and is used by one thread at a time; it is neither copied nor
+// moved. Dropping it (after an error, before a reconnect) frees the server-side
+// prepared statements.
+//
+//   Statements& st = ...;                  // the leased connection's set
+//   st.lookup_id = 42;
+//   if (fetch_one(st.select_case)) Case c = st.case_row.to_case();
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <soci/soci.h>
+
+#include "engine/case.hpp"
+#include "engine/store.hpp"
+
+namespace outpost::storage {
+
+// The columns of `cases`, in the order `bind_case_into` binds them.
+extern const char* const kCaseColumns;
+
+struct CaseRow {
+  std::int64_t id = 0;
+  std::string number, kind, state;
+  std::int64_t version = 0;
+  std::string category, title, description, channel;
+  std::string community, grid, micro_grid, address;
+  std::string urgency, risk_level;
+  int confidential = 0;
+  std::string department;
+  std::string assignees, parties, facts;  // JSON text
+  std::int64_t deadline = 0;
+  soci::indicator deadline_ind = soci::i_null;
+  std::int64_t created_at = 0, updated_at = 0;
+  std::string last_hash;
+
+  void assign(const Case& c);
+  Case to_case() const;
+};
+
+// Binds the columns of kCaseColumns to `row`, for a SELECT of a case.
+void bind_case_into(soci::statement& st, CaseRow& row);
+
+struct HistoryRow {
+  std::int64_t case_id = 0, seq = 0, at = 0;
+  std::string actor, event, from_state, to_state;
+  std::string data;  // JSON text
+  std::string prev_hash, hash;
+
+  void assign(const HistoryEntry& e);
+  HistoryEntry to_entry() const;
+};
+
+struct IdempotencyRow {
+  std::int64_t user_id = 0;
+  std::string key, fingerprint;
+  int status = 0;
+  std::string body;
+  std::int64_t created_at = 0;
+};
+
+struct UserRow {
+  std::int64_t id = 0;
+  std::string username, display_name, role, department, grid;
+  int disabled = 0;
+
+  User to_user() const;
+};
+
+// Executes a statement that yields at most one row into its bound buffers;
+// true when it did. Fetches once more so that SOCI 4.0.3 finishes (resets) the
+// statement: an unfinished SQLite statement keeps its read snapshot, or its
+// write, open past COMMIT.
+bool fetch_one(soci::statement& st);
+
+class Statements {
+ public:
+  explicit Statements(soci::session& sql);
+  Statements(const Statements&) = delete;
+  Statements& operator=(const Statements&) = delete;
+
+  // Buffers.
+  CaseRow case_row;
+  HistoryRow history_row;
+  IdempotencyRow idempotency_row;
+  UserRow user_row;
+  std::string counter_name;
+  std::int64_t counter_value = 0;
+  std::int64_t expected_version = 0;
+  std::int64_t assignee_case_id = 0;
+  std::string assignee;
+  std::int64_t lookup_id = 0;
+  std::string lookup_text;
+  std::int64_t now = 0;
+  std::int64_t count = 0;
+
+  // counter_name -> counter_value (the next number of that counter).
+  soci::statement next_counter;
+  // case_row (all but id) -> case_row.id.
+  soci::statement insert_case;
+  // case_row.id, case_row.last_hash.
+  soci::statement set_last_hash;
+  // case_row, expected_version. The first matches only when the stored
+  // assignees equal case_row.assignees, so the common transition needs one
+  // UPDATE and no assignee rewrite; see commit_transition.
+  soci::statement update_case_same_assignees;
+  soci::statement update_case;
+  // assignee_case_id (, assignee).
+  soci::statement delete_assignees;
+  soci::statement insert_assignee;
+  // history_row.
+  soci::statement insert_history;
+  // idempotency_row.
+  soci::statement insert_idempotency;
+  // lookup_id -> case_row.
+  soci::statement select_case;
+  // lookup_id -> history_row, one fetch per row, oldest first.
+  soci::statement select_history;
+  // idempotency_row.user_id, lookup_text -> idempotency_row.
+  soci::statement select_idempotency;
+  // -> count.
+  soci::statement count_cases;
+  // lookup_text (token hash), now -> user_row.
+  soci::statement select_user_by_token;
+};
+
+}  // namespace outpost::storage

@@ -1,0 +1,711 @@
+// The SOCI store against a real database: SQLite or PostgreSQL, whichever
+// OUTPOST_TEST_BACKEND names (ctest runs this binary once per backend).
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <latch>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <doctest/doctest.h>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "adapters/storage/soci_store.hpp"
+#include "engine/audit_chain.hpp"
+#include "tests/support/test_db.hpp"
+
+namespace {
+
+using outpost::Case;
+using outpost::CaseFilter;
+using outpost::CaseId;
+using outpost::ErrorKind;
+using outpost::HistoryEntry;
+using outpost::IdempotencyWrite;
+using outpost::Millis;
+using outpost::SociStore;
+using outpost::StoredResponse;
+using outpost::testing::TestDatabase;
+
+constexpr Millis kJan2026 = 1767225600000;  // 2026-01-01T00:00:00Z
+constexpr Millis kDay = 86'400'000;
+
+std::unique_ptr<SociStore> open(const TestDatabase& db, std::size_t pool_size = 4) {
+  auto opened = outpost::open_store(db.url(), {pool_size});
+  REQUIRE_MESSAGE(opened.ok(), opened.error().message);
+  return std::move(opened).value();
+}
+
+// A fresh database with the schema applied.
+struct Migrated {
+  TestDatabase db;
+  std::unique_ptr<SociStore> store = open(db);
+  Migrated() { REQUIRE(store->migrate().ok()); }
+};
+
+Case sample_case(const std::string& kind = "dispute", Millis at = kJan2026) {
+  Case c;
+  c.kind = kind;
+  c.state = kind == "dispute" ? "registered" : "submitted";
+  c.category = "neighbour_noise";
+  c.title = "楼上噪音 Noise";
+  c.description = "Drilling after 22:00, every night";
+  c.channel = "desk";
+  c.location = {"c01", "g01-2", "m7", "3 单元 502"};
+  c.parties = {{"applicant", "张三", "13800138000", "110101199001011234"},
+               {"respondent", "李四", "", ""}};
+  c.urgency = "urgent";
+  c.risk_level = "medium";
+  c.confidential = true;
+  c.assignment = {"grid", {"wang", "li"}};
+  c.deadline = at + 3 * kDay;
+  c.created_at = at;
+  c.updated_at = at;
+  c.facts = {{"risk_reported", false},
+             {"sessions", 2},
+             {"notes", boost::json::array{"a", 1, nullptr}},
+             {"nested", boost::json::object{{"k", "v"}}}};
+  return c;
+}
+
+HistoryEntry creation_entry(const Case& c) {
+  HistoryEntry e;
+  e.at = c.created_at;
+  e.actor = "clerk";
+  e.event = "register";
+  e.to_state = c.state;
+  e.data = {{"channel", c.channel}};
+  return e;
+}
+
+Case insert(SociStore& store, Case c = sample_case()) {
+  auto r = store.insert_case(c, creation_entry(c), nullptr);
+  REQUIRE_MESSAGE(r.ok(), r.error().message);
+  return r.value();
+}
+
+struct Transition {
+  Case updated;
+  HistoryEntry entry;
+};
+
+// What the case service does for one event: copy, bump the version, seal a
+// history row onto the chain.
+Transition transition(const Case& c, const std::string& to, Millis at) {
+  Transition t{c, {}};
+  t.updated.state = to;
+  t.updated.version = c.version + 1;
+  t.updated.updated_at = at;
+  t.entry.case_id = c.id;
+  t.entry.seq = t.updated.version;
+  t.entry.at = at;
+  t.entry.actor = "mediator";
+  t.entry.event = "move_to_" + to;
+  t.entry.from_state = c.state;
+  t.entry.to_state = to;
+  t.entry.data = {{"note", "step " + std::to_string(t.updated.version)}};
+  outpost::seal(t.entry, c.last_hash);
+  t.updated.last_hash = t.entry.hash;
+  return t;
+}
+
+Case find(SociStore& store, CaseId id) {
+  auto r = store.find_case(id);
+  REQUIRE(r.ok());
+  REQUIRE(r.value().has_value());
+  return *r.value();
+}
+
+void check_same_case(const Case& a, const Case& b) {
+  CHECK(a.id == b.id);
+  CHECK(a.number == b.number);
+  CHECK(a.kind == b.kind);
+  CHECK(a.state == b.state);
+  CHECK(a.version == b.version);
+  CHECK(a.category == b.category);
+  CHECK(a.title == b.title);
+  CHECK(a.description == b.description);
+  CHECK(a.channel == b.channel);
+  CHECK(a.location.community == b.location.community);
+  CHECK(a.location.grid == b.location.grid);
+  CHECK(a.location.micro_grid == b.location.micro_grid);
+  CHECK(a.location.address == b.location.address);
+  REQUIRE(a.parties.size() == b.parties.size());
+  for (std::size_t i = 0; i < a.parties.size(); ++i) {
+    CHECK(a.parties[i].role == b.parties[i].role);
+    CHECK(a.parties[i].name == b.parties[i].name);
+    CHECK(a.parties[i].phone == b.parties[i].phone);
+    CHECK(a.parties[i].id_number == b.parties[i].id_number);
+  }
+  CHECK(a.urgency == b.urgency);
+  CHECK(a.risk_level == b.risk_level);
+  CHECK(a.confidential == b.confidential);
+  CHECK(a.assignment.department == b.assignment.department);
+  CHECK(a.assignment.assignees == b.assignment.assignees);
+  CHECK(a.deadline == b.deadline);
+  CHECK(a.created_at == b.created_at);
+  CHECK(a.updated_at == b.updated_at);
+  CHECK(a.facts == b.facts);
+  CHECK(a.last_hash == b.last_hash);
+}
+
+std::int64_t history_count(const TestDatabase& db, CaseId id) {
+  return db.query_int("SELECT count(*) FROM history WHERE case_id = " + std::to_string(id));
+}
+
+std::vector<CaseId> ids_of(const outpost::CasePage& page) {
+  std::vector<CaseId> ids;
+  for (const Case& c : page.items) ids.push_back(c.id);
+  return ids;
+}
+
+std::vector<CaseId> list_ids(SociStore& store, CaseFilter filter) {
+  filter.limit = 500;
+  auto r = store.list_cases(filter);
+  REQUIRE_MESSAGE(r.ok(), r.error().message);
+  CHECK_FALSE(r.value().next_before_id.has_value());
+  return ids_of(r.value());
+}
+
+IdempotencyWrite idempotency(std::int64_t user_id, const std::string& key, int status) {
+  return {user_id, key, "fp-" + key, [status](const Case& c) {
+            return StoredResponse{status, c.number + " v" + std::to_string(c.version)};
+          }};
+}
+
+}  // namespace
+
+TEST_SUITE("soci_store") {
+  TEST_CASE("open_store rejects malformed URLs and reports unreachable databases") {
+    CHECK(outpost::open_store("mysql://x", {}).error().kind == ErrorKind::invalid);
+    CHECK(outpost::open_store("sqlite:", {}).error().kind == ErrorKind::invalid);
+    CHECK(outpost::open_store("sqlite::memory:", {}).error().kind == ErrorKind::invalid);
+    CHECK(outpost::open_store("postgresql://postgres@127.0.0.1:1/nowhere", {}).error().kind ==
+          ErrorKind::unavailable);
+    CHECK(outpost::open_store("sqlite:/nonexistent-dir/x/outpost.db", {}).error().kind ==
+          ErrorKind::unavailable);
+  }
+
+  TEST_CASE("migrate applies v1 once and records it") {
+    TestDatabase db;
+    auto store = open(db);
+    CHECK(store->backend() == outpost::testing::test_backend());
+    CHECK(store->schema_version().value() == 0);
+
+    auto first = store->migrate();
+    REQUIRE_MESSAGE(first.ok(), first.error().message);
+    CHECK(first.value() == std::vector<std::string>{"initial"});
+    CHECK(store->schema_version().value() == 1);
+    CHECK(db.query_int("SELECT count(*) FROM schema_migrations") == 1);
+    CHECK(db.query_text("SELECT name FROM schema_migrations WHERE version = 1") == "initial");
+    if (store->backend() == "sqlite") CHECK(db.query_text("PRAGMA journal_mode") == "wal");
+    CHECK(db.query_int("SELECT applied_at FROM schema_migrations WHERE version = 1") > kJan2026);
+
+    auto again = store->migrate();
+    REQUIRE(again.ok());
+    CHECK(again.value().empty());
+    CHECK(open(db)->migrate().value().empty());
+    CHECK(db.query_int("SELECT count(*) FROM schema_migrations") == 1);
+  }
+
+  TEST_CASE("two stores migrating the same database at once apply v1 exactly once") {
+    TestDatabase db;
+    auto a = open(db);
+    auto b = open(db);
+    std::latch start(2);
+    outpost::Result<std::vector<std::string>> ra = outpost::Error{};
+    outpost::Result<std::vector<std::string>> rb = outpost::Error{};
+    std::thread ta([&] {
+      start.arrive_and_wait();
+      ra = a->migrate();
+    });
+    std::thread tb([&] {
+      start.arrive_and_wait();
+      rb = b->migrate();
+    });
+    ta.join();
+    tb.join();
+    REQUIRE_MESSAGE(ra.ok(), ra.error().message);
+    REQUIRE_MESSAGE(rb.ok(), rb.error().message);
+    CHECK(ra.value().size() + rb.value().size() == 1);
+    CHECK(db.query_int("SELECT count(*) FROM schema_migrations") == 1);
+  }
+
+  TEST_CASE("insert_case stores every field and find_case returns it unchanged") {
+    Migrated m;
+    const Case draft = sample_case();
+    const Case stored = insert(*m.store, draft);
+    CHECK(stored.id > 0);
+    CHECK(stored.number == "JF-2026-000001");
+    CHECK(stored.version == 1);
+    CHECK(stored.last_hash.size() == 64);
+    CHECK(stored.parties[0].id_number == "110101199001011234");
+    check_same_case(stored, find(*m.store, stored.id));
+
+    Case bare = sample_case("request");
+    bare.deadline.reset();
+    bare.parties = {{"applicant", "王五", "", ""}};
+    bare.assignment = {};
+    bare.facts = {};
+    bare.confidential = false;
+    const Case bare_stored = insert(*m.store, bare);
+    const Case bare_found = find(*m.store, bare_stored.id);
+    check_same_case(bare_stored, bare_found);
+    CHECK_FALSE(bare_found.deadline.has_value());
+
+    CHECK(m.db.query_int("SELECT count(*) FROM case_assignees") == 2);
+    CHECK_FALSE(m.store->find_case(stored.id + 1000).value().has_value());
+    CHECK(m.store->count_cases().value() == 2);
+
+    auto history = m.store->history(stored.id);
+    REQUIRE(history.ok());
+    REQUIRE(history.value().size() == 1);
+    const HistoryEntry& h = history.value()[0];
+    CHECK(h.case_id == stored.id);
+    CHECK(h.seq == 1);
+    CHECK(h.prev_hash == outpost::kGenesisHash);
+    CHECK(h.hash == stored.last_hash);
+    CHECK(h.event == "register");
+    CHECK(h.data == boost::json::object{{"channel", "desk"}});
+  }
+
+  TEST_CASE("case numbers count per kind and per year") {
+    Migrated m;
+    CHECK(insert(*m.store, sample_case("dispute")).number == "JF-2026-000001");
+    CHECK(insert(*m.store, sample_case("dispute")).number == "JF-2026-000002");
+    CHECK(insert(*m.store, sample_case("request")).number == "SQ-2026-000001");
+    CHECK(insert(*m.store, sample_case("dispute")).number == "JF-2026-000003");
+    CHECK(insert(*m.store, sample_case("request")).number == "SQ-2026-000002");
+    CHECK(insert(*m.store, sample_case("dispute", kJan2026 + 366 * kDay)).number ==
+          "JF-2027-000001");
+  }
+
+  TEST_CASE("commit_transition with the current version updates the case and appends history") {
+    Migrated m;
+    const Case c = insert(*m.store);
+    Transition t = transition(c, "accepted", c.created_at + 1000);
+    t.updated.assignment = {"legal", {"zhao"}};
+    t.updated.facts["accepted_by"] = "mediator";
+    t.updated.deadline.reset();
+    REQUIRE(m.store->commit_transition(t.updated, 1, t.entry, nullptr).ok());
+
+    const Case found = find(*m.store, c.id);
+    check_same_case(found, t.updated);
+    CHECK(found.state == "accepted");
+    CHECK(found.version == 2);
+    CHECK(history_count(m.db, c.id) == 2);
+    CHECK(m.db.query_int("SELECT count(*) FROM case_assignees") == 1);
+    CHECK(m.db.query_text("SELECT assignee FROM case_assignees") == "zhao");
+
+    // Unchanged assignees keep their rows.
+    Transition t2 = transition(found, "assigned", found.updated_at + 1000);
+    REQUIRE(m.store->commit_transition(t2.updated, 2, t2.entry, nullptr).ok());
+    CHECK(find(*m.store, c.id).version == 3);
+    CHECK(m.db.query_text("SELECT assignee FROM case_assignees") == "zhao");
+  }
+
+  TEST_CASE("a stale version is a version_conflict and changes nothing") {
+    Migrated m;
+    const Case c = insert(*m.store);
+    const Transition won = transition(c, "accepted", c.created_at + 1000);
+    REQUIRE(m.store->commit_transition(won.updated, 1, won.entry, nullptr).ok());
+
+    Transition stale = transition(c, "withdrawn", c.created_at + 2000);
+    auto same_assignees = m.store->commit_transition(stale.updated, 1, stale.entry, nullptr);
+    REQUIRE_FALSE(same_assignees.ok());
+    CHECK(same_assignees.error().kind == ErrorKind::version_conflict);
+
+    stale.updated.assignment = {"police", {"qian"}};
+    auto new_assignees = m.store->commit_transition(stale.updated, 1, stale.entry, nullptr);
+    REQUIRE_FALSE(new_assignees.ok());
+    CHECK(new_assignees.error().kind == ErrorKind::version_conflict);
+
+    const std::string id = std::to_string(c.id);
+    CHECK(m.db.query_int("SELECT version FROM cases WHERE id = " + id) == 2);
+    CHECK(m.db.query_text("SELECT state FROM cases WHERE id = " + id) == "accepted");
+    CHECK(m.db.query_text("SELECT last_hash FROM cases WHERE id = " + id) == won.entry.hash);
+    CHECK(history_count(m.db, c.id) == 2);
+    CHECK(m.db.query_int("SELECT count(*) FROM case_assignees WHERE assignee = 'qian'") == 0);
+    CHECK(m.db.query_int("SELECT count(*) FROM case_assignees") == 2);
+  }
+
+  TEST_CASE("idempotent responses are stored with the change and a reused key rolls back") {
+    Migrated m;
+    const Case draft = sample_case();
+    const IdempotencyWrite create_key = idempotency(7, "create-1", 201);
+    auto created = m.store->insert_case(draft, creation_entry(draft), &create_key);
+    REQUIRE(created.ok());
+    auto record = m.store->find_idempotency(7, "create-1");
+    REQUIRE(record.ok());
+    REQUIRE(record.value().has_value());
+    CHECK(record.value()->fingerprint == "fp-create-1");
+    CHECK(record.value()->response.status == 201);
+    CHECK(record.value()->response.body == "JF-2026-000001 v1");
+    CHECK_FALSE(m.store->find_idempotency(8, "create-1").value().has_value());
+    CHECK_FALSE(m.store->find_idempotency(7, "create-2").value().has_value());
+
+    // The same key again: nothing of the second create survives, not even its number.
+    auto raced_create = m.store->insert_case(draft, creation_entry(draft), &create_key);
+    REQUIRE_FALSE(raced_create.ok());
+    CHECK(raced_create.error().kind == ErrorKind::idempotency_race);
+    CHECK(m.store->count_cases().value() == 1);
+    CHECK(m.db.query_int("SELECT count(*) FROM history") == 1);
+    CHECK(insert(*m.store).number == "JF-2026-000002");
+
+    const Case c = created.value();
+    const IdempotencyWrite event_key = idempotency(7, "event-1", 200);
+    const Transition t = transition(c, "accepted", c.created_at + 1000);
+    REQUIRE(m.store->commit_transition(t.updated, 1, t.entry, &event_key).ok());
+    CHECK(m.store->find_idempotency(7, "event-1").value()->response.body == "JF-2026-000001 v2");
+
+    const Transition t2 = transition(t.updated, "assigned", c.created_at + 2000);
+    auto raced = m.store->commit_transition(t2.updated, 2, t2.entry, &event_key);
+    REQUIRE_FALSE(raced.ok());
+    CHECK(raced.error().kind == ErrorKind::idempotency_race);
+    CHECK(m.db.query_int("SELECT version FROM cases WHERE id = " + std::to_string(c.id)) == 2);
+    CHECK(history_count(m.db, c.id) == 2);
+    CHECK(m.store->find_idempotency(7, "event-1").value()->response.body == "JF-2026-000001 v2");
+
+    // The connection that saw the violation still works.
+    REQUIRE(m.store->commit_transition(t2.updated, 2, t2.entry, nullptr).ok());
+    CHECK(history_count(m.db, c.id) == 3);
+  }
+
+  TEST_CASE("list_cases applies every filter, newest first, and pages with a cursor") {
+    Migrated m;
+    std::map<std::string, CaseId> ids;
+    const auto add = [&](const std::string& name, Case c) { ids[name] = insert(*m.store, c).id; };
+
+    Case a = sample_case("dispute", kJan2026);
+    a.title = "Noise at 100% volume";
+    add("a", a);
+    Case b = sample_case("dispute", kJan2026 + kDay);
+    b.category = "property_line";
+    b.title = "Fence moved by 100x";
+    b.description = "the FENCE_line moved";
+    b.location = {"c02", "g02-1", "", ""};
+    b.assignment = {"legal", {"zhao"}};
+    b.deadline = kJan2026 + 10 * kDay;
+    add("b", b);
+    Case c = sample_case("request", kJan2026 + 2 * kDay);
+    c.title = "路灯不亮 Streetlight out";
+    c.description = "dark corner";
+    c.assignment = {"urban", {"li"}};
+    c.deadline.reset();
+    add("c", c);
+    Case d = sample_case("request", kJan2026 + 3 * kDay);
+    d.title = "Pothole";
+    d.description = "deep hole near school";
+    d.location = {"c02", "g02-2", "", ""};
+    d.assignment = {};
+    d.deadline = kJan2026 + 4 * kDay;
+    add("d", d);
+
+    // d moves on, so state differs.
+    const Case d_stored = find(*m.store, ids["d"]);
+    const Transition moved = transition(d_stored, "dispatched", d.created_at + 1000);
+    REQUIRE(m.store->commit_transition(moved.updated, 1, moved.entry, nullptr).ok());
+
+    const auto expect = [&](std::initializer_list<const char*> names) {
+      std::vector<CaseId> want;
+      for (const char* n : names) want.push_back(ids.at(n));
+      return want;
+    };
+    CaseFilter f;
+    CHECK(list_ids(*m.store, f) == expect({"d", "c", "b", "a"}));
+    f = {};
+    f.kind = "request";
+    CHECK(list_ids(*m.store, f) == expect({"d", "c"}));
+    f = {};
+    f.state = "dispatched";
+    CHECK(list_ids(*m.store, f) == expect({"d"}));
+    f = {};
+    f.category = "property_line";
+    CHECK(list_ids(*m.store, f) == expect({"b"}));
+    f = {};
+    f.community = "c02";
+    CHECK(list_ids(*m.store, f) == expect({"d", "b"}));
+    f = {};
+    f.grid = "g01-2";
+    CHECK(list_ids(*m.store, f) == expect({"c", "a"}));
+    f = {};
+    f.department = "legal";
+    CHECK(list_ids(*m.store, f) == expect({"b"}));
+    f = {};
+    f.assignee = "li";
+    CHECK(list_ids(*m.store, f) == expect({"c", "a"}));
+    f = {};
+    f.assignee = "nobody";
+    CHECK(list_ids(*m.store, f).empty());
+    f = {};
+    f.kind = "dispute";
+    f.community = "c01";
+    CHECK(list_ids(*m.store, f) == expect({"a"}));
+
+    f = {};
+    f.q = "100%";  // % is literal, not a wildcard
+    CHECK(list_ids(*m.store, f) == expect({"a"}));
+    f.q = "100";
+    CHECK(list_ids(*m.store, f) == expect({"b", "a"}));
+    f.q = "fence_";  // case-insensitive; _ is literal
+    CHECK(list_ids(*m.store, f) == expect({"b"}));
+    f.q = "100_";  // would match both titles if _ were a wildcard
+    CHECK(list_ids(*m.store, f).empty());
+    f.q = "sq-2026-00000";  // the number, case-insensitive
+    CHECK(list_ids(*m.store, f) == expect({"d", "c"}));
+    f.q = "路灯";
+    CHECK(list_ids(*m.store, f) == expect({"c"}));
+    f.q = "school";
+    CHECK(list_ids(*m.store, f) == expect({"d"}));
+
+    f = {};
+    f.now = kJan2026 + 5 * kDay;  // a (due day 3) and d (due day 4) are overdue
+    f.overdue = true;
+    CHECK(list_ids(*m.store, f) == expect({"d", "a"}));
+    f.overdue = false;
+    CHECK(list_ids(*m.store, f) == expect({"c", "b"}));
+
+    f = {};
+    f.created_from = kJan2026 + kDay;
+    f.created_to = kJan2026 + 3 * kDay;
+    CHECK(list_ids(*m.store, f) == expect({"c", "b"}));
+
+    f = {};
+    f.before_id = ids["c"];
+    CHECK(list_ids(*m.store, f) == expect({"b", "a"}));
+  }
+
+  TEST_CASE("cursor pages cover every case exactly once, newest first") {
+    Migrated m;
+    std::vector<CaseId> inserted;
+    for (int i = 0; i < 11; ++i) inserted.push_back(insert(*m.store).id);
+    const std::vector<CaseId> newest_first(inserted.rbegin(), inserted.rend());
+
+    CaseFilter f;
+    f.limit = 3;
+    std::vector<CaseId> seen;
+    int pages = 0;
+    for (;;) {
+      auto page = m.store->list_cases(f);
+      REQUIRE(page.ok());
+      CHECK(page.value().items.size() <= 3);
+      for (CaseId id : ids_of(page.value())) seen.push_back(id);
+      ++pages;
+      if (!page.value().next_before_id) break;
+      CHECK(*page.value().next_before_id == page.value().items.back().id);
+      f.before_id = page.value().next_before_id;
+    }
+    CHECK(pages == 4);
+    CHECK(seen == newest_first);
+
+    f = {};
+    f.limit = 11;
+    auto exact = m.store->list_cases(f);
+    CHECK(exact.value().items.size() == 11);
+    CHECK_FALSE(exact.value().next_before_id.has_value());
+  }
+
+  TEST_CASE("history is oldest first and each row links to the previous hash") {
+    Migrated m;
+    Case c = insert(*m.store);
+    for (const char* to : {"accepted", "assigned", "mediating", "agreement_reached"}) {
+      const Transition t = transition(c, to, c.updated_at + 1000);
+      REQUIRE(m.store->commit_transition(t.updated, c.version, t.entry, nullptr).ok());
+      c = t.updated;
+    }
+    auto history = m.store->history(c.id);
+    REQUIRE(history.ok());
+    const std::vector<HistoryEntry>& h = history.value();
+    REQUIRE(h.size() == 5);
+    CHECK(h[0].prev_hash == outpost::kGenesisHash);
+    for (std::size_t i = 0; i < h.size(); ++i) {
+      CHECK(h[i].seq == static_cast<std::int64_t>(i) + 1);
+      if (i > 0) {
+        CHECK(h[i].prev_hash == h[i - 1].hash);
+        CHECK(h[i].from_state == h[i - 1].to_state);
+        CHECK(h[i].at > h[i - 1].at);
+      }
+    }
+    CHECK(h.back().to_state == "agreement_reached");
+    CHECK(h.back().hash == find(*m.store, c.id).last_hash);
+    CHECK(h[2].data == boost::json::object{{"note", "step 3"}});
+    CHECK(outpost::first_broken_link(h) == 0);
+    CHECK(m.store->history(c.id + 1000).value().empty());
+  }
+
+  TEST_CASE("concurrent transitions on different cases all commit") {
+    Migrated m;
+    auto second = open(m.db);  // another store on the same database
+    constexpr int kThreads = 8;
+    constexpr int kSteps = 25;
+    std::vector<CaseId> ids;
+    for (int i = 0; i < kThreads; ++i) ids.push_back(insert(*m.store).id);
+
+    std::vector<std::vector<std::string>> errors(kThreads);
+    std::latch start(kThreads);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kThreads; ++i) {
+      threads.emplace_back([&, i] {
+        SociStore& store = i % 2 == 0 ? *m.store : *second;
+        start.arrive_and_wait();
+        for (int step = 0; step < kSteps; ++step) {
+          auto current = store.find_case(ids[i]);
+          if (!current.ok() || !current.value()) {
+            errors[i].push_back(current.ok() ? "missing" : current.error().message);
+            return;
+          }
+          const Case& c = *current.value();
+          const Transition t =
+              transition(c, step % 2 == 0 ? "mediating" : "assigned", c.updated_at + 1);
+          auto r = store.commit_transition(t.updated, c.version, t.entry, nullptr);
+          if (!r.ok()) errors[i].push_back(r.error().message);
+        }
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    for (const auto& e : errors) CHECK(e.empty());
+    for (CaseId id : ids) {
+      CHECK(find(*m.store, id).version == kSteps + 1);
+      CHECK(history_count(m.db, id) == kSteps + 1);
+    }
+    CHECK(m.db.query_int("SELECT count(*) FROM history") == kThreads * (kSteps + 1));
+  }
+
+  TEST_CASE("two processes write the same database at once without errors") {
+    Migrated m;
+    constexpr int kSteps = 25;
+    const CaseId mine = insert(*m.store).id;
+    const CaseId theirs = insert(*m.store).id;
+    const auto advance = [](SociStore& store, CaseId id) {
+      int failures = 0;
+      for (int step = 0; step < kSteps; ++step) {
+        auto current = store.find_case(id);
+        if (!current.ok() || !current.value()) return failures + 1;
+        const Case& c = *current.value();
+        const Transition t = transition(c, "mediating", c.updated_at + 1);
+        if (!store.commit_transition(t.updated, c.version, t.entry, nullptr).ok()) ++failures;
+      }
+      return failures;
+    };
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+      // Its own store, as a second `outpost serve` would have; _exit skips
+      // the parent's destructors.
+      auto opened = outpost::open_store(m.db.url(), {});
+      ::_exit(opened.ok() && advance(*opened.value(), theirs) == 0 ? 0 : 1);
+    }
+    CHECK(advance(*m.store, mine) == 0);
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    CHECK(find(*m.store, mine).version == kSteps + 1);
+    CHECK(find(*m.store, theirs).version == kSteps + 1);
+    CHECK(history_count(m.db, theirs) == kSteps + 1);
+  }
+
+  TEST_CASE("racing transitions on one case: exactly one wins, the rest are version conflicts") {
+    Migrated m;
+    auto second = open(m.db);
+    constexpr int kThreads = 8;
+    constexpr int kRounds = 5;
+    const CaseId id = insert(*m.store).id;
+    for (int round = 0; round < kRounds; ++round) {
+      const Case c = find(*m.store, id);
+      std::vector<std::optional<ErrorKind>> outcome(kThreads);
+      std::vector<std::string> messages(kThreads);
+      std::latch start(kThreads);
+      std::vector<std::thread> threads;
+      for (int i = 0; i < kThreads; ++i) {
+        threads.emplace_back([&, i] {
+          SociStore& store = i % 2 == 0 ? *m.store : *second;
+          Transition t = transition(c, "state_" + std::to_string(i), c.updated_at + 1);
+          start.arrive_and_wait();
+          auto r = store.commit_transition(t.updated, c.version, t.entry, nullptr);
+          if (!r.ok()) {
+            outcome[i] = r.error().kind;
+            messages[i] = r.error().message;
+          }
+        });
+      }
+      for (std::thread& t : threads) t.join();
+      int wins = 0;
+      int conflicts = 0;
+      for (int i = 0; i < kThreads; ++i) {
+        if (!outcome[i]) {
+          ++wins;
+        } else if (*outcome[i] == ErrorKind::version_conflict) {
+          ++conflicts;
+        } else {
+          FAIL_CHECK("unexpected error: " << messages[i]);
+        }
+      }
+      CHECK(wins == 1);
+      CHECK(conflicts == kThreads - 1);
+      CHECK(history_count(m.db, id) == round + 2);
+      CHECK(find(*m.store, id).version == round + 2);
+    }
+  }
+
+  TEST_CASE("ensure_user_with_token is idempotent and tokens find enabled users only") {
+    Migrated m;
+    const std::string hash(64, 'a');
+    auto first = m.store->ensure_user_with_token("admin", "admin", hash);
+    REQUIRE_MESSAGE(first.ok(), first.error().message);
+    auto again = m.store->ensure_user_with_token("admin", "admin", hash);
+    REQUIRE(again.ok());
+    CHECK(again.value().id == first.value().id);
+    CHECK(m.db.query_int("SELECT count(*) FROM users") == 1);
+    CHECK(m.db.query_int("SELECT count(*) FROM tokens") == 1);
+
+    auto found = m.store->find_user_by_token_hash(hash);
+    REQUIRE(found.ok());
+    REQUIRE(found.value().has_value());
+    CHECK(found.value()->id == first.value().id);
+    CHECK(found.value()->username == "admin");
+    CHECK(found.value()->role == "admin");
+    CHECK_FALSE(found.value()->disabled);
+    CHECK_FALSE(m.store->find_user_by_token_hash(std::string(64, 'b')).value().has_value());
+
+    const std::string second_hash(64, 'c');
+    REQUIRE(m.store->ensure_user_with_token("admin", "admin", second_hash).ok());
+    CHECK(m.store->find_user_by_token_hash(second_hash).value().has_value());
+
+    m.db.exec("UPDATE tokens SET expires_at = 1 WHERE token_hash = '" + second_hash + "'");
+    CHECK_FALSE(m.store->find_user_by_token_hash(second_hash).value().has_value());
+    m.db.exec("UPDATE tokens SET revoked_at = 1 WHERE token_hash = '" + hash + "'");
+    CHECK_FALSE(m.store->find_user_by_token_hash(hash).value().has_value());
+    m.db.exec("UPDATE tokens SET revoked_at = NULL");
+    m.db.exec("UPDATE users SET disabled = 1");
+    CHECK_FALSE(m.store->find_user_by_token_hash(hash).value().has_value());
+  }
+
+  TEST_CASE("ping answers while the database does") {
+    Migrated m;
+    CHECK(m.store->ping().ok());
+    CHECK(m.store->count_cases().value() == 0);
+  }
+
+  TEST_CASE("a dropped PostgreSQL connection is reported as unavailable, then reconnected") {
+    if (outpost::testing::test_backend() != "postgresql") return;
+    TestDatabase db;
+    auto store = open(db, 1);
+    REQUIRE(store->migrate().ok());
+    const Case c = insert(*store);
+    db.exec(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    auto lost = store->find_case(c.id);
+    REQUIRE_FALSE(lost.ok());
+    CHECK(lost.error().kind == ErrorKind::unavailable);
+    CHECK(find(*store, c.id).number == c.number);
+    CHECK(store->ping().ok());
+  }
+}

@@ -1,0 +1,43 @@
+// File: tests/support/test_db.hpp
+//
+// A fresh, empty database for one test, on the backend named by
+// OUTPOST_TEST_BACKEND (sqlite | postgresql; default sqlite).
+//   sqlite:     a new file under OUTPOST_TEST_WORK_DIR (or /tmp), removed at the end.
+//   postgresql: a new database in the fixture cluster whose URL is in the file
+//               named by OUTPOST_TEST_PG_URL_FILE, dropped at the end.
+//
+//   TestDatabase db;                  // fresh and empty
+//   auto store = open_store(db.url());
+//   db.query_int("SELECT count(*) FROM history");  // inspect stored rows directly
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace outpost::testing {
+
+std::string test_backend();  // "sqlite" or "postgresql"
+
+class TestDatabase {
+ public:
+  TestDatabase();
+  ~TestDatabase();
+  TestDatabase(const TestDatabase&) = delete;
+  TestDatabase& operator=(const TestDatabase&) = delete;
+
+  // sqlite:/path/to/file.db or postgresql://user@127.0.0.1:port/dbname
+  const std::string& url() const { return url_; }
+  // Runs a query that returns one integer (e.g. a count) on a separate connection.
+  std::int64_t query_int(const std::string& sql) const;
+  // Runs a query that returns one text value.
+  std::string query_text(const std::string& sql) const;
+  // Runs a statement (for tests that tamper with rows on purpose).
+  void exec(const std::string& sql) const;
+
+ private:
+  std::string url_;
+  std::string admin_url_;  // postgresql only: the fixture's maintenance database
+  std::string name_;
+};
+
+}  // namespace outpost::testing
