@@ -1,0 +1,100 @@
+// File: tests/http/fixtures.hpp
+//
+// Shared pieces of the HTTP tests: a fresh database and a real server per
+// test, a valid dispute body, and shorthands for events and snapshots.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include <boost/json.hpp>
+
+#include "tests/support/server_process.hpp"
+#include "tests/support/test_db.hpp"
+
+namespace outpost::testing {
+
+namespace json = boost::json;
+
+// A JSON string's text (or the JSON of any other value), for comparisons.
+inline std::string text(const json::value& v) {
+  return v.is_string() ? std::string(v.get_string()) : json::serialize(v);
+}
+
+inline json::object dispute_body() {
+  return json::object{
+      {"kind", "dispute"},
+      {"category", "neighbour"},
+      {"title", "楼上漏水影响楼下住户"},
+      {"description", "楼上卫生间漏水，双方就维修费用协商未果。"},
+      {"channel", "desk"},
+      {"location", {{"community", "LF"}, {"grid", "LF-G01"}, {"address", "西山坪家属区3栋"}}},
+      {"parties",
+       {{{"role", "applicant"},
+         {"name", "张秀英"},
+         {"phone", "13800138000"},
+         {"id_number", "500109198801012345"}},
+        {{"role", "respondent"}, {"name", "李建国"}, {"phone", "13900139000"}}}},
+  };
+}
+
+struct TestServer {
+  TestDatabase db;
+  ServerProcess server{db.url()};
+  HttpClient client = server.client();
+
+  std::int64_t create_case(json::object body = dispute_body()) {
+    auto r = client.post_json("/api/v1/cases", body);
+    REQUIRE_MESSAGE(r.status == 201, r.body);
+    return r.json().at("id").as_int64();
+  }
+
+  Response event(std::int64_t id, const std::string& name, json::object payload = {},
+                 const Headers& headers = {}) {
+    payload["event"] = name;
+    return client.post_json("/api/v1/cases/" + std::to_string(id) + "/events", payload, headers);
+  }
+
+  // Applies an event that must succeed.
+  json::value step(std::int64_t id, const std::string& name, json::object payload = {}) {
+    auto r = event(id, name, std::move(payload));
+    REQUIRE_MESSAGE(r.status == 200, name << ": " << r.body);
+    return r.json();
+  }
+
+  json::value get_case(std::int64_t id) {
+    auto r = client.get("/api/v1/cases/" + std::to_string(id));
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    return r.json();
+  }
+
+  json::array history(std::int64_t id) {
+    auto r = client.get("/api/v1/cases/" + std::to_string(id) + "/history");
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    return r.json().at("items").as_array();
+  }
+
+  std::int64_t stored_history_rows(std::int64_t id) {
+    return db.query_int("SELECT count(*) FROM history WHERE case_id = " + std::to_string(id));
+  }
+
+  // What a user would notice of a case: its state, version and history length.
+  std::string snapshot(std::int64_t id) {
+    auto c = get_case(id);
+    return std::string(c.at("state").as_string()) + "@" +
+           std::to_string(c.at("version").as_int64()) + "/" +
+           std::to_string(stored_history_rows(id)) + "/" + std::to_string(history(id).size());
+  }
+};
+
+// Takes a fresh dispute to `mediating` (accept, assign to police, start_mediation).
+inline std::int64_t mediating_case(TestServer& t) {
+  const auto id = t.create_case();
+  t.step(id, "accept");
+  t.step(id, "assign", {{"department", "police"}, {"assignees", {"officer-7"}}});
+  t.step(id, "start_mediation");
+  return id;
+}
+
+}  // namespace outpost::testing

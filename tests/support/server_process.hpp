@@ -1,0 +1,59 @@
+// File: tests/support/server_process.hpp
+//
+// A real `outpost serve` child process for integration tests, listening on a
+// free loopback port, with OUTPOST_BOOTSTRAP_TOKEN=kTestToken so tests can
+// authenticate as admin. Its stderr goes to a log file the test can read.
+//
+//   TestDatabase db;
+//   ServerProcess server(db.url());
+//   auto client = server.client();
+//   server.kill_hard();      // SIGKILL, as a crash would
+//   server.start();          // same database, same arguments
+//   int code = server.stop();  // SIGTERM; the exit status
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/support/http_client.hpp"
+
+namespace outpost::testing {
+
+inline constexpr const char* kTestToken = "test-bootstrap-token-0123456789";
+
+class ServerProcess {
+ public:
+  explicit ServerProcess(std::string database_url, std::vector<std::string> extra_args = {},
+                         Headers extra_env = {});
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+
+  void start();               // throws when the server is not ready within 30 s
+  int stop(int signal = 15);  // sends the signal, waits, returns the exit code (128+sig if killed)
+  void kill_hard();           // SIGKILL and reap
+  bool running() const { return pid_ > 0; }
+  unsigned short port() const { return port_; }
+  HttpClient client(std::string token = kTestToken) const {
+    return HttpClient(port_, std::move(token));
+  }
+  std::string log() const;  // everything the server wrote to stderr/stdout so far
+
+ private:
+  std::string database_url_;
+  std::vector<std::string> extra_args_;
+  Headers extra_env_;
+  std::string dir_;
+  pid_t pid_ = -1;
+  unsigned short port_ = 0;
+};
+
+// Runs the outpost binary with arguments; returns its exit code and output.
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;
+};
+CommandResult run_outpost(const std::vector<std::string>& args, const Headers& extra_env = {});
+
+}  // namespace outpost::testing
