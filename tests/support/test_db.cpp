@@ -111,6 +111,13 @@ TestDatabase::~TestDatabase() {
   }
 }
 
+void TestDatabase::drop_now() const {
+  if (admin_url_.empty()) throw std::logic_error("drop_now() is for PostgreSQL test databases");
+  soci::session admin;
+  open_session(admin, admin_url_);
+  admin << "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)";
+}
+
 std::int64_t TestDatabase::query_int(const std::string& sql_text) const {
   soci::session sql;
   open_session(sql, url_);

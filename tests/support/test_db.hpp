@@ -31,6 +31,9 @@ class TestDatabase {
   std::int64_t query_int(const std::string& sql) const;
   // Runs a query that returns one text value.
   std::string query_text(const std::string& sql) const;
+  // PostgreSQL only: drops the database under a running server (terminating
+  // its connections), so the server finds its database gone.
+  void drop_now() const;
   // Runs a statement (for tests that tamper with rows on purpose).
   void exec(const std::string& sql) const;
 
