@@ -1,0 +1,152 @@
+// File: adapters/storage/store_internals.hpp
+//
+// Private to adapters/storage: the pieces every SociStore method is built
+// from, so that store methods for different concerns can live in their own
+// .cpp files (soci_store.cpp for cases and users, more beside it).
+//
+//   return run<Thing>(*impl_, Access::write, "add_thing", [&](Lease& lease) -> Result<Thing> {
+//     Transaction tx(lease.sql(), lease.dialect());
+//     ...
+//     tx.commit();
+//     return thing;
+//   });
+//
+// run() takes a pooled connection (and, for SQLite writes, the database's
+// writer mutex) and turns every exception into an Error whose message never
+// contains bound values.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <sqlite3.h>
+
+#include "adapters/storage/dialect.hpp"
+#include "adapters/storage/soci_store.hpp"
+#include "adapters/storage/statements.hpp"
+
+namespace outpost {
+
+struct SociStore::Impl {
+  Impl(storage::Dialect d, std::size_t size, std::shared_ptr<std::mutex> sqlite_writer)
+      : dialect(d), pool(size), statements(size), writer(std::move(sqlite_writer)) {}
+
+  storage::Dialect dialect;
+  soci::connection_pool pool;
+  // One prepared set per pool slot, created on first use and dropped after an
+  // error (before a reconnect, since they refer to the old connection).
+  std::vector<std::unique_ptr<storage::Statements>> statements;
+  std::shared_ptr<std::mutex> writer;  // SQLite only
+};
+
+namespace storage {
+
+enum class Access { read, write };
+
+// Thrown when the idempotency key of a write is already taken: another
+// request with the same key committed first. run() rolls back and reports
+// ErrorKind::idempotency_race.
+struct IdempotencyRace {};
+
+inline Millis system_now() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+inline std::string_view backend_name(Dialect dialect) {
+  return dialect == Dialect::sqlite ? "sqlite" : "postgresql";
+}
+
+inline bool is_unique_violation(const soci::soci_error& e) {
+  if (const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e)) {
+    return pg->sqlstate() == "23505";
+  }
+  if (const auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
+    return lite->result() == SQLITE_CONSTRAINT;
+  }
+  return false;
+}
+
+// A pool connection for the duration of one call.
+class Lease {
+ public:
+  explicit Lease(SociStore::Impl& impl) : impl_(impl), pos_(impl.pool.lease()) {}
+  ~Lease() { impl_.pool.give_back(pos_); }
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+
+  soci::session& sql() { return impl_.pool.at(pos_); }
+  Dialect dialect() const { return impl_.dialect; }
+
+  Statements& statements() {
+    std::unique_ptr<Statements>& st = impl_.statements[pos_];
+    if (!st) st = std::make_unique<Statements>(sql());
+    return *st;
+  }
+
+  // After a statement failed: SOCI 4.0.3 leaks a failed statement's
+  // PostgreSQL parameter buffers unless the statement is destroyed, and a
+  // failed SQLite statement is best not reused either.
+  void discard_statements() { impl_.statements[pos_].reset(); }
+
+  // Turns a database error into an Error, repairing the connection first. The
+  // message names the operation and the database's error code, never the
+  // query's values.
+  Error fail(const soci::soci_error& e, std::string_view operation) {
+    discard_statements();
+    std::string message = "storage: " + std::string(operation) + " failed";
+    if (const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e)) {
+      message += " (SQLSTATE " + pg->sqlstate() + ")";
+    } else if (const auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
+      message += " (SQLite " + std::to_string(lite->result()) + ")";
+      if (lite->result() == SQLITE_BUSY || lite->result() == SQLITE_LOCKED) {
+        return Error::make(ErrorKind::unavailable, message + ": the database is busy");
+      }
+    }
+    if (impl_.dialect == Dialect::postgresql &&
+        (e.get_error_category() == soci::soci_error::connection_error || !sql().is_connected())) {
+      try {
+        sql().reconnect();
+      } catch (const soci::soci_error&) {
+        // Still unreachable: the next call on this connection fails the same
+        // way and tries again.
+      }
+      return Error::make(ErrorKind::unavailable, message + ": the database connection was lost");
+    }
+    return Error::make(ErrorKind::internal, message);
+  }
+
+ private:
+  SociStore::Impl& impl_;
+  std::size_t pos_;
+};
+
+// Runs `body(lease)` on a pooled connection and maps every exception to an
+// Error. Writers on SQLite hold the file's writer mutex for the whole call.
+template <class T, class Body>
+Result<T> run(SociStore::Impl& impl, Access access, std::string_view operation, Body&& body) {
+  std::unique_lock<std::mutex> writer;
+  if (access == Access::write && impl.writer) writer = std::unique_lock<std::mutex>(*impl.writer);
+  Lease lease(impl);
+  try {
+    return body(lease);
+  } catch (const IdempotencyRace&) {
+    lease.discard_statements();
+    return Error::make(ErrorKind::idempotency_race,
+                       "storage: the idempotency key was used by a concurrent request");
+  } catch (const soci::soci_error& e) {
+    return lease.fail(e, operation);
+  } catch (...) {
+    return Error::make(ErrorKind::internal, "storage: " + std::string(operation) + " failed");
+  }
+}
+
+}  // namespace storage
+}  // namespace outpost
