@@ -1,12 +1,14 @@
 #include "workflows/registry.hpp"
 
 #include "workflows/dispute/dispute_workflow.hpp"
+#include "workflows/request/request_workflow.hpp"
 
 namespace outpost {
 
 WorkflowRegistry builtin_workflows() {
   WorkflowRegistry registry;
   registry.add(make_dispute_workflow());
+  registry.add(make_request_workflow());
   return registry;
 }
 

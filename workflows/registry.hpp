@@ -5,6 +5,7 @@
 //
 //   const WorkflowRegistry registry = builtin_workflows();
 //   const Workflow* dispute = registry.find("dispute");
+//   const Workflow* request = registry.find("request");
 #pragma once
 
 #include "engine/workflow.hpp"

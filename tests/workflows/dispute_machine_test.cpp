@@ -400,6 +400,10 @@ TEST_SUITE("dispute_machine") {
     CHECK(c.state == "accepted");
     CHECK(c.assignment.department.empty());
     CHECK(c.assignment.assignees.empty());
+    CHECK(c.facts.at("returns") == 1);
+    apply_ok(c, "assign");
+    apply_ok(c, "return_assignment");
+    CHECK(c.facts.at("returns") == 2);
 
     apply_ok(c, "assign");
     apply_ok(c, "start_mediation");

@@ -9,7 +9,8 @@
 //     static constexpr std::string_view name = "open", label = "已开启"; }; ... }
 //   namespace ev { struct start : msm_support::Event {
 //     static constexpr std::string_view name = "start", label = "开始";
-//     static constexpr std::array fields{msm_support::field::text("reason")}; }; ... }
+//     static constexpr std::array fields{msm_support::field::text("reason"),
+//         msm_support::field::optional(msm_support::field::integer("days", 1, 365))}; }; ... }
 //   void note_start(Case& c, const boost::json::object& payload);
 //   struct Def : msm_support::MachineDef<Def> {
 //     static constexpr std::string_view kind = "demo";
@@ -25,8 +26,11 @@
 // one event and assigns the copy back only on success. Every row's guard
 // first checks the row's rule against the case (refusal: not_allowed_in_state)
 // and then the event's payload fields (refusal: invalid, one FieldError per
-// bad field); a missing row is not_allowed_in_state; an exception in a guard
-// or effect is internal. Machines have one region and no event queue.
+// bad field), and last the row's condition on the payload, which picks one of
+// several rows sharing a (state, event) (e.g. a follow-up's satisfaction
+// decides where the case goes); a missing row is not_allowed_in_state; an
+// exception in a guard or effect is internal. Machines have one region and no
+// event queue.
 //
 // The graph lists states and events in the order they first appear in the
 // transition table (each row's source before its target), so write the table
@@ -42,6 +46,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -56,6 +61,7 @@
 #include <boost/msm/back/state_machine.hpp>
 #include <boost/msm/front/functor_row.hpp>
 #include <boost/msm/front/state_machine_def.hpp>
+#include <boost/system/error_code.hpp>
 
 #include "engine/case.hpp"
 #include "engine/error.hpp"
@@ -70,13 +76,18 @@ enum class FieldType {
   text_list,  // a non-empty array of non-empty strings
   date,       // a calendar date, YYYY-MM-DD
   code,       // one of FieldRule::codes
+  integer,    // a JSON integer (not 3.0, not "3") from FieldRule::min to FieldRule::max
 };
 
-// One required payload field of an event. Extra payload keys are allowed.
+// One payload field of an event. Extra payload keys are allowed. An optional
+// field is checked only when its key is present (a present null is ill-typed).
 struct FieldRule {
   std::string_view name;
   FieldType type = FieldType::text;
   std::span<const std::string_view> codes = {};  // the accepted values of a `code` field
+  std::int64_t min = 0;                          // the range of an `integer` field
+  std::int64_t max = 0;
+  bool optional = false;
 };
 
 namespace field {
@@ -92,6 +103,15 @@ constexpr FieldRule date(std::string_view name) {
 // `codes` must outlive the rule: pass a namespace-scope constexpr array.
 constexpr FieldRule code(std::string_view name, std::span<const std::string_view> codes) {
   return {name, FieldType::code, codes};
+}
+constexpr FieldRule integer(std::string_view name, std::int64_t min,
+                            std::int64_t max = std::numeric_limits<std::int64_t>::max()) {
+  return {.name = name, .type = FieldType::integer, .min = min, .max = max};
+}
+// The same rule for a field the payload may leave out.
+constexpr FieldRule optional(FieldRule rule) {
+  rule.optional = true;
+  return rule;
 }
 }  // namespace field
 
@@ -118,6 +138,15 @@ inline bool is_calendar_date(std::string_view s) {
       .ok();
 }
 
+// The value of a JSON integer that fits in 64 signed bits; a double never counts.
+inline std::optional<std::int64_t> json_integer(const boost::json::value& v) {
+  if (!v.is_int64() && !v.is_uint64()) return std::nullopt;
+  boost::system::error_code ec;
+  const auto n = v.to_number<std::int64_t>(ec);
+  if (ec) return std::nullopt;
+  return n;
+}
+
 inline bool field_accepts(const FieldRule& rule, const boost::json::value& v) {
   switch (rule.type) {
     case FieldType::text:
@@ -130,6 +159,10 @@ inline bool field_accepts(const FieldRule& rule, const boost::json::value& v) {
     case FieldType::code:
       return v.is_string() && std::find(rule.codes.begin(), rule.codes.end(),
                                         std::string_view(v.get_string())) != rule.codes.end();
+    case FieldType::integer: {
+      const std::optional<std::int64_t> n = json_integer(v);
+      return n && *n >= rule.min && *n <= rule.max;
+    }
   }
   return false;
 }
@@ -148,17 +181,24 @@ inline std::string field_expectation(const FieldRule& rule) {
       for (std::string_view code : rule.codes) (out += ' ') += code;
       return out;
     }
+    case FieldType::integer:
+      if (rule.max == std::numeric_limits<std::int64_t>::max()) {
+        return "an integer of at least " + std::to_string(rule.min);
+      }
+      return "an integer from " + std::to_string(rule.min) + " to " + std::to_string(rule.max);
   }
   return {};
 }
 
-// One FieldError per missing or ill-typed field, in rule order; empty when valid.
+// One FieldError per missing required or ill-typed field, in rule order; empty
+// when valid.
 inline std::vector<FieldError> check_payload(std::span<const FieldRule> rules,
                                              const boost::json::object& payload) {
   std::vector<FieldError> errors;
   for (const FieldRule& rule : rules) {
     const boost::json::value* v = payload.if_contains(rule.name);
     if (v == nullptr) {
+      if (rule.optional) continue;
       errors.push_back({std::string(rule.name), "is required: " + field_expectation(rule)});
     } else if (!field_accepts(rule, *v)) {
       errors.push_back({std::string(rule.name), "must be " + field_expectation(rule)});
@@ -174,10 +214,19 @@ inline bool fact_is_true(const Case& c, std::string_view key) {
   return v != nullptr && v->is_bool() && v->get_bool();
 }
 
-inline void count_fact(Case& c, std::string_view key) {
+// Adds `by` to the integer fact `key` (0 when absent).
+inline void count_fact(Case& c, std::string_view key, std::int64_t by = 1) {
   const boost::json::value* v = c.facts.if_contains(key);
   const std::int64_t n = v != nullptr && v->is_int64() ? v->get_int64() : 0;
-  c.facts[key] = n + 1;
+  c.facts[key] = n + by;
+}
+
+// An effect for a handler handing the case back to the dispatcher
+// (return_assignment, return_dispatch): the return is counted in
+// facts["returns"] and the assignment is cleared.
+inline void record_return(Case& c, const boost::json::object&) {
+  count_fact(c, "returns");
+  c.assignment = {};
 }
 
 // ---- States, events, rules, effects --------------------------------------
@@ -223,12 +272,29 @@ struct Always {
   static bool holds(const Case&) { return true; }
 };
 
-// The guard of every row: the rule first, then the event's payload fields.
-// When several rows share a (state, event), a payload refusal from a row
-// whose rule held wins over a sibling row's rule refusal.
-template <CaseRule Rule>
+// A condition on a valid payload that selects one of several rows sharing a
+// (state, event): `holds(payload)` (runs after the payload check, so the
+// event's required fields are valid) and a `description` for the graph.
+// allowed_events() ignores conditions: it assumes some valid payload fires.
+template <class T>
+concept PayloadCondition = requires(const boost::json::object& payload) {
+  { T::holds(payload) } -> std::same_as<bool>;
+  { T::description } -> std::convertible_to<std::string_view>;
+};
+
+struct AnyPayload {
+  static constexpr std::string_view description{};
+  static bool holds(const boost::json::object&) { return true; }
+};
+
+// The guard of every row: the rule first, then the event's payload fields,
+// then the row's payload condition. When several rows share a (state, event),
+// a payload refusal from a row whose rule held wins over a sibling row's
+// refusal; otherwise the first rule or condition refusal recorded is kept.
+template <CaseRule Rule, PayloadCondition Condition>
 struct Checked {
   using rule = Rule;
+  using condition = Condition;
 
   template <NamedEvent Evt, class Fsm, class Source, class Target>
   bool operator()(const Evt& evt, Fsm& fsm, Source&, Target&) const {
@@ -245,12 +311,21 @@ struct Checked {
       fsm.refusal_ = std::move(e);
       return false;
     }
+    if (!Condition::holds(evt.payload)) {
+      if (!fsm.refusal_) {
+        fsm.refusal_ =
+            Error::make(ErrorKind::not_allowed_in_state,
+                        "the payload of '" + std::string(Evt::name) +
+                            "' selects no transition from state '" + fsm.case_->state + "'");
+      }
+      return false;
+    }
     return true;
   }
 };
 
 // A row's effect: a plain function recording the event into the case. It
-// runs after the guard, so the payload's required fields are valid.
+// runs after the guard, so the payload's fields that are present are valid.
 template <void (*Apply)(Case&, const boost::json::object&)>
 struct Record {
   template <class Evt, class Fsm, class Source, class Target>
@@ -260,8 +335,9 @@ struct Record {
 };
 
 template <NamedState Source, NamedEvent Evt, NamedState Target,
-          class Effect = boost::msm::front::none, CaseRule Rule = Always>
-using Row = boost::msm::front::Row<Source, Evt, Target, Effect, Checked<Rule>>;
+          class Effect = boost::msm::front::none, CaseRule Rule = Always,
+          PayloadCondition Condition = AnyPayload>
+using Row = boost::msm::front::Row<Source, Evt, Target, Effect, Checked<Rule, Condition>>;
 
 // Front-end base of every machine: derive as `struct Def : MachineDef<Def>`,
 // add `kind`, `initial_state` and `transition_table` (rows built with Row).
@@ -415,10 +491,19 @@ class MsmWorkflow final : public Workflow {
     cat.graph.states.push_back({std::string(S::name), std::string(S::label), S::terminal});
   }
 
+  // The graph's guard text: the rule's description and the condition's, joined.
+  template <CaseRule Rule, PayloadCondition Condition>
+  static std::string guard_description() {
+    std::string out(Rule::description);
+    if (!out.empty() && !Condition::description.empty()) out += "; ";
+    return out += Condition::description;
+  }
+
   template <class R>
   static void add_row(Catalog& cat) {
     using Evt = typename R::Evt;
     using Rule = typename R::Guard::rule;
+    using Condition = typename R::Guard::condition;
     add_state<typename R::Source>(cat);
     add_state<typename R::Target>(cat);
     std::optional<std::size_t> ev = cat.event_index(Evt::name);
@@ -427,12 +512,15 @@ class MsmWorkflow final : public Workflow {
       cat.events.push_back({Evt::name, &dispatch<Evt>});
       WorkflowGraph::Event& described = cat.graph.events.emplace_back(
           WorkflowGraph::Event{std::string(Evt::name), std::string(Evt::label), {}});
-      for (const FieldRule& f : Evt::fields) described.required.emplace_back(f.name);
+      for (const FieldRule& f : Evt::fields) {
+        if (!f.optional) described.required.emplace_back(f.name);
+      }
     }
     cat.rows.push_back(
         {boost::msm::back::get_state_id<Stt, typename R::Source>::value, *ev, &Rule::holds});
     cat.graph.transitions.push_back({std::string(R::Source::name), std::string(Evt::name),
-                                     std::string(R::Target::name), std::string(Rule::description)});
+                                     std::string(R::Target::name),
+                                     guard_description<Rule, Condition>()});
   }
 
   static Catalog build_catalog() {

@@ -9,6 +9,7 @@
 //   sessions            int     mediation sessions recorded
 //   reopen_count        int     times the case was reopened
 //   referred_to         string  court | police | arbitration | department
+//   returns             int     times an assignment was returned (return_assignment)
 #include "workflows/dispute/dispute_workflow.hpp"
 
 #include <array>
@@ -168,10 +169,6 @@ void record_assignment(Case& c, const boost::json::object& p) {
   }
 }
 
-void clear_assignment(Case& c, const boost::json::object&) {
-  c.assignment = {};
-}
-
 void count_session(Case& c, const boost::json::object&) {
   ms::count_fact(c, "sessions");
 }
@@ -212,7 +209,7 @@ struct DisputeDef : ms::MachineDef<DisputeDef> {
   using transition_table = boost::mpl::vector33<
       Row<st::registered, ev::accept, st::accepted>, Row<st::registered, ev::decline, st::declined>,
       Row<st::accepted, ev::assign, st::assigned, Record<&record_assignment>>,
-      Row<st::assigned, ev::return_assignment, st::accepted, Record<&clear_assignment>>,
+      Row<st::assigned, ev::return_assignment, st::accepted, Record<&ms::record_return>>,
       Row<st::assigned, ev::start_mediation, st::mediating, none, RiskReportedWhenHigh>,
       Row<st::mediating, ev::record_session, st::mediating, Record<&count_session>>,
       Row<st::mediating, ev::reach_agreement, st::agreement_reached>,
