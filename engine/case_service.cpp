@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "engine/audit_chain.hpp"
+#include "engine/routing.hpp"
 
 namespace outpost {
 namespace json = boost::json;
@@ -209,7 +210,50 @@ json::object creation_data(const Case& c) {
                       {"parties", std::move(counts)}};
 }
 
+bool event_allowed(const Workflow& wf, const Case& c, std::string_view event) {
+  const auto allowed = wf.allowed_events(c);
+  return std::find(allowed.begin(), allowed.end(), event) != allowed.end();
+}
+
+std::int64_t fact_count(const Case& c, std::string_view key) {
+  const json::value* v = c.facts.if_contains(key);
+  return v != nullptr && v->is_int64() ? v->get_int64() : 0;
+}
+
+void set_or_erase(json::object& facts, std::string_view key, const json::value* v) {
+  if (v != nullptr && !v->is_null()) {
+    facts[key] = *v;
+  } else {
+    facts.erase(key);
+  }
+}
+
+// What routing and returns leave on a case, for both kinds: joint handling
+// (co-departments, the grid leader as co-handler) and the arbitration flag
+// (派单异议) once the returns since the last arbitration reach the limit.
+void record_handling(Case& c, std::string_view event, const json::object& payload, int limit) {
+  if (is_routing_event(event)) {
+    set_or_erase(c.facts, "co_departments", payload.if_contains("co_departments"));
+    set_or_erase(c.facts, "co_handlers", payload.if_contains("co_handlers"));
+    if (fact_flag(c, "arbitration")) {
+      c.facts["arbitration"] = false;
+      c.facts["returns_at_arbitration"] = fact_count(c, "returns");
+    }
+  } else if (event == "return_dispatch" || event == "return_assignment") {
+    c.facts.erase("co_departments");
+    c.facts.erase("co_handlers");
+    if (fact_count(c, "returns") - fact_count(c, "returns_at_arbitration") >= limit) {
+      c.facts["arbitration"] = true;
+    }
+  }
+}
+
 }  // namespace
+
+bool fact_flag(const Case& c, std::string_view key) {
+  const json::value* v = c.facts.if_contains(key);
+  return v != nullptr && v->is_bool() && v->get_bool();
+}
 
 int utc_year(Millis at) {
   using namespace std::chrono;
@@ -291,11 +335,28 @@ Result<Case> CaseService::create(const json::value& body, const Actor& actor,
   return store_.insert_case(std::move(draft), std::move(first), idem);
 }
 
-Status CaseService::check_codes(const EventCommand& cmd) const {
-  const json::value* dept = cmd.payload.if_contains("department");
-  if (dept && dept->is_string() && !catalogue_.find_department(dept->get_string())) {
-    return Error::invalid_field("department", "unknown department code");
-  }
+bool CaseService::arbitration_blocks(const Case& c, std::string_view event, const Actor& actor) {
+  return is_routing_event(event) && fact_flag(c, "arbitration") && actor.role != "supervisor";
+}
+
+Error CaseService::arbitration_refusal(const Case& c, const Actor& actor) const {
+  Error e(
+      ErrorKind::not_allowed_in_state,
+      "the case is flagged for arbitration (派单异议) after repeated returns: only a supervisor "
+      "may dispatch or assign it now");
+  e.state = c.state;
+  e.allowed_events = allowed_events(c, actor);
+  return e;
+}
+
+Status CaseService::check_duplicate_link(const Case& c, const json::object& payload) {
+  const json::value* dup = payload.if_contains("duplicate_of");
+  if (dup == nullptr || !dup->is_int64()) return Ok{};
+  if (dup->get_int64() == c.id)
+    return Error::invalid_field("duplicate_of", "a case cannot duplicate itself");
+  auto other = store_.find_case(dup->get_int64());
+  if (!other) return other.error();
+  if (!other.value()) return Error::invalid_field("duplicate_of", "no case with this id");
   return Ok{};
 }
 
@@ -312,9 +373,15 @@ Result<Case> CaseService::apply(CaseId id, const EventCommand& cmd, const Actor&
     }
     const Workflow* wf = workflows_.find(current.kind);
     if (!wf) return Error::make(ErrorKind::internal, "no workflow for the case's kind");
+    if (arbitration_blocks(current, cmd.event, actor)) return arbitration_refusal(current, actor);
+    json::object payload = cmd.payload;
+    if (is_routing_event(cmd.event) && event_allowed(*wf, current, cmd.event)) {
+      if (Status s = route(current, catalogue_, payload, grid_leader_); !s) return s.error();
+    }
     Case next = current;
-    if (Status s = wf->apply(next, cmd.event, cmd.payload); !s) return s.error();
-    if (Status s = check_codes(cmd); !s) return s.error();
+    if (Status s = wf->apply(next, cmd.event, payload); !s) return s.error();
+    if (Status s = check_duplicate_link(current, payload); !s) return s.error();
+    record_handling(next, cmd.event, payload, catalogue_.returns_before_arbitration());
 
     next.version = current.version + 1;
     next.updated_at = std::max(clock_.now(), current.updated_at);
@@ -326,7 +393,7 @@ Result<Case> CaseService::apply(CaseId id, const EventCommand& cmd, const Actor&
     entry.event = cmd.event;
     entry.from_state = current.state;
     entry.to_state = next.state;
-    entry.data = cmd.payload;
+    entry.data = std::move(payload);
     seal(entry, current.last_hash);
     next.last_hash = entry.hash;
 
@@ -352,6 +419,15 @@ Result<CasePage> CaseService::list(CaseFilter filter) {
   return store_.list_cases(filter);
 }
 
+Result<std::int64_t> CaseService::count(CaseFilter filter) {
+  filter.now = clock_.now();
+  return store_.count_matching(filter);
+}
+
+Result<std::vector<CaseId>> CaseService::duplicates_of(CaseId id) {
+  return store_.duplicates_of(id);
+}
+
 Result<std::vector<HistoryEntry>> CaseService::history(CaseId id) {
   auto found = store_.find_case(id);
   if (!found) return found.error();
@@ -364,9 +440,12 @@ Result<std::optional<IdempotencyRecord>> CaseService::find_idempotent(std::int64
   return store_.find_idempotency(user_id, key);
 }
 
-std::vector<std::string> CaseService::allowed_events(const Case& c, const Actor& /*actor*/) const {
+std::vector<std::string> CaseService::allowed_events(const Case& c, const Actor& actor) const {
   const Workflow* wf = workflows_.find(c.kind);
-  return wf ? wf->allowed_events(c) : std::vector<std::string>{};
+  if (!wf) return {};
+  auto events = wf->allowed_events(c);
+  std::erase_if(events, [&](const std::string& e) { return arbitration_blocks(c, e, actor); });
+  return events;
 }
 
 std::string_view CaseService::state_label(const Case& c) const {

@@ -23,6 +23,7 @@
 #include "engine/clock.hpp"
 #include "engine/error.hpp"
 #include "engine/jurisdiction.hpp"
+#include "engine/routing.hpp"
 #include "engine/store.hpp"
 #include "engine/workflow.hpp"
 
@@ -33,6 +34,8 @@ std::string format_case_number(std::string_view kind, int year, std::int64_t seq
 // The counter a case number is drawn from, e.g. "dispute-2026".
 std::string case_number_counter(std::string_view kind, Millis at);
 int utc_year(Millis at);
+// True when the case's facts hold `key: true`.
+bool fact_flag(const Case& c, std::string_view key);
 
 // Parses a create-case body into a Case with field-level errors (all of them,
 // not only the first). Codes are checked against the catalogue and jurisdiction.
@@ -57,23 +60,32 @@ class CaseService {
                      const IdempotencyWrite* idem);
   Result<Case> get(CaseId id);
   Result<CasePage> list(CaseFilter filter);
+  Result<std::int64_t> count(CaseFilter filter);
+  Result<std::vector<CaseId>> duplicates_of(CaseId id);
   Result<std::vector<HistoryEntry>> history(CaseId id);
   // The response remembered under (user, Idempotency-Key), if any.
   Result<std::optional<IdempotencyRecord>> find_idempotent(std::int64_t user_id,
                                                            std::string_view key);
 
+  // The workflow's allowed events, less those the actor may not apply now
+  // (dispatch and assign of a case flagged for arbitration, unless supervisor).
   std::vector<std::string> allowed_events(const Case& c, const Actor& actor) const;
+  // How routing finds a grid's leader (co-handler); without one, none is added.
+  void set_grid_leader_lookup(GridLeaderLookup lookup) { grid_leader_ = std::move(lookup); }
   std::string_view state_label(const Case& c) const;
   const Clock& clock() const { return clock_; }
 
  private:
-  Status check_codes(const EventCommand& cmd) const;
+  static bool arbitration_blocks(const Case& c, std::string_view event, const Actor& actor);
+  Error arbitration_refusal(const Case& c, const Actor& actor) const;
+  Status check_duplicate_link(const Case& c, const boost::json::object& payload);
 
   CaseStore& store_;
   const WorkflowRegistry& workflows_;
   const Catalogue& catalogue_;
   const Jurisdiction& jurisdiction_;
   const Clock& clock_;
+  GridLeaderLookup grid_leader_;
 };
 
 }  // namespace outpost

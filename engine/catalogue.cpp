@@ -32,6 +32,7 @@ class CatalogueParser {
   std::vector<FieldError> errors;
   std::vector<Department> departments;
   std::vector<Category> categories;
+  int returns_before_arbitration = 2;
 
   void parse(const json::value& v) {
     const json::object* root = v.if_object();
@@ -44,6 +45,7 @@ class CatalogueParser {
         department((*list)[i], "departments[" + std::to_string(i) + "]");
       }
     }
+    policies(root->if_contains("policies"));
     const json::value* kinds = root->if_contains("categories");
     if (kinds == nullptr || !kinds->is_object()) {
       fail("categories", "must be a JSON object of category lists per kind");
@@ -121,7 +123,27 @@ class CatalogueParser {
         ok = false;
       }
       ok = deadlines(o->if_contains("deadlines"), item_path + ".deadlines") && ok;
+      if (const json::value* co = o->if_contains("co_handler")) {
+        c.grid_leader_co_handles = co->is_string() && co->get_string() == "grid_leader";
+        if (!c.grid_leader_co_handles) {
+          fail(item_path + ".co_handler", "must be \"grid_leader\" when given");
+          ok = false;
+        }
+      }
       if (ok) categories.push_back(std::move(c));
+    }
+  }
+
+  void policies(const json::value* v) {
+    if (v == nullptr) return;
+    const json::object* o = object_at(*v, "policies");
+    if (o == nullptr) return;
+    if (const json::value* n = o->if_contains("returns_before_arbitration")) {
+      if (!n->is_int64() || n->get_int64() < 1 || n->get_int64() > 10) {
+        fail("policies.returns_before_arbitration", "must be a whole number from 1 to 10");
+      } else {
+        returns_before_arbitration = static_cast<int>(n->get_int64());
+      }
     }
   }
 
@@ -155,6 +177,7 @@ Result<Catalogue> Catalogue::from_json(const boost::json::value& v) {
   Catalogue c;
   c.departments_ = std::move(parser.departments);
   c.categories_ = std::move(parser.categories);
+  c.returns_before_arbitration_ = parser.returns_before_arbitration;
   c.document_ = v;
   return c;
 }

@@ -6,8 +6,10 @@
 //
 // JSON shape:
 //   { "departments": [ {"code": "police", "name": "派出所"}, … ],
+//     "policies": { "returns_before_arbitration": 2 },
 //     "categories": { "dispute": [ {"code": "neighbour", "name": "邻里纠纷",
 //                                   "default_department": "grid",
+//                                   "co_handler": "grid_leader",
 //                                   "deadlines": {…}}, … ],
 //                     "request": [ … ] } }
 //
@@ -45,6 +47,8 @@ struct Category {
   std::string code;
   std::string name;
   std::string default_department;
+  // "co_handler": "grid_leader" — the leader of the case's grid co-handles it.
+  bool grid_leader_co_handles = false;
 };
 
 class Catalogue {
@@ -54,6 +58,9 @@ class Catalogue {
   const Category* find_category(std::string_view kind, std::string_view code) const;
   const Department* find_department(std::string_view code) const;
   const std::vector<Department>& departments() const { return departments_; }
+  // policies.returns_before_arbitration (default 2, 1..10): after this many
+  // returns (退单) the next dispatch needs a supervisor (派单异议).
+  int returns_before_arbitration() const { return returns_before_arbitration_; }
   // All kinds, in document order.
   const std::vector<Category>& categories() const { return categories_; }
   // The document as loaded, for GET /api/v1/catalogue.
@@ -62,6 +69,7 @@ class Catalogue {
  private:
   std::vector<Department> departments_;
   std::vector<Category> categories_;
+  int returns_before_arbitration_ = 2;
   boost::json::value document_;
 };
 

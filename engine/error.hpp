@@ -34,6 +34,7 @@ enum class ErrorKind {
   internal,                // a bug or an unexpected failure (500)
   version_conflict,        // store: the case changed since it was read; the service retries
   idempotency_race,        // store: the same Idempotency-Key committed concurrently; replay it
+  already_exists,          // a resource with this id or code exists already (409)
 };
 
 struct FieldError {

@@ -44,14 +44,21 @@ struct CaseFilter {
   std::optional<std::string> q;  // substring of number, title or description
   std::optional<bool> overdue;
   std::optional<Millis> created_from, created_to;  // inclusive, exclusive
-  std::optional<CaseId> before_id;                 // cursor: only ids below this
+  std::vector<std::string> states;                 // when not empty: the case is in one of these
+  std::optional<bool> returned;                    // returned (退单) at least once
+  std::optional<bool> arbitration;                 // flagged for arbitration (派单异议)
+  // Handled by this department (lead or co-department) or, OR-ed with it,
+  // by this person (assignee or co-handler): "my queue".
+  std::optional<std::string> handled_by_department, handled_by_person;
+  bool oldest_first = false;     // default newest first
+  std::optional<CaseId> cursor;  // continue after this id, in the list's order
   int limit = 50;
   Millis now = 0;  // for `overdue`
 };
 
 struct CasePage {
-  std::vector<Case> items;  // newest first
-  std::optional<CaseId> next_before_id;
+  std::vector<Case> items;            // in the filter's order
+  std::optional<CaseId> next_cursor;  // the cursor of the next page, if there is one
 };
 
 class CaseStore {
@@ -75,6 +82,10 @@ class CaseStore {
                                    const HistoryEntry& entry, const IdempotencyWrite* idem) = 0;
 
   virtual Result<CasePage> list_cases(const CaseFilter& filter) = 0;
+  // How many cases match (limit, cursor and order are ignored).
+  virtual Result<std::int64_t> count_matching(const CaseFilter& filter) = 0;
+  // Ids of the cases rejected as duplicates of this one, ascending.
+  virtual Result<std::vector<CaseId>> duplicates_of(CaseId id) = 0;
 
   // Oldest first.
   virtual Result<std::vector<HistoryEntry>> history(CaseId id) = 0;

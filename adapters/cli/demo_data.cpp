@@ -8,7 +8,8 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr int kDemoCases = 48;
+constexpr int kDemoDisputes = 48;
+constexpr int kDemoRequests = 40;
 
 struct Story {
   const char* category;
@@ -32,6 +33,18 @@ constexpr std::array kStories{
     Story{"other", "共用水表费用分摊", "三户共用一个水表，对水费分摊比例意见不一。"},
 };
 
+constexpr std::array kRequestStories{
+    Story{"facility_repair", "楼道灯长期不亮", "3单元楼道灯坏了一个多月，老人夜间上下楼不便。"},
+    Story{"facility_repair", "单元门禁损坏", "单元门禁无法关闭，外来人员随意进出。"},
+    Story{"sanitation", "垃圾清运不及时", "小区垃圾站连续三天未清运，异味严重。"},
+    Story{"public_order", "电动车楼道充电", "有住户在楼道内给电动车充电，存在火灾隐患。"},
+    Story{"parking", "车辆占用消防通道", "夜间多辆私家车停放在消防通道上。"},
+    Story{"renovation_works", "装修午休时间施工", "楼上装修中午12点至2点仍在电钻施工。"},
+    Story{"elderly_care", "独居老人需要助餐", "独居老人行动不便，希望社区提供助餐服务。"},
+    Story{"policy_question", "加装电梯补贴咨询", "居民询问老旧小区加装电梯的补贴标准和申请流程。"},
+    Story{"suggestion", "增设休闲座椅", "建议在小区健身步道旁增设休闲座椅。"},
+};
+
 constexpr std::array kSurnames{"张", "王", "李", "刘", "陈", "杨",
                                "赵", "黄", "周", "吴", "徐", "孙"};
 constexpr std::array kGivenNames{"秀英", "建国", "丽",   "伟",   "芳",
@@ -40,6 +53,25 @@ constexpr std::array kCompounds{"西山坪家属区", "衡器厂家属区", "铁
                                 "仪材小区"};
 constexpr std::array kChannels{"desk", "desk", "visit", "patrol", "phone", "meeting"};
 constexpr std::array kDepartments{"grid", "police", "legal", "counselling"};
+
+// How far each demo request is taken along the request path.
+enum class RequestStage {
+  submitted,
+  dispatched,
+  acknowledged,
+  in_progress,
+  on_hold,
+  resolved,
+  closed,
+  reworked,
+  rejected,
+  arbitration
+};
+constexpr std::array kRequestStages{
+    RequestStage::submitted,   RequestStage::dispatched, RequestStage::acknowledged,
+    RequestStage::in_progress, RequestStage::on_hold,    RequestStage::resolved,
+    RequestStage::closed,      RequestStage::closed,     RequestStage::reworked,
+    RequestStage::rejected,    RequestStage::arbitration};
 
 // How far each demo case is taken along the dispute path.
 enum class Stage {
@@ -64,12 +96,20 @@ class DemoBuilder {
   DemoBuilder(CaseService& service, const Jurisdiction& jurisdiction, const Actor& desk)
       : service_(service), jurisdiction_(jurisdiction), desk_(desk) {}
 
-  Status build(int index) {
+  Status build_dispute(int index) {
     const Story& story = kStories[index % kStories.size()];
-    auto created = service_.create(body(story, index), desk_, nullptr);
+    auto created = service_.create(body("dispute", story, index), desk_, nullptr);
     if (!created) return created.error();
     id_ = created.value().id;
     return advance(kStages[index % kStages.size()], index);
+  }
+
+  Status build_request(int index) {
+    const Story& story = kRequestStories[index % kRequestStories.size()];
+    auto created = service_.create(body("request", story, index), desk_, nullptr);
+    if (!created) return created.error();
+    id_ = created.value().id;
+    return advance_request(kRequestStages[index % kRequestStages.size()]);
   }
 
  private:
@@ -84,7 +124,7 @@ class DemoBuilder {
     return "139" + std::to_string(std::uniform_int_distribution<long>(10000000, 99999999)(rng_));
   }
 
-  json::value body(const Story& story, int index) {
+  json::value body(const char* kind, const Story& story, int index) {
     const auto& communities = jurisdiction_.community_codes();
     const std::string community = communities[index % communities.size()];
     const auto grids = jurisdiction_.grids_of(community);
@@ -95,16 +135,18 @@ class DemoBuilder {
         {"grid", grid},
         {"address", std::string(pick(kCompounds)) + std::to_string(1 + index % 12) + "栋"}};
     if (!micros.empty()) location["micro_grid"] = micros[index % micros.size()];
+    json::array parties{{{"role", "applicant"}, {"name", person()}, {"phone", phone()}}};
+    if (std::string_view(kind) == "dispute") {
+      parties.push_back({{"role", "respondent"}, {"name", person()}, {"phone", phone()}});
+    }
     return json::object{
-        {"kind", "dispute"},
+        {"kind", kind},
         {"category", story.category},
         {"title", story.title},
         {"description", story.description},
-        {"channel", pick(kChannels)},
+        {"channel", std::string_view(kind) == "dispute" ? pick(kChannels) : "hotline"},
         {"location", std::move(location)},
-        {"parties",
-         {{{"role", "applicant"}, {"name", person()}, {"phone", phone()}},
-          {{"role", "respondent"}, {"name", person()}, {"phone", phone()}}}},
+        {"parties", std::move(parties)},
         {"urgency", index % 7 == 0 ? "urgent" : "normal"},
         {"risk_level", index % 11 == 0 ? "high" : (index % 4 == 0 ? "medium" : "low")}};
   }
@@ -167,6 +209,35 @@ class DemoBuilder {
     return step("close");
   }
 
+  Status advance_request(RequestStage stage) {
+    if (stage == RequestStage::submitted) return Ok{};
+    if (stage == RequestStage::rejected) {
+      return step("reject", {{"reason", "诉求内容不属于社区受理范围，已告知当事人"}});
+    }
+    if (stage == RequestStage::arbitration) {
+      for (const char* reason : {"不属于本部门职责", "该楼栋无物业，无法承接"}) {
+        if (Status s = step("dispatch"); !s) return s;
+        if (Status s = step("return_dispatch", {{"reason", reason}}); !s) return s;
+      }
+      return Ok{};
+    }
+    if (Status s = step("dispatch"); !s) return s;
+    if (stage == RequestStage::dispatched) return Ok{};
+    if (Status s = step("acknowledge"); !s) return s;
+    if (stage == RequestStage::acknowledged) return Ok{};
+    if (Status s = step("start_work"); !s) return s;
+    if (stage == RequestStage::in_progress) return Ok{};
+    if (stage == RequestStage::on_hold) return step("hold", {{"reason", "多次联系诉求人未接通"}});
+    if (Status s = step("resolve", {{"resolution", "已安排人员现场处理完毕"}}); !s) return s;
+    if (stage == RequestStage::resolved) return Ok{};
+    if (stage == RequestStage::reworked) {
+      return step("record_follow_up",
+                  {{"satisfaction", "dissatisfied"}, {"note", "问题反复出现，要求重办"}});
+    }
+    return step("record_follow_up",
+                {{"satisfaction", "satisfied"}, {"note", "电话回访，诉求人表示满意"}});
+  }
+
   CaseService& service_;
   const Jurisdiction& jurisdiction_;
   const Actor& desk_;
@@ -182,11 +253,19 @@ Result<int> seed_demo_data(CaseService& service, CaseStore& store, const Jurisdi
   if (!count) return count.error();
   if (count.value() > 0) return 0;
   DemoBuilder builder(service, jurisdiction, desk);
-  for (int i = 0; i < kDemoCases; ++i) {
+  int created = 0;
+  for (int i = 0; i < kDemoDisputes; ++i) {
     if (!catalogue.find_category("dispute", kStories[i % kStories.size()].category)) continue;
-    if (Status s = builder.build(i); !s) return s.error();
+    if (Status s = builder.build_dispute(i); !s) return s.error();
+    ++created;
   }
-  return kDemoCases;
+  for (int i = 0; i < kDemoRequests; ++i) {
+    if (!catalogue.find_category("request", kRequestStories[i % kRequestStories.size()].category))
+      continue;
+    if (Status s = builder.build_request(i); !s) return s.error();
+    ++created;
+  }
+  return created;
 }
 
 }  // namespace outpost::cli

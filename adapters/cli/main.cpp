@@ -119,10 +119,23 @@ int run_serve(const Flags& flags) {
     spdlog::info("bootstrap admin user ready (token from OUTPOST_BOOTSTRAP_TOKEN)");
   }
 
+  auto directory =
+      store.seed_directory(departments_of(domain.value().catalogue), domain.value().staff);
+  if (!directory) return fail(1, "directory: " + directory.error().message);
+  spdlog::info("directory: seeded {} departments and {} staff members",
+               directory.value().departments, directory.value().staff);
+
   const WorkflowRegistry workflows = builtin_workflows();
   SystemClock clock;
   CaseService service(store, workflows, domain.value().catalogue, domain.value().jurisdiction,
                       clock);
+  service.set_grid_leader_lookup([&store](std::string_view grid) -> std::optional<std::string> {
+    auto leader = store.find_grid_leader(grid);
+    if (!leader || !leader.value()) return std::nullopt;
+    return leader.value()->id;
+  });
+  const auto attachment_limit = static_cast<std::size_t>(s.attachment_limit_bytes);
+  AnnotationService annotations(store, store, clock, attachment_limit);
 
   if (s.demo_data) {
     // The demo desk user has no usable token: it exists only to be named in history.
@@ -141,7 +154,8 @@ int run_serve(const Flags& flags) {
 
   http::Authenticator auth(store);
   http::ApiContext ctx{
-      service, store, auth, workflows, domain.value().catalogue, domain.value().jurisdiction};
+      service, store,      auth, workflows, domain.value().catalogue, domain.value().jurisdiction,
+      store,   annotations};
   http::Router router;
   http::register_api(router, ctx);
 
@@ -154,6 +168,7 @@ int run_serve(const Flags& flags) {
   options.io_threads = s.io_threads;
   options.worker_threads = s.worker_threads;
   options.body_limit = static_cast<std::size_t>(s.body_limit_bytes);
+  options.body_limit_rules.push_back({"POST", http::kAttachmentUploadSuffix, attachment_limit});
   options.header_limit = static_cast<std::size_t>(s.header_limit_bytes);
   options.idle_timeout = std::chrono::seconds(s.idle_timeout_seconds);
   options.read_timeout = std::chrono::seconds(s.read_timeout_seconds);

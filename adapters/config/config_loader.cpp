@@ -43,7 +43,13 @@ Result<DomainConfig> load_domain_config(const std::string& config_dir) {
   if (!catalogue) return in_file(catalogue.error(), catalogue_path);
   auto jurisdiction = Jurisdiction::from_json(jurisdiction_doc.value());
   if (!jurisdiction) return in_file(jurisdiction.error(), jurisdiction_path);
-  return DomainConfig{std::move(catalogue.value()), std::move(jurisdiction.value())};
+  const std::string staff_path = config_dir + "/staff.json";
+  auto staff_doc = read_json_file(staff_path);
+  if (!staff_doc) return staff_doc.error();
+  auto staff = roster_from_json(staff_doc.value(), catalogue.value(), jurisdiction.value());
+  if (!staff) return in_file(staff.error(), staff_path);
+  return DomainConfig{std::move(catalogue.value()), std::move(jurisdiction.value()),
+                      std::move(staff.value())};
 }
 
 }  // namespace outpost::config

@@ -1,13 +1,16 @@
 // File: adapters/config/config_loader.hpp
 //
-// Reads the shipped configuration data (config/catalogue.json and
-// config/jurisdiction.json, or the same names in another folder) into the
-// engine's values. Errors name the file and, for validation, the field path.
+// Reads the shipped configuration data (config/catalogue.json,
+// config/jurisdiction.json and config/staff.json, or the same names in
+// another folder) into the engine's values. Errors name the file and, for
+// validation, the field path.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "engine/catalogue.hpp"
+#include "engine/directory.hpp"
 #include "engine/error.hpp"
 #include "engine/jurisdiction.hpp"
 
@@ -16,6 +19,8 @@ namespace outpost::config {
 struct DomainConfig {
   Catalogue catalogue;
   Jurisdiction jurisdiction;
+  // The roster that seeds an empty staff table, checked against the two above.
+  std::vector<StaffMember> staff;
 };
 
 Result<DomainConfig> load_domain_config(const std::string& config_dir);

@@ -8,6 +8,8 @@
 namespace outpost::config {
 namespace {
 
+constexpr long long kMaxAttachmentLimit = 256LL * 1024 * 1024;
+
 Error setting_error(const std::string& name, const std::string& message) {
   return Error::make(ErrorKind::invalid, "setting " + name + ": " + message);
 }
@@ -49,6 +51,7 @@ Status apply_config_file(Settings& s, const std::string& path) {
   s.io_threads = http["io_threads"].value_or(s.io_threads);
   s.worker_threads = http["worker_threads"].value_or(s.worker_threads);
   s.body_limit_bytes = http["body_limit_bytes"].value_or(s.body_limit_bytes);
+  s.attachment_limit_bytes = http["attachment_limit_bytes"].value_or(s.attachment_limit_bytes);
   s.header_limit_bytes = http["header_limit_bytes"].value_or(s.header_limit_bytes);
   s.idle_timeout_seconds = http["idle_timeout_seconds"].value_or(s.idle_timeout_seconds);
   s.read_timeout_seconds = http["read_timeout_seconds"].value_or(s.read_timeout_seconds);
@@ -66,6 +69,7 @@ Status apply_environment(Settings& s) {
     s.demo_data = std::string_view(v) == "1" || std::string_view(v) == "true";
   }
   if (Status r = read_int("OUTPOST_IO_THREADS", s.io_threads); !r) return r;
+  if (Status r = read_int("OUTPOST_ATTACHMENT_LIMIT_BYTES", s.attachment_limit_bytes); !r) return r;
   return read_int("OUTPOST_WORKER_THREADS", s.worker_threads);
 }
 
@@ -96,6 +100,10 @@ Status validate(const Settings& s) {
     return setting_error("worker_threads", "must be 1 to 256");
   }
   if (s.body_limit_bytes < 1024) return setting_error("body_limit_bytes", "must be at least 1024");
+  // Uploads are held in memory while they are checked and stored.
+  if (s.attachment_limit_bytes < 1024 || s.attachment_limit_bytes > kMaxAttachmentLimit) {
+    return setting_error("attachment_limit_bytes", "must be 1024 to 268435456 (256 MiB)");
+  }
   if (s.header_limit_bytes < 1024)
     return setting_error("header_limit_bytes", "must be at least 1024");
   if (s.idle_timeout_seconds < 1 || s.read_timeout_seconds < 1 || s.shutdown_grace_seconds < 0) {

@@ -26,6 +26,7 @@ struct Settings {
   int io_threads = 2;
   int worker_threads = 4;  // also the database connection pool size
   long long body_limit_bytes = 1024 * 1024;
+  long long attachment_limit_bytes = 10 * 1024 * 1024;  // POST /api/v1/cases/{id}/attachments
   long long header_limit_bytes = 8 * 1024;
   long long idle_timeout_seconds = 60;
   long long read_timeout_seconds = 30;
@@ -34,7 +35,8 @@ struct Settings {
 
 Status apply_config_file(Settings& s, const std::string& path);
 // Reads OUTPOST_LISTEN, OUTPOST_DATABASE, OUTPOST_CONFIG_DIR, OUTPOST_LOG_FORMAT,
-// OUTPOST_LOG_LEVEL, OUTPOST_DEMO_DATA, OUTPOST_IO_THREADS, OUTPOST_WORKER_THREADS.
+// OUTPOST_LOG_LEVEL, OUTPOST_DEMO_DATA, OUTPOST_IO_THREADS, OUTPOST_WORKER_THREADS,
+// OUTPOST_ATTACHMENT_LIMIT_BYTES.
 Status apply_environment(Settings& s);
 // Checks ranges and names; the message says which setting is wrong.
 Status validate(const Settings& s);

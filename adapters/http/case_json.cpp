@@ -32,6 +32,23 @@ bool read_digits(std::string_view text, std::size_t pos, std::size_t count, int&
   return true;
 }
 
+json::array fact_array(const Case& c, std::string_view key) {
+  const json::value* v = c.facts.if_contains(key);
+  return v != nullptr && v->is_array() ? v->get_array() : json::array{};
+}
+
+std::int64_t fact_int(const Case& c, std::string_view key) {
+  const json::value* v = c.facts.if_contains(key);
+  return v != nullptr && v->is_int64() ? v->get_int64() : 0;
+}
+
+json::array flags_of(const Case& c) {
+  json::array flags;
+  const json::value* v = c.facts.if_contains("arbitration");
+  if (v != nullptr && v->is_bool() && v->get_bool()) flags.emplace_back("arbitration");
+  return flags;
+}
+
 }  // namespace
 
 std::string format_rfc3339(Millis at) {
@@ -89,7 +106,8 @@ std::optional<Millis> parse_rfc3339(std::string_view t) {
   return duration_cast<milliseconds>(tp.time_since_epoch()).count();
 }
 
-json::object case_to_json(const Case& c, const CaseView& view) {
+// Every field of a case response except the looked-up links.
+static json::object case_fields(const Case& c, const CaseView& view) {
   json::array parties;
   for (const auto& p : c.parties) {
     parties.push_back({{"role", p.role},
@@ -122,7 +140,14 @@ json::object case_to_json(const Case& c, const CaseView& view) {
       {"confidential", c.confidential},
       {"assignment",
        {{"department", text_or_null(c.assignment.department)},
-        {"assignees", string_array(c.assignment.assignees)}}},
+        {"assignees", string_array(c.assignment.assignees)},
+        {"co_departments", fact_array(c, "co_departments")},
+        {"co_handlers", fact_array(c, "co_handlers")}}},
+      {"return_count", fact_int(c, "returns")},
+      {"rework_count", fact_int(c, "rework_count")},
+      {"flags", flags_of(c)},
+      {"duplicate_of",
+       c.facts.contains("duplicate_of") ? c.facts.at("duplicate_of") : json::value(nullptr)},
       {"deadline",
        c.deadline ? json::value(json::string(format_rfc3339(*c.deadline))) : json::value(nullptr)},
       {"overdue", case_is_overdue(c, view.now)},
@@ -130,6 +155,16 @@ json::object case_to_json(const Case& c, const CaseView& view) {
       {"created_at", format_rfc3339(c.created_at)},
       {"updated_at", format_rfc3339(c.updated_at)},
   };
+}
+
+json::object case_to_json(const Case& c, const CaseView& view) {
+  json::object out = case_fields(c, view);
+  if (view.duplicates) {
+    json::array ids;
+    for (CaseId id : *view.duplicates) ids.emplace_back(id);
+    out["duplicates"] = std::move(ids);
+  }
+  return out;
 }
 
 json::object history_to_json(const HistoryEntry& e) {

@@ -26,6 +26,9 @@ struct CaseView {
   std::string_view state_label;
   std::vector<std::string> allowed_events;
   Millis now = 0;
+  // Cases rejected as duplicates of this one; shown only when looked up
+  // (single-case reads), omitted from lists.
+  std::optional<std::vector<CaseId>> duplicates;
 };
 
 boost::json::object case_to_json(const Case& c, const CaseView& view);

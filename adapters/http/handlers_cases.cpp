@@ -1,6 +1,7 @@
 // Case routes: create, read, list, apply an event, history.
 #include <array>
 #include <charconv>
+#include <tuple>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -94,7 +95,11 @@ class CaseRoutes {
       if (!id) return problem(id.error());
       auto c = ctx_.cases.get(id.value());
       if (!c) return problem(c.error());
-      return with_case_headers(json_response(200, render(c.value(), actor)));
+      auto duplicates = ctx_.cases.duplicates_of(id.value());
+      if (!duplicates) return problem(duplicates.error());
+      CaseView view = view_of(c.value(), actor);
+      view.duplicates = std::move(duplicates.value());
+      return with_case_headers(json_response(200, case_to_json(c.value(), view)));
     });
   }
 
@@ -128,13 +133,58 @@ class CaseRoutes {
     return authenticated(req, [&](const Actor& actor) {
       auto filter = filter_of(req);
       if (!filter) return problem(filter.error());
-      auto page = ctx_.cases.list(filter.value());
+      auto page = page_json(filter.value(), actor);
       if (!page) return problem(page.error());
-      json::array items;
-      for (const auto& c : page.value().items) items.push_back(render(c, actor));
-      json::value next = nullptr;
-      if (page.value().next_before_id) next = std::to_string(*page.value().next_before_id);
-      return json_response(200, json::object{{"items", std::move(items)}, {"next_cursor", next}});
+      return json_response(200, page.value());
+    });
+  }
+
+  // Requests awaiting dispatch (submitted, including returned ones) and
+  // disputes awaiting assignment (accepted), oldest first, with counts.
+  HttpResponse dispatch_queue(const HttpRequest& req) {
+    return authenticated(req, [&](const Actor& actor) {
+      auto filter = paging_of(req);
+      if (!filter) return problem(filter.error());
+      CaseFilter f = filter.value();
+      f.states = {"submitted", "accepted"};
+      f.oldest_first = true;
+      auto page = page_json(f, actor);
+      if (!page) return problem(page.error());
+      json::object counts;
+      for (auto [name, returned, arbitration] :
+           {std::tuple{"awaiting", std::optional<bool>{}, std::optional<bool>{}},
+            std::tuple{"returned", std::optional<bool>{true}, std::optional<bool>{}},
+            std::tuple{"arbitration", std::optional<bool>{}, std::optional<bool>{true}}}) {
+        CaseFilter cf = f;
+        cf.returned = returned;
+        cf.arbitration = arbitration;
+        auto n = ctx_.cases.count(cf);
+        if (!n) return problem(n.error());
+        counts[name] = n.value();
+      }
+      page.value()["counts"] = std::move(counts);
+      return json_response(200, page.value());
+    });
+  }
+
+  // Open cases the caller's department (lead or co-handling) or the caller
+  // (assignee or co-handler) must act on next, oldest first.
+  HttpResponse my_queue(const HttpRequest& req) {
+    return authenticated(req, [&](const Actor& actor) {
+      auto filter = paging_of(req);
+      if (!filter) return problem(filter.error());
+      CaseFilter f = filter.value();
+      f.states = {"dispatched", "acknowledged",      "in_progress",      "on_hold",  "assigned",
+                  "mediating",  "agreement_reached", "mediation_failed", "follow_up"};
+      if (!actor.department.empty()) f.handled_by_department = actor.department;
+      f.handled_by_person = actor.username;
+      f.oldest_first = true;
+      auto page = page_json(f, actor);
+      if (!page) return problem(page.error());
+      auto total = ctx_.cases.count(f);
+      if (!total) return problem(total.error());
+      page.value()["counts"] = json::object{{"total", total.value()}};
+      return json_response(200, page.value());
     });
   }
 
@@ -146,9 +196,13 @@ class CaseRoutes {
     return f(actor.value());
   }
 
+  CaseView view_of(const Case& c, const Actor& actor) {
+    return CaseView{ctx_.cases.state_label(c), ctx_.cases.allowed_events(c, actor),
+                    ctx_.cases.clock().now(), std::nullopt};
+  }
+
   json::object render(const Case& c, const Actor& actor) {
-    return case_to_json(c, CaseView{ctx_.cases.state_label(c), ctx_.cases.allowed_events(c, actor),
-                                    ctx_.cases.clock().now()});
+    return case_to_json(c, view_of(c, actor));
   }
 
   Result<EventCommand> event_command(const HttpRequest& req, const json::value& body) {
@@ -209,6 +263,26 @@ class CaseRoutes {
         .with_header("Idempotent-Replayed", "true");
   }
 
+  Result<json::object> page_json(const CaseFilter& filter, const Actor& actor) {
+    auto page = ctx_.cases.list(filter);
+    if (!page) return page.error();
+    json::array items;
+    for (const auto& c : page.value().items) items.push_back(render(c, actor));
+    json::value next = nullptr;
+    if (page.value().next_cursor) next = std::to_string(*page.value().next_cursor);
+    return json::object{{"items", std::move(items)}, {"next_cursor", next}};
+  }
+
+  // Only limit and cursor: the queues decide their own filters.
+  Result<CaseFilter> paging_of(const HttpRequest& req) {
+    for (const auto& [name, value] : req.query) {
+      if (name != "limit" && name != "cursor") {
+        return Error::invalid_field(name, "is not a parameter of this queue");
+      }
+    }
+    return filter_of(req);
+  }
+
   Result<CaseFilter> filter_of(const HttpRequest& req) {
     static constexpr std::array kText{"kind", "state",      "category", "community",
                                       "grid", "department", "assignee", "q"};
@@ -240,7 +314,7 @@ class CaseRoutes {
         if (!n || *n <= 0)
           err.fields.push_back({name, "is not a cursor from next_cursor"});
         else
-          f.before_id = *n;
+          f.cursor = *n;
       } else {
         err.fields.push_back({name, "is not a filter of this list"});
       }
@@ -277,6 +351,11 @@ void register_case_routes(Router& router, ApiContext& ctx) {
              [routes](const HttpRequest& req, const PathParams& p) {
                return routes->apply_event(req, p);
              });
+  router.add("GET", "/api/v1/queues/dispatch", [routes](const HttpRequest& req, const PathParams&) {
+    return routes->dispatch_queue(req);
+  });
+  router.add("GET", "/api/v1/queues/mine",
+             [routes](const HttpRequest& req, const PathParams&) { return routes->my_queue(req); });
   router.add(
       "GET", "/api/v1/cases/{id}/history",
       [routes](const HttpRequest& req, const PathParams& p) { return routes->history(req, p); });

@@ -75,6 +75,8 @@ void register_meta_routes(Router& router, ApiContext& ctx) {
 void register_api(Router& router, ApiContext& ctx) {
   register_meta_routes(router, ctx);
   register_case_routes(router, ctx);
+  register_directory_routes(router, ctx);
+  register_annotation_routes(router, ctx);
 }
 
 }  // namespace outpost::http

@@ -44,6 +44,8 @@ Kind describe(ErrorKind kind) {
       return {409, "version-conflict", "The case was changed concurrently"};
     case ErrorKind::idempotency_race:
       return {409, "idempotency-in-progress", "A request with this Idempotency-Key is in progress"};
+    case ErrorKind::already_exists:
+      return {409, "already-exists", "The resource already exists"};
     case ErrorKind::internal:
       break;
   }

@@ -1,5 +1,6 @@
 #include "adapters/http/server.hpp"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <mutex>
@@ -44,6 +45,11 @@ struct Server::Impl {
 
   void accept();
   void begin_shutdown();
+  // The body limit of a request with this method and (raw) target.
+  std::size_t body_limit_for(std::string_view method, std::string_view target) const;
+  // The largest limit of any request: what the parser allows until the
+  // request line is known.
+  std::size_t largest_body_limit() const;
   void session_started(Session* s);
   void session_ended(Session* s);
 
@@ -61,7 +67,7 @@ struct Server::Impl {
 
 namespace {
 
-HttpRequest to_request(const bhttp::request<bhttp::string_body>& req, Target target) {
+HttpRequest to_request(bhttp::request<bhttp::string_body>&& req, Target target) {
   HttpRequest out;
   out.method = std::string(req.method_string());
   out.path = std::move(target.path);
@@ -71,7 +77,7 @@ HttpRequest to_request(const bhttp::request<bhttp::string_body>& req, Target tar
     for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     out.headers.emplace_back(std::move(name), std::string(field.value()));
   }
-  out.body = req.body();
+  out.body = std::move(req.body());
   return out;
 }
 
@@ -101,7 +107,7 @@ class Session : public std::enable_shared_from_this<Session> {
     busy_ = false;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
-    parser_->body_limit(server_.options.body_limit);
+    parser_->body_limit(server_.largest_body_limit());
     stream_.expires_after(server_.options.idle_timeout);
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              beast::bind_front_handler(&Session::on_header, shared_from_this()));
@@ -112,6 +118,11 @@ class Session : public std::enable_shared_from_this<Session> {
     busy_ = true;
     stream_.expires_after(server_.options.read_timeout);
     const auto& req = parser_->get();
+    const std::size_t limit = server_.body_limit_for(req.method_string(), req.target());
+    if (const auto length = parser_->content_length(); length && *length > limit) {
+      return on_read_error(bhttp::error::body_limit);
+    }
+    parser_->body_limit(limit);
     if (beast::iequals(req[bhttp::field::expect], "100-continue")) {
       auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
                                                                        req.version());
@@ -133,10 +144,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read_error(beast::error_code ec) {
     busy_ = true;
     if (ec == bhttp::error::body_limit) {
-      return write(problem(Error::make(ErrorKind::payload_too_large,
-                                       "the body is larger than " +
-                                           std::to_string(server_.options.body_limit) + " bytes")),
-                   11, false, true);
+      const auto& req = parser_->get();
+      const std::size_t limit = server_.body_limit_for(req.method_string(), req.target());
+      return write(
+          problem(Error::make(ErrorKind::payload_too_large,
+                              "the body is larger than " + std::to_string(limit) + " bytes")),
+          11, false, true);
     }
     if (ec == bhttp::error::header_limit) {
       return write(
@@ -165,7 +178,7 @@ class Session : public std::enable_shared_from_this<Session> {
                    version, false, true);
     }
     asio::post(server_.workers, [self = shared_from_this(),
-                                 hreq = to_request(req, std::move(*target)), keep_alive,
+                                 hreq = to_request(std::move(req), std::move(*target)), keep_alive,
                                  version]() mutable {
       const auto started = std::chrono::steady_clock::now();
       HttpResponse res = self->server_.router.handle(hreq);
@@ -241,6 +254,23 @@ class Session : public std::enable_shared_from_this<Session> {
 };
 
 }  // namespace
+
+std::size_t Server::Impl::body_limit_for(std::string_view method, std::string_view target) const {
+  if (options.body_limit_rules.empty()) return options.body_limit;
+  const auto parsed = parse_target(target);
+  if (!parsed) return options.body_limit;
+  for (const BodyLimitRule& rule : options.body_limit_rules) {
+    if (method == rule.method && parsed->path.ends_with(rule.path_suffix)) return rule.limit;
+  }
+  return options.body_limit;
+}
+
+std::size_t Server::Impl::largest_body_limit() const {
+  std::size_t largest = options.body_limit;
+  for (const BodyLimitRule& rule : options.body_limit_rules)
+    largest = std::max(largest, rule.limit);
+  return largest;
+}
 
 void Server::Impl::session_started(Session* s) {
   std::lock_guard lock(sessions_mutex);

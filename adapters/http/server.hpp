@@ -6,7 +6,8 @@
 // connection's strand.
 //
 // Limits (all explicit, all answered with problem+json before closing):
-//   request body over `body_limit` (default 1 MiB)   -> 413
+//   request body over `body_limit` (default 1 MiB), or over the limit of the
+//   first matching `body_limit_rules` entry          -> 413
 //   header block over `header_limit` (default 8 KiB) -> 431
 //   malformed request line or headers                -> 400
 // Time-outs: `idle_timeout` while waiting for a request on an open connection,
@@ -23,11 +24,23 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "adapters/http/router.hpp"
 #include "engine/error.hpp"
 
 namespace outpost::http {
+
+// A different body limit for some requests (e.g. file uploads): a request
+// whose method is `method` and whose decoded path ends with `path_suffix` may
+// send up to `limit` bytes instead of ServerOptions::body_limit. Decided from
+// the request line, before any of the body is read.
+struct BodyLimitRule {
+  std::string method;
+  std::string path_suffix;
+  std::size_t limit = 0;
+};
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -35,6 +48,7 @@ struct ServerOptions {
   int io_threads = 2;
   int worker_threads = 4;
   std::size_t body_limit = 1024 * 1024;
+  std::vector<BodyLimitRule> body_limit_rules;
   std::size_t header_limit = 8 * 1024;
   std::chrono::milliseconds idle_timeout = std::chrono::seconds(60);
   std::chrono::milliseconds read_timeout = std::chrono::seconds(30);

@@ -107,6 +107,74 @@ constexpr const char* kV1Initial[] = {
     "CREATE INDEX tokens_user ON tokens (user_id)",
 };
 
+// v2: notes and attachments (engine/annotations.hpp). Each row is keyed by the
+// seq of the history row that added it. Attachment bytes are stored once per
+// SHA-256 in attachment_blobs, in the database so that they commit and back up
+// with the case. `bytea` is PostgreSQL's binary type; in SQLite the declared
+// name only gives the column NUMERIC affinity, which stores a bound BLOB as is.
+constexpr const char* kV2Annotations[] = {
+    "CREATE TABLE notes ("
+    " case_id bigint NOT NULL,"
+    " seq bigint NOT NULL,"
+    " author text NOT NULL,"
+    " body text NOT NULL,"
+    " visibility text NOT NULL,"
+    " at bigint NOT NULL,"
+    " PRIMARY KEY (case_id, seq),"
+    " FOREIGN KEY (case_id, seq) REFERENCES history (case_id, seq))",
+    "CREATE TABLE attachment_blobs ("
+    " sha256 text PRIMARY KEY,"
+    " size bigint NOT NULL,"
+    " content bytea NOT NULL)",
+    "CREATE TABLE attachments ("
+    " case_id bigint NOT NULL,"
+    " seq bigint NOT NULL,"
+    " sha256 text NOT NULL REFERENCES attachment_blobs (sha256),"
+    " content_type text NOT NULL,"
+    " file_name text NOT NULL,"
+    " size bigint NOT NULL,"
+    " uploaded_by text NOT NULL,"
+    " at bigint NOT NULL,"
+    " PRIMARY KEY (case_id, seq),"
+    " FOREIGN KEY (case_id, seq) REFERENCES history (case_id, seq))",
+    "CREATE INDEX attachments_sha256 ON attachments (sha256)",
+};
+
+// v3: the directory (engine/directory.hpp). Seeded from config at start-up,
+// then owned by the admin API. Codes compare byte-wise on both backends: the
+// queries order by `id COLLATE "C"` on PostgreSQL.
+constexpr const char* kV3Directory[] = {
+    "CREATE TABLE departments ("
+    " code text PRIMARY KEY,"
+    " name text NOT NULL,"
+    " active integer NOT NULL DEFAULT 1,"
+    " updated_at bigint NOT NULL)",
+    "CREATE TABLE staff ("
+    " id text PRIMARY KEY,"
+    " name text NOT NULL,"
+    " department text NOT NULL,"
+    " role text NOT NULL,"
+    " grid text NOT NULL DEFAULT '',"
+    " micro_grid text NOT NULL DEFAULT '',"
+    " active integer NOT NULL DEFAULT 1,"
+    " updated_at bigint NOT NULL)",
+    "CREATE INDEX staff_department ON staff (department, id)",
+    "CREATE INDEX staff_grid ON staff (grid, role, id)",
+    "CREATE INDEX staff_active ON staff (active, id)",
+};
+
+// v4: what the dispatch queues and duplicate links look up without parsing
+// facts: `handlers` is the sorted set of people and "dept:<code>"
+// co-departments indexed in case_assignees; the rest mirror facts.
+constexpr const char* kV4Handling[] = {
+    "ALTER TABLE cases ADD COLUMN handlers text NOT NULL DEFAULT '[]'",
+    "ALTER TABLE cases ADD COLUMN return_count integer NOT NULL DEFAULT 0",
+    "ALTER TABLE cases ADD COLUMN arbitration integer NOT NULL DEFAULT 0",
+    "ALTER TABLE cases ADD COLUMN duplicate_of bigint",
+    "CREATE INDEX cases_duplicate_of ON cases (duplicate_of)",
+    "CREATE INDEX cases_kind_state_id ON cases (kind, state, id)",
+};
+
 Migration migration(int version, std::string name, std::span<const char* const> statements,
                     Dialect dialect) {
   Migration m{version, std::move(name), {}};
@@ -143,7 +211,10 @@ void ensure_ledger(soci::session& sql, Dialect dialect) {
 }  // namespace
 
 std::vector<Migration> migrations(Dialect dialect) {
-  return {migration(1, "initial", kV1Initial, dialect)};
+  return {migration(1, "initial", kV1Initial, dialect),
+          migration(2, "annotations", kV2Annotations, dialect),
+          migration(3, "directory", kV3Directory, dialect),
+          migration(4, "handling", kV4Handling, dialect)};
 }
 
 std::vector<std::string> apply_migrations(soci::session& sql, Dialect dialect, Millis now) {

@@ -97,13 +97,16 @@ std::string like_pattern(std::string_view q) {
   return pattern;
 }
 
-// The case list is the one query whose shape depends on its input, so it is
-// built per call and run unprepared.
-Result<CasePage> query_cases(soci::session& sql, const CaseFilter& f) {
-  CaseRow row;
-  soci::statement st(sql);
-  storage::bind_case_into(st, row);
-  std::string text = std::string("SELECT ") + storage::kCaseColumns + " FROM cases WHERE 1 = 1";
+// The list and count queries are the ones whose shape depends on their
+// input, so they are built per call and run unprepared. The values bound by
+// `where` live in the filter and in `scratch` until the statement has run.
+struct WhereScratch {
+  std::string pattern, dept_entry;
+  int flag_arbitration = 0;
+};
+
+std::string where(soci::statement& st, const CaseFilter& f, WhereScratch& scratch) {
+  std::string text = " WHERE 1 = 1";
   const auto equals = [&](const std::optional<std::string>& value, const char* column) {
     if (!value) return;
     text += std::string(" AND ") + column + " = :" + column;
@@ -115,17 +118,48 @@ Result<CasePage> query_cases(soci::session& sql, const CaseFilter& f) {
   equals(f.community, "community");
   equals(f.grid, "grid");
   equals(f.department, "department");
+  if (!f.states.empty()) {
+    text += " AND state IN (";
+    for (std::size_t i = 0; i < f.states.size(); ++i) {
+      const std::string name = "st" + std::to_string(i);
+      text += (i ? ", :" : ":") + name;
+      st.exchange(soci::use(f.states[i], name));
+    }
+    text += ")";
+  }
   if (f.assignee) {
     text += " AND id IN (SELECT case_id FROM case_assignees WHERE assignee = :assignee)";
     st.exchange(soci::use(*f.assignee, "assignee"));
   }
-  std::string pattern;
+  if (f.handled_by_department || f.handled_by_person) {
+    std::string any;
+    if (f.handled_by_department) {
+      scratch.dept_entry = "dept:" + *f.handled_by_department;
+      any +=
+          "department = :acting_department OR id IN (SELECT case_id FROM case_assignees"
+          " WHERE assignee = :acting_department_entry)";
+      st.exchange(soci::use(*f.handled_by_department, "acting_department"));
+      st.exchange(soci::use(scratch.dept_entry, "acting_department_entry"));
+    }
+    if (f.handled_by_person) {
+      any += std::string(any.empty() ? "" : " OR ") +
+             "id IN (SELECT case_id FROM case_assignees WHERE assignee = :acting_person)";
+      st.exchange(soci::use(*f.handled_by_person, "acting_person"));
+    }
+    text += " AND (" + any + ")";
+  }
+  if (f.returned) text += *f.returned ? " AND return_count > 0" : " AND return_count = 0";
+  if (f.arbitration) {
+    scratch.flag_arbitration = *f.arbitration ? 1 : 0;
+    text += " AND arbitration = :arbitration";
+    st.exchange(soci::use(scratch.flag_arbitration, "arbitration"));
+  }
   if (f.q) {
-    pattern = like_pattern(*f.q);
+    scratch.pattern = like_pattern(*f.q);
     text +=
         " AND (lower(number) LIKE lower(:q) ESCAPE '\\' OR lower(title) LIKE lower(:q) ESCAPE '\\'"
         " OR lower(description) LIKE lower(:q) ESCAPE '\\')";
-    st.exchange(soci::use(pattern, "q"));
+    st.exchange(soci::use(scratch.pattern, "q"));
   }
   if (f.overdue) {
     text += *f.overdue ? " AND deadline IS NOT NULL AND deadline < :now"
@@ -140,13 +174,24 @@ Result<CasePage> query_cases(soci::session& sql, const CaseFilter& f) {
     text += " AND created_at < :created_to";
     st.exchange(soci::use(*f.created_to, "created_to"));
   }
-  if (f.before_id) {
-    text += " AND id < :before_id";
-    st.exchange(soci::use(*f.before_id, "before_id"));
+  return text;
+}
+
+Result<CasePage> query_cases(soci::session& sql, const CaseFilter& f) {
+  CaseRow row;
+  soci::statement st(sql);
+  storage::bind_case_into(st, row);
+  WhereScratch scratch;
+  std::string text =
+      std::string("SELECT ") + storage::kCaseColumns + " FROM cases" + where(st, f, scratch);
+  if (f.cursor) {
+    text += f.oldest_first ? " AND id > :cursor" : " AND id < :cursor";
+    st.exchange(soci::use(*f.cursor, "cursor"));
   }
   const std::int64_t limit = std::max(f.limit, 1);
   const std::int64_t fetch_limit = limit + 1;  // one more tells whether a next page exists
-  text += " ORDER BY id DESC LIMIT :fetch_limit";
+  text += f.oldest_first ? " ORDER BY id ASC" : " ORDER BY id DESC";
+  text += " LIMIT :fetch_limit";
   st.exchange(soci::use(fetch_limit, "fetch_limit"));
 
   st.alloc();
@@ -160,9 +205,22 @@ Result<CasePage> query_cases(soci::session& sql, const CaseFilter& f) {
   }
   if (static_cast<std::int64_t>(page.items.size()) > limit) {
     page.items.pop_back();
-    page.next_before_id = page.items.back().id;
+    page.next_cursor = page.items.back().id;
   }
   return page;
+}
+
+std::int64_t count_cases_matching(soci::session& sql, const CaseFilter& f) {
+  std::int64_t count = 0;
+  soci::statement st(sql);
+  st.exchange(soci::into(count));
+  WhereScratch scratch;
+  const std::string text = "SELECT count(*) FROM cases" + where(st, f, scratch);
+  st.alloc();
+  st.prepare(text, soci::details::st_one_time_query);
+  st.define_and_bind();
+  st.execute(true);
+  return count;
 }
 
 void open_connection(soci::session& sql, Dialect dialect, const std::string& connect) {
@@ -241,7 +299,7 @@ Result<Case> SociStore::insert_case(Case c, HistoryEntry first, const Idempotenc
     st.case_row.assign(c);
     fetch_one(st.insert_case);
     c.id = st.case_row.id;
-    insert_assignees(st, c.id, c.assignment.assignees);
+    insert_assignees(st, c.id, storage::handler_entries(c));
 
     first.case_id = c.id;
     first.seq = 1;
@@ -280,9 +338,9 @@ Status SociStore::commit_transition(const Case& updated, std::int64_t expected_v
     Transaction tx(lease.sql(), lease.dialect());
     st.case_row.assign(updated);
     st.expected_version = expected_version;
-    // Most transitions keep the assignees: then the first UPDATE matches and
+    // Most transitions keep the handlers: then the first UPDATE matches and
     // case_assignees stays as it is. Otherwise the second one decides between
-    // "assignees changed" and "somebody else changed the case".
+    // "handlers changed" and "somebody else changed the case".
     st.update_case_same_assignees.execute(true);
     if (st.update_case_same_assignees.get_affected_rows() == 0) {
       st.update_case.execute(true);
@@ -292,7 +350,7 @@ Status SociStore::commit_transition(const Case& updated, std::int64_t expected_v
       }
       st.assignee_case_id = updated.id;
       st.delete_assignees.execute(true);
-      insert_assignees(st, updated.id, updated.assignment.assignees);
+      insert_assignees(st, updated.id, storage::handler_entries(updated));
     }
     insert_history(st, entry);
     if (idem != nullptr) {
@@ -306,6 +364,21 @@ Status SociStore::commit_transition(const Case& updated, std::int64_t expected_v
 Result<CasePage> SociStore::list_cases(const CaseFilter& filter) {
   return run<CasePage>(*impl_, Access::read, "list_cases",
                        [&](Lease& lease) { return query_cases(lease.sql(), filter); });
+}
+
+Result<std::int64_t> SociStore::count_matching(const CaseFilter& filter) {
+  return run<std::int64_t>(*impl_, Access::read, "count_matching",
+                           [&](Lease& lease) { return count_cases_matching(lease.sql(), filter); });
+}
+
+Result<std::vector<CaseId>> SociStore::duplicates_of(CaseId id) {
+  return run<std::vector<CaseId>>(*impl_, Access::read, "duplicates_of", [&](Lease& lease) {
+    std::vector<CaseId> ids(100);
+    std::int64_t target = id;
+    lease.sql() << "SELECT id FROM cases WHERE duplicate_of = :id ORDER BY id LIMIT 100",
+        soci::into(ids), soci::use(target, "id");
+    return ids;
+  });
 }
 
 Result<std::vector<HistoryEntry>> SociStore::history(CaseId id) {

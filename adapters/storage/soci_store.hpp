@@ -28,6 +28,8 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/annotations.hpp"
+#include "engine/directory.hpp"
 #include "engine/error.hpp"
 #include "engine/store.hpp"
 
@@ -37,7 +39,10 @@ struct StoreOptions {
   std::size_t pool_size = 4;  // connections; at least 1
 };
 
-class SociStore final : public CaseStore, public UserStore {
+class SociStore final : public CaseStore,
+                        public UserStore,
+                        public DirectoryStore,
+                        public AnnotationStore {
  public:
   struct Impl;
   explicit SociStore(std::unique_ptr<Impl> impl);
@@ -58,6 +63,8 @@ class SociStore final : public CaseStore, public UserStore {
   Status commit_transition(const Case& updated, std::int64_t expected_version,
                            const HistoryEntry& entry, const IdempotencyWrite* idem) override;
   Result<CasePage> list_cases(const CaseFilter& filter) override;
+  Result<std::int64_t> count_matching(const CaseFilter& filter) override;
+  Result<std::vector<CaseId>> duplicates_of(CaseId id) override;
   Result<std::vector<HistoryEntry>> history(CaseId id) override;
   Result<std::optional<IdempotencyRecord>> find_idempotency(std::int64_t user_id,
                                                             std::string_view key) override;
@@ -67,6 +74,29 @@ class SociStore final : public CaseStore, public UserStore {
   Result<User> ensure_user_with_token(std::string_view username, std::string_view role,
                                       std::string_view token_hash) override;
   Status ping() override;
+
+  // Notes and attachments: soci_store_annotations.cpp.
+  Status add_note(const Case& updated, std::int64_t expected_version, const HistoryEntry& entry,
+                  const Note& note) override;
+  Status add_attachment(const Case& updated, std::int64_t expected_version,
+                        const HistoryEntry& entry, const Attachment& attachment,
+                        std::string_view content) override;
+  Result<std::vector<Note>> list_notes(CaseId id) override;
+  Result<std::vector<Attachment>> list_attachments(CaseId id) override;
+  Result<std::optional<Attachment>> find_attachment(CaseId id, std::int64_t seq) override;
+  Result<std::optional<std::string>> read_attachment(std::string_view sha256) override;
+
+  // DirectoryStore, in soci_store_directory.cpp.
+  Result<std::vector<DepartmentEntry>> list_departments() override;
+  Status upsert_department(const DepartmentEntry& d) override;
+  Result<std::vector<StaffMember>> list_staff(const StaffFilter& filter) override;
+  Result<std::optional<StaffMember>> find_staff(std::string_view id) override;
+  Status create_staff(const StaffMember& s) override;
+  Status upsert_staff(const StaffMember& s) override;
+  Status set_staff_active(std::string_view id, bool active) override;
+  Result<std::optional<StaffMember>> find_grid_leader(std::string_view grid) override;
+  Result<DirectorySeed> seed_directory(const std::vector<DepartmentEntry>& departments,
+                                       const std::vector<StaffMember>& staff) override;
 
  private:
   std::unique_ptr<Impl> impl_;

@@ -1,5 +1,7 @@
 #include "adapters/storage/statements.hpp"
 
+#include <optional>
+#include <set>
 #include <utility>
 
 #include <boost/json/array.hpp>
@@ -60,6 +62,13 @@ boost::json::object object_from(const std::string& text) {
   return std::move(boost::json::parse(text).as_object());
 }
 
+void bind_derived_use(soci::statement& st, CaseRow& r) {
+  st.exchange(soci::use(r.handlers, "handlers"));
+  st.exchange(soci::use(r.return_count, "return_count"));
+  st.exchange(soci::use(r.arbitration, "arbitration"));
+  st.exchange(soci::use(r.duplicate_of, r.duplicate_of_ind, "duplicate_of"));
+}
+
 // Binds every use-column of a case except id (which the database assigns).
 void bind_case_use(soci::statement& st, CaseRow& r) {
   st.exchange(soci::use(r.number, "number"));
@@ -81,6 +90,7 @@ void bind_case_use(soci::statement& st, CaseRow& r) {
   st.exchange(soci::use(r.assignees, "assignees"));
   st.exchange(soci::use(r.parties, "parties"));
   st.exchange(soci::use(r.facts, "facts"));
+  bind_derived_use(st, r);
   st.exchange(soci::use(r.deadline, r.deadline_ind, "deadline"));
   st.exchange(soci::use(r.created_at, "created_at"));
   st.exchange(soci::use(r.updated_at, "updated_at"));
@@ -93,8 +103,9 @@ constexpr const char* kUpdateCase =
     " description = :description, channel = :channel, community = :community, grid = :grid,"
     " micro_grid = :micro_grid, address = :address, urgency = :urgency,"
     " risk_level = :risk_level, confidential = :confidential, department = :department,"
-    " assignees = :assignees, parties = :parties, facts = :facts, deadline = :deadline,"
-    " updated_at = :updated_at, last_hash = :last_hash"
+    " assignees = :assignees, parties = :parties, facts = :facts, handlers = :handlers,"
+    " return_count = :return_count, arbitration = :arbitration, duplicate_of = :duplicate_of,"
+    " deadline = :deadline, updated_at = :updated_at, last_hash = :last_hash"
     " WHERE id = :id AND version = :expected_version";
 
 void bind_case_update(soci::statement& st, CaseRow& r, std::int64_t& expected_version) {
@@ -115,6 +126,7 @@ void bind_case_update(soci::statement& st, CaseRow& r, std::int64_t& expected_ve
   st.exchange(soci::use(r.assignees, "assignees"));
   st.exchange(soci::use(r.parties, "parties"));
   st.exchange(soci::use(r.facts, "facts"));
+  bind_derived_use(st, r);
   st.exchange(soci::use(r.deadline, r.deadline_ind, "deadline"));
   st.exchange(soci::use(r.updated_at, "updated_at"));
   st.exchange(soci::use(r.last_hash, "last_hash"));
@@ -133,6 +145,20 @@ soci::statement prepare(soci::session& sql, const std::string& text, Bind bind) 
 }
 
 }  // namespace
+
+std::vector<std::string> handler_entries(const Case& c) {
+  std::set<std::string> set(c.assignment.assignees.begin(), c.assignment.assignees.end());
+  const auto add_all = [&](std::string_view key, std::string_view prefix) {
+    const boost::json::value* v = c.facts.if_contains(key);
+    if (v == nullptr || !v->is_array()) return;
+    for (const auto& item : v->get_array()) {
+      if (item.is_string()) set.insert(std::string(prefix) + std::string(item.get_string()));
+    }
+  };
+  add_all("co_handlers", "");
+  add_all("co_departments", "dept:");
+  return {set.begin(), set.end()};
+}
 
 void CaseRow::assign(const Case& c) {
   id = c.id;
@@ -155,6 +181,16 @@ void CaseRow::assign(const Case& c) {
   assignees = strings_json(c.assignment.assignees);
   parties = parties_json(c.parties);
   facts = boost::json::serialize(c.facts);
+  handlers = strings_json(handler_entries(c));
+  const auto fact_int = [&](std::string_view key) -> std::optional<std::int64_t> {
+    const boost::json::value* v = c.facts.if_contains(key);
+    return v != nullptr && v->is_int64() ? std::optional(v->get_int64()) : std::nullopt;
+  };
+  return_count = fact_int("returns").value_or(0);
+  const boost::json::value* flag = c.facts.if_contains("arbitration");
+  arbitration = flag != nullptr && flag->is_bool() && flag->get_bool() ? 1 : 0;
+  duplicate_of = fact_int("duplicate_of").value_or(0);
+  duplicate_of_ind = fact_int("duplicate_of") ? soci::i_ok : soci::i_null;
   deadline = c.deadline.value_or(0);
   deadline_ind = c.deadline ? soci::i_ok : soci::i_null;
   created_at = c.created_at;
@@ -254,11 +290,13 @@ Statements::Statements(soci::session& sql)
                           "INSERT INTO cases (number, kind, state, version, category, title,"
                           " description, channel, community, grid, micro_grid, address, urgency,"
                           " risk_level, confidential, department, assignees, parties, facts,"
+                          " handlers, return_count, arbitration, duplicate_of,"
                           " deadline, created_at, updated_at, last_hash)"
                           " VALUES (:number, :kind, :state, :version, :category, :title,"
                           " :description, :channel, :community, :grid, :micro_grid, :address,"
                           " :urgency, :risk_level, :confidential, :department, :assignees,"
-                          " :parties, :facts, :deadline, :created_at, :updated_at, :last_hash)"
+                          " :parties, :facts, :handlers, :return_count, :arbitration,"
+                          " :duplicate_of, :deadline, :created_at, :updated_at, :last_hash)"
                           " RETURNING id",
                           [this](soci::statement& st) {
                             bind_case_use(st, case_row);
@@ -270,7 +308,7 @@ Statements::Statements(soci::session& sql)
                               st.exchange(soci::use(case_row.id, "id"));
                             })),
       update_case_same_assignees(prepare(
-          sql, std::string(kUpdateCase) + " AND assignees = :assignees",
+          sql, std::string(kUpdateCase) + " AND handlers = :handlers",
           [this](soci::statement& st) { bind_case_update(st, case_row, expected_version); })),
       update_case(prepare(
           sql, kUpdateCase,

@@ -36,6 +36,13 @@ struct CaseRow {
   int confidential = 0;
   std::string department;
   std::string assignees, parties, facts;  // JSON text
+  // Derived from the case for lookups (migration 4): the handler set, and
+  // mirrors of facts.returns, facts.arbitration and facts.duplicate_of.
+  std::string handlers;  // JSON text, see handler_entries()
+  std::int64_t return_count = 0;
+  int arbitration = 0;
+  std::int64_t duplicate_of = 0;
+  soci::indicator duplicate_of_ind = soci::i_null;
   std::int64_t deadline = 0;
   soci::indicator deadline_ind = soci::i_null;
   std::int64_t created_at = 0, updated_at = 0;
@@ -44,6 +51,11 @@ struct CaseRow {
   void assign(const Case& c);
   Case to_case() const;
 };
+
+// Who handles a case, as indexed in case_assignees: its assignees, its
+// co-handlers (facts.co_handlers) and "dept:<code>" for each co-department
+// (facts.co_departments); sorted, without duplicates.
+std::vector<std::string> handler_entries(const Case& c);
 
 // Binds the columns of kCaseColumns to `row`, for a SELECT of a case.
 void bind_case_into(soci::statement& st, CaseRow& row);
@@ -108,8 +120,8 @@ class Statements {
   // case_row.id, case_row.last_hash.
   soci::statement set_last_hash;
   // case_row, expected_version. The first matches only when the stored
-  // assignees equal case_row.assignees, so the common transition needs one
-  // UPDATE and no assignee rewrite; see commit_transition.
+  // handlers equal case_row.handlers, so the common transition needs one
+  // UPDATE and no case_assignees rewrite; see commit_transition.
   soci::statement update_case_same_assignees;
   soci::statement update_case;
   // assignee_case_id (, assignee).

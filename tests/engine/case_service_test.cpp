@@ -54,6 +54,8 @@ class MemoryStore final : public CaseStore {
     return Ok{};
   }
   Result<CasePage> list_cases(const CaseFilter&) override { return CasePage{}; }
+  Result<std::int64_t> count_matching(const CaseFilter&) override { return 0; }
+  Result<std::vector<CaseId>> duplicates_of(CaseId) override { return std::vector<CaseId>{}; }
   Result<std::vector<HistoryEntry>> history(CaseId id) override { return rows[id]; }
   Result<std::optional<IdempotencyRecord>> find_idempotency(std::int64_t,
                                                             std::string_view) override {

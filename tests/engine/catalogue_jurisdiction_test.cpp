@@ -161,16 +161,17 @@ TEST_SUITE("config") {
     REQUIRE_MESSAGE(c.ok(), (c.ok() ? "" : c.error().fields.front().field));
     const Catalogue& cat = c.value();
     CHECK(cat.departments().size() == 7);
-    std::size_t disputes = 0;
+    std::size_t disputes = 0, requests = 0;
     for (const outpost::Category& category : cat.categories()) {
-      if (category.kind != "dispute") continue;
-      ++disputes;
+      ++(category.kind == "dispute" ? disputes : requests);
       CHECK_MESSAGE(cat.find_department(category.default_department) != nullptr, category.code);
       CHECK(has_cjk(category.name));
     }
     CHECK(disputes == 8);
-    REQUIRE(doc.at("categories").at("request").is_array());
-    CHECK(doc.at("categories").at("request").as_array().empty());
+    CHECK(requests == 8);
+    CHECK(cat.returns_before_arbitration() == 2);
+    CHECK(cat.find_category("request", "facility_repair")->grid_leader_co_handles);
+    CHECK_FALSE(cat.find_category("request", "public_order")->grid_leader_co_handles);
     for (const json::value& category : doc.at("categories").at("dispute").as_array()) {
       const json::object& deadlines = category.at("deadlines").as_object();
       CHECK(deadlines.at("accept") == "1wd");

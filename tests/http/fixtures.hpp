@@ -10,6 +10,7 @@
 
 #include <boost/json.hpp>
 
+#include "engine/audit_chain.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/test_db.hpp"
 
@@ -20,6 +21,18 @@ namespace json = boost::json;
 // A JSON string's text (or the JSON of any other value), for comparisons.
 inline std::string text(const json::value& v) {
   return v.is_string() ? std::string(v.get_string()) : json::serialize(v);
+}
+
+inline json::object request_body(const std::string& category = "facility_repair") {
+  return json::object{
+      {"kind", "request"},
+      {"category", category},
+      {"title", "楼道灯坏了一个月没人修"},
+      {"description", "3单元2楼至5楼楼道灯不亮，老人夜间上下楼不便。"},
+      {"channel", "hotline"},
+      {"location", {{"community", "LF"}, {"grid", "LF-G01"}, {"micro_grid", "LF-G01-M1"}}},
+      {"parties", {{{"role", "applicant"}, {"name", "王桂兰"}, {"phone", "13700137000"}}}},
+  };
 }
 
 inline json::object dispute_body() {
@@ -73,6 +86,20 @@ struct TestServer {
     auto r = client.get("/api/v1/cases/" + std::to_string(id) + "/history");
     REQUIRE_MESSAGE(r.status == 200, r.body);
     return r.json().at("items").as_array();
+  }
+
+  // A user with this role (and department) and a bearer token for it,
+  // written straight into the database: there is no user API yet.
+  HttpClient client_as(const std::string& username, const std::string& role,
+                       const std::string& department = "") {
+    const std::string token = "token-of-" + username;
+    db.exec(
+        "INSERT INTO users (username, display_name, role, department, grid, disabled, created_at)"
+        " VALUES ('" +
+        username + "', '" + username + "', '" + role + "', '" + department + "', '', 0, 0)");
+    db.exec("INSERT INTO tokens (token_hash, user_id, created_at) SELECT '" +
+            outpost::sha256_hex(token) + "', id, 0 FROM users WHERE username = '" + username + "'");
+    return server.client(token);
   }
 
   std::int64_t stored_history_rows(std::int64_t id) {

@@ -115,14 +115,19 @@ TEST_SUITE("http_process") {
     ServerProcess server(db.url(), {"--demo-data"});
     HttpClient c = server.client();
     auto all = c.get("/api/v1/cases?limit=500").json().at("items").as_array();
-    CHECK(all.size() >= 40);
-    std::set<std::string> states, communities;
+    CHECK(all.size() >= 80);
+    std::set<std::string> states, communities, kinds;
+    int flagged = 0;
     for (const auto& item : all) {
-      states.insert(std::string(item.at("state").as_string()));
-      communities.insert(std::string(item.at("location").at("community").as_string()));
+      states.insert(text(item.at("state")));
+      kinds.insert(text(item.at("kind")));
+      communities.insert(text(item.at("location").at("community")));
+      flagged += !item.at("flags").as_array().empty();
     }
-    CHECK(states.size() >= 8);
+    CHECK(states.size() >= 15);
+    CHECK(kinds.size() == 2);
     CHECK(communities.size() == 3);
+    CHECK(flagged >= 1);
     server.stop();
     server.start();  // a restart does not seed twice
     CHECK(server.client().get("/api/v1/cases?limit=500").json().at("items").as_array().size() ==

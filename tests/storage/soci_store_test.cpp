@@ -16,6 +16,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "adapters/storage/migrations.hpp"
 #include "adapters/storage/soci_store.hpp"
 #include "engine/audit_chain.hpp"
 #include "tests/support/test_db.hpp"
@@ -169,7 +170,7 @@ std::vector<CaseId> list_ids(SociStore& store, CaseFilter filter) {
   filter.limit = 500;
   auto r = store.list_cases(filter);
   REQUIRE_MESSAGE(r.ok(), r.error().message);
-  CHECK_FALSE(r.value().next_before_id.has_value());
+  CHECK_FALSE(r.value().next_cursor.has_value());
   return ids_of(r.value());
 }
 
@@ -192,17 +193,21 @@ TEST_SUITE("soci_store") {
           ErrorKind::unavailable);
   }
 
-  TEST_CASE("migrate applies v1 once and records it") {
+  TEST_CASE("migrate applies every migration once and records it") {
     TestDatabase db;
     auto store = open(db);
     CHECK(store->backend() == outpost::testing::test_backend());
     CHECK(store->schema_version().value() == 0);
+    const auto all = outpost::storage::migrations(outpost::storage::Dialect::sqlite);
+    std::vector<std::string> names;
+    for (const auto& m : all) names.push_back(m.name);
+    const auto count = static_cast<std::int64_t>(all.size());
 
     auto first = store->migrate();
     REQUIRE_MESSAGE(first.ok(), first.error().message);
-    CHECK(first.value() == std::vector<std::string>{"initial"});
-    CHECK(store->schema_version().value() == 1);
-    CHECK(db.query_int("SELECT count(*) FROM schema_migrations") == 1);
+    CHECK(first.value() == names);
+    CHECK(store->schema_version().value() == all.back().version);
+    CHECK(db.query_int("SELECT count(*) FROM schema_migrations") == count);
     CHECK(db.query_text("SELECT name FROM schema_migrations WHERE version = 1") == "initial");
     if (store->backend() == "sqlite") CHECK(db.query_text("PRAGMA journal_mode") == "wal");
     CHECK(db.query_int("SELECT applied_at FROM schema_migrations WHERE version = 1") > kJan2026);
@@ -211,10 +216,11 @@ TEST_SUITE("soci_store") {
     REQUIRE(again.ok());
     CHECK(again.value().empty());
     CHECK(open(db)->migrate().value().empty());
-    CHECK(db.query_int("SELECT count(*) FROM schema_migrations") == 1);
+    CHECK(db.query_int("SELECT count(*) FROM schema_migrations") == count);
   }
 
-  TEST_CASE("two stores migrating the same database at once apply v1 exactly once") {
+  TEST_CASE("two stores migrating the same database at once apply each migration exactly once") {
+    const auto count = outpost::storage::migrations(outpost::storage::Dialect::sqlite).size();
     TestDatabase db;
     auto a = open(db);
     auto b = open(db);
@@ -233,8 +239,9 @@ TEST_SUITE("soci_store") {
     tb.join();
     REQUIRE_MESSAGE(ra.ok(), ra.error().message);
     REQUIRE_MESSAGE(rb.ok(), rb.error().message);
-    CHECK(ra.value().size() + rb.value().size() == 1);
-    CHECK(db.query_int("SELECT count(*) FROM schema_migrations") == 1);
+    CHECK(ra.value().size() + rb.value().size() == count);
+    CHECK(db.query_int("SELECT count(*) FROM schema_migrations") ==
+          static_cast<std::int64_t>(count));
   }
 
   TEST_CASE("insert_case stores every field and find_case returns it unchanged") {
@@ -477,7 +484,7 @@ TEST_SUITE("soci_store") {
     CHECK(list_ids(*m.store, f) == expect({"c", "b"}));
 
     f = {};
-    f.before_id = ids["c"];
+    f.cursor = ids["c"];
     CHECK(list_ids(*m.store, f) == expect({"b", "a"}));
   }
 
@@ -497,9 +504,9 @@ TEST_SUITE("soci_store") {
       CHECK(page.value().items.size() <= 3);
       for (CaseId id : ids_of(page.value())) seen.push_back(id);
       ++pages;
-      if (!page.value().next_before_id) break;
-      CHECK(*page.value().next_before_id == page.value().items.back().id);
-      f.before_id = page.value().next_before_id;
+      if (!page.value().next_cursor) break;
+      CHECK(*page.value().next_cursor == page.value().items.back().id);
+      f.cursor = page.value().next_cursor;
     }
     CHECK(pages == 4);
     CHECK(seen == newest_first);
@@ -508,7 +515,7 @@ TEST_SUITE("soci_store") {
     f.limit = 11;
     auto exact = m.store->list_cases(f);
     CHECK(exact.value().items.size() == 11);
-    CHECK_FALSE(exact.value().next_before_id.has_value());
+    CHECK_FALSE(exact.value().next_cursor.has_value());
   }
 
   TEST_CASE("history is oldest first and each row links to the previous hash") {

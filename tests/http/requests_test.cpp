@@ -1,0 +1,160 @@
+// Resident requests over HTTP: routing, rework, returns and arbitration,
+// joint handling, queues and duplicate links.
+#include <set>
+
+#include "tests/http/fixtures.hpp"
+
+using namespace outpost::testing;
+
+namespace {
+
+json::value find_event(const json::array& history, const std::string& event) {
+  for (const auto& row : history) {
+    if (text(row.at("event")) == event) return row;
+  }
+  FAIL("no " << event << " in the history");
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_SUITE("http_requests") {
+  TEST_CASE("a request is routed by the catalogue rule and reworked once before it is closed") {
+    TestServer t;
+    auto created = t.client.post_json("/api/v1/cases", request_body());
+    REQUIRE(created.status == 201);
+    CHECK(text(created.json().at("number")).rfind("SQ-20", 0) == 0);
+    CHECK(created.json().at("state") == "submitted");
+    const auto id = created.json().at("id").as_int64();
+
+    auto dispatched = t.step(id, "dispatch");
+    CHECK(dispatched.at("state") == "dispatched");
+    CHECK(dispatched.at("assignment").at("department") == "urban");  // facility_repair's rule
+    // facility_repair names the grid leader as co-handler: LF-G01's leader.
+    CHECK(dispatched.at("assignment").at("co_handlers") == json::array{"gl-LF-G01"});
+    auto leader = t.client_as("gl-LF-G01", "handler", "grid");
+    auto leader_queue = leader.get("/api/v1/queues/mine").json();
+    REQUIRE(leader_queue.at("items").as_array().size() == 1);
+    CHECK(leader_queue.at("items").as_array()[0].at("id").as_int64() == id);
+    t.step(id, "acknowledge");
+    t.step(id, "start_work");
+    t.step(id, "resolve", {{"resolution", "已更换楼道灯"}});
+    auto rework =
+        t.step(id, "record_follow_up", {{"satisfaction", "dissatisfied"}, {"note", "只修了一层"}});
+    CHECK(rework.at("state") == "in_progress");
+    CHECK(rework.at("rework_count").as_int64() == 1);
+    t.step(id, "resolve", {{"resolution", "五层楼道灯全部更换"}});
+    auto closed = t.step(id, "record_follow_up", {{"satisfaction", "satisfied"}, {"note", "满意"}});
+    CHECK(closed.at("state") == "closed");
+    CHECK(closed.at("rework_count").as_int64() == 1);
+
+    const auto history = t.history(id);
+    CHECK(history.size() == 8);
+    CHECK(find_event(history, "dispatch").at("data").at("routed_by") == "rule");
+    for (std::size_t i = 1; i < history.size(); ++i)
+      CHECK(history[i].at("prev_hash") == history[i - 1].at("hash"));
+  }
+
+  TEST_CASE(
+      "the dispatcher's department wins and joint handling shows in the case and the history") {
+    TestServer t;
+    const auto id = t.create_case(request_body("public_order"));
+    auto r = t.step(id, "dispatch",
+                    {{"department", "urban"},
+                     {"co_departments", {"police", "urban", "grid"}},
+                     {"assignee", "urban-02"}});
+    CHECK(r.at("assignment").at("department") == "urban");
+    CHECK(r.at("assignment").at("co_departments") == json::array{"police", "grid"});
+    CHECK(r.at("assignment").at("assignees") == json::array{"urban-02"});
+    const auto dispatch = find_event(t.history(id), "dispatch");
+    CHECK(dispatch.at("data").at("routed_by") == "dispatcher");
+    CHECK(dispatch.at("data").at("co_departments") == json::array{"police", "grid"});
+
+    auto police = t.client_as("officer.li", "handler", "police");
+    auto mine = police.get("/api/v1/queues/mine").json();
+    REQUIRE(mine.at("items").as_array().size() == 1);
+    CHECK(mine.at("items").as_array()[0].at("id").as_int64() == id);
+    auto legal = t.client_as("clerk.he", "handler", "legal");
+    CHECK(legal.get("/api/v1/queues/mine").json().at("items").as_array().empty());
+  }
+
+  TEST_CASE("bad routing input is refused and changes nothing") {
+    TestServer t;
+    const auto id = t.create_case(request_body());
+    const std::string before = t.snapshot(id);
+    CHECK(t.event(id, "dispatch", {{"department", "fire-brigade"}}).status == 422);
+    CHECK(t.event(id, "dispatch", {{"co_departments", {"nobody"}}}).status == 422);
+    CHECK(t.event(id, "dispatch", {{"co_departments", "police"}}).status == 422);
+    CHECK(t.event(id, "acknowledge").status == 409);
+    CHECK(t.snapshot(id) == before);
+  }
+
+  TEST_CASE("two returns flag the case for arbitration and only a supervisor may dispatch it") {
+    TestServer t;
+    const auto id = t.create_case(request_body());
+    t.step(id, "dispatch");
+    CHECK(t.event(id, "return_dispatch").status == 422);  // a return needs a reason
+    t.step(id, "return_dispatch", {{"reason", "不属于城管职责"}});
+    t.step(id, "dispatch", {{"department", "property"}});
+    auto returned = t.step(id, "return_dispatch", {{"reason", "该楼栋无物业"}});
+    CHECK(returned.at("state") == "submitted");
+    CHECK(returned.at("return_count").as_int64() == 2);
+    CHECK(returned.at("flags") == json::array{"arbitration"});
+    const auto allowed = returned.at("allowed_events").as_array();
+    CHECK(std::find(allowed.begin(), allowed.end(), json::value("dispatch")) == allowed.end());
+
+    auto queue = t.client.get("/api/v1/queues/dispatch").json();
+    CHECK(queue.at("counts").at("arbitration").as_int64() == 1);
+    CHECK(queue.at("counts").at("returned").as_int64() == 1);
+    CHECK(queue.at("items").as_array()[0].at("flags") == json::array{"arbitration"});
+
+    const std::string before = t.snapshot(id);
+    auto refused = t.event(id, "dispatch", {{"department", "grid"}});
+    CHECK(refused.status == 409);
+    CHECK(text(refused.json().at("detail")).find("arbitration") != std::string::npos);
+    CHECK(t.snapshot(id) == before);
+
+    auto supervisor = t.client_as("supervisor.zhou", "supervisor");
+    auto ruled = supervisor.post_json("/api/v1/cases/" + std::to_string(id) + "/events",
+                                      json::object{{"event", "dispatch"}, {"department", "grid"}});
+    REQUIRE_MESSAGE(ruled.status == 200, ruled.body);
+    CHECK(ruled.json().at("flags").as_array().empty());
+    CHECK(ruled.json().at("assignment").at("department") == "grid");
+    CHECK(find_event(t.history(id), "dispatch").at("actor") == "admin");
+    CHECK(t.history(id).back().at("actor") == "supervisor.zhou");
+  }
+
+  TEST_CASE("the dispatch queue lists awaiting cases oldest first and pages with a cursor") {
+    TestServer t;
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 5; ++i) ids.push_back(t.create_case(request_body()));
+    const auto dispute = t.create_case();
+    t.step(dispute, "accept");
+    t.step(ids[4], "dispatch");
+    auto first = t.client.get("/api/v1/queues/dispatch?limit=3").json();
+    CHECK(first.at("counts").at("awaiting").as_int64() == 5);
+    std::vector<std::int64_t> seen;
+    for (const auto& item : first.at("items").as_array()) seen.push_back(item.at("id").as_int64());
+    auto second =
+        t.client.get("/api/v1/queues/dispatch?limit=3&cursor=" + text(first.at("next_cursor")))
+            .json();
+    for (const auto& item : second.at("items").as_array()) seen.push_back(item.at("id").as_int64());
+    CHECK(seen == std::vector<std::int64_t>{ids[0], ids[1], ids[2], ids[3], dispute});
+    CHECK(t.client.get("/api/v1/queues/dispatch?state=closed").status == 422);
+  }
+
+  TEST_CASE("a duplicate is rejected with a link both cases show") {
+    TestServer t;
+    const auto original = t.create_case(request_body());
+    const auto copy = t.create_case(request_body());
+    const std::string before = t.snapshot(copy);
+    CHECK(t.event(copy, "reject", {{"reason", "重复诉求"}, {"duplicate_of", 999999}}).status ==
+          422);
+    CHECK(t.event(copy, "reject", {{"reason", "重复诉求"}, {"duplicate_of", copy}}).status == 422);
+    CHECK(t.snapshot(copy) == before);
+    auto rejected = t.step(copy, "reject", {{"reason", "重复诉求"}, {"duplicate_of", original}});
+    CHECK(rejected.at("state") == "rejected");
+    CHECK(rejected.at("duplicate_of").as_int64() == original);
+    CHECK(t.get_case(original).at("duplicates") == json::array{copy});
+  }
+}
