@@ -226,8 +226,8 @@ TEST_SUITE("http_annotations") {
       check_problem(upload(t, id, kPng, "image/png", {{"X-File-Name", "bad%zz.png"}}), 400);
       check_problem(upload(t, id, kPng, "image/png", {{"X-File-Name", "..%2Fetc.png"}}), 422);
     }
-    SUBCASE("an 11 MiB file is 413") {
-      check_problem(upload(t, id, big_png(11 * kMiB, 5), "image/png", {{"X-File-Name", "x.png"}}),
+    SUBCASE("a 12 MiB file is 413") {
+      check_problem(upload(t, id, big_png(12 * kMiB, 5), "image/png", {{"X-File-Name", "x.png"}}),
                     413);
     }
     SUBCASE("other requests keep the 1 MiB limit") {

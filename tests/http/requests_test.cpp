@@ -158,3 +158,55 @@ TEST_SUITE("http_requests") {
     CHECK(t.get_case(original).at("duplicates") == json::array{copy});
   }
 }
+
+TEST_SUITE("http_joint_handling") {
+  TEST_CASE("a dispute assigned to legal with police and grid co-handling shows all three") {
+    TestServer t;
+    const auto id = t.create_case();
+    t.step(id, "accept");
+    auto r = t.step(id, "assign",
+                    {{"department", "legal"},
+                     {"assignees", {"legal-01"}},
+                     {"co_departments", {"police", "grid"}}});
+    CHECK(r.at("assignment").at("department") == "legal");
+    CHECK(r.at("assignment").at("co_departments") == json::array{"police", "grid"});
+    const auto again = t.get_case(id);
+    CHECK(again.at("assignment").at("co_departments") == json::array{"police", "grid"});
+    const auto assign = find_event(t.history(id), "assign");
+    CHECK(assign.at("data").at("department") == "legal");
+    CHECK(assign.at("data").at("co_departments") == json::array{"police", "grid"});
+    CHECK(assign.at("data").at("routed_by") == "dispatcher");
+    // The neighbour category names the grid leader as co-handler too.
+    CHECK(assign.at("data").at("co_handlers") == json::array{"gl-LF-G01"});
+  }
+
+  TEST_CASE("my queue holds exactly the open cases of my department, co-handling and assignments") {
+    TestServer t;
+    auto open_request = [&](const json::object& dispatch) {
+      const auto id = t.create_case(request_body("public_order"));
+      t.step(id, "dispatch", dispatch);
+      return id;
+    };
+    const auto lead = open_request({{"department", "police"}});
+    const auto co = open_request({{"department", "urban"}, {"co_departments", {"police"}}});
+    const auto personal = open_request({{"department", "urban"}, {"assignee", "officer.li"}});
+    const auto other = open_request({{"department", "urban"}});
+    const auto closed = open_request({{"department", "police"}});
+    for (const char* e : {"acknowledge", "start_work"}) t.step(closed, e);
+    t.step(closed, "resolve", {{"resolution", "已处理"}});
+    t.step(closed, "record_follow_up", {{"satisfaction", "satisfied"}, {"note", "满意"}});
+    const auto waiting = t.create_case(request_body("public_order"));
+
+    auto police = t.client_as("officer.li", "handler", "police");
+    auto mine = police.get("/api/v1/queues/mine").json();
+    std::vector<std::int64_t> ids;
+    for (const auto& item : mine.at("items").as_array()) ids.push_back(item.at("id").as_int64());
+    CHECK(ids == std::vector<std::int64_t>{lead, co, personal});
+    CHECK(mine.at("counts").at("total").as_int64() == 3);
+
+    auto dispatch = t.client.get("/api/v1/queues/dispatch").json();
+    REQUIRE(dispatch.at("items").as_array().size() == 1);
+    CHECK(dispatch.at("items").as_array()[0].at("id").as_int64() == waiting);
+    CHECK(std::find(ids.begin(), ids.end(), other) == ids.end());
+  }
+}
