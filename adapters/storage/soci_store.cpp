@@ -373,10 +373,14 @@ Result<std::int64_t> SociStore::count_matching(const CaseFilter& filter) {
 
 Result<std::vector<CaseId>> SociStore::duplicates_of(CaseId id) {
   return run<std::vector<CaseId>>(*impl_, Access::read, "duplicates_of", [&](Lease& lease) {
-    std::vector<CaseId> ids(100);
-    std::int64_t target = id;
-    lease.sql() << "SELECT id FROM cases WHERE duplicate_of = :id ORDER BY id LIMIT 100",
-        soci::into(ids), soci::use(target, "id");
+    Statements& st = lease.statements();
+    st.lookup_id = id;
+    std::vector<CaseId> ids;
+    if (st.select_duplicates.execute(true)) {
+      do {
+        ids.push_back(st.duplicate_id);
+      } while (st.select_duplicates.fetch());
+    }
     return ids;
   });
 }

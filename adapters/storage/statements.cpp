@@ -389,6 +389,11 @@ Statements::Statements(soci::session& sql)
                                  })),
       count_cases(prepare(sql, "SELECT count(*) FROM cases",
                           [this](soci::statement& st) { st.exchange(soci::into(count)); })),
+      select_duplicates(prepare(sql, "SELECT id FROM cases WHERE duplicate_of = :id ORDER BY id",
+                                [this](soci::statement& st) {
+                                  st.exchange(soci::into(duplicate_id));
+                                  st.exchange(soci::use(lookup_id, "id"));
+                                })),
       select_user_by_token(prepare(sql,
                                    "SELECT u.id, u.username, u.display_name, u.role,"
                                    " u.department, u.grid, u.disabled"

@@ -112,6 +112,7 @@ class Statements {
   std::string lookup_text;
   std::int64_t now = 0;
   std::int64_t count = 0;
+  std::int64_t duplicate_id = 0;
 
   // counter_name -> counter_value (the next number of that counter).
   soci::statement next_counter;
@@ -139,6 +140,8 @@ class Statements {
   soci::statement select_idempotency;
   // -> count.
   soci::statement count_cases;
+  // lookup_id -> duplicate_id, one fetch per case rejected as its duplicate, ascending.
+  soci::statement select_duplicates;
   // lookup_text (token hash), now -> user_row.
   soci::statement select_user_by_token;
 };
