@@ -8,15 +8,13 @@
 #include <boost/json/object.hpp>
 
 #include "engine/audit_chain.hpp"
+#include "engine/case_commit.hpp"
 
 namespace outpost {
 namespace json = boost::json;
 
 namespace {
 
-// The same policy as CaseService::apply: each round of a race on one case has
-// one winner, so 64 attempts serve 64 simultaneous writers of a case.
-constexpr int kMaxAttempts = 64;
 constexpr std::array kVisibilities{"internal", "public"};
 
 std::string lower(std::string_view s) {
@@ -97,37 +95,17 @@ void check_file_name(std::string_view name, std::vector<FieldError>& errors) {
   }
 }
 
-// Loads the case, builds and seals the history row of `event` on it, and hands
-// both to `commit(next, expected_version, entry)`; retries a lost race.
-template <class Commit>
-Result<HistoryEntry> commit_annotation(CaseStore& cases, const Clock& clock, CaseId id,
-                                       const Actor& actor, std::string_view event,
-                                       const json::object& data, Commit&& commit) {
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    auto found = cases.find_case(id);
-    if (!found) return found.error();
-    if (!found.value()) return Error::make(ErrorKind::not_found, "no case with this id");
-    const Case& current = *found.value();
-    Case next = current;
-    next.version = current.version + 1;
-    next.updated_at = std::max(clock.now(), current.updated_at);
-    HistoryEntry entry;
-    entry.case_id = id;
-    entry.seq = next.version;
-    entry.at = next.updated_at;
-    entry.actor = actor.username;
-    entry.event = std::string(event);
-    entry.from_state = current.state;
-    entry.to_state = current.state;
-    entry.data = data;
-    seal(entry, current.last_hash);
-    next.last_hash = entry.hash;
-
-    Status committed = commit(next, current.version, entry);
-    if (committed) return entry;
-    if (committed.error().kind != ErrorKind::version_conflict) return committed.error();
-  }
-  return Error::make(ErrorKind::unavailable, "the case is too busy; try again");
+// Records `event` with `data` on the case, state unchanged, and hands the
+// changed case and its history row to `commit` (see engine/case_commit.hpp).
+Result<CommittedChange> commit_annotation(CaseStore& cases, const Clock& clock, CaseId id,
+                                          const Actor& actor, std::string_view event,
+                                          const json::object& data, const CommitChange& commit) {
+  return commit_case_change(
+      cases, clock, id, actor, std::nullopt,
+      [&](const Case& current) -> Result<CaseChange> {
+        return CaseChange{current, std::string(event), data};
+      },
+      commit);
 }
 
 }  // namespace

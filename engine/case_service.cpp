@@ -6,7 +6,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "engine/audit_chain.hpp"
+#include "engine/case_commit.hpp"
 #include "engine/routing.hpp"
 
 namespace outpost {
@@ -22,10 +22,6 @@ constexpr std::array kRiskLevels{"low", "medium", "high"};
 constexpr std::size_t kMaxTitleBytes = 600;          // ~200 CJK characters
 constexpr std::size_t kMaxDescriptionBytes = 30000;  // ~10,000 CJK characters
 constexpr std::size_t kMaxParties = 50;
-// Every round of a race on one case has exactly one winner, so a writer loses
-// at most N-1 times against N concurrent writers: 64 attempts serve up to 64
-// simultaneous writers of one case before the caller is told to retry (503).
-constexpr int kMaxTransitionAttempts = 64;
 
 template <std::size_t N>
 bool one_of(std::string_view v, const std::array<const char*, N>& options) {
@@ -362,49 +358,29 @@ Status CaseService::check_duplicate_link(const Case& c, const json::object& payl
 
 Result<Case> CaseService::apply(CaseId id, const EventCommand& cmd, const Actor& actor,
                                 const IdempotencyWrite* idem) {
-  for (int attempt = 0; attempt < kMaxTransitionAttempts; ++attempt) {
-    auto found = store_.find_case(id);
-    if (!found) return found.error();
-    if (!found.value()) return Error::make(ErrorKind::not_found, "no case with this id");
-    const Case& current = *found.value();
-    if (cmd.if_match && *cmd.if_match != current.version) {
-      return Error::make(ErrorKind::precondition_failed,
-                         "the case is at version " + std::to_string(current.version));
-    }
-    const Workflow* wf = workflows_.find(current.kind);
-    if (!wf) return Error::make(ErrorKind::internal, "no workflow for the case's kind");
-    if (arbitration_blocks(current, cmd.event, actor)) return arbitration_refusal(current, actor);
-    json::object payload = cmd.payload;
-    if (is_routing_event(cmd.event) && event_allowed(*wf, current, cmd.event)) {
-      if (Status s = route(current, catalogue_, payload, grid_leader_); !s) return s.error();
-    }
-    Case next = current;
-    if (Status s = wf->apply(next, cmd.event, payload); !s) return s.error();
-    if (Status s = check_duplicate_link(current, payload); !s) return s.error();
-    record_handling(next, cmd.event, payload, catalogue_.returns_before_arbitration());
-
-    next.version = current.version + 1;
-    next.updated_at = std::max(clock_.now(), current.updated_at);
-    HistoryEntry entry;
-    entry.case_id = id;
-    entry.seq = next.version;
-    entry.at = next.updated_at;
-    entry.actor = actor.username;
-    entry.event = cmd.event;
-    entry.from_state = current.state;
-    entry.to_state = next.state;
-    entry.data = std::move(payload);
-    seal(entry, current.last_hash);
-    next.last_hash = entry.hash;
-
-    Status committed = store_.commit_transition(next, current.version, entry, idem);
-    if (committed) return next;
-    if (committed.error().kind != ErrorKind::version_conflict) return committed.error();
-    if (cmd.if_match) {
-      return Error::make(ErrorKind::precondition_failed, "the case was changed concurrently");
-    }
-  }
-  return Error::make(ErrorKind::unavailable, "the case is too busy; try again");
+  auto done = commit_case_change(
+      store_, clock_, id, actor, cmd.if_match,
+      [&](const Case& current) -> Result<CaseChange> {
+        const Workflow* wf = workflows_.find(current.kind);
+        if (!wf) return Error::make(ErrorKind::internal, "no workflow for the case's kind");
+        if (arbitration_blocks(current, cmd.event, actor)) {
+          return arbitration_refusal(current, actor);
+        }
+        json::object payload = cmd.payload;
+        if (is_routing_event(cmd.event) && event_allowed(*wf, current, cmd.event)) {
+          if (Status s = route(current, catalogue_, payload, grid_leader_); !s) return s.error();
+        }
+        Case next = current;
+        if (Status s = wf->apply(next, cmd.event, payload); !s) return s.error();
+        if (Status s = check_duplicate_link(current, payload); !s) return s.error();
+        record_handling(next, cmd.event, payload, catalogue_.returns_before_arbitration());
+        return CaseChange{std::move(next), cmd.event, std::move(payload)};
+      },
+      [&](const Case& next, std::int64_t expected_version, const HistoryEntry& entry) {
+        return store_.commit_transition(next, expected_version, entry, idem);
+      });
+  if (!done) return done.error();
+  return std::move(done.value().updated);
 }
 
 Result<Case> CaseService::get(CaseId id) {

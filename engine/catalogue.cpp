@@ -8,6 +8,8 @@
 
 #include <boost/json/value.hpp>
 
+#include "engine/json_fields.hpp"
+
 namespace outpost {
 namespace {
 
@@ -25,11 +27,9 @@ bool is_duration(std::string_view s) {
          kDurationUnits.end();
 }
 
-// Walks the document once, collecting every problem rather than stopping at the
-// first, so that an operator fixing the file sees them all.
-class CatalogueParser {
+// Walks the document once, collecting every problem (see engine/json_fields.hpp).
+class CatalogueParser : public JsonFields {
  public:
-  std::vector<FieldError> errors;
   std::vector<Department> departments;
   std::vector<Category> categories;
   int returns_before_arbitration = 2;
@@ -58,33 +58,6 @@ class CatalogueParser {
 
  private:
   std::set<std::string, std::less<>> department_codes_;
-
-  void fail(std::string field, std::string message) {
-    errors.push_back({std::move(field), std::move(message)});
-  }
-
-  const json::object* object_at(const json::value& v, const std::string& path) {
-    const json::object* o = v.if_object();
-    if (o == nullptr) fail(path, "must be a JSON object");
-    return o;
-  }
-
-  const json::array* array(const json::value* v, const std::string& path) {
-    const json::array* a = v != nullptr ? v->if_array() : nullptr;
-    if (a == nullptr) fail(path, "must be an array");
-    return a;
-  }
-
-  // A required, non-empty string member; empty (and an error) otherwise.
-  std::string text(const json::object& o, std::string_view key, const std::string& path) {
-    const json::value* v = o.if_contains(key);
-    const json::string* s = v != nullptr ? v->if_string() : nullptr;
-    if (s == nullptr || s->empty()) {
-      fail(path + "." + std::string(key), "must be a non-empty string");
-      return {};
-    }
-    return std::string(s->data(), s->size());
-  }
 
   void department(const json::value& v, const std::string& path) {
     const json::object* o = object_at(v, path);
@@ -169,11 +142,7 @@ class CatalogueParser {
 Result<Catalogue> Catalogue::from_json(const boost::json::value& v) {
   CatalogueParser parser;
   parser.parse(v);
-  if (!parser.errors.empty()) {
-    Error e = Error::make(ErrorKind::invalid, "the catalogue document is invalid");
-    e.fields = std::move(parser.errors);
-    return e;
-  }
+  if (Status s = parser.outcome("the catalogue document is invalid"); !s) return s.error();
   Catalogue c;
   c.departments_ = std::move(parser.departments);
   c.categories_ = std::move(parser.categories);

@@ -7,6 +7,8 @@
 
 #include <boost/json/object.hpp>
 
+#include "engine/json_fields.hpp"
+
 namespace outpost {
 namespace {
 
@@ -20,11 +22,6 @@ constexpr std::array<std::string_view, 7> kStaffMembers = {
 constexpr std::array<std::string_view, 6> kPatchMembers = {"name", "department", "role",
                                                            "grid", "micro_grid", "active"};
 constexpr std::array<std::string_view, 2> kDepartmentMembers = {"name", "active"};
-
-std::string path_of(std::string_view prefix, std::string_view member) {
-  if (prefix.empty()) return std::string(member);
-  return std::string(prefix) + "." + std::string(member);
-}
 
 bool is_lower_alnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
@@ -74,7 +71,8 @@ class Members {
   void refuse_unknown(const std::array<std::string_view, N>& known, std::string_view what) {
     for (const json::key_value_pair& kv : o_) {
       if (!listed(known, kv.key())) {
-        errors.push_back({path_of(prefix_, kv.key()), "is not a member of " + std::string(what)});
+        errors.push_back(
+            {field_path(prefix_, kv.key()), "is not a member of " + std::string(what)});
       }
     }
   }
@@ -85,11 +83,11 @@ class Members {
   std::optional<std::string> text(std::string_view key, bool required) {
     const json::value* v = o_.if_contains(key);
     if (v == nullptr) {
-      if (required) errors.push_back({path_of(prefix_, key), "is required"});
+      if (required) errors.push_back({field_path(prefix_, key), "is required"});
       return std::nullopt;
     }
     if (!v->is_string()) {
-      errors.push_back({path_of(prefix_, key), "must be a string"});
+      errors.push_back({field_path(prefix_, key), "must be a string"});
       return std::nullopt;
     }
     return std::string(v->get_string());
@@ -106,7 +104,7 @@ class Members {
     const json::value* v = o_.if_contains(key);
     if (v == nullptr) return std::nullopt;
     if (!v->is_bool()) {
-      errors.push_back({path_of(prefix_, key), "must be true or false"});
+      errors.push_back({field_path(prefix_, key), "must be true or false"});
       return std::nullopt;
     }
     return v->get_bool();
@@ -133,12 +131,12 @@ std::vector<DepartmentEntry> departments_of(const Catalogue& catalogue) {
 std::vector<FieldError> check_department(const DepartmentEntry& d, std::string_view prefix) {
   std::vector<FieldError> errors;
   if (!is_code(d.code)) {
-    errors.push_back({path_of(prefix, "code"),
+    errors.push_back({field_path(prefix, "code"),
                       "must be 1 to 32 lower-case letters, digits or '_', starting with a letter "
                       "or digit"});
   }
   if (!is_name(d.name)) {
-    errors.push_back({path_of(prefix, "name"), "must be a non-empty name of at most 200 bytes"});
+    errors.push_back({field_path(prefix, "name"), "must be a non-empty name of at most 200 bytes"});
   }
   return errors;
 }
@@ -148,7 +146,7 @@ std::vector<FieldError> check_staff(const StaffMember& s,
                                     const Jurisdiction& jurisdiction, std::string_view prefix) {
   std::vector<FieldError> errors;
   const auto fail = [&](std::string_view member, std::string message) {
-    errors.push_back({path_of(prefix, member), std::move(message)});
+    errors.push_back({field_path(prefix, member), std::move(message)});
   };
   if (!is_staff_id(s.id)) {
     fail("id",

@@ -5,14 +5,15 @@
 
 #include <boost/json/value.hpp>
 
+#include "engine/json_fields.hpp"
+
 namespace outpost {
 namespace {
 
 namespace json = boost::json;
 
-// Walks the document once, collecting every problem rather than stopping at the
-// first, so that an operator fixing the file sees them all.
-class JurisdictionParser {
+// Walks the document once, collecting every problem (see engine/json_fields.hpp).
+class JurisdictionParser : public JsonFields {
  public:
   struct Grid {
     std::string code;
@@ -20,7 +21,6 @@ class JurisdictionParser {
     std::vector<std::string> micro_grids;
   };
 
-  std::vector<FieldError> errors;
   std::vector<std::string> communities;
   std::vector<Grid> grids;
 
@@ -31,8 +31,8 @@ class JurisdictionParser {
       return;
     }
     claim_code(*root, "", "sub-district");
-    text(*root, "name", "name");
-    const json::array* list = array(*root, "communities", "communities", true);
+    text(*root, "name", "");
+    const json::array* list = array(root->if_contains("communities"), "communities");
     if (list == nullptr) return;
     for (std::size_t i = 0; i < list->size(); ++i) {
       community((*list)[i], "communities[" + std::to_string(i) + "]");
@@ -43,40 +43,11 @@ class JurisdictionParser {
   // The path where each code was first seen, and what it named there.
   std::unordered_map<std::string, std::pair<std::string, std::string>> first_use_;
 
-  void fail(std::string field, std::string message) {
-    errors.push_back({std::move(field), std::move(message)});
-  }
-
-  static std::string join(const std::string& path, std::string_view key) {
-    return path.empty() ? std::string(key) : path + "." + std::string(key);
-  }
-
-  // A required, non-empty string member; nullptr (and an error) otherwise.
-  const json::string* text(const json::object& o, std::string_view key, const std::string& field) {
-    const json::value* v = o.if_contains(key);
-    const json::string* s = v != nullptr ? v->if_string() : nullptr;
-    if (s == nullptr || s->empty()) {
-      fail(field, "must be a non-empty string");
-      return nullptr;
-    }
-    return s;
-  }
-
-  const json::array* array(const json::object& o, std::string_view key, const std::string& field,
-                           bool required) {
-    const json::value* v = o.if_contains(key);
-    if (v == nullptr && !required) return nullptr;
-    const json::array* a = v != nullptr ? v->if_array() : nullptr;
-    if (a == nullptr) fail(field, "must be an array");
-    return a;
-  }
-
   // Reads `code` at `path` and records it; empty when missing or already used.
   std::string claim_code(const json::object& o, const std::string& path, std::string_view what) {
-    const std::string field = join(path, "code");
-    const json::string* s = text(o, "code", field);
-    if (s == nullptr) return {};
-    std::string code(s->data(), s->size());
+    std::string code = text(o, "code", path);
+    if (code.empty()) return {};
+    const std::string field = field_path(path, "code");
     auto [it, inserted] = first_use_.try_emplace(code, field, std::string(what));
     if (!inserted) {
       fail(field, "code \"" + code + "\" is already used by the " + it->second.second + " at " +
@@ -86,19 +57,13 @@ class JurisdictionParser {
     return code;
   }
 
-  const json::object* object_at(const json::value& v, const std::string& path) {
-    const json::object* o = v.if_object();
-    if (o == nullptr) fail(path, "must be a JSON object");
-    return o;
-  }
-
   void community(const json::value& v, const std::string& path) {
     const json::object* o = object_at(v, path);
     if (o == nullptr) return;
     std::string code = claim_code(*o, path, "community");
-    text(*o, "name", path + ".name");
+    text(*o, "name", path);
     if (!code.empty()) communities.push_back(code);
-    const json::array* list = array(*o, "grids", path + ".grids", true);
+    const json::array* list = array(o->if_contains("grids"), path + ".grids");
     if (list == nullptr) return;
     for (std::size_t i = 0; i < list->size(); ++i) {
       grid((*list)[i], path + ".grids[" + std::to_string(i) + "]", code);
@@ -109,14 +74,15 @@ class JurisdictionParser {
     const json::object* o = object_at(v, path);
     if (o == nullptr) return;
     Grid g{claim_code(*o, path, "grid"), community, {}};
-    text(*o, "name", path + ".name");
-    if (const json::array* list = array(*o, "micro_grids", path + ".micro_grids", false)) {
+    text(*o, "name", path);
+    if (const json::array* list =
+            array(o->if_contains("micro_grids"), path + ".micro_grids", false)) {
       for (std::size_t i = 0; i < list->size(); ++i) {
         const std::string micro_path = path + ".micro_grids[" + std::to_string(i) + "]";
         const json::object* m = object_at((*list)[i], micro_path);
         if (m == nullptr) continue;
         std::string code = claim_code(*m, micro_path, "micro-grid");
-        text(*m, "name", micro_path + ".name");
+        text(*m, "name", micro_path);
         if (!code.empty()) g.micro_grids.push_back(std::move(code));
       }
     }
@@ -129,11 +95,7 @@ class JurisdictionParser {
 Result<Jurisdiction> Jurisdiction::from_json(const boost::json::value& v) {
   JurisdictionParser parser;
   parser.parse(v);
-  if (!parser.errors.empty()) {
-    Error e = Error::make(ErrorKind::invalid, "the jurisdiction document is invalid");
-    e.fields = std::move(parser.errors);
-    return e;
-  }
+  if (Status s = parser.outcome("the jurisdiction document is invalid"); !s) return s.error();
   Jurisdiction j;
   j.communities_ = std::move(parser.communities);
   for (const std::string& c : j.communities_) j.grids_by_community_[c];

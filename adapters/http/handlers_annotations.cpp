@@ -4,7 +4,6 @@
 // its name in X-File-Name (percent-encoded UTF-8) or in Content-Disposition
 // (filename*=UTF-8''…, or a plain filename="…").
 #include <cctype>
-#include <charconv>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,46 +11,17 @@
 #include <utility>
 #include <vector>
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
+#include <boost/json/object.hpp>
 
 #include "adapters/http/api.hpp"
 #include "adapters/http/case_json.hpp"
+#include "adapters/http/handler_support.hpp"
 #include "adapters/http/problem.hpp"
 
 namespace outpost::http {
 namespace json = boost::json;
 
 namespace {
-
-HttpResponse json_response(int status, const json::value& body) {
-  return HttpResponse{status, "application/json", {}, json::serialize(body)};
-}
-
-// A path segment that is not a positive integer names nothing: 404.
-std::optional<std::int64_t> positive_int(std::string_view s) {
-  std::int64_t v = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size() || v <= 0) return std::nullopt;
-  return v;
-}
-
-Result<CaseId> case_id_of(const PathParams& params) {
-  auto id = positive_int(params.get("id"));
-  if (!id) return Error::make(ErrorKind::not_found, "no case with this id");
-  return *id;
-}
-
-Result<json::value> parse_json_body(const HttpRequest& req) {
-  const auto type = req.header("content-type");
-  if (!type || media_type_essence(*type) != "application/json") {
-    return Error::make(ErrorKind::unsupported_media_type, "send Content-Type: application/json");
-  }
-  boost::system::error_code ec;
-  json::value v = json::parse(req.body, ec);
-  if (ec) return Error::make(ErrorKind::bad_request, "the body is not valid JSON: " + ec.message());
-  return v;
-}
 
 int hex_digit(char ch) {
   if (ch >= '0' && ch <= '9') return ch - '0';
@@ -198,14 +168,6 @@ json::object attachment_to_json(const Attachment& a) {
           {"href", attachment_path(a)}};
 }
 
-template <class T, class ToJson>
-HttpResponse items_response(const Result<std::vector<T>>& rows, ToJson&& to_json) {
-  if (!rows) return problem(rows.error());
-  json::array items;
-  for (const T& row : rows.value()) items.push_back(to_json(row));
-  return json_response(200, json::object{{"items", std::move(items)}});
-}
-
 class AnnotationRoutes {
  public:
   explicit AnnotationRoutes(ApiContext& ctx) : ctx_(ctx) {}
@@ -250,8 +212,8 @@ class AnnotationRoutes {
 
   HttpResponse attachment(const HttpRequest& req, const PathParams& params) {
     return with_case(req, params, [&](const Actor&, CaseId id) {
-      const auto seq = positive_int(params.get("seq"));
-      if (!seq) {
+      const auto seq = parse_int(params.get("seq"));
+      if (!seq || *seq <= 0) {
         return problem(
             Error::make(ErrorKind::not_found, "the case has no attachment with this seq"));
       }
@@ -269,11 +231,11 @@ class AnnotationRoutes {
   // Authenticates, then reads the case id of the path.
   template <class F>
   HttpResponse with_case(const HttpRequest& req, const PathParams& params, F&& f) {
-    auto actor = ctx_.auth.authenticate(req);
-    if (!actor) return problem(actor.error());
-    auto id = case_id_of(params);
-    if (!id) return problem(id.error());
-    return f(actor.value(), id.value());
+    return authenticated(ctx_.auth, req, [&](const Actor& actor) {
+      auto id = case_id_of(params);
+      if (!id) return problem(id.error());
+      return f(actor, id.value());
+    });
   }
 
   ApiContext& ctx_;

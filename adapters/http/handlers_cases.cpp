@@ -1,6 +1,5 @@
 // Case routes: create, read, list, apply an event, history.
 #include <array>
-#include <charconv>
 #include <tuple>
 
 #include <boost/json/parse.hpp>
@@ -8,6 +7,7 @@
 
 #include "adapters/http/api.hpp"
 #include "adapters/http/case_json.hpp"
+#include "adapters/http/handler_support.hpp"
 #include "adapters/http/problem.hpp"
 #include "engine/audit_chain.hpp"
 
@@ -19,35 +19,6 @@ namespace {
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
 constexpr std::size_t kMaxIdempotencyKey = 255;
-
-HttpResponse json_response(int status, const json::value& body) {
-  return HttpResponse{status, "application/json", {}, json::serialize(body)};
-}
-
-std::optional<std::int64_t> parse_int(std::string_view s) {
-  std::int64_t v = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-Result<json::value> parse_json_body(const HttpRequest& req) {
-  const auto type = req.header("content-type");
-  if (!type || type->substr(0, type->find(';')) != "application/json") {
-    return Error::make(ErrorKind::unsupported_media_type, "send Content-Type: application/json");
-  }
-  boost::system::error_code ec;
-  json::value v = json::parse(req.body, ec);
-  if (ec) return Error::make(ErrorKind::bad_request, "the body is not valid JSON: " + ec.message());
-  return v;
-}
-
-// An id that is not a positive integer names no case: 404, like an unknown one.
-Result<CaseId> case_id_of(const PathParams& params) {
-  auto id = parse_int(params.get("id"));
-  if (!id || *id <= 0) return Error::make(ErrorKind::not_found, "no case with this id");
-  return *id;
-}
 
 // If-Match: "3" (or W/"3"); "*" matches any version.
 Result<std::optional<std::int64_t>> if_match_of(const HttpRequest& req) {
@@ -80,7 +51,7 @@ class CaseRoutes {
   explicit CaseRoutes(ApiContext& ctx) : ctx_(ctx) {}
 
   HttpResponse create(const HttpRequest& req) {
-    return authenticated(req, [&](const Actor& actor) {
+    return authenticated(ctx_.auth, req, [&](const Actor& actor) {
       auto body = parse_json_body(req);
       if (!body) return problem(body.error());
       return idempotent(req, actor, 201, [&](const IdempotencyWrite* idem) {
@@ -90,7 +61,7 @@ class CaseRoutes {
   }
 
   HttpResponse get(const HttpRequest& req, const PathParams& params) {
-    return authenticated(req, [&](const Actor& actor) {
+    return authenticated(ctx_.auth, req, [&](const Actor& actor) {
       auto id = case_id_of(params);
       if (!id) return problem(id.error());
       auto c = ctx_.cases.get(id.value());
@@ -104,7 +75,7 @@ class CaseRoutes {
   }
 
   HttpResponse apply_event(const HttpRequest& req, const PathParams& params) {
-    return authenticated(req, [&](const Actor& actor) {
+    return authenticated(ctx_.auth, req, [&](const Actor& actor) {
       auto id = case_id_of(params);
       if (!id) return problem(id.error());
       auto body = parse_json_body(req);
@@ -118,19 +89,15 @@ class CaseRoutes {
   }
 
   HttpResponse history(const HttpRequest& req, const PathParams& params) {
-    return authenticated(req, [&](const Actor&) {
+    return authenticated(ctx_.auth, req, [&](const Actor&) {
       auto id = case_id_of(params);
       if (!id) return problem(id.error());
-      auto rows = ctx_.cases.history(id.value());
-      if (!rows) return problem(rows.error());
-      json::array items;
-      for (const auto& e : rows.value()) items.push_back(history_to_json(e));
-      return json_response(200, json::object{{"items", std::move(items)}});
+      return items_response(ctx_.cases.history(id.value()), history_to_json);
     });
   }
 
   HttpResponse list(const HttpRequest& req) {
-    return authenticated(req, [&](const Actor& actor) {
+    return authenticated(ctx_.auth, req, [&](const Actor& actor) {
       auto filter = filter_of(req);
       if (!filter) return problem(filter.error());
       auto page = page_json(filter.value(), actor);
@@ -142,7 +109,7 @@ class CaseRoutes {
   // Requests awaiting dispatch (submitted, including returned ones) and
   // disputes awaiting assignment (accepted), oldest first, with counts.
   HttpResponse dispatch_queue(const HttpRequest& req) {
-    return authenticated(req, [&](const Actor& actor) {
+    return authenticated(ctx_.auth, req, [&](const Actor& actor) {
       auto filter = paging_of(req);
       if (!filter) return problem(filter.error());
       CaseFilter f = filter.value();
@@ -170,7 +137,7 @@ class CaseRoutes {
   // Open cases the caller's department (lead or co-handling) or the caller
   // (assignee or co-handler) must act on next, oldest first.
   HttpResponse my_queue(const HttpRequest& req) {
-    return authenticated(req, [&](const Actor& actor) {
+    return authenticated(ctx_.auth, req, [&](const Actor& actor) {
       auto filter = paging_of(req);
       if (!filter) return problem(filter.error());
       CaseFilter f = filter.value();
@@ -189,13 +156,6 @@ class CaseRoutes {
   }
 
  private:
-  template <class F>
-  HttpResponse authenticated(const HttpRequest& req, F&& f) {
-    auto actor = ctx_.auth.authenticate(req);
-    if (!actor) return problem(actor.error());
-    return f(actor.value());
-  }
-
   CaseView view_of(const Case& c, const Actor& actor) {
     return CaseView{ctx_.cases.state_label(c), ctx_.cases.allowed_events(c, actor),
                     ctx_.cases.clock().now(), std::nullopt};

@@ -2,31 +2,16 @@
 // admins and supervisors (engine/directory.hpp decides who may).
 #include <memory>
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 
 #include "adapters/http/api.hpp"
+#include "adapters/http/handler_support.hpp"
 #include "adapters/http/problem.hpp"
 
 namespace outpost::http {
 namespace json = boost::json;
 
 namespace {
-
-HttpResponse json_response(int status, const json::value& body) {
-  return HttpResponse{status, "application/json", {}, json::serialize(body)};
-}
-
-Result<json::value> parse_json_body(const HttpRequest& req) {
-  const auto type = req.header("content-type");
-  if (!type || type->substr(0, type->find(';')) != "application/json") {
-    return Error::make(ErrorKind::unsupported_media_type, "send Content-Type: application/json");
-  }
-  boost::system::error_code ec;
-  json::value v = json::parse(req.body, ec);
-  if (ec) return Error::make(ErrorKind::bad_request, "the body is not valid JSON: " + ec.message());
-  return v;
-}
 
 json::value code_or_null(const std::string& code) {
   if (code.empty()) return nullptr;
@@ -79,21 +64,17 @@ class DirectoryRoutes {
       : ctx_(ctx), directory_(ctx.directory, ctx.jurisdiction) {}
 
   HttpResponse departments(const HttpRequest& req) {
-    return authenticated(req, [&](const Actor&) {
+    return authenticated(ctx_.auth, req, [&](const Actor&) {
       if (!req.query.empty()) {
         return problem(
             Error::invalid_field(req.query.front().first, "is not a filter of this list"));
       }
-      auto rows = ctx_.directory.list_departments();
-      if (!rows) return problem(rows.error());
-      json::array items;
-      for (const DepartmentEntry& d : rows.value()) items.push_back(department_json(d));
-      return json_response(200, json::object{{"items", std::move(items)}});
+      return items_response(ctx_.directory.list_departments(), department_json);
     });
   }
 
   HttpResponse put_department(const HttpRequest& req, const PathParams& params) {
-    return authenticated(req, [&](const Actor& actor) {
+    return authenticated(ctx_.auth, req, [&](const Actor& actor) {
       auto body = parse_json_body(req);
       if (!body) return problem(body.error());
       auto put = directory_.put_department(params.get("code"), body.value(), actor);
@@ -104,19 +85,15 @@ class DirectoryRoutes {
   }
 
   HttpResponse staff(const HttpRequest& req) {
-    return authenticated(req, [&](const Actor&) {
+    return authenticated(ctx_.auth, req, [&](const Actor&) {
       auto filter = staff_filter_of(req);
       if (!filter) return problem(filter.error());
-      auto rows = directory_.list_staff(filter.value());
-      if (!rows) return problem(rows.error());
-      json::array items;
-      for (const StaffMember& s : rows.value()) items.push_back(staff_json(s));
-      return json_response(200, json::object{{"items", std::move(items)}});
+      return items_response(directory_.list_staff(filter.value()), staff_json);
     });
   }
 
   HttpResponse staff_member(const HttpRequest& req, const PathParams& params) {
-    return authenticated(req, [&](const Actor&) {
+    return authenticated(ctx_.auth, req, [&](const Actor&) {
       auto found = ctx_.directory.find_staff(params.get("id"));
       if (!found) return problem(found.error());
       if (!found.value()) {
@@ -127,7 +104,7 @@ class DirectoryRoutes {
   }
 
   HttpResponse create_staff(const HttpRequest& req) {
-    return authenticated(req, [&](const Actor& actor) {
+    return authenticated(ctx_.auth, req, [&](const Actor& actor) {
       auto body = parse_json_body(req);
       if (!body) return problem(body.error());
       auto created = directory_.create_staff(body.value(), actor);
@@ -138,7 +115,7 @@ class DirectoryRoutes {
   }
 
   HttpResponse update_staff(const HttpRequest& req, const PathParams& params) {
-    return authenticated(req, [&](const Actor& actor) {
+    return authenticated(ctx_.auth, req, [&](const Actor& actor) {
       auto body = parse_json_body(req);
       if (!body) return problem(body.error());
       auto updated = directory_.update_staff(params.get("id"), body.value(), actor);
@@ -148,13 +125,6 @@ class DirectoryRoutes {
   }
 
  private:
-  template <class F>
-  HttpResponse authenticated(const HttpRequest& req, F&& f) {
-    auto actor = ctx_.auth.authenticate(req);
-    if (!actor) return problem(actor.error());
-    return f(actor.value());
-  }
-
   ApiContext& ctx_;
   Directory directory_;
 };

@@ -1,8 +1,9 @@
 // Meta routes: liveness, readiness, workflows, catalogue, jurisdiction, OpenAPI.
-#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 
 #include "adapters/http/api.hpp"
 #include "adapters/http/case_json.hpp"
+#include "adapters/http/handler_support.hpp"
 #include "adapters/http/problem.hpp"
 
 namespace outpost::http {
@@ -10,16 +11,11 @@ namespace json = boost::json;
 
 namespace {
 
-HttpResponse json_response(const json::value& body) {
-  return HttpResponse{200, "application/json", {}, json::serialize(body)};
-}
-
+// The handler `f`, run only for an authenticated caller; `f` needs no actor.
 template <class F>
-Handler authenticated(ApiContext& ctx, F f) {
+Handler authenticated_handler(ApiContext& ctx, F f) {
   return [&ctx, f](const HttpRequest& req, const PathParams& params) {
-    auto actor = ctx.auth.authenticate(req);
-    if (!actor) return problem(actor.error());
-    return f(req, params);
+    return authenticated(ctx.auth, req, [&](const Actor&) { return f(req, params); });
   };
 }
 
@@ -27,7 +23,7 @@ HttpResponse workflow(ApiContext& ctx, const HttpRequest& req, const PathParams&
   const Workflow* wf = ctx.workflows.find(params.get("kind"));
   if (!wf) return problem(Error::make(ErrorKind::not_found, "no workflow for this case kind"));
   const auto format = req.query_param("format").value_or("json");
-  if (format == "json") return json_response(graph_to_json(wf->graph()));
+  if (format == "json") return json_response(200, graph_to_json(wf->graph()));
   if (format == "dot")
     return HttpResponse{200, "text/vnd.graphviz; charset=utf-8", {}, to_dot(wf->graph())};
   if (format == "mermaid")
@@ -39,35 +35,35 @@ HttpResponse workflow(ApiContext& ctx, const HttpRequest& req, const PathParams&
 
 void register_meta_routes(Router& router, ApiContext& ctx) {
   router.add("GET", "/healthz", [](const HttpRequest&, const PathParams&) {
-    return json_response(json::object{{"status", "ok"}});
+    return json_response(200, json::object{{"status", "ok"}});
   });
   router.add("GET", "/readyz", [&ctx](const HttpRequest&, const PathParams&) {
     if (Status s = ctx.users.ping(); !s) {
       return problem(Error::make(ErrorKind::unavailable, "the database does not answer"));
     }
-    return json_response(json::object{{"status", "ready"}});
+    return json_response(200, json::object{{"status", "ready"}});
   });
   router.add("GET", "/api/v1/workflows",
-             authenticated(ctx, [&ctx](const HttpRequest&, const PathParams&) {
+             authenticated_handler(ctx, [&ctx](const HttpRequest&, const PathParams&) {
                json::array items;
                for (const auto& wf : ctx.workflows.all())
                  items.push_back(graph_to_json(wf->graph()));
-               return json_response(json::object{{"items", std::move(items)}});
+               return json_response(200, json::object{{"items", std::move(items)}});
              }));
   router.add("GET", "/api/v1/workflows/{kind}",
-             authenticated(ctx, [&ctx](const HttpRequest& req, const PathParams& p) {
+             authenticated_handler(ctx, [&ctx](const HttpRequest& req, const PathParams& p) {
                return workflow(ctx, req, p);
              }));
   router.add("GET", "/api/v1/catalogue",
-             authenticated(ctx, [&ctx](const HttpRequest&, const PathParams&) {
-               return json_response(ctx.catalogue.document());
+             authenticated_handler(ctx, [&ctx](const HttpRequest&, const PathParams&) {
+               return json_response(200, ctx.catalogue.document());
              }));
   router.add("GET", "/api/v1/jurisdiction",
-             authenticated(ctx, [&ctx](const HttpRequest&, const PathParams&) {
-               return json_response(ctx.jurisdiction.document());
+             authenticated_handler(ctx, [&ctx](const HttpRequest&, const PathParams&) {
+               return json_response(200, ctx.jurisdiction.document());
              }));
   router.add("GET", "/api/v1/openapi.json",
-             authenticated(ctx, [](const HttpRequest&, const PathParams&) {
+             authenticated_handler(ctx, [](const HttpRequest&, const PathParams&) {
                return HttpResponse{200, "application/json", {}, std::string(openapi_document())};
              }));
 }

@@ -1,0 +1,41 @@
+#include "adapters/http/handler_support.hpp"
+
+#include <charconv>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "engine/annotations.hpp"
+
+namespace outpost::http {
+namespace json = boost::json;
+
+HttpResponse json_response(int status, const json::value& body) {
+  return HttpResponse{status, "application/json", {}, json::serialize(body)};
+}
+
+std::optional<std::int64_t> parse_int(std::string_view s) {
+  std::int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+Result<json::value> parse_json_body(const HttpRequest& req) {
+  const auto type = req.header("content-type");
+  if (!type || media_type_essence(*type) != "application/json") {
+    return Error::make(ErrorKind::unsupported_media_type, "send Content-Type: application/json");
+  }
+  boost::system::error_code ec;
+  json::value v = json::parse(req.body, ec);
+  if (ec) return Error::make(ErrorKind::bad_request, "the body is not valid JSON: " + ec.message());
+  return v;
+}
+
+Result<CaseId> case_id_of(const PathParams& params) {
+  auto id = parse_int(params.get("id"));
+  if (!id || *id <= 0) return Error::make(ErrorKind::not_found, "no case with this id");
+  return *id;
+}
+
+}  // namespace outpost::http

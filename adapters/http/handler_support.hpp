@@ -1,0 +1,66 @@
+// File: adapters/http/handler_support.hpp
+//
+// The small pieces every handler file translates with: authenticate first,
+// read a JSON body or a case id, answer with JSON. One version of each, so
+// that all routes agree on status codes and messages. Plain values only
+// (http_types.hpp), no Beast: editing a handler must stay cheap to compile.
+//
+//   return authenticated(ctx.auth, req, [&](const Actor& actor) {
+//     auto id = case_id_of(params);
+//     if (!id) return problem(id.error());
+//     auto body = parse_json_body(req);
+//     if (!body) return problem(body.error());
+//     return json_response(200, do_something(id.value(), body.value(), actor));
+//   });
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "adapters/http/auth.hpp"
+#include "adapters/http/http_types.hpp"
+#include "adapters/http/problem.hpp"
+#include "adapters/http/router.hpp"
+#include "engine/case.hpp"
+#include "engine/error.hpp"
+
+namespace outpost::http {
+
+HttpResponse json_response(int status, const boost::json::value& body);
+
+// 200 with {"items": [to_json(row), ...]}, or the problem of a failed read.
+template <class T, class ToJson>
+HttpResponse items_response(const Result<std::vector<T>>& rows, ToJson&& to_json) {
+  if (!rows) return problem(rows.error());
+  boost::json::array items;
+  for (const T& row : rows.value()) items.push_back(to_json(row));
+  return json_response(200, boost::json::object{{"items", std::move(items)}});
+}
+
+// A decimal integer that is the whole of `s`; nullopt otherwise.
+std::optional<std::int64_t> parse_int(std::string_view s);
+
+// The request body as JSON: unsupported_media_type (415) unless the media type
+// of Content-Type is application/json (parameters and letter case aside),
+// bad_request (400) when the body does not parse.
+Result<boost::json::value> parse_json_body(const HttpRequest& req);
+
+// The {id} of the path. An id that is not a positive integer names no case:
+// not_found (404), like an unknown one.
+Result<CaseId> case_id_of(const PathParams& params);
+
+// f(actor) for the caller the request authenticates; otherwise the problem
+// (401, or 503 when the database does not answer).
+template <class F>
+HttpResponse authenticated(Authenticator& auth, const HttpRequest& req, F&& f) {
+  auto actor = auth.authenticate(req);
+  if (!actor) return problem(actor.error());
+  return std::forward<F>(f)(actor.value());
+}
+
+}  // namespace outpost::http
