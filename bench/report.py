@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""Helpers of bench/run (standard library only).
+
+  report.py pgbench --op OP --conc N --output FILE --logs PREFIX
+      Turns one pgbench run (its stdout and its --log files) into a result
+      line like the load generator's: count, rps (pgbench's tps without the
+      initial connection time), p50/p95/p99/max latency, errors.
+
+  report.py table RESULTS [--smoke]
+      Prints the markdown results table from the result lines bench/run
+      collected, with engine/ceiling ratios and the issue's targets. Exits 1
+      when the harness itself failed (a scenario missing or empty, errors,
+      a list page that is not full), never because a target was missed.
+"""
+import argparse
+import glob
+import math
+import re
+import sys
+
+
+def percentile(sorted_values, p):
+    if not sorted_values:
+        return 0.0
+    rank = max(1, min(len(sorted_values), math.ceil(p / 100.0 * len(sorted_values))))
+    return sorted_values[rank - 1]
+
+
+def pgbench_result(args):
+    text = open(args.output, encoding="utf-8").read()
+    tps = re.search(r"tps = ([0-9.]+) \(without initial connection time\)", text)
+    processed = re.search(r"number of transactions actually processed: (\d+)", text)
+    failed = re.search(r"number of failed transactions: (\d+)", text)
+    duration = re.search(r"duration: (\d+) s", text)
+    latencies = []
+    for path in glob.glob(args.logs + ".*"):
+        with open(path, encoding="utf-8") as log:
+            for line in log:
+                fields = line.split()
+                # client_id transaction_no time script_no time_epoch time_us
+                if len(fields) >= 6 and fields[2].isdigit():
+                    latencies.append(int(fields[2]) / 1000.0)
+    latencies.sort()
+    aborted = "aborted" in text or tps is None
+    count = int(processed.group(1)) if processed else 0
+    errors = (int(failed.group(1)) if failed else 0) + (1 if aborted else 0)
+    print(
+        f"result backend=postgresql kind=ceiling op={args.op} scenario={args.op}"
+        f" conc={args.conc} count={count}"
+        f" seconds={duration.group(1) if duration else 0}"
+        f" rps={float(tps.group(1)) if tps else 0.0:.3f}"
+        f" p50_ms={percentile(latencies, 50):.3f} p95_ms={percentile(latencies, 95):.3f}"
+        f" p99_ms={percentile(latencies, 99):.3f}"
+        f" max_ms={latencies[-1] if latencies else 0.0:.3f} errors={errors}"
+    )
+
+
+def parse(path):
+    rows = []
+    for line in open(path, encoding="utf-8"):
+        words = line.split()
+        if not words:
+            continue
+        row = {"type": words[0]}
+        for w in words[1:]:
+            key, _, value = w.partition("=")
+            row[key] = value
+        rows.append(row)
+    return rows
+
+
+def fmt_rate(v):
+    return f"{v:,.0f}" if v >= 100 else f"{v:,.1f}"
+
+
+def table(args):
+    rows = parse(args.results)
+    results = [r for r in rows if r["type"] == "result"]
+    problems = []
+    out = []
+
+    def find(backend, kind, op, conc):
+        for r in results:
+            if (r.get("backend"), r.get("kind"), r.get("op"), r.get("conc")) == (backend, kind, op, conc):
+                return r
+        return None
+
+    def check(r, what):
+        if r is None:
+            problems.append(f"{what}: no result")
+            return False
+        if int(r["count"]) == 0:
+            problems.append(f"{what}: no operation completed")
+        if int(r["errors"]) != 0:
+            problems.append(f"{what}: {r['errors']} errors")
+        return True
+
+    out.append("| operation | backend | clients | count | ops/s | p50 ms | p95 ms | p99 ms |"
+               " errors | direct-SQL ceiling ops/s | engine/ceiling | target | met |")
+    out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
+
+    def ratio_of(r, ceiling):
+        rate = float(ceiling["rps"]) if ceiling else 0.0
+        return float(r["rps"]) / rate if rate > 0 else None
+
+    def line(r, target, met, ceiling=None):
+        ceiling_rate = float(ceiling["rps"]) if ceiling else None
+        ratio = ratio_of(r, ceiling)
+        op = r["op"] if r.get("kind") != "ceiling" else f"{r['op']} (direct SQL, pgbench)"
+        out.append(
+            f"| {op} | {r['backend']} | {r['conc']} | {int(r['count']):,} | {fmt_rate(float(r['rps']))}"
+            f" | {float(r['p50_ms']):.2f} | {float(r['p95_ms']):.2f} | {float(r['p99_ms']):.2f}"
+            f" | {r['errors']} | {fmt_rate(ceiling_rate) if ceiling_rate else ''}"
+            f" | {f'{ratio:.2f}' if ratio is not None else ''} | {target} | {met} |")
+
+    def yes(ok):
+        return "yes" if ok else "**no**"
+
+    concs = []
+    for r in results:
+        if r.get("backend") == "postgresql" and r.get("kind") == "engine" and r["op"] in ("create", "transition"):
+            if r["conc"] not in concs:
+                concs.append(r["conc"])
+    for conc in concs:
+        for op, need in (("create", 0.7), ("transition", 0.8)):
+            engine = find("postgresql", "engine", op, conc)
+            ceiling = find("postgresql", "ceiling", op, conc)
+            check(engine, f"{op} at {conc} (HTTP)")
+            check(ceiling, f"{op} at {conc} (direct SQL)")
+            if engine is None:
+                continue
+            ratio = ratio_of(engine, ceiling)
+            line(engine, f"≥ {need} × ceiling", yes(ratio is not None and ratio >= need), ceiling)
+        inline = find("postgresql", "engine", "create_inline", conc)
+        if inline is not None:
+            line(inline, "(cases created during the transition run)", "")
+    for r in results:
+        if r.get("kind") == "engine" and r["op"] == "read":
+            check(r, "read")
+            ok = float(r["rps"]) >= 20000 and float(r["p99_ms"]) <= 10
+            target = "≥ 20,000/s, p99 ≤ 10 ms at 64"
+            line(r, target, yes(ok) if r["conc"] == "64" else f"n/a ({r['conc']} clients)")
+    stored = {r.get("backend"): int(r["cases"]) for r in rows if r["type"] == "cases"}
+    for r in results:
+        if r.get("kind") == "engine" and r["op"] == "list":
+            check(r, "list")
+            ok = float(r["rps"]) >= 3000 and float(r["p95_ms"]) <= 50
+            n = stored.get("postgresql", 0)
+            met = yes(ok) if n >= 1_000_000 else f"n/a ({n:,} cases stored)"
+            line(r, f"≥ 3,000/s, p95 ≤ 50 ms, 1,000,000 cases ({n:,} stored)", met)
+    for r in results:
+        if r.get("backend") == "sqlite" and r.get("kind") == "engine":
+            check(r, f"sqlite {r['op']}")
+            if r["op"] == "transition":
+                line(r, "≥ 3,000/s", yes(float(r["rps"]) >= 3000))
+            else:
+                line(r, "", "")
+    pool = next((r["size"] for r in rows if r["type"] == "pool"), None)
+    for r in results:
+        if r.get("kind") == "ceiling":
+            at_pool = r["conc"] == pool and r["conc"] not in concs
+            line(r, "(clients = the server's pool size)" if at_pool else "(the ceiling itself)", "")
+    for r in rows:
+        if r["type"] == "check" and r.get("op") == "list" and r.get("items") != "50":
+            problems.append(f"list page held {r.get('items')} items, not 50")
+    out.append("")
+    for r in rows:
+        if r["type"] == "peak_rss":
+            mb = int(r["vmhwm_kb"]) / 1024
+            out.append(f"Server peak RSS ({r['backend']}, VmHWM over the whole run): {mb:.1f} MB"
+                       f" — target ≤ 150 MB: {yes(mb <= 150)}")
+    for r in rows:
+        if r["type"] == "cases":
+            out.append(f"Cases stored at the end ({r['backend']}): {int(r['cases']):,}")
+    print("\n".join(out))
+    if problems:
+        print("\nHarness problems: " + "; ".join(problems))
+        return 1
+    return 0
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("pgbench")
+    p.add_argument("--op", required=True)
+    p.add_argument("--conc", required=True)
+    p.add_argument("--output", required=True)
+    p.add_argument("--logs", required=True)
+    t = sub.add_parser("table")
+    t.add_argument("results")
+    args = parser.parse_args()
+    if args.command == "pgbench":
+        pgbench_result(args)
+        return 0
+    return table(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
