@@ -335,6 +335,15 @@ Status SociStore::commit_transition(const Case& updated, std::int64_t expected_v
   }
   return run<Ok>(*impl_, Access::write, "commit_transition", [&](Lease& lease) -> Status {
     Statements& st = lease.statements();
+    if (lease.dialect() == Dialect::postgresql && idem == nullptr) {
+      st.case_row.assign(updated);
+      st.expected_version = expected_version;
+      st.history_row.assign(entry);
+      st.transition_in_one_statement.execute(true);
+      if (st.transition_in_one_statement.get_affected_rows() == 1) return Ok{};
+      // Nothing matched: the handlers changed, or another writer won. The
+      // transaction below tells the two apart.
+    }
     Transaction tx(lease.sql(), lease.dialect());
     st.case_row.assign(updated);
     st.expected_version = expected_version;

@@ -134,6 +134,33 @@ void bind_case_update(soci::statement& st, CaseRow& r, std::int64_t& expected_ve
   st.exchange(soci::use(expected_version, "expected_version"));
 }
 
+void bind_history_use(soci::statement& st, HistoryRow& h) {
+  st.exchange(soci::use(h.case_id, "case_id"));
+  st.exchange(soci::use(h.seq, "seq"));
+  st.exchange(soci::use(h.at, "at"));
+  st.exchange(soci::use(h.actor, "actor"));
+  st.exchange(soci::use(h.event, "event"));
+  st.exchange(soci::use(h.from_state, "from_state"));
+  st.exchange(soci::use(h.to_state, "to_state"));
+  st.exchange(soci::use(h.data, "data"));
+  st.exchange(soci::use(h.prev_hash, "prev_hash"));
+  st.exchange(soci::use(h.hash, "hash"));
+}
+
+// PostgreSQL only: the common transition (handlers unchanged, no
+// Idempotency-Key) as ONE statement, atomic on its own in autocommit, so it
+// costs one round trip instead of BEGIN, UPDATE, INSERT and COMMIT. The history
+// row is inserted only when the version-checked UPDATE matched.
+const std::string kTransitionInOneStatement =
+    std::string("WITH updated AS (") + kUpdateCase +
+    " AND handlers = :handlers RETURNING id)"
+    " INSERT INTO history (case_id, seq, at, actor, event, from_state, to_state, data,"
+    " prev_hash, hash)"
+    " SELECT CAST(:case_id AS bigint), CAST(:seq AS bigint), CAST(:at AS bigint),"
+    " CAST(:actor AS text), CAST(:event AS text), CAST(:from_state AS text),"
+    " CAST(:to_state AS text), CAST(:data AS text), CAST(:prev_hash AS text),"
+    " CAST(:hash AS text) FROM updated";
+
 template <class Bind>
 soci::statement prepare(soci::session& sql, const std::string& text, Bind bind) {
   soci::statement st(sql);
@@ -327,19 +354,14 @@ Statements::Statements(soci::session& sql)
                              "INSERT INTO history (case_id, seq, at, actor, event, from_state,"
                              " to_state, data, prev_hash, hash) VALUES (:case_id, :seq, :at,"
                              " :actor, :event, :from_state, :to_state, :data, :prev_hash, :hash)",
-                             [this](soci::statement& st) {
-                               HistoryRow& h = history_row;
-                               st.exchange(soci::use(h.case_id, "case_id"));
-                               st.exchange(soci::use(h.seq, "seq"));
-                               st.exchange(soci::use(h.at, "at"));
-                               st.exchange(soci::use(h.actor, "actor"));
-                               st.exchange(soci::use(h.event, "event"));
-                               st.exchange(soci::use(h.from_state, "from_state"));
-                               st.exchange(soci::use(h.to_state, "to_state"));
-                               st.exchange(soci::use(h.data, "data"));
-                               st.exchange(soci::use(h.prev_hash, "prev_hash"));
-                               st.exchange(soci::use(h.hash, "hash"));
-                             })),
+                             [this](soci::statement& st) { bind_history_use(st, history_row); })),
+      transition_in_one_statement(sql.get_backend_name() == "postgresql"
+                                      ? prepare(sql, kTransitionInOneStatement,
+                                                [this](soci::statement& st) {
+                                                  bind_case_update(st, case_row, expected_version);
+                                                  bind_history_use(st, history_row);
+                                                })
+                                      : soci::statement(sql)),
       insert_idempotency(prepare(sql,
                                  "INSERT INTO idempotency (user_id, key, fingerprint, status,"
                                  " body, created_at) VALUES (:user_id, :key, :fingerprint,"

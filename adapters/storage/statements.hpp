@@ -130,6 +130,10 @@ class Statements {
   soci::statement insert_assignee;
   // history_row.
   soci::statement insert_history;
+  // PostgreSQL only (unprepared on SQLite, which has no data-modifying WITH):
+  // case_row, expected_version, history_row in one statement; affects one row
+  // when the case was at expected_version with the same handlers, else none.
+  soci::statement transition_in_one_statement;
   // idempotency_row.
   soci::statement insert_idempotency;
   // lookup_id -> case_row.
