@@ -48,8 +48,13 @@ Result<DomainConfig> load_domain_config(const std::string& config_dir) {
   if (!staff_doc) return staff_doc.error();
   auto staff = roster_from_json(staff_doc.value(), catalogue.value(), jurisdiction.value());
   if (!staff) return in_file(staff.error(), staff_path);
+  const std::string calendar_path = config_dir + "/calendar.json";
+  auto calendar_doc = read_json_file(calendar_path);
+  if (!calendar_doc) return calendar_doc.error();
+  auto calendar = WorkingCalendar::from_json(calendar_doc.value());
+  if (!calendar) return in_file(calendar.error(), calendar_path);
   return DomainConfig{std::move(catalogue.value()), std::move(jurisdiction.value()),
-                      std::move(staff.value())};
+                      std::move(staff.value()), std::move(calendar.value())};
 }
 
 }  // namespace outpost::config

@@ -1,14 +1,15 @@
 // File: adapters/config/config_loader.hpp
 //
 // Reads the shipped configuration data (config/catalogue.json,
-// config/jurisdiction.json and config/staff.json, or the same names in
-// another folder) into the engine's values. Errors name the file and, for
+// config/jurisdiction.json, config/staff.json and config/calendar.json, or the
+// same names in another folder) into the engine's values. Errors name the file and, for
 // validation, the field path.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "engine/calendar.hpp"
 #include "engine/catalogue.hpp"
 #include "engine/directory.hpp"
 #include "engine/error.hpp"
@@ -21,6 +22,8 @@ struct DomainConfig {
   Jurisdiction jurisdiction;
   // The roster that seeds an empty staff table, checked against the two above.
   std::vector<StaffMember> staff;
+  // The working-day calendar deadlines are counted on (calendar.json).
+  WorkingCalendar calendar;
 };
 
 Result<DomainConfig> load_domain_config(const std::string& config_dir);
