@@ -2,6 +2,7 @@
 //   outpost serve   [--listen HOST:PORT] [--database URL] [--config FILE] [--log-format text|json]
 //                   [--log-level LEVEL] [--demo-data] [--ready-file PATH]
 //   outpost migrate [--database URL] [--config FILE]
+//   outpost user add|list|disable, outpost token create|revoke (adapters/cli/user_commands.hpp)
 //   outpost --help | --version
 // Exit codes: 0 success (and after a clean shutdown), 1 runtime failure, 2 bad usage or settings.
 #include <sodium.h>
@@ -16,6 +17,7 @@
 
 #include "adapters/cli/demo_data.hpp"
 #include "adapters/cli/logging.hpp"
+#include "adapters/cli/user_commands.hpp"
 #include "adapters/config/config_loader.hpp"
 #include "adapters/config/settings.hpp"
 #include "adapters/http/api.hpp"
@@ -88,6 +90,24 @@ int run_migrate(const Flags& flags) {
   return 0;
 }
 
+int with_store(const Flags& flags, const cli::StoreBody& body) {
+  int code = 0;
+  auto settings = resolve_settings(flags, code);
+  if (!settings) return code;
+  auto store = open_migrated(*settings);
+  if (!store) return fail(1, "database: " + store.error().message);
+  return body(*store.value(), *settings);
+}
+
+http::LoginPolicy login_policy(const config::Settings& s) {
+  http::LoginPolicy policy;
+  policy.token_ttl = std::chrono::hours(s.token_ttl_hours);
+  policy.max_failures = s.login_max_failures;
+  policy.lock = std::chrono::seconds(s.login_lock_seconds);
+  policy.delay_step = std::chrono::milliseconds(s.login_delay_ms);
+  return policy;
+}
+
 Status write_ready_file(const std::string& path, const std::string& host, unsigned short port) {
   const std::string tmp = path + ".tmp";
   {
@@ -153,9 +173,16 @@ int run_serve(const Flags& flags) {
   }
 
   http::Authenticator auth(store);
-  http::ApiContext ctx{
-      service, store,      auth, workflows, domain.value().catalogue, domain.value().jurisdiction,
-      store,   annotations};
+  http::ApiContext ctx{service,
+                       store,
+                       auth,
+                       workflows,
+                       domain.value().catalogue,
+                       domain.value().jurisdiction,
+                       store,
+                       annotations,
+                       &store,
+                       login_policy(s)};
   http::Router router;
   http::register_api(router, ctx);
 
@@ -214,7 +241,12 @@ int main(int argc, char** argv) {
                     "Write HOST:PORT to this file once listening");
   CLI::App* migrate = app.add_subcommand("migrate", "Apply pending database schema migrations");
   add_common(migrate);
+  cli::UserCommands user_commands(app, add_common);
   CLI11_PARSE(app, argc, argv);
   if (serve->parsed()) return run_serve(flags);
+  if (auto code = user_commands.run(
+          [&flags](const cli::StoreBody& body) { return with_store(flags, body); })) {
+    return *code;
+  }
   return run_migrate(flags);
 }

@@ -56,6 +56,11 @@ Status apply_config_file(Settings& s, const std::string& path) {
   s.idle_timeout_seconds = http["idle_timeout_seconds"].value_or(s.idle_timeout_seconds);
   s.read_timeout_seconds = http["read_timeout_seconds"].value_or(s.read_timeout_seconds);
   s.shutdown_grace_seconds = http["shutdown_grace_seconds"].value_or(s.shutdown_grace_seconds);
+  const auto auth = t["auth"];
+  s.token_ttl_hours = auth["token_ttl_hours"].value_or(s.token_ttl_hours);
+  s.login_max_failures = auth["login_max_failures"].value_or(s.login_max_failures);
+  s.login_lock_seconds = auth["login_lock_seconds"].value_or(s.login_lock_seconds);
+  s.login_delay_ms = auth["login_delay_ms"].value_or(s.login_delay_ms);
   return Ok{};
 }
 
@@ -70,6 +75,10 @@ Status apply_environment(Settings& s) {
   }
   if (Status r = read_int("OUTPOST_IO_THREADS", s.io_threads); !r) return r;
   if (Status r = read_int("OUTPOST_ATTACHMENT_LIMIT_BYTES", s.attachment_limit_bytes); !r) return r;
+  if (Status r = read_int("OUTPOST_TOKEN_TTL_HOURS", s.token_ttl_hours); !r) return r;
+  if (Status r = read_int("OUTPOST_LOGIN_MAX_FAILURES", s.login_max_failures); !r) return r;
+  if (Status r = read_int("OUTPOST_LOGIN_LOCK_SECONDS", s.login_lock_seconds); !r) return r;
+  if (Status r = read_int("OUTPOST_LOGIN_DELAY_MS", s.login_delay_ms); !r) return r;
   return read_int("OUTPOST_WORKER_THREADS", s.worker_threads);
 }
 
@@ -108,6 +117,18 @@ Status validate(const Settings& s) {
     return setting_error("header_limit_bytes", "must be at least 1024");
   if (s.idle_timeout_seconds < 1 || s.read_timeout_seconds < 1 || s.shutdown_grace_seconds < 0) {
     return setting_error("timeouts", "must be positive");
+  }
+  if (s.token_ttl_hours < 1 || s.token_ttl_hours > 24 * 366) {
+    return setting_error("token_ttl_hours", "must be 1 to 8784");
+  }
+  if (s.login_max_failures < 1 || s.login_max_failures > 1000) {
+    return setting_error("login_max_failures", "must be 1 to 1000");
+  }
+  if (s.login_lock_seconds < 1 || s.login_lock_seconds > 7 * 24 * 3600) {
+    return setting_error("login_lock_seconds", "must be 1 to 604800");
+  }
+  if (s.login_delay_ms < 0 || s.login_delay_ms > 10000) {
+    return setting_error("login_delay_ms", "must be 0 to 10000");
   }
   return Ok{};
 }

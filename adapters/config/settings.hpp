@@ -31,12 +31,18 @@ struct Settings {
   long long idle_timeout_seconds = 60;
   long long read_timeout_seconds = 30;
   long long shutdown_grace_seconds = 20;
+  // [auth]: login tokens and the failed-login lock (engine/users.hpp).
+  long long token_ttl_hours = 12;  // lifetime of tokens from login and `token create`
+  int login_max_failures = 10;     // consecutive failures per account or address before the lock
+  long long login_lock_seconds = 900;  // how long a locked account or address gets 429
+  long long login_delay_ms = 200;      // added wait per consecutive failure (capped at 3 s)
 };
 
 Status apply_config_file(Settings& s, const std::string& path);
 // Reads OUTPOST_LISTEN, OUTPOST_DATABASE, OUTPOST_CONFIG_DIR, OUTPOST_LOG_FORMAT,
 // OUTPOST_LOG_LEVEL, OUTPOST_DEMO_DATA, OUTPOST_IO_THREADS, OUTPOST_WORKER_THREADS,
-// OUTPOST_ATTACHMENT_LIMIT_BYTES.
+// OUTPOST_ATTACHMENT_LIMIT_BYTES, OUTPOST_TOKEN_TTL_HOURS, OUTPOST_LOGIN_MAX_FAILURES,
+// OUTPOST_LOGIN_LOCK_SECONDS, OUTPOST_LOGIN_DELAY_MS.
 Status apply_environment(Settings& s);
 // Checks ranges and names; the message says which setting is wrong.
 Status validate(const Settings& s);

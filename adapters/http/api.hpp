@@ -5,18 +5,30 @@
 // server's worker pool, never on an I/O thread, and may block on the database.
 //
 //   ApiContext ctx{service, users, auth, workflows, catalogue, jurisdiction, directory,
-//                  annotations};
+//                  annotations, &accounts, LoginPolicy{}};
 //   Router router;
 //   register_api(router, ctx);
 #pragma once
+
+#include <chrono>
 
 #include "adapters/http/auth.hpp"
 #include "adapters/http/router.hpp"
 #include "engine/annotations.hpp"
 #include "engine/case_service.hpp"
 #include "engine/directory.hpp"
+#include "engine/users.hpp"
 
 namespace outpost::http {
+
+// POST /api/v1/login: token lifetime and the failed-login lock (settings [auth]).
+struct LoginPolicy {
+  std::chrono::milliseconds token_ttl = std::chrono::hours(12);
+  int max_failures = 10;  // in a row, per account and per client address
+  std::chrono::milliseconds lock = std::chrono::minutes(15);
+  std::chrono::milliseconds delay_step = std::chrono::milliseconds(200);  // per failure so far
+  std::chrono::milliseconds max_delay = std::chrono::seconds(3);
+};
 
 struct ApiContext {
   CaseService& cases;
@@ -27,6 +39,9 @@ struct ApiContext {
   const Jurisdiction& jurisdiction;
   DirectoryStore& directory;
   AnnotationService& annotations;
+  // Users, login and tokens: without an account store those routes are not registered.
+  UserAccountStore* accounts;
+  LoginPolicy login;
 };
 
 void register_api(Router& router, ApiContext& ctx);
@@ -41,6 +56,7 @@ void register_case_routes(Router& router, ApiContext& ctx);
 void register_meta_routes(Router& router, ApiContext& ctx);
 void register_directory_routes(Router& router, ApiContext& ctx);
 void register_annotation_routes(Router& router, ApiContext& ctx);
+void register_user_routes(Router& router, ApiContext& ctx);
 
 // The embedded OpenAPI document (adapters/http/openapi.json).
 std::string_view openapi_document();

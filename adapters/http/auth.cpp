@@ -17,10 +17,12 @@ Result<Actor> Authenticator::authenticate(const HttpRequest& req) {
   }
   const std::string hash = sha256_hex(header->substr(kScheme.size()));
   const auto now = std::chrono::steady_clock::now();
+  std::uint64_t generation = 0;
   {
     std::lock_guard lock(mutex_);
     auto it = cache_.find(hash);
     if (it != cache_.end() && it->second.expires > now) return it->second.actor;
+    generation = generation_;
   }
   auto user = users_.find_user_by_token_hash(hash);
   if (!user) return user.error();
@@ -28,9 +30,16 @@ Result<Actor> Authenticator::authenticate(const HttpRequest& req) {
   const User& u = *user.value();
   Actor actor{u.id, u.username, u.role, u.department};
   std::lock_guard lock(mutex_);
+  if (generation != generation_) return actor;
   if (cache_.size() >= kMaxCacheEntries) cache_.clear();
   cache_[hash] = Entry{actor, now + ttl_};
   return actor;
+}
+
+void Authenticator::invalidate() {
+  std::lock_guard lock(mutex_);
+  cache_.clear();
+  ++generation_;
 }
 
 }  // namespace outpost::http

@@ -3,10 +3,12 @@
 // Bearer-token authentication for /api/v1. Tokens are never stored: the store
 // holds their SHA-256, and lookups go by that hash. A short-lived in-process
 // cache (default 5 s) spares the database a query per request; a disabled user
-// or revoked token is refused at the latest when its entry expires.
+// or revoked token is refused at the latest when its entry expires; changes
+// made through this process call invalidate() and take effect at once.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -27,6 +29,10 @@ class Authenticator {
   // is unknown; unavailable (503) when the database does not answer.
   Result<Actor> authenticate(const HttpRequest& req);
 
+  // Forgets every cached token: after a revocation, a disabled user or a
+  // changed role, the next request of every caller asks the database.
+  void invalidate();
+
  private:
   struct Entry {
     Actor actor;
@@ -38,6 +44,8 @@ class Authenticator {
   std::chrono::milliseconds ttl_;
   std::mutex mutex_;
   std::unordered_map<std::string, Entry> cache_;
+  // Bumped by invalidate(): a lookup that started before it is not cached.
+  std::uint64_t generation_ = 0;
 };
 
 }  // namespace outpost::http

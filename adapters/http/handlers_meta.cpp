@@ -73,6 +73,7 @@ void register_api(Router& router, ApiContext& ctx) {
   register_case_routes(router, ctx);
   register_directory_routes(router, ctx);
   register_annotation_routes(router, ctx);
+  register_user_routes(router, ctx);
 }
 
 }  // namespace outpost::http

@@ -19,6 +19,7 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> query;    // decoded, in order
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
   std::string body;
+  std::string remote_address;  // the peer's IP address; empty when unknown
 
   // The first header with this lower-case name.
   std::optional<std::string_view> header(std::string_view name) const;

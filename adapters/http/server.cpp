@@ -67,8 +67,11 @@ struct Server::Impl {
 
 namespace {
 
-HttpRequest to_request(bhttp::request<bhttp::string_body>&& req, Target target) {
+HttpRequest to_request(bhttp::request<bhttp::string_body>&& req, Target target,
+                       const tcp::socket& socket) {
   HttpRequest out;
+  beast::error_code ec;
+  out.remote_address = socket.remote_endpoint(ec).address().to_string();
   out.method = std::string(req.method_string());
   out.path = std::move(target.path);
   out.query = std::move(target.query);
@@ -178,8 +181,9 @@ class Session : public std::enable_shared_from_this<Session> {
                    version, false, true);
     }
     asio::post(server_.workers, [self = shared_from_this(),
-                                 hreq = to_request(std::move(req), std::move(*target)), keep_alive,
-                                 version]() mutable {
+                                 hreq = to_request(std::move(req), std::move(*target),
+                                                   stream_.socket()),
+                                 keep_alive, version]() mutable {
       const auto started = std::chrono::steady_clock::now();
       HttpResponse res = self->server_.router.handle(hreq);
       const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(

@@ -175,6 +175,18 @@ constexpr const char* kV4Handling[] = {
     "CREATE INDEX cases_kind_state_id ON cases (kind, state, id)",
 };
 
+// v5: users and roles (engine/users.hpp). An empty password_hash means no
+// password login (the bootstrap admin). login_failures counts consecutive
+// failed logins per key ("user:<name>" or "addr:<ip>") for the lock.
+constexpr const char* kV5Users[] = {
+    "ALTER TABLE users ADD COLUMN password_hash text NOT NULL DEFAULT ''",
+    "CREATE TABLE login_failures ("
+    " key text PRIMARY KEY,"
+    " failures integer NOT NULL,"
+    " last_failure bigint NOT NULL,"
+    " locked_until bigint NOT NULL DEFAULT 0)",
+};
+
 Migration migration(int version, std::string name, std::span<const char* const> statements,
                     Dialect dialect) {
   Migration m{version, std::move(name), {}};
@@ -214,7 +226,7 @@ std::vector<Migration> migrations(Dialect dialect) {
   return {migration(1, "initial", kV1Initial, dialect),
           migration(2, "annotations", kV2Annotations, dialect),
           migration(3, "directory", kV3Directory, dialect),
-          migration(4, "handling", kV4Handling, dialect)};
+          migration(4, "handling", kV4Handling, dialect), migration(5, "users", kV5Users, dialect)};
 }
 
 std::vector<std::string> apply_migrations(soci::session& sql, Dialect dialect, Millis now) {

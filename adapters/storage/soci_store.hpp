@@ -32,6 +32,7 @@
 #include "engine/directory.hpp"
 #include "engine/error.hpp"
 #include "engine/store.hpp"
+#include "engine/users.hpp"
 
 namespace outpost {
 
@@ -42,7 +43,8 @@ struct StoreOptions {
 class SociStore final : public CaseStore,
                         public UserStore,
                         public DirectoryStore,
-                        public AnnotationStore {
+                        public AnnotationStore,
+                        public UserAccountStore {
  public:
   struct Impl;
   explicit SociStore(std::unique_ptr<Impl> impl);
@@ -97,6 +99,20 @@ class SociStore final : public CaseStore,
   Result<std::optional<StaffMember>> find_grid_leader(std::string_view grid) override;
   Result<DirectorySeed> seed_directory(const std::vector<DepartmentEntry>& departments,
                                        const std::vector<StaffMember>& staff) override;
+
+  // UserAccountStore, in soci_store_users.cpp.
+  Result<User> create_user(const User& user, std::string_view password_hash) override;
+  Result<std::vector<User>> list_users() override;
+  Result<std::optional<Credentials>> find_credentials(std::string_view username) override;
+  Result<User> update_user(const User& user) override;
+  Status add_token(std::int64_t user_id, std::string_view token_hash, Millis expires_at) override;
+  Status revoke_token(std::string_view hash_prefix) override;
+  Result<std::vector<LoginFailures>> login_failures(const std::vector<std::string>& keys,
+                                                    Millis now) override;
+  Result<std::vector<LoginFailures>> record_login_failure(const std::vector<std::string>& keys,
+                                                          Millis now, int max_failures,
+                                                          Millis lock) override;
+  Status clear_login_failures(const std::vector<std::string>& keys) override;
 
  private:
   std::unique_ptr<Impl> impl_;
