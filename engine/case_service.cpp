@@ -400,8 +400,9 @@ Result<std::int64_t> CaseService::count(CaseFilter filter) {
   return store_.count_matching(filter);
 }
 
-Result<std::vector<CaseId>> CaseService::duplicates_of(CaseId id) {
-  return store_.duplicates_of(id);
+Result<std::vector<CaseId>> CaseService::duplicates_of(const Case& c) {
+  if (c.kind != "request") return std::vector<CaseId>{};
+  return store_.duplicates_of(c.id);
 }
 
 Result<std::vector<HistoryEntry>> CaseService::history(CaseId id) {

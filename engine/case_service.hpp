@@ -61,7 +61,9 @@ class CaseService {
   Result<Case> get(CaseId id);
   Result<CasePage> list(CaseFilter filter);
   Result<std::int64_t> count(CaseFilter filter);
-  Result<std::vector<CaseId>> duplicates_of(CaseId id);
+  // Cases rejected as duplicates of `c`. Only requests can be rejected as
+  // duplicates, so for other kinds this answers without asking the store.
+  Result<std::vector<CaseId>> duplicates_of(const Case& c);
   Result<std::vector<HistoryEntry>> history(CaseId id);
   // The response remembered under (user, Idempotency-Key), if any.
   Result<std::optional<IdempotencyRecord>> find_idempotent(std::int64_t user_id,

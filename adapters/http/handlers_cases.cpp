@@ -66,7 +66,7 @@ class CaseRoutes {
       if (!id) return problem(id.error());
       auto c = ctx_.cases.get(id.value());
       if (!c) return problem(c.error());
-      auto duplicates = ctx_.cases.duplicates_of(id.value());
+      auto duplicates = ctx_.cases.duplicates_of(c.value());
       if (!duplicates) return problem(duplicates.error());
       CaseView view = view_of(c.value(), actor);
       view.duplicates = std::move(duplicates.value());

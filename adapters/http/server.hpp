@@ -45,7 +45,7 @@ struct BodyLimitRule {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;  // 0 picks a free port
-  int io_threads = 2;
+  int io_threads = 1;
   int worker_threads = 4;
   std::size_t body_limit = 1024 * 1024;
   std::vector<BodyLimitRule> body_limit_rules;

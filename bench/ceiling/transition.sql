@@ -23,6 +23,9 @@
 \set evi 1 + :n % 7
 \set id 1 + :client_id + :clients * (:k % :per_client)
 \set n :n + 1
+-- A fresh assignee per assign, so its handlers always change as in the engine
+-- (runs reuse cases; a repeated id would let the one-statement path match).
+\set r random(1, 2000000000)
 SELECT id, number, kind, state, version, category, title, description, channel, community, grid,
        micro_grid, address, urgency, risk_level, confidential, department, assignees, parties,
        facts, deadline, created_at, updated_at, last_hash
@@ -36,11 +39,11 @@ WITH updated AS (
       description = :c_description, channel = :c_channel, community = :c_community, grid = :c_grid,
       micro_grid = :c_micro_grid, address = :c_address, urgency = :c_urgency,
       risk_level = :c_risk_level, confidential = :c_confidential, department = 'police',
-      assignees = '["officer-' || :k || '"]', parties = :c_parties, facts = '{}',
-      handlers = '["officer-' || :k || '"]', return_count = 0, arbitration = 0,
+      assignees = '["officer-' || :r || '"]', parties = :c_parties, facts = '{}',
+      handlers = '["officer-' || :r || '"]', return_count = 0, arbitration = 0,
       duplicate_of = NULL, deadline = NULL, updated_at = 1780000000000 + :n,
       last_hash = '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92'
-    WHERE id = :id AND version = :c_version AND handlers = '["officer-' || :k || '"]'
+    WHERE id = :id AND version = :c_version AND handlers = '["officer-' || :r || '"]'
     RETURNING id)
 INSERT INTO history (case_id, seq, at, actor, event, from_state, to_state, data, prev_hash, hash)
   SELECT :id, :v_next, 1780000000000 + :n, 'admin', 'assign', :c_state, 'assigned',
@@ -52,22 +55,22 @@ UPDATE cases SET state = 'assigned', version = :v_next, category = :c_category, 
     description = :c_description, channel = :c_channel, community = :c_community, grid = :c_grid,
     micro_grid = :c_micro_grid, address = :c_address, urgency = :c_urgency,
     risk_level = :c_risk_level, confidential = :c_confidential, department = 'police',
-    assignees = '["officer-' || :k || '"]', parties = :c_parties, facts = '{}',
-    handlers = '["officer-' || :k || '"]', return_count = 0, arbitration = 0,
+    assignees = '["officer-' || :r || '"]', parties = :c_parties, facts = '{}',
+    handlers = '["officer-' || :r || '"]', return_count = 0, arbitration = 0,
     duplicate_of = NULL, deadline = NULL, updated_at = 1780000000000 + :n,
     last_hash = '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92'
-  WHERE id = :id AND version = :c_version AND handlers = '["officer-' || :k || '"]';
+  WHERE id = :id AND version = :c_version AND handlers = '["officer-' || :r || '"]';
 UPDATE cases SET state = 'assigned', version = :v_next, category = :c_category, title = :c_title,
     description = :c_description, channel = :c_channel, community = :c_community, grid = :c_grid,
     micro_grid = :c_micro_grid, address = :c_address, urgency = :c_urgency,
     risk_level = :c_risk_level, confidential = :c_confidential, department = 'police',
-    assignees = '["officer-' || :k || '"]', parties = :c_parties, facts = '{}',
-    handlers = '["officer-' || :k || '"]', return_count = 0, arbitration = 0,
+    assignees = '["officer-' || :r || '"]', parties = :c_parties, facts = '{}',
+    handlers = '["officer-' || :r || '"]', return_count = 0, arbitration = 0,
     duplicate_of = NULL, deadline = NULL, updated_at = 1780000000000 + :n,
     last_hash = '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92'
   WHERE id = :id AND version = :c_version;
 DELETE FROM case_assignees WHERE case_id = :id;
-INSERT INTO case_assignees (case_id, assignee) VALUES (:id, 'officer-' || :k);
+INSERT INTO case_assignees (case_id, assignee) VALUES (:id, 'officer-' || :r);
 INSERT INTO history (case_id, seq, at, actor, event, from_state, to_state, data, prev_hash, hash)
   VALUES (:id, :v_next, 1780000000000 + :n, 'admin', 'assign', :c_state, 'assigned',
           '{"department": "police", "assignees": ["officer-7"], "routed_by": "dispatcher"}',
