@@ -69,10 +69,9 @@ void bind_derived_use(soci::statement& st, CaseRow& r) {
   st.exchange(soci::use(r.duplicate_of, r.duplicate_of_ind, "duplicate_of"));
 }
 
-// Binds every use-column of a case except id (which the database assigns).
-void bind_case_use(soci::statement& st, CaseRow& r) {
-  st.exchange(soci::use(r.number, "number"));
-  st.exchange(soci::use(r.kind, "kind"));
+// Binds the columns a transition may change (all but id, number, kind and
+// created_at). SOCI binds by name, so the order of the binds is free.
+void bind_mutable_use(soci::statement& st, CaseRow& r) {
   st.exchange(soci::use(r.state, "state"));
   st.exchange(soci::use(r.version, "version"));
   st.exchange(soci::use(r.category, "category"));
@@ -92,9 +91,16 @@ void bind_case_use(soci::statement& st, CaseRow& r) {
   st.exchange(soci::use(r.facts, "facts"));
   bind_derived_use(st, r);
   st.exchange(soci::use(r.deadline, r.deadline_ind, "deadline"));
-  st.exchange(soci::use(r.created_at, "created_at"));
   st.exchange(soci::use(r.updated_at, "updated_at"));
   st.exchange(soci::use(r.last_hash, "last_hash"));
+}
+
+// Binds every use-column of a case except id (which the database assigns).
+void bind_case_use(soci::statement& st, CaseRow& r) {
+  st.exchange(soci::use(r.number, "number"));
+  st.exchange(soci::use(r.kind, "kind"));
+  bind_mutable_use(st, r);
+  st.exchange(soci::use(r.created_at, "created_at"));
 }
 
 // Columns a transition may change; number, kind and created_at never change.
@@ -109,27 +115,7 @@ constexpr const char* kUpdateCase =
     " WHERE id = :id AND version = :expected_version";
 
 void bind_case_update(soci::statement& st, CaseRow& r, std::int64_t& expected_version) {
-  st.exchange(soci::use(r.state, "state"));
-  st.exchange(soci::use(r.version, "version"));
-  st.exchange(soci::use(r.category, "category"));
-  st.exchange(soci::use(r.title, "title"));
-  st.exchange(soci::use(r.description, "description"));
-  st.exchange(soci::use(r.channel, "channel"));
-  st.exchange(soci::use(r.community, "community"));
-  st.exchange(soci::use(r.grid, "grid"));
-  st.exchange(soci::use(r.micro_grid, "micro_grid"));
-  st.exchange(soci::use(r.address, "address"));
-  st.exchange(soci::use(r.urgency, "urgency"));
-  st.exchange(soci::use(r.risk_level, "risk_level"));
-  st.exchange(soci::use(r.confidential, "confidential"));
-  st.exchange(soci::use(r.department, "department"));
-  st.exchange(soci::use(r.assignees, "assignees"));
-  st.exchange(soci::use(r.parties, "parties"));
-  st.exchange(soci::use(r.facts, "facts"));
-  bind_derived_use(st, r);
-  st.exchange(soci::use(r.deadline, r.deadline_ind, "deadline"));
-  st.exchange(soci::use(r.updated_at, "updated_at"));
-  st.exchange(soci::use(r.last_hash, "last_hash"));
+  bind_mutable_use(st, r);
   st.exchange(soci::use(r.id, "id"));
   st.exchange(soci::use(expected_version, "expected_version"));
 }
