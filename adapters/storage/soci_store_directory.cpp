@@ -72,17 +72,7 @@ soci::statement insert_staff_statement(soci::session& sql, StaffRow& row, const 
 
 // Runs a SELECT of kStaffColumns whose inputs are already exchanged on `st`.
 std::vector<StaffMember> fetch_staff(soci::statement& st, StaffRow& row, const std::string& text) {
-  row.bind_into(st);
-  st.alloc();
-  st.prepare(text, soci::details::st_one_time_query);
-  st.define_and_bind();
-  std::vector<StaffMember> out;
-  if (st.execute(true)) {
-    do {
-      out.push_back(row.to_staff());
-    } while (st.fetch());
-  }
-  return out;
+  return storage::select_all(st, row, text, [](const StaffRow& r) { return r.to_staff(); });
 }
 
 }  // namespace

@@ -51,17 +51,7 @@ struct AccountRow {
 // Runs a SELECT of kUserColumns whose inputs are already exchanged on `st`.
 std::vector<Credentials> fetch_accounts(soci::statement& st, const std::string& text) {
   AccountRow row;
-  row.bind_into(st);
-  st.alloc();
-  st.prepare(text, soci::details::st_one_time_query);
-  st.define_and_bind();
-  std::vector<Credentials> out;
-  if (st.execute(true)) {
-    do {
-      out.push_back(row.to_credentials());
-    } while (st.fetch());
-  }
-  return out;
+  return storage::select_all(st, row, text, [](const AccountRow& r) { return r.to_credentials(); });
 }
 
 std::optional<Credentials> select_account(soci::session& sql, std::string_view username) {

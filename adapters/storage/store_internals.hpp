@@ -148,5 +148,22 @@ Result<T> run(SociStore::Impl& impl, Access access, std::string_view operation, 
   }
 }
 
+// Runs a one-off SELECT whose inputs are already exchanged on `st`: binds
+// `row`'s columns, prepares `text`, and returns convert(row) for every row.
+template <class Row, class Convert>
+auto select_all(soci::statement& st, Row& row, const std::string& text, Convert convert) {
+  row.bind_into(st);
+  st.alloc();
+  st.prepare(text, soci::details::st_one_time_query);
+  st.define_and_bind();
+  std::vector<decltype(convert(row))> out;
+  if (st.execute(true)) {
+    do {
+      out.push_back(convert(row));
+    } while (st.fetch());
+  }
+  return out;
+}
+
 }  // namespace storage
 }  // namespace outpost
