@@ -19,6 +19,7 @@
 #include "engine/case.hpp"
 #include "engine/error.hpp"
 #include "engine/workflow.hpp"
+#include "tests/workflows/machine_checks.hpp"
 #include "workflows/dispute/dispute_workflow.hpp"
 #include "workflows/registry.hpp"
 
@@ -30,6 +31,9 @@ using outpost::Case;
 using outpost::ErrorKind;
 using outpost::Status;
 using outpost::Workflow;
+using outpost::testing::check_pair;
+using outpost::testing::check_unchanged;
+using outpost::testing::field_names;
 
 const std::vector<std::string> kStates{
     "registered",       "accepted", "declined",  "assigned", "mediating", "agreement_reached",
@@ -161,41 +165,18 @@ Case make_case(const std::string& state) {
   return c;
 }
 
-void check_unchanged(const Case& before, const Case& after) {
-  CHECK(after.state == before.state);
-  CHECK(after.facts == before.facts);
-  CHECK(after.assignment.department == before.assignment.department);
-  CHECK(after.assignment.assignees == before.assignment.assignees);
-}
-
 void apply_ok(Case& c, const std::string& event, const object& payload) {
-  INFO("applying ", event, " in ", c.state);
-  const Status s = dispute()->apply(c, event, payload);
-  REQUIRE_MESSAGE(s.ok(), (s.ok() ? std::string() : s.error().message));
+  outpost::testing::apply_ok(*dispute(), c, event, payload);
 }
 
 void apply_ok(Case& c, const std::string& event) {
   apply_ok(c, event, valid_payload(event));
 }
 
-std::vector<std::string> field_names(const outpost::Error& e) {
-  std::vector<std::string> names;
-  for (const auto& f : e.fields) names.push_back(f.field);
-  return names;
-}
-
 // Expects `event` with `payload` to be refused as invalid, naming exactly `fields`.
 void check_invalid(const std::string& state, const std::string& event, const object& payload,
                    const std::vector<std::string>& fields) {
-  INFO(event, " in ", state, " with ", boost::json::serialize(payload));
-  Case c = make_case(state);
-  const Case before = c;
-  const Status s = dispute()->apply(c, event, payload);
-  REQUIRE_FALSE(s.ok());
-  CHECK(s.error().kind == ErrorKind::invalid);
-  CHECK(field_names(s.error()) == fields);
-  for (const auto& f : s.error().fields) CHECK_FALSE(f.message.empty());
-  check_unchanged(before, c);
+  outpost::testing::check_invalid(*dispute(), make_case(state), event, payload, fields);
 }
 
 }  // namespace
@@ -212,20 +193,8 @@ TEST_SUITE("dispute_machine") {
         INFO("state=", state, " event=", event);
         Case c = make_case(state);
         c.facts["follow_up_recorded"] = true;  // so that close from follow_up passes its rule
-        const Case before = c;
-        CHECK(wf->allowed_events(c) == expected_allowed);
-        const Status s = wf->apply(c, event, valid_payload(event));
-        if (const std::optional<std::string> to = expected_target(state, event)) {
-          REQUIRE_MESSAGE(s.ok(), (s.ok() ? std::string() : s.error().message));
-          CHECK(c.state == *to);
-        } else {
-          REQUIRE_FALSE(s.ok());
-          CHECK(s.error().kind == ErrorKind::not_allowed_in_state);
-          CHECK(s.error().state == state);
-          CHECK(s.error().allowed_events == expected_allowed);
-          CHECK_FALSE(s.error().message.empty());
-          check_unchanged(before, c);
-        }
+        check_pair(*wf, c, event, valid_payload(event), expected_target(state, event),
+                   expected_allowed);
       }
     }
   }

@@ -21,6 +21,7 @@
 #include "engine/case.hpp"
 #include "engine/error.hpp"
 #include "engine/workflow.hpp"
+#include "tests/workflows/machine_checks.hpp"
 #include "workflows/registry.hpp"
 #include "workflows/request/request_workflow.hpp"
 
@@ -32,6 +33,9 @@ using outpost::Case;
 using outpost::ErrorKind;
 using outpost::Status;
 using outpost::Workflow;
+using outpost::testing::check_pair;
+using outpost::testing::check_unchanged;
+using outpost::testing::field_names;
 
 const std::vector<std::string> kStates{"submitted", "dispatched", "acknowledged", "in_progress",
                                        "on_hold",   "resolved",   "closed",       "rejected"};
@@ -156,17 +160,8 @@ void set_extension_pending(Case& c) {
   c.facts["extension_pending"] = object{{"days", 5}, {"reason", "waiting for the contractor"}};
 }
 
-void check_unchanged(const Case& before, const Case& after) {
-  CHECK(after.state == before.state);
-  CHECK(after.facts == before.facts);
-  CHECK(after.assignment.department == before.assignment.department);
-  CHECK(after.assignment.assignees == before.assignment.assignees);
-}
-
 void apply_ok(Case& c, const std::string& event, const object& payload) {
-  INFO("applying ", event, " in ", c.state);
-  const Status s = request()->apply(c, event, payload);
-  REQUIRE_MESSAGE(s.ok(), (s.ok() ? std::string() : s.error().message));
+  outpost::testing::apply_ok(*request(), c, event, payload);
 }
 
 void apply_ok(Case& c, const std::string& event) {
@@ -188,25 +183,10 @@ void check_not_allowed(Case& c, const std::string& event, const std::vector<std:
   check_unchanged(before, c);
 }
 
-std::vector<std::string> field_names(const outpost::Error& e) {
-  std::vector<std::string> names;
-  for (const auto& f : e.fields) names.push_back(f.field);
-  return names;
-}
-
 // Expects `event` with `payload` to be refused as invalid, naming exactly `fields`.
 outpost::Error check_invalid(const std::string& state, const std::string& event,
                              const object& payload, const std::vector<std::string>& fields) {
-  INFO(event, " in ", state, " with ", boost::json::serialize(payload));
-  Case c = make_case(state);
-  const Case before = c;
-  const Status s = request()->apply(c, event, payload);
-  REQUIRE_FALSE(s.ok());
-  CHECK(s.error().kind == ErrorKind::invalid);
-  CHECK(field_names(s.error()) == fields);
-  for (const auto& f : s.error().fields) CHECK_FALSE(f.message.empty());
-  check_unchanged(before, c);
-  return s.error();
+  return outpost::testing::check_invalid(*request(), make_case(state), event, payload, fields);
 }
 
 object with(const std::string& event, const char* key, boost::json::value v) {
@@ -234,21 +214,8 @@ TEST_SUITE("request_machine") {
         const bool pending = event == "approve_extension" || event == "deny_extension";
         Case c = make_case(state);
         if (pending) set_extension_pending(c);
-        const Case before = c;
-        const std::vector<std::string> allowed = expected_allowed(state, pending);
-        CHECK(wf->allowed_events(c) == allowed);
-        const Status s = wf->apply(c, event, valid_payload(event));
-        if (const std::optional<std::string> to = expected_target(state, event)) {
-          REQUIRE_MESSAGE(s.ok(), (s.ok() ? std::string() : s.error().message));
-          CHECK(c.state == *to);
-        } else {
-          REQUIRE_FALSE(s.ok());
-          CHECK(s.error().kind == ErrorKind::not_allowed_in_state);
-          CHECK(s.error().state == state);
-          CHECK(s.error().allowed_events == allowed);
-          CHECK_FALSE(s.error().message.empty());
-          check_unchanged(before, c);
-        }
+        check_pair(*wf, c, event, valid_payload(event), expected_target(state, event),
+                   expected_allowed(state, pending));
       }
     }
   }
