@@ -33,7 +33,17 @@ Result<std::optional<std::int64_t>> if_match_of(const HttpRequest& req) {
   return std::optional<std::int64_t>{*version};
 }
 
-HttpResponse with_case_headers(HttpResponse res) {
+// A case response with its ETag (the version) and, for 201, its Location.
+HttpResponse case_response(int status, const Case& c, std::string body) {
+  HttpResponse res{status, "application/json", {}, std::move(body)};
+  res.with_header("ETag", "\"" + std::to_string(c.version) + "\"");
+  if (status == 201) res.with_header("Location", "/api/v1/cases/" + std::to_string(c.id));
+  return res;
+}
+
+// The same headers for a replayed response, whose case is known only from
+// its stored body.
+HttpResponse with_replayed_case_headers(HttpResponse res) {
   boost::system::error_code ec;
   json::value body = json::parse(res.body, ec);
   const json::object* o = ec ? nullptr : body.if_object();
@@ -70,7 +80,7 @@ class CaseRoutes {
       if (!duplicates) return problem(duplicates.error());
       CaseView view = view_of(c.value(), actor);
       view.duplicates = std::move(duplicates.value());
-      return with_case_headers(json_response(200, case_to_json(c.value(), view)));
+      return case_response(200, c.value(), json::serialize(case_to_json(c.value(), view)));
     });
   }
 
@@ -186,7 +196,7 @@ class CaseRoutes {
     const auto key = req.header("idempotency-key");
     auto respond = [&](const Result<Case>& c) {
       if (!c) return problem(c.error());
-      return with_case_headers(json_response(status, render(c.value(), actor)));
+      return case_response(status, c.value(), json::serialize(render(c.value(), actor)));
     };
     if (!key) return respond(op(nullptr));
     if (key->empty() || key->size() > kMaxIdempotencyKey) {
@@ -205,8 +215,7 @@ class CaseRoutes {
       if (auto replay = replay_of(actor, *key, fingerprint)) return *replay;
     }
     if (!result) return problem(result.error());
-    return with_case_headers(
-        HttpResponse{committed.status, "application/json", {}, committed.body});
+    return case_response(committed.status, result.value(), committed.body);
   }
 
   std::optional<HttpResponse> replay_of(const Actor& actor, std::string_view key,
@@ -219,7 +228,7 @@ class CaseRoutes {
                                           "this key was already used for a different request"));
     }
     const StoredResponse& r = found.value()->response;
-    return with_case_headers(HttpResponse{r.status, "application/json", {}, r.body})
+    return with_replayed_case_headers(HttpResponse{r.status, "application/json", {}, r.body})
         .with_header("Idempotent-Replayed", "true");
   }
 
