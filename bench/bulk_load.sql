@@ -4,13 +4,14 @@
 -- can read back and render; cases are spread over the 3 communities and their
 -- grids, the dispute states, categories and channels. Numbers are
 -- <prefix>-<g>, so they never collide with the server's JF-YYYY-NNNNNN.
--- Columns added by later migrations keep their defaults.
+-- `handlers` mirrors the assignees, as the engine keeps it. Other columns
+-- added by later migrations keep their defaults.
 --
 --   psql -v ON_ERROR_STOP=1 -v n=1000000 -v prefix=BL -f bench/bulk_load.sql URL
 INSERT INTO cases (number, kind, state, version, category, title, description, channel,
                    community, grid, micro_grid, address, urgency, risk_level, confidential,
-                   department, assignees, parties, facts, deadline, created_at, updated_at,
-                   last_hash)
+                   department, assignees, handlers, parties, facts, deadline, created_at,
+                   updated_at, last_hash)
 SELECT :'prefix' || '-' || lpad(g::text, 8, '0'),
        'dispute',
        (ARRAY['registered', 'accepted', 'assigned', 'mediating', 'agreement_reached',
@@ -31,6 +32,7 @@ SELECT :'prefix' || '-' || lpad(g::text, 8, '0'),
        (ARRAY['low', 'low', 'low', 'medium', 'high'])[1 + g % 5],
        0,
        CASE WHEN g % 11 IN (0, 1, 7) THEN '' ELSE 'police' END,
+       CASE WHEN g % 11 IN (0, 1, 7) THEN '[]' ELSE '["officer-' || (g % 50) || '"]' END,
        CASE WHEN g % 11 IN (0, 1, 7) THEN '[]' ELSE '["officer-' || (g % 50) || '"]' END,
        '[{"role":"applicant","name":"张秀英","phone":"13800138000","id_number":"500109198801012345"},'
          '{"role":"respondent","name":"李建国","phone":"13900139000","id_number":""}]',

@@ -99,13 +99,14 @@ void check_file_name(std::string_view name, std::vector<FieldError>& errors) {
 // changed case and its history row to `commit` (see engine/case_commit.hpp).
 Result<CommittedChange> commit_annotation(CaseStore& cases, const Clock& clock, CaseId id,
                                           const Actor& actor, std::string_view event,
-                                          const json::object& data, const CommitChange& commit) {
+                                          const json::object& data, const CommitChange& commit,
+                                          const AdmitChange& admit) {
   return commit_case_change(
       cases, clock, id, actor, std::nullopt,
       [&](const Case& current) -> Result<CaseChange> {
         return CaseChange{current, std::string(event), data};
       },
-      commit);
+      commit, admit);
 }
 
 }  // namespace
@@ -237,8 +238,19 @@ Result<std::string> check_attachment(const AttachmentUpload& upload) {
 }
 
 AnnotationService::AnnotationService(CaseStore& cases, AnnotationStore& store, const Clock& clock,
-                                     std::size_t max_attachment_bytes)
-    : cases_(cases), store_(store), clock_(clock), max_attachment_bytes_(max_attachment_bytes) {}
+                                     std::size_t max_attachment_bytes,
+                                     const Permissions* permissions)
+    : cases_(cases),
+      store_(store),
+      clock_(clock),
+      max_attachment_bytes_(max_attachment_bytes),
+      permissions_(permissions != nullptr ? *permissions : Permissions::unrestricted()) {}
+
+Status AnnotationService::admit(const Case& c, Action action, const Actor& actor) const {
+  if (!permissions_.sees(c, actor))
+    return Error::make(ErrorKind::not_found, "no case with this id");
+  return permissions_.check(action, actor, &c);
+}
 
 Result<Note> AnnotationService::add_note(CaseId id, const NoteDraft& draft, const Actor& actor) {
   std::vector<FieldError> errors;
@@ -247,13 +259,14 @@ Result<Note> AnnotationService::add_note(CaseId id, const NoteDraft& draft, cons
   const json::object data{{"visibility", draft.visibility},
                           {"body_sha256", sha256_hex(draft.body)}};
   Note note{id, 0, actor.username, draft.body, draft.visibility, 0};
-  auto entry =
-      commit_annotation(cases_, clock_, id, actor, "add_note", data,
-                        [&](const Case& next, std::int64_t expected, const HistoryEntry& e) {
-                          note.seq = e.seq;
-                          note.at = e.at;
-                          return store_.add_note(next, expected, e, note);
-                        });
+  auto entry = commit_annotation(
+      cases_, clock_, id, actor, "add_note", data,
+      [&](const Case& next, std::int64_t expected, const HistoryEntry& e) {
+        note.seq = e.seq;
+        note.at = e.at;
+        return store_.add_note(next, expected, e, note);
+      },
+      [&](const Case& c) { return admit(c, Action::add_note, actor); });
   if (!entry) return entry.error();
   return note;
 }
@@ -278,36 +291,40 @@ Result<Attachment> AnnotationService::add_attachment(CaseId id, const Attachment
                           {"content_type", meta.content_type},
                           {"file_name", meta.file_name},
                           {"size", meta.size}};
-  auto entry =
-      commit_annotation(cases_, clock_, id, actor, "add_attachment", data,
-                        [&](const Case& next, std::int64_t expected, const HistoryEntry& e) {
-                          meta.seq = e.seq;
-                          meta.at = e.at;
-                          return store_.add_attachment(next, expected, e, meta, upload.content);
-                        });
+  auto entry = commit_annotation(
+      cases_, clock_, id, actor, "add_attachment", data,
+      [&](const Case& next, std::int64_t expected, const HistoryEntry& e) {
+        meta.seq = e.seq;
+        meta.at = e.at;
+        return store_.add_attachment(next, expected, e, meta, upload.content);
+      },
+      [&](const Case& c) { return admit(c, Action::add_attachment, actor); });
   if (!entry) return entry.error();
   return meta;
 }
 
-Status AnnotationService::require_case(CaseId id) {
+Status AnnotationService::require_case(CaseId id, const Actor& actor) {
   auto found = cases_.find_case(id);
   if (!found) return found.error();
-  if (!found.value()) return Error::make(ErrorKind::not_found, "no case with this id");
+  if (!found.value() || !permissions_.sees(*found.value(), actor)) {
+    return Error::make(ErrorKind::not_found, "no case with this id");
+  }
   return Ok{};
 }
 
-Result<std::vector<Note>> AnnotationService::notes(CaseId id) {
-  if (Status s = require_case(id); !s) return s.error();
+Result<std::vector<Note>> AnnotationService::notes(CaseId id, const Actor& actor) {
+  if (Status s = require_case(id, actor); !s) return s.error();
   return store_.list_notes(id);
 }
 
-Result<std::vector<Attachment>> AnnotationService::attachments(CaseId id) {
-  if (Status s = require_case(id); !s) return s.error();
+Result<std::vector<Attachment>> AnnotationService::attachments(CaseId id, const Actor& actor) {
+  if (Status s = require_case(id, actor); !s) return s.error();
   return store_.list_attachments(id);
 }
 
-Result<AttachmentContent> AnnotationService::attachment(CaseId id, std::int64_t seq) {
-  if (Status s = require_case(id); !s) return s.error();
+Result<AttachmentContent> AnnotationService::attachment(CaseId id, std::int64_t seq,
+                                                        const Actor& actor) {
+  if (Status s = require_case(id, actor); !s) return s.error();
   auto meta = store_.find_attachment(id, seq);
   if (!meta) return meta.error();
   if (!meta.value()) {

@@ -29,6 +29,7 @@
 #include "engine/case.hpp"
 #include "engine/clock.hpp"
 #include "engine/error.hpp"
+#include "engine/permissions.hpp"
 #include "engine/store.hpp"
 
 namespace outpost {
@@ -126,23 +127,29 @@ class AnnotationStore {
 class AnnotationService {
  public:
   // `max_attachment_bytes`: larger uploads are payload_too_large (the HTTP
-  // server refuses them earlier with the same limit).
+  // server refuses them earlier with the same limit). Without `permissions`,
+  // every actor sees every case and may annotate it.
   AnnotationService(CaseStore& cases, AnnotationStore& store, const Clock& clock,
-                    std::size_t max_attachment_bytes);
+                    std::size_t max_attachment_bytes, const Permissions* permissions = nullptr);
 
+  // Every call answers not_found for a case out of the actor's scope; adding
+  // is forbidden to a role without add_note / add_attachment.
   Result<Note> add_note(CaseId id, const NoteDraft& draft, const Actor& actor);
   Result<Attachment> add_attachment(CaseId id, const AttachmentUpload& upload, const Actor& actor);
-  Result<std::vector<Note>> notes(CaseId id);
-  Result<std::vector<Attachment>> attachments(CaseId id);
-  Result<AttachmentContent> attachment(CaseId id, std::int64_t seq);
+  Result<std::vector<Note>> notes(CaseId id, const Actor& actor);
+  Result<std::vector<Attachment>> attachments(CaseId id, const Actor& actor);
+  Result<AttachmentContent> attachment(CaseId id, std::int64_t seq, const Actor& actor);
 
  private:
-  Status require_case(CaseId id);
+  Status require_case(CaseId id, const Actor& actor);
+  // For a change: in scope (else not_found), and the action is permitted.
+  Status admit(const Case& c, Action action, const Actor& actor) const;
 
   CaseStore& cases_;
   AnnotationStore& store_;
   const Clock& clock_;
   std::size_t max_attachment_bytes_;
+  const Permissions& permissions_;
 };
 
 }  // namespace outpost

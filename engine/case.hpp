@@ -38,6 +38,29 @@ struct Assignment {
   std::vector<std::string> assignees;
 };
 
+// The clock of the case's current step (engine/deadlines.hpp): which step's
+// time limit runs, since when, and what has been fired for it. Case::deadline
+// is the clock's due time; it is empty while no clock runs or the clock is
+// held (on_hold), and then `paused_remaining` keeps the time that was left.
+struct StepClock {
+  std::string step;      // e.g. "acknowledge", "resolve"; empty: no clock runs
+  std::string duration;  // the step's limit as configured, e.g. "5wd"
+  Millis started_at = 0;
+  std::optional<Millis> paused_remaining;  // set while held
+  // Bumped whenever the due time changes; timers carry the generation they
+  // were made for, so a timer of an older generation fires nothing.
+  std::int64_t generation = 0;
+  std::int64_t extended_days = 0;  // working days added by approved extensions
+  bool warned = false, breached = false, escalated = false;
+
+  bool running() const { return !step.empty() && !paused_remaining; }
+  friend bool operator==(const StepClock&, const StepClock&) = default;
+};
+
+boost::json::object clock_to_json(const StepClock& clock);
+// Tolerant: missing or mistyped members take their defaults.
+StepClock clock_from_json(const boost::json::value& v);
+
 struct Case {
   CaseId id = 0;
   std::string number;  // JF-2026-000123 (dispute) or SQ-2026-000123 (request)
@@ -54,7 +77,8 @@ struct Case {
   std::string risk_level = "low";  // low | medium | high
   bool confidential = false;
   Assignment assignment;
-  std::optional<Millis> deadline;
+  std::optional<Millis> deadline;  // the current step's due time
+  StepClock clock;
   Millis created_at = 0;
   Millis updated_at = 0;
   // What the workflow remembers between events (e.g. "risk_reported",
@@ -77,15 +101,20 @@ struct HistoryEntry {
   std::string hash;       // see audit_chain.hpp
 };
 
-// Who is acting. Roles and scopes grow in a later issue; the username is what
-// the history records.
+// Who is acting: the authenticated user as engine/permissions.hpp needs it
+// (role, and for a handler the department and grid that scope what they see).
+// The username is what the history records.
 struct Actor {
   std::int64_t user_id = 0;
   std::string username;
   std::string role;
   std::string department;
+  std::string grid;  // grid staff only; empty otherwise
 };
 
 bool case_is_overdue(const Case& c, Millis now);
+
+// "2026-11-26T13:58:57.123Z"
+std::string format_rfc3339(Millis at);
 
 }  // namespace outpost

@@ -15,14 +15,36 @@ constexpr int kMaxTransitionAttempts = 64;
 
 }  // namespace
 
+HistoryEntry seal_change(const Case& current, Case& next, Millis now, std::string actor,
+                         std::string event, boost::json::object data) {
+  next.version = current.version + 1;
+  next.updated_at = std::max(now, current.updated_at);
+  HistoryEntry entry;
+  entry.case_id = current.id;
+  entry.seq = next.version;
+  entry.at = next.updated_at;
+  entry.actor = std::move(actor);
+  entry.event = std::move(event);
+  entry.from_state = current.state;
+  entry.to_state = next.state;
+  entry.data = std::move(data);
+  seal(entry, current.last_hash);
+  next.last_hash = entry.hash;
+  return entry;
+}
+
 Result<CommittedChange> commit_case_change(CaseStore& cases, const Clock& clock, CaseId id,
                                            const Actor& actor, std::optional<std::int64_t> if_match,
-                                           const DeriveChange& derive, const CommitChange& commit) {
+                                           const DeriveChange& derive, const CommitChange& commit,
+                                           const AdmitChange& admit) {
   for (int attempt = 0; attempt < kMaxTransitionAttempts; ++attempt) {
     auto found = cases.find_case(id);
     if (!found) return found.error();
     if (!found.value()) return Error::make(ErrorKind::not_found, "no case with this id");
     const Case& current = *found.value();
+    if (admit) {
+      if (Status s = admit(current); !s) return s.error();
+    }
     if (if_match && *if_match != current.version) {
       return Error::make(ErrorKind::precondition_failed,
                          "the case is at version " + std::to_string(current.version));
@@ -31,19 +53,9 @@ Result<CommittedChange> commit_case_change(CaseStore& cases, const Clock& clock,
     if (!change) return change.error();
     Case& next = change.value().next;
 
-    next.version = current.version + 1;
-    next.updated_at = std::max(clock.now(), current.updated_at);
-    HistoryEntry entry;
-    entry.case_id = id;
-    entry.seq = next.version;
-    entry.at = next.updated_at;
-    entry.actor = actor.username;
-    entry.event = std::move(change.value().event);
-    entry.from_state = current.state;
-    entry.to_state = next.state;
-    entry.data = std::move(change.value().data);
-    seal(entry, current.last_hash);
-    next.last_hash = entry.hash;
+    HistoryEntry entry =
+        seal_change(current, next, clock.now(), actor.username, std::move(change.value().event),
+                    std::move(change.value().data));
 
     Status committed = commit(next, current.version, entry);
     if (committed) return CommittedChange{std::move(next), std::move(entry)};

@@ -54,12 +54,24 @@ using DeriveChange = std::function<Result<CaseChange>(const Case& current)>;
 using CommitChange = std::function<Status(const Case& next, std::int64_t expected_version,
                                           const HistoryEntry& entry)>;
 
-// Errors: not_found for an unknown case; precondition_failed when `if_match`
-// is given and the case is at another version or changed concurrently; what
-// `derive` or `commit` return (other than version_conflict); unavailable when
-// every attempt lost its race.
+// The history row of a change from `current` to `next` by `actor` at `now`
+// (at = max(now, current.updated_at)), sealed onto the case's chain; sets
+// next.version, next.updated_at and next.last_hash to match it.
+HistoryEntry seal_change(const Case& current, Case& next, Millis now, std::string actor,
+                         std::string event, boost::json::object data);
+
+// Whether the actor may change the case as just loaded (engine/permissions.hpp):
+// asked before If-Match is compared, so that a case out of the actor's scope
+// answers not_found whatever the request carries.
+using AdmitChange = std::function<Status(const Case& current)>;
+
+// Errors: not_found for an unknown case; what `admit` returns; precondition_failed
+// when `if_match` is given and the case is at another version or changed
+// concurrently; what `derive` or `commit` return (other than
+// version_conflict); unavailable when every attempt lost its race.
 Result<CommittedChange> commit_case_change(CaseStore& cases, const Clock& clock, CaseId id,
                                            const Actor& actor, std::optional<std::int64_t> if_match,
-                                           const DeriveChange& derive, const CommitChange& commit);
+                                           const DeriveChange& derive, const CommitChange& commit,
+                                           const AdmitChange& admit = {});
 
 }  // namespace outpost

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "engine/case_commit.hpp"
+#include "engine/notifications.hpp"
 #include "engine/routing.hpp"
 
 namespace outpost {
@@ -305,15 +306,19 @@ Result<Case> case_from_request(const json::value& body, const Catalogue& catalog
 
 CaseService::CaseService(CaseStore& store, const WorkflowRegistry& workflows,
                          const Catalogue& catalogue, const Jurisdiction& jurisdiction,
-                         const Clock& clock)
+                         const Clock& clock, const Deadlines* deadlines,
+                         const Permissions* permissions)
     : store_(store),
       workflows_(workflows),
       catalogue_(catalogue),
       jurisdiction_(jurisdiction),
-      clock_(clock) {}
+      clock_(clock),
+      deadlines_(deadlines),
+      permissions_(permissions != nullptr ? *permissions : Permissions::unrestricted()) {}
 
 Result<Case> CaseService::create(const json::value& body, const Actor& actor,
                                  const IdempotencyWrite* idem) {
+  if (Status s = permissions_.check(Action::create_case, actor); !s) return s.error();
   auto parsed = case_from_request(body, catalogue_, jurisdiction_, workflows_);
   if (!parsed) return parsed.error();
   Case draft = std::move(parsed.value());
@@ -328,57 +333,72 @@ Result<Case> CaseService::create(const json::value& body, const Actor& actor,
   first.event = creation_event(draft.kind);
   first.to_state = draft.state;
   first.data = creation_data(draft);
-  return store_.insert_case(std::move(draft), std::move(first), idem);
+  SideEffects effects;
+  if (deadlines_ != nullptr && deadlines_->advance(nullptr, draft, first.event, first.at)) {
+    effects.timers = deadlines_->timers_for(draft);
+  }
+  return store_.insert_case(std::move(draft), std::move(first), idem,
+                            effects.empty() ? nullptr : &effects);
 }
 
-bool CaseService::arbitration_blocks(const Case& c, std::string_view event, const Actor& actor) {
-  return is_routing_event(event) && fact_flag(c, "arbitration") && actor.role != "supervisor";
+Status CaseService::admit_event(const Case& c, std::string_view event, const Actor& actor) const {
+  if (!permissions_.sees(c, actor))
+    return Error::make(ErrorKind::not_found, "no case with this id");
+  return permissions_.check_event(c, event, actor);
 }
 
-Error CaseService::arbitration_refusal(const Case& c, const Actor& actor) const {
-  Error e(
-      ErrorKind::not_allowed_in_state,
-      "the case is flagged for arbitration (派单异议) after repeated returns: only a supervisor "
-      "may dispatch or assign it now");
-  e.state = c.state;
-  e.allowed_events = allowed_events(c, actor);
-  return e;
-}
-
-Status CaseService::check_duplicate_link(const Case& c, const json::object& payload) {
+Status CaseService::check_duplicate_link(const Case& c, const json::object& payload,
+                                         const Actor& actor) {
   const json::value* dup = payload.if_contains("duplicate_of");
   if (dup == nullptr || !dup->is_int64()) return Ok{};
   if (dup->get_int64() == c.id)
     return Error::invalid_field("duplicate_of", "a case cannot duplicate itself");
   auto other = store_.find_case(dup->get_int64());
   if (!other) return other.error();
-  if (!other.value()) return Error::invalid_field("duplicate_of", "no case with this id");
+  if (!other.value() || !permissions_.sees(*other.value(), actor)) {
+    return Error::invalid_field("duplicate_of", "no case with this id");
+  }
   return Ok{};
 }
 
 Result<Case> CaseService::apply(CaseId id, const EventCommand& cmd, const Actor& actor,
                                 const IdempotencyWrite* idem) {
+  bool clock_moved = false;  // set by each attempt's derive
   auto done = commit_case_change(
       store_, clock_, id, actor, cmd.if_match,
       [&](const Case& current) -> Result<CaseChange> {
         const Workflow* wf = workflows_.find(current.kind);
         if (!wf) return Error::make(ErrorKind::internal, "no workflow for the case's kind");
-        if (arbitration_blocks(current, cmd.event, actor)) {
-          return arbitration_refusal(current, actor);
-        }
         json::object payload = cmd.payload;
         if (is_routing_event(cmd.event) && event_allowed(*wf, current, cmd.event)) {
           if (Status s = route(current, catalogue_, payload, grid_leader_); !s) return s.error();
         }
         Case next = current;
-        if (Status s = wf->apply(next, cmd.event, payload); !s) return s.error();
-        if (Status s = check_duplicate_link(current, payload); !s) return s.error();
+        if (Status s = wf->apply(next, cmd.event, payload); !s) {
+          Error e = s.error();
+          // The 409's allowed_events, like the case's, are the caller's.
+          if (e.kind == ErrorKind::not_allowed_in_state)
+            e.allowed_events = allowed_events(current, actor);
+          return e;
+        }
+        if (Status s = check_duplicate_link(current, payload, actor); !s) return s.error();
         record_handling(next, cmd.event, payload, catalogue_.returns_before_arbitration());
+        clock_moved = deadlines_ != nullptr &&
+                      deadlines_->advance(&current, next, cmd.event,
+                                          std::max(clock_.now(), current.updated_at));
         return CaseChange{std::move(next), cmd.event, std::move(payload)};
       },
       [&](const Case& next, std::int64_t expected_version, const HistoryEntry& entry) {
-        return store_.commit_transition(next, expected_version, entry, idem);
-      });
+        SideEffects effects;
+        effects.outbox = notifications_for(next, entry);
+        if (clock_moved) {
+          effects.replace_timers = true;
+          effects.timers = deadlines_->timers_for(next);
+        }
+        return store_.commit_transition(next, expected_version, entry, idem,
+                                        effects.empty() ? nullptr : &effects);
+      },
+      [&](const Case& current) { return admit_event(current, cmd.event, actor); });
   if (!done) return done.error();
   return std::move(done.value().updated);
 }
@@ -390,13 +410,23 @@ Result<Case> CaseService::get(CaseId id) {
   return std::move(*found.value());
 }
 
-Result<CasePage> CaseService::list(CaseFilter filter) {
+Result<Case> CaseService::get(CaseId id, const Actor& actor) {
+  auto found = get(id);
+  if (found && !permissions_.sees(found.value(), actor)) {
+    return Error::make(ErrorKind::not_found, "no case with this id");
+  }
+  return found;
+}
+
+Result<CasePage> CaseService::list(CaseFilter filter, const Actor& actor) {
   filter.now = clock_.now();
+  filter.scope = permissions_.scope_of(actor);
   return store_.list_cases(filter);
 }
 
-Result<std::int64_t> CaseService::count(CaseFilter filter) {
+Result<std::int64_t> CaseService::count(CaseFilter filter, const Actor& actor) {
   filter.now = clock_.now();
+  filter.scope = permissions_.scope_of(actor);
   return store_.count_matching(filter);
 }
 
@@ -405,10 +435,8 @@ Result<std::vector<CaseId>> CaseService::duplicates_of(const Case& c) {
   return store_.duplicates_of(c.id);
 }
 
-Result<std::vector<HistoryEntry>> CaseService::history(CaseId id) {
-  auto found = store_.find_case(id);
-  if (!found) return found.error();
-  if (!found.value()) return Error::make(ErrorKind::not_found, "no case with this id");
+Result<std::vector<HistoryEntry>> CaseService::history(CaseId id, const Actor& actor) {
+  if (auto found = get(id, actor); !found) return found.error();
   return store_.history(id);
 }
 
@@ -420,8 +448,9 @@ Result<std::optional<IdempotencyRecord>> CaseService::find_idempotent(std::int64
 std::vector<std::string> CaseService::allowed_events(const Case& c, const Actor& actor) const {
   const Workflow* wf = workflows_.find(c.kind);
   if (!wf) return {};
+  if (!permissions_.sees(c, actor)) return {};
   auto events = wf->allowed_events(c);
-  std::erase_if(events, [&](const std::string& e) { return arbitration_blocks(c, e, actor); });
+  std::erase_if(events, [&](const std::string& e) { return !permissions_.may_apply(c, e, actor); });
   return events;
 }
 

@@ -234,15 +234,12 @@ bool may_administer_directory(const Actor& actor) {
   return actor.role == "admin" || actor.role == "supervisor";
 }
 
-namespace {
-
-Status authorise(const Actor& actor) {
+Status Directory::authorise(const Actor& actor) const {
+  if (permissions_ != nullptr) return permissions_->check(Action::manage_directory, actor);
   if (may_administer_directory(actor)) return Ok{};
   return Error::make(ErrorKind::forbidden,
                      "only an admin or a supervisor may change departments and staff");
 }
-
-}  // namespace
 
 Result<StaffMember> Directory::create_staff(const json::value& body, const Actor& actor) {
   if (Status s = authorise(actor); !s) return s.error();

@@ -25,6 +25,7 @@
 #include "engine/catalogue.hpp"
 #include "engine/error.hpp"
 #include "engine/jurisdiction.hpp"
+#include "engine/permissions.hpp"
 
 namespace outpost {
 
@@ -122,15 +123,18 @@ Result<std::vector<StaffMember>> roster_from_json(const boost::json::value& v,
                                                   const Catalogue& catalogue,
                                                   const Jurisdiction& jurisdiction);
 
-// Only administrators and supervisors change the directory.
+// Without configured permissions, only administrators and supervisors change
+// the directory (the shipped config/permissions.json says the same).
 bool may_administer_directory(const Actor& actor);
 
-// The admin use cases: authorise (ErrorKind::forbidden), parse and validate
-// the JSON body (ErrorKind::invalid, nothing stored), then write.
+// The admin use cases: authorise (ErrorKind::forbidden: Action::manage_directory
+// of `permissions`, or may_administer_directory without them), parse and
+// validate the JSON body (ErrorKind::invalid, nothing stored), then write.
 class Directory {
  public:
-  Directory(DirectoryStore& store, const Jurisdiction& jurisdiction)
-      : store_(store), jurisdiction_(jurisdiction) {}
+  Directory(DirectoryStore& store, const Jurisdiction& jurisdiction,
+            const Permissions* permissions = nullptr)
+      : store_(store), jurisdiction_(jurisdiction), permissions_(permissions) {}
 
   // A staff member body as in staff_from_json. already_exists for a taken id.
   Result<StaffMember> create_staff(const boost::json::value& body, const Actor& actor);
@@ -151,8 +155,11 @@ class Directory {
   Result<std::vector<StaffMember>> list_staff(const StaffFilter& filter);
 
  private:
+  Status authorise(const Actor& actor) const;
+
   DirectoryStore& store_;
   const Jurisdiction& jurisdiction_;
+  const Permissions* permissions_;
 };
 
 }  // namespace outpost

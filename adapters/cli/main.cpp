@@ -3,6 +3,7 @@
 //                   [--log-level LEVEL] [--demo-data] [--ready-file PATH]
 //   outpost migrate [--database URL] [--config FILE]
 //   outpost user add|list|disable, outpost token create|revoke (adapters/cli/user_commands.hpp)
+//   outpost retention run [--days N]   (de-identify cases closed longer ago; engine/privacy.hpp)
 //   outpost --help | --version
 // Exit codes: 0 success (and after a clean shutdown), 1 runtime failure, 2 bad usage or settings.
 #include <sodium.h>
@@ -15,13 +16,16 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "adapters/cli/deadline_ticker.hpp"
 #include "adapters/cli/demo_data.hpp"
 #include "adapters/cli/logging.hpp"
 #include "adapters/cli/user_commands.hpp"
 #include "adapters/config/config_loader.hpp"
+#include "adapters/config/pii_key.hpp"
 #include "adapters/config/settings.hpp"
 #include "adapters/http/api.hpp"
 #include "adapters/http/server.hpp"
+#include "adapters/notify/webhook_deliverer.hpp"
 #include "adapters/storage/soci_store.hpp"
 #include "engine/audit_chain.hpp"
 #include "workflows/registry.hpp"
@@ -65,13 +69,15 @@ std::optional<config::Settings> resolve_settings(const Flags& f, int& exit_code)
 }
 
 // Opens the database, creating the folder of an SQLite file, and migrates it.
-Result<std::unique_ptr<SociStore>> open_migrated(const config::Settings& s) {
+Result<std::unique_ptr<SociStore>> open_migrated(
+    const config::Settings& s, std::shared_ptr<const PiiCipher> cipher = nullptr) {
   if (s.database.rfind("sqlite:", 0) == 0) {
     const std::filesystem::path file(s.database.substr(7));
     std::error_code ec;
     if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
   }
-  auto store = open_store(s.database, StoreOptions{static_cast<std::size_t>(s.worker_threads)});
+  auto store =
+      open_store(s.database, StoreOptions{static_cast<std::size_t>(s.worker_threads), cipher});
   if (!store) return store.error();
   auto applied = store.value()->migrate();
   if (!applied) return applied.error();
@@ -108,6 +114,19 @@ http::LoginPolicy login_policy(const config::Settings& s) {
   return policy;
 }
 
+// Settings [outbox] and [[webhooks]] for the deliverer.
+notify::DelivererOptions deliverer_options(const config::OutboxSettings& o) {
+  using std::chrono::milliseconds;
+  return {milliseconds(o.poll_interval_ms), milliseconds(o.lease_ms), milliseconds(o.timeout_ms),
+          RetryPolicy{o.max_attempts, o.retry_initial_ms, o.retry_max_ms}};
+}
+
+std::vector<notify::Webhook> webhooks_of(const config::Settings& s) {
+  std::vector<notify::Webhook> out;
+  for (const auto& w : s.webhooks) out.push_back({w.name, w.url, w.secret, w.topics});
+  return out;
+}
+
 Status write_ready_file(const std::string& path, const std::string& host, unsigned short port) {
   const std::string tmp = path + ".tmp";
   {
@@ -121,17 +140,54 @@ Status write_ready_file(const std::string& path, const std::string& host, unsign
   return Ok{};
 }
 
+// `outpost retention run`: de-identifies the cases closed longer than the
+// retention period (engine/privacy.hpp) and records the run.
+int run_retention(const Flags& flags, std::optional<long long> days) {
+  int code = 0;
+  auto settings = resolve_settings(flags, code);
+  if (!settings) return code;
+  const config::Settings& s = *settings;
+  const long long period = days.value_or(s.retention_days);
+  if (period < 0 || period > 36500) return fail(2, "--days must be 0 to 36500");
+  auto key = config::load_pii_key(s);
+  if (!key) return fail(2, key.error().message);
+  auto store = open_migrated(s, std::make_shared<const PiiCipher>(key.value().key));
+  if (!store) return fail(1, "database: " + store.error().message);
+  SystemClock clock;
+  PrivacyService privacy(*store.value(), *store.value(), clock);
+  spdlog::info("retention: de-identifying cases closed more than {} days ago", period);
+  auto run = privacy.deidentify_closed(std::chrono::days(period), "retention", [](int done) {
+    spdlog::info("retention: {} cases de-identified so far", done);
+  });
+  if (!run) return fail(1, "retention: " + run.error().message);
+  std::cout << "de-identified " << run.value().cases << " cases closed before "
+            << format_rfc3339(run.value().closed_before) << " (retention run " << run.value().id
+            << ")\n";
+  return 0;
+}
+
 int run_serve(const Flags& flags) {
   int code = 0;
   auto settings = resolve_settings(flags, code);
   if (!settings) return code;
   const config::Settings& s = *settings;
-  auto domain = config::load_domain_config(s.config_dir);
+  auto domain = config::load_domain_config(s.config_dir, s.calendar);
   if (!domain) return fail(2, "configuration: " + domain.error().message);
-  auto opened = open_migrated(s);
+  auto key = config::load_pii_key(s);
+  if (!key) return fail(2, key.error().message);
+  if (key.value().created) {
+    spdlog::warn("personal-data key created at {} (mode 0600): back it up with the database",
+                 key.value().source);
+  }
+  auto opened = open_migrated(s, std::make_shared<const PiiCipher>(key.value().key));
   if (!opened) return fail(1, "database: " + opened.error().message);
   SociStore& store = *opened.value();
   spdlog::info("database: {} (schema ready)", store.backend());
+  auto sealed = store.seal_clear_parties([](std::int64_t done) {
+    spdlog::info("personal data: {} cases written before encryption sealed so far", done);
+  });
+  if (!sealed) return fail(1, "personal data: " + sealed.error().message);
+  if (sealed.value() > 0) spdlog::info("personal data: sealed {} cases", sealed.value());
 
   if (const char* token = std::getenv("OUTPOST_BOOTSTRAP_TOKEN"); token && *token) {
     auto admin = store.ensure_user_with_token("admin", "admin", sha256_hex(token));
@@ -147,25 +203,28 @@ int run_serve(const Flags& flags) {
 
   const WorkflowRegistry workflows = builtin_workflows();
   SystemClock clock;
+  const Deadlines deadlines(domain.value().deadline_policy, domain.value().calendar);
+  const Permissions& permissions = domain.value().permissions;
   CaseService service(store, workflows, domain.value().catalogue, domain.value().jurisdiction,
-                      clock);
+                      clock, &deadlines, &permissions);
   service.set_grid_leader_lookup([&store](std::string_view grid) -> std::optional<std::string> {
     auto leader = store.find_grid_leader(grid);
     if (!leader || !leader.value()) return std::nullopt;
     return leader.value()->id;
   });
   const auto attachment_limit = static_cast<std::size_t>(s.attachment_limit_bytes);
-  AnnotationService annotations(store, store, clock, attachment_limit);
+  AnnotationService annotations(store, store, clock, attachment_limit, &permissions);
 
   if (s.demo_data) {
-    // The demo desk user has no usable token: it exists only to be named in history.
+    // The demo user has no usable token: it exists only to be named in history.
+    // It is an admin because it takes cases through every role's steps.
     std::array<unsigned char, 32> secret{};
     randombytes_buf(secret.data(), secret.size());
-    auto desk = store.ensure_user_with_token(
-        "desk.demo", "desk",
+    auto demo = store.ensure_user_with_token(
+        "demo", "admin",
         sha256_hex(std::string_view(reinterpret_cast<char*>(secret.data()), secret.size())));
-    if (!desk) return fail(1, "demo user: " + desk.error().message);
-    const Actor actor{desk.value().id, desk.value().username, desk.value().role, ""};
+    if (!demo) return fail(1, "demo user: " + demo.error().message);
+    const Actor actor{demo.value().id, demo.value().username, demo.value().role, "", ""};
     auto seeded = cli::seed_demo_data(service, store, domain.value().jurisdiction,
                                       domain.value().catalogue, actor);
     if (!seeded) return fail(1, "demo data: " + seeded.error().message);
@@ -182,9 +241,22 @@ int run_serve(const Flags& flags) {
                        store,
                        annotations,
                        &store,
-                       login_policy(s)};
+                       login_policy(s),
+                       &store};
+  PrivacyService privacy(store, store, clock);
+  ctx.privacy = &privacy;
+  ctx.privacy_store = &store;
   http::Router router;
   http::register_api(router, ctx);
+
+  // Delivers the outbox until shutdown; stopped before the store closes.
+  notify::WebhookDeliverer deliverer(store, clock, webhooks_of(s), deliverer_options(s.outbox));
+  deliverer.start();
+  // Fires deadline timers until shutdown, this process's share when several
+  // share one PostgreSQL.
+  DeadlineScheduler scheduler(store, deadlines, clock);
+  cli::DeadlineTicker ticker(scheduler, std::chrono::milliseconds(s.deadline_interval_ms));
+  ticker.start();
 
   std::string host;
   unsigned short port = 0;
@@ -209,6 +281,8 @@ int run_serve(const Flags& flags) {
       return fail(1, w.error().message);
   }
   server.run();
+  ticker.stop();
+  deliverer.stop();
   return 0;
 }
 
@@ -242,8 +316,17 @@ int main(int argc, char** argv) {
   CLI::App* migrate = app.add_subcommand("migrate", "Apply pending database schema migrations");
   add_common(migrate);
   cli::UserCommands user_commands(app, add_common);
+  CLI::App* retention = app.add_subcommand("retention", "Personal-data retention (PIPL)");
+  retention->require_subcommand(1);
+  CLI::App* retention_run = retention->add_subcommand(
+      "run", "De-identify the parties of cases closed longer than [retention] closed_days");
+  add_common(retention_run);
+  std::optional<long long> retention_days;
+  retention_run->add_option("--days", retention_days,
+                            "Retention period in days (default [retention] closed_days, 1095)");
   CLI11_PARSE(app, argc, argv);
   if (serve->parsed()) return run_serve(flags);
+  if (retention_run->parsed()) return run_retention(flags, retention_days);
   if (auto code = user_commands.run(
           [&flags](const cli::StoreBody& body) { return with_store(flags, body); })) {
     return *code;

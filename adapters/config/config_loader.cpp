@@ -5,6 +5,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include "workflows/registry.hpp"
+
 namespace outpost::config {
 namespace {
 
@@ -32,7 +34,8 @@ std::string default_config_dir() {
   return OUTPOST_DEFAULT_CONFIG_DIR;
 }
 
-Result<DomainConfig> load_domain_config(const std::string& config_dir) {
+Result<DomainConfig> load_domain_config(const std::string& config_dir,
+                                        const std::string& calendar_file) {
   const std::string catalogue_path = config_dir + "/catalogue.json";
   const std::string jurisdiction_path = config_dir + "/jurisdiction.json";
   auto catalogue_doc = read_json_file(catalogue_path);
@@ -48,13 +51,22 @@ Result<DomainConfig> load_domain_config(const std::string& config_dir) {
   if (!staff_doc) return staff_doc.error();
   auto staff = roster_from_json(staff_doc.value(), catalogue.value(), jurisdiction.value());
   if (!staff) return in_file(staff.error(), staff_path);
-  const std::string calendar_path = config_dir + "/calendar.json";
+  const std::string calendar_path =
+      calendar_file.starts_with('/') ? calendar_file : config_dir + "/" + calendar_file;
   auto calendar_doc = read_json_file(calendar_path);
   if (!calendar_doc) return calendar_doc.error();
   auto calendar = WorkingCalendar::from_json(calendar_doc.value());
   if (!calendar) return in_file(calendar.error(), calendar_path);
+  auto policy = DeadlinePolicy::from_catalogue(catalogue_doc.value());
+  if (!policy) return in_file(policy.error(), catalogue_path);
+  const std::string permissions_path = config_dir + "/permissions.json";
+  auto permissions_doc = read_json_file(permissions_path);
+  if (!permissions_doc) return permissions_doc.error();
+  auto permissions = Permissions::from_json(permissions_doc.value(), builtin_workflows());
+  if (!permissions) return in_file(permissions.error(), permissions_path);
   return DomainConfig{std::move(catalogue.value()), std::move(jurisdiction.value()),
-                      std::move(staff.value()), std::move(calendar.value())};
+                      std::move(staff.value()),     std::move(calendar.value()),
+                      std::move(policy.value()),    std::move(permissions.value())};
 }
 
 }  // namespace outpost::config

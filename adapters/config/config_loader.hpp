@@ -1,8 +1,9 @@
 // File: adapters/config/config_loader.hpp
 //
 // Reads the shipped configuration data (config/catalogue.json,
-// config/jurisdiction.json, config/staff.json and config/calendar.json, or the
-// same names in another folder) into the engine's values. Errors name the file and, for
+// config/jurisdiction.json, config/staff.json, config/calendar.json and
+// config/permissions.json, or the same names in another folder) into the
+// engine's values. Errors name the file and, for
 // validation, the field path.
 #pragma once
 
@@ -11,9 +12,11 @@
 
 #include "engine/calendar.hpp"
 #include "engine/catalogue.hpp"
+#include "engine/deadlines.hpp"
 #include "engine/directory.hpp"
 #include "engine/error.hpp"
 #include "engine/jurisdiction.hpp"
+#include "engine/permissions.hpp"
 
 namespace outpost::config {
 
@@ -24,9 +27,16 @@ struct DomainConfig {
   std::vector<StaffMember> staff;
   // The working-day calendar deadlines are counted on (calendar.json).
   WorkingCalendar calendar;
+  // Which step's clock runs in which state, and the limits (catalogue.json).
+  DeadlinePolicy deadline_policy;
+  // Who may apply which event, take which action, see which case
+  // (permissions.json), checked against the built-in workflows.
+  Permissions permissions;
 };
 
-Result<DomainConfig> load_domain_config(const std::string& config_dir);
+// `calendar`: the calendar file, relative to config_dir unless absolute.
+Result<DomainConfig> load_domain_config(const std::string& config_dir,
+                                        const std::string& calendar = "calendar.json");
 
 // The folder of the shipped configuration in this source tree.
 std::string default_config_dir();

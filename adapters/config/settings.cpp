@@ -1,9 +1,14 @@
 #include "adapters/config/settings.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <initializer_list>
+#include <set>
 
 #include <toml++/toml.h>
+
+#include "engine/outbox.hpp"
 
 namespace outpost::config {
 namespace {
@@ -30,6 +35,188 @@ Status read_int(const char* env, T& out) {
 
 void read_text(const char* env, std::string& out) {
   if (const char* v = std::getenv(env); v && *v) out = v;
+}
+
+// [outbox] and [[webhooks]] are read strictly: a misspelt key or a value of
+// the wrong type could otherwise silently change where notifications go.
+Status check_keys(const toml::table& table, const std::string& where,
+                  std::initializer_list<std::string_view> known) {
+  for (auto&& [key, value] : table) {
+    if (std::find(known.begin(), known.end(), key.str()) == known.end()) {
+      return setting_error(where + "." + std::string(key.str()), "is not a setting");
+    }
+  }
+  return Ok{};
+}
+
+template <class T>
+Status read_integer(const toml::table& table, const std::string& where, std::string_view key,
+                    T& out) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return Ok{};
+  const std::optional<long long> value = node->value_exact<long long>();
+  if (!value) return setting_error(where + "." + std::string(key), "must be a whole number");
+  out = static_cast<T>(*value);
+  return Ok{};
+}
+
+Status read_string(const toml::table& table, const std::string& where, std::string_view key,
+                   std::string& out) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return Ok{};
+  if (!node->is_string()) return setting_error(where + "." + std::string(key), "must be a string");
+  out = node->value_or(std::string());
+  return Ok{};
+}
+
+Status read_outbox(const toml::table& t, OutboxSettings& o) {
+  const toml::node* node = t.get("outbox");
+  if (node == nullptr) return Ok{};
+  const toml::table* table = node->as_table();
+  if (table == nullptr) return setting_error("outbox", "must be a table ([outbox])");
+  const std::string where = "outbox";
+  if (Status r = check_keys(*table, where,
+                            {"poll_interval_ms", "lease_ms", "max_attempts", "retry_initial_ms",
+                             "retry_max_ms", "timeout_ms"});
+      !r) {
+    return r;
+  }
+  for (auto [key, out] :
+       {std::pair{"poll_interval_ms", &o.poll_interval_ms}, std::pair{"lease_ms", &o.lease_ms},
+        std::pair{"retry_initial_ms", &o.retry_initial_ms},
+        std::pair{"retry_max_ms", &o.retry_max_ms}, std::pair{"timeout_ms", &o.timeout_ms}}) {
+    if (Status r = read_integer(*table, where, key, *out); !r) return r;
+  }
+  return read_integer(*table, where, "max_attempts", o.max_attempts);
+}
+
+// `secret_env = "NAME"`: the secret is the value of the environment variable NAME.
+Status read_secret(const toml::table& table, const std::string& where, std::string& secret) {
+  std::string variable;
+  if (Status r = read_string(table, where, "secret_env", variable); !r) return r;
+  if (variable.empty()) return read_string(table, where, "secret", secret);
+  if (table.contains("secret")) {
+    return setting_error(where, "give either secret or secret_env, not both");
+  }
+  const char* value = std::getenv(variable.c_str());
+  if (value == nullptr || *value == '\0') {
+    return setting_error(where + ".secret_env",
+                         "the environment variable " + variable + " is not set");
+  }
+  secret = value;
+  return Ok{};
+}
+
+Status read_webhook(const toml::table& table, const std::string& where, WebhookSettings& w) {
+  if (Status r = check_keys(table, where, {"name", "url", "secret", "secret_env", "topics"}); !r) {
+    return r;
+  }
+  if (Status r = read_string(table, where, "name", w.name); !r) return r;
+  if (Status r = read_string(table, where, "url", w.url); !r) return r;
+  if (Status r = read_secret(table, where, w.secret); !r) return r;
+  const toml::node* topics = table.get("topics");
+  if (topics == nullptr) return Ok{};
+  const toml::array* list = topics->as_array();
+  if (list == nullptr) return setting_error(where + ".topics", "must be an array of topics");
+  for (const toml::node& topic : *list) {
+    if (!topic.is_string()) return setting_error(where + ".topics", "must be an array of topics");
+    w.topics.push_back(topic.value_or(std::string()));
+  }
+  return Ok{};
+}
+
+Status read_webhooks(const toml::table& t, std::vector<WebhookSettings>& out) {
+  const toml::node* node = t.get("webhooks");
+  if (node == nullptr) return Ok{};
+  const toml::array* list = node->as_array();
+  if (list == nullptr)
+    return setting_error("webhooks", "must be an array of tables ([[webhooks]])");
+  std::vector<WebhookSettings> webhooks;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string where = "webhooks[" + std::to_string(i) + "]";
+    const toml::table* table = list->get(i)->as_table();
+    if (table == nullptr) return setting_error(where, "must be a table ([[webhooks]])");
+    WebhookSettings w;
+    if (Status r = read_webhook(*table, where, w); !r) return r;
+    webhooks.push_back(std::move(w));
+  }
+  out = std::move(webhooks);
+  return Ok{};
+}
+
+bool is_webhook_name(std::string_view name) {
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
+  });
+}
+
+bool is_webhook_url(std::string_view url) {
+  std::string_view rest;
+  if (url.starts_with("http://")) {
+    rest = url.substr(7);
+  } else if (url.starts_with("https://")) {
+    rest = url.substr(8);
+  } else {
+    return false;
+  }
+  const bool clean = std::none_of(url.begin(), url.end(), [](char c) {
+    return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
+  });
+  return clean && !rest.empty() && rest.front() != '/' && rest.front() != ':';
+}
+
+Status validate_outbox(const OutboxSettings& o) {
+  if (o.poll_interval_ms < 10 || o.poll_interval_ms > 3'600'000) {
+    return setting_error("outbox.poll_interval_ms", "must be 10 to 3600000");
+  }
+  if (o.timeout_ms < 100 || o.timeout_ms > 600'000) {
+    return setting_error("outbox.timeout_ms", "must be 100 to 600000");
+  }
+  if (o.lease_ms <= o.timeout_ms || o.lease_ms > 86'400'000) {
+    return setting_error("outbox.lease_ms",
+                         "must be more than outbox.timeout_ms and at most 86400000");
+  }
+  if (o.max_attempts < 1 || o.max_attempts > 100) {
+    return setting_error("outbox.max_attempts", "must be 1 to 100");
+  }
+  if (o.retry_initial_ms < 10 || o.retry_initial_ms > 86'400'000) {
+    return setting_error("outbox.retry_initial_ms", "must be 10 to 86400000");
+  }
+  if (o.retry_max_ms < o.retry_initial_ms || o.retry_max_ms > 7 * 86'400'000LL) {
+    return setting_error("outbox.retry_max_ms",
+                         "must be at least outbox.retry_initial_ms and at most 604800000");
+  }
+  return Ok{};
+}
+
+Status validate_webhooks(const std::vector<WebhookSettings>& webhooks) {
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < webhooks.size(); ++i) {
+    const WebhookSettings& w = webhooks[i];
+    const std::string where = "webhooks[" + std::to_string(i) + "]";
+    if (!is_webhook_name(w.name)) {
+      return setting_error(where + ".name", "must be 1 to 64 letters, digits, '.', '_' or '-'");
+    }
+    if (!names.insert(w.name).second) {
+      return setting_error(where + ".name", "\"" + w.name + "\" names another webhook already");
+    }
+    if (!is_webhook_url(w.url)) {
+      return setting_error(where + ".url", "must be an http:// or https:// URL with a host");
+    }
+    if (w.secret.size() < 16) {
+      return setting_error(where + ".secret", "must be at least 16 characters");
+    }
+    const auto topics = outbox_topics();
+    for (const std::string& topic : w.topics) {
+      if (std::find(topics.begin(), topics.end(), topic) == topics.end()) {
+        std::string known;
+        for (std::string_view t : topics) known += (known.empty() ? "" : ", ") + std::string(t);
+        return setting_error(where + ".topics", "\"" + topic + "\" is not one of " + known);
+      }
+    }
+  }
+  return Ok{};
 }
 
 }  // namespace
@@ -61,7 +248,13 @@ Status apply_config_file(Settings& s, const std::string& path) {
   s.login_max_failures = auth["login_max_failures"].value_or(s.login_max_failures);
   s.login_lock_seconds = auth["login_lock_seconds"].value_or(s.login_lock_seconds);
   s.login_delay_ms = auth["login_delay_ms"].value_or(s.login_delay_ms);
-  return Ok{};
+  s.pii_key_file = t["pii"]["key_file"].value_or(s.pii_key_file);
+  s.retention_days = t["retention"]["closed_days"].value_or(s.retention_days);
+  const auto deadlines = t["deadlines"];
+  s.calendar = deadlines["calendar"].value_or(s.calendar);
+  s.deadline_interval_ms = deadlines["interval_ms"].value_or(s.deadline_interval_ms);
+  if (Status r = read_outbox(t, s.outbox); !r) return r;
+  return read_webhooks(t, s.webhooks);
 }
 
 Status apply_environment(Settings& s) {
@@ -70,6 +263,8 @@ Status apply_environment(Settings& s) {
   read_text("OUTPOST_CONFIG_DIR", s.config_dir);
   read_text("OUTPOST_LOG_FORMAT", s.log_format);
   read_text("OUTPOST_LOG_LEVEL", s.log_level);
+  read_text("OUTPOST_CALENDAR", s.calendar);
+  read_text("OUTPOST_PII_KEY_FILE", s.pii_key_file);
   if (const char* v = std::getenv("OUTPOST_DEMO_DATA"); v && *v) {
     s.demo_data = std::string_view(v) == "1" || std::string_view(v) == "true";
   }
@@ -79,6 +274,8 @@ Status apply_environment(Settings& s) {
   if (Status r = read_int("OUTPOST_LOGIN_MAX_FAILURES", s.login_max_failures); !r) return r;
   if (Status r = read_int("OUTPOST_LOGIN_LOCK_SECONDS", s.login_lock_seconds); !r) return r;
   if (Status r = read_int("OUTPOST_LOGIN_DELAY_MS", s.login_delay_ms); !r) return r;
+  if (Status r = read_int("OUTPOST_DEADLINE_INTERVAL_MS", s.deadline_interval_ms); !r) return r;
+  if (Status r = read_int("OUTPOST_RETENTION_DAYS", s.retention_days); !r) return r;
   return read_int("OUTPOST_WORKER_THREADS", s.worker_threads);
 }
 
@@ -130,7 +327,15 @@ Status validate(const Settings& s) {
   if (s.login_delay_ms < 0 || s.login_delay_ms > 10000) {
     return setting_error("login_delay_ms", "must be 0 to 10000");
   }
-  return Ok{};
+  if (s.retention_days < 0 || s.retention_days > 36500) {
+    return setting_error("retention.closed_days", "must be 0 to 36500");
+  }
+  if (s.calendar.empty()) return setting_error("deadlines.calendar", "must name a calendar file");
+  if (s.deadline_interval_ms < 10 || s.deadline_interval_ms > 3600000) {
+    return setting_error("deadlines.interval_ms", "must be 10 to 3600000");
+  }
+  if (Status r = validate_outbox(s.outbox); !r) return r;
+  return validate_webhooks(s.webhooks);
 }
 
 }  // namespace outpost::config

@@ -11,10 +11,29 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "engine/error.hpp"
 
 namespace outpost::config {
+
+// [outbox]: the webhook deliverer (adapters/notify/webhook_deliverer.hpp).
+struct OutboxSettings {
+  long long poll_interval_ms = 1000;  // how often due messages are looked for
+  long long lease_ms = 30000;         // a claimed message is left alone this long
+  int max_attempts = 8;               // then the message is dead
+  long long retry_initial_ms = 1000;  // wait after the first failure; doubles per attempt
+  long long retry_max_ms = 600000;    // the longest wait between attempts
+  long long timeout_ms = 5000;        // per request to a webhook
+};
+
+// [[webhooks]]: one receiver of the outbox.
+struct WebhookSettings {
+  std::string name;
+  std::string url;                  // http:// or https://
+  std::string secret;               // HMAC-SHA256 key; or from the variable named by secret_env
+  std::vector<std::string> topics;  // empty: every topic
+};
 
 struct Settings {
   std::string listen = "127.0.0.1:8080";
@@ -36,13 +55,28 @@ struct Settings {
   int login_max_failures = 10;     // consecutive failures per account or address before the lock
   long long login_lock_seconds = 900;  // how long a locked account or address gets 429
   long long login_delay_ms = 200;      // added wait per consecutive failure (capped at 3 s)
+  // [deadlines]: the working-day calendar (a file in config_dir, or a path)
+  // and how often due deadline timers are looked for.
+  std::string calendar = "calendar.json";
+  // [pii]: the personal-data key file (adapters/config/pii_key.hpp); empty:
+  // "<database file>.key" for SQLite, required for PostgreSQL.
+  std::string pii_key_file;
+  // [retention]: cases closed longer than this are de-identified by
+  // `outpost retention run` (3 years).
+  long long retention_days = 1095;
+  long long deadline_interval_ms = 1000;
+  OutboxSettings outbox;
+  std::vector<WebhookSettings> webhooks;  // none: the deliverer does not run
 };
 
+// A webhook's `secret_env = "NAME"` is resolved here: the secret is read from
+// the environment variable NAME, which must be set.
 Status apply_config_file(Settings& s, const std::string& path);
 // Reads OUTPOST_LISTEN, OUTPOST_DATABASE, OUTPOST_CONFIG_DIR, OUTPOST_LOG_FORMAT,
 // OUTPOST_LOG_LEVEL, OUTPOST_DEMO_DATA, OUTPOST_IO_THREADS, OUTPOST_WORKER_THREADS,
 // OUTPOST_ATTACHMENT_LIMIT_BYTES, OUTPOST_TOKEN_TTL_HOURS, OUTPOST_LOGIN_MAX_FAILURES,
-// OUTPOST_LOGIN_LOCK_SECONDS, OUTPOST_LOGIN_DELAY_MS.
+// OUTPOST_LOGIN_LOCK_SECONDS, OUTPOST_LOGIN_DELAY_MS, OUTPOST_CALENDAR,
+// OUTPOST_DEADLINE_INTERVAL_MS, OUTPOST_PII_KEY_FILE, OUTPOST_RETENTION_DAYS.
 Status apply_environment(Settings& s);
 // Checks ranges and names; the message says which setting is wrong.
 Status validate(const Settings& s);

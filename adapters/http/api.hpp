@@ -5,7 +5,7 @@
 // server's worker pool, never on an I/O thread, and may block on the database.
 //
 //   ApiContext ctx{service, users, auth, workflows, catalogue, jurisdiction, directory,
-//                  annotations, &accounts, LoginPolicy{}};
+//                  annotations, &accounts, LoginPolicy{}, &outbox};
 //   Router router;
 //   register_api(router, ctx);
 #pragma once
@@ -17,6 +17,8 @@
 #include "engine/annotations.hpp"
 #include "engine/case_service.hpp"
 #include "engine/directory.hpp"
+#include "engine/outbox.hpp"
+#include "engine/privacy.hpp"
 #include "engine/users.hpp"
 
 namespace outpost::http {
@@ -42,6 +44,11 @@ struct ApiContext {
   // Users, login and tokens: without an account store those routes are not registered.
   UserAccountStore* accounts;
   LoginPolicy login;
+  // GET /api/v1/outbox: without an outbox store the route is not registered.
+  OutboxStore* outbox = nullptr;
+  // Reveal and the access log: without both those routes are not registered.
+  PrivacyService* privacy = nullptr;
+  PrivacyStore* privacy_store = nullptr;
 };
 
 void register_api(Router& router, ApiContext& ctx);
@@ -57,6 +64,8 @@ void register_meta_routes(Router& router, ApiContext& ctx);
 void register_directory_routes(Router& router, ApiContext& ctx);
 void register_annotation_routes(Router& router, ApiContext& ctx);
 void register_user_routes(Router& router, ApiContext& ctx);
+void register_outbox_routes(Router& router, ApiContext& ctx);
+void register_privacy_routes(Router& router, ApiContext& ctx);
 
 // The embedded OpenAPI document (adapters/http/openapi.json).
 std::string_view openapi_document();

@@ -28,7 +28,7 @@ Result<Actor> Authenticator::authenticate(const HttpRequest& req) {
   if (!user) return user.error();
   if (!user.value()) return Error::make(ErrorKind::unauthenticated, "unknown or expired token");
   const User& u = *user.value();
-  Actor actor{u.id, u.username, u.role, u.department};
+  Actor actor{u.id, u.username, u.role, u.department, u.grid};
   std::lock_guard lock(mutex_);
   if (generation != generation_) return actor;
   if (cache_.size() >= kMaxCacheEntries) cache_.clear();

@@ -46,24 +46,24 @@ json::array flags_of(const Case& c) {
   json::array flags;
   const json::value* v = c.facts.if_contains("arbitration");
   if (v != nullptr && v->is_bool() && v->get_bool()) flags.emplace_back("arbitration");
+  if (c.clock.escalated) flags.emplace_back("escalated");
   return flags;
 }
 
-}  // namespace
-
-std::string format_rfc3339(Millis at) {
-  const sys_time<milliseconds> tp{milliseconds(at)};
-  const auto day = floor<days>(tp);
-  const year_month_day ymd{day};
-  const hh_mm_ss hms{tp - day};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
-                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()),
-                static_cast<int>(hms.subseconds().count()));
-  return buf;
+// The current step's clock as the API shows it.
+json::value clock_view(const StepClock& clock) {
+  if (clock.step.empty()) return nullptr;
+  return json::object{{"step", clock.step},
+                      {"limit", clock.duration},
+                      {"started_at", format_rfc3339(clock.started_at)},
+                      {"paused", clock.paused_remaining.has_value()},
+                      {"extended_days", clock.extended_days},
+                      {"warned", clock.warned},
+                      {"breached", clock.breached},
+                      {"escalated", clock.escalated}};
 }
+
+}  // namespace
 
 std::optional<Millis> parse_rfc3339(std::string_view t) {
   int y, mo, d, h, mi, s;
@@ -111,7 +111,7 @@ static json::object case_fields(const Case& c, const CaseView& view) {
   json::array parties;
   for (const auto& p : c.parties) {
     parties.push_back({{"role", p.role},
-                       {"name", p.name},
+                       {"name", mask_name(p.name)},
                        {"phone", p.phone.empty() ? json::value(nullptr)
                                                  : json::value(json::string(mask_phone(p.phone)))},
                        {"id_number", p.id_number.empty() ? json::value(nullptr)
@@ -151,6 +151,8 @@ static json::object case_fields(const Case& c, const CaseView& view) {
       {"deadline",
        c.deadline ? json::value(json::string(format_rfc3339(*c.deadline))) : json::value(nullptr)},
       {"overdue", case_is_overdue(c, view.now)},
+      {"time_left_seconds", view.time_left ? json::value(*view.time_left / 1000) : nullptr},
+      {"clock", clock_view(c.clock)},
       {"allowed_events", string_array(view.allowed_events)},
       {"created_at", format_rfc3339(c.created_at)},
       {"updated_at", format_rfc3339(c.updated_at)},

@@ -17,8 +17,7 @@
 
 namespace outpost::http {
 
-// "2026-11-26T13:58:57.123Z"
-std::string format_rfc3339(Millis at);
+using outpost::format_rfc3339;  // engine/case.hpp
 // Accepts "YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)"; nullopt otherwise.
 std::optional<Millis> parse_rfc3339(std::string_view text);
 
@@ -26,6 +25,8 @@ struct CaseView {
   std::string_view state_label;
   std::vector<std::string> allowed_events;
   Millis now = 0;
+  // Left on the current step's clock (Deadlines::time_left); nullopt: no clock.
+  std::optional<Millis> time_left;
   // Cases rejected as duplicates of this one; shown only when looked up
   // (single-case reads), omitted from lists.
   std::optional<std::vector<CaseId>> duplicates;

@@ -185,8 +185,8 @@ class AnnotationRoutes {
   }
 
   HttpResponse notes(const HttpRequest& req, const PathParams& params) {
-    return with_case(req, params, [&](const Actor&, CaseId id) {
-      return items_response(ctx_.annotations.notes(id), note_to_json);
+    return with_case(req, params, [&](const Actor& actor, CaseId id) {
+      return items_response(ctx_.annotations.notes(id, actor), note_to_json);
     });
   }
 
@@ -205,19 +205,19 @@ class AnnotationRoutes {
   }
 
   HttpResponse attachments(const HttpRequest& req, const PathParams& params) {
-    return with_case(req, params, [&](const Actor&, CaseId id) {
-      return items_response(ctx_.annotations.attachments(id), attachment_to_json);
+    return with_case(req, params, [&](const Actor& actor, CaseId id) {
+      return items_response(ctx_.annotations.attachments(id, actor), attachment_to_json);
     });
   }
 
   HttpResponse attachment(const HttpRequest& req, const PathParams& params) {
-    return with_case(req, params, [&](const Actor&, CaseId id) {
+    return with_case(req, params, [&](const Actor& actor, CaseId id) {
       const auto seq = parse_int(params.get("seq"));
       if (!seq || *seq <= 0) {
         return problem(
             Error::make(ErrorKind::not_found, "the case has no attachment with this seq"));
       }
-      auto file = ctx_.annotations.attachment(id, *seq);
+      auto file = ctx_.annotations.attachment(id, *seq, actor);
       if (!file) return problem(file.error());
       AttachmentContent& content = file.value();
       HttpResponse res{

@@ -74,7 +74,7 @@ class CaseRoutes {
     return authenticated(ctx_.auth, req, [&](const Actor& actor) {
       auto id = case_id_of(params);
       if (!id) return problem(id.error());
-      auto c = ctx_.cases.get(id.value());
+      auto c = ctx_.cases.get(id.value(), actor);
       if (!c) return problem(c.error());
       auto duplicates = ctx_.cases.duplicates_of(c.value());
       if (!duplicates) return problem(duplicates.error());
@@ -99,10 +99,10 @@ class CaseRoutes {
   }
 
   HttpResponse history(const HttpRequest& req, const PathParams& params) {
-    return authenticated(ctx_.auth, req, [&](const Actor&) {
+    return authenticated(ctx_.auth, req, [&](const Actor& actor) {
       auto id = case_id_of(params);
       if (!id) return problem(id.error());
-      return items_response(ctx_.cases.history(id.value()), history_to_json);
+      return items_response(ctx_.cases.history(id.value(), actor), history_to_json);
     });
   }
 
@@ -135,7 +135,7 @@ class CaseRoutes {
         CaseFilter cf = f;
         cf.returned = returned;
         cf.arbitration = arbitration;
-        auto n = ctx_.cases.count(cf);
+        auto n = ctx_.cases.count(cf, actor);
         if (!n) return problem(n.error());
         counts[name] = n.value();
       }
@@ -158,7 +158,7 @@ class CaseRoutes {
       f.oldest_first = true;
       auto page = page_json(f, actor);
       if (!page) return problem(page.error());
-      auto total = ctx_.cases.count(f);
+      auto total = ctx_.cases.count(f, actor);
       if (!total) return problem(total.error());
       page.value()["counts"] = json::object{{"total", total.value()}};
       return json_response(200, page.value());
@@ -167,8 +167,10 @@ class CaseRoutes {
 
  private:
   CaseView view_of(const Case& c, const Actor& actor) {
-    return CaseView{ctx_.cases.state_label(c), ctx_.cases.allowed_events(c, actor),
-                    ctx_.cases.clock().now(), std::nullopt};
+    const Millis now = ctx_.cases.clock().now();
+    const Deadlines* deadlines = ctx_.cases.deadlines();
+    return CaseView{ctx_.cases.state_label(c), ctx_.cases.allowed_events(c, actor), now,
+                    deadlines ? deadlines->time_left(c, now) : std::nullopt, std::nullopt};
   }
 
   json::object render(const Case& c, const Actor& actor) {
@@ -233,7 +235,7 @@ class CaseRoutes {
   }
 
   Result<json::object> page_json(const CaseFilter& filter, const Actor& actor) {
-    auto page = ctx_.cases.list(filter);
+    auto page = ctx_.cases.list(filter, actor);
     if (!page) return page.error();
     json::array items;
     for (const auto& c : page.value().items) items.push_back(render(c, actor));
@@ -253,8 +255,8 @@ class CaseRoutes {
   }
 
   Result<CaseFilter> filter_of(const HttpRequest& req) {
-    static constexpr std::array kText{"kind", "state",      "category", "community",
-                                      "grid", "department", "assignee", "q"};
+    static constexpr std::array kText{"kind",       "state",    "category", "community", "grid",
+                                      "department", "assignee", "q",        "phone"};
     CaseFilter f;
     f.limit = kDefaultPageSize;
     Error err{ErrorKind::invalid, "the query has invalid parameters"};
@@ -300,6 +302,7 @@ class CaseRoutes {
     if (name == "grid") return f.grid;
     if (name == "department") return f.department;
     if (name == "assignee") return f.assignee;
+    if (name == "phone") return f.phone;  // by the blind index, never in clear
     return f.q;
   }
 

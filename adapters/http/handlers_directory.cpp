@@ -1,5 +1,6 @@
 // Directory routes: departments and staff, read by every user, changed by
-// admins and supervisors (engine/directory.hpp decides who may).
+// the roles of manage_directory (config/permissions.json: admins and
+// supervisors as shipped; engine/directory.hpp asks).
 #include <memory>
 
 #include <boost/json/value.hpp>
@@ -61,7 +62,7 @@ Result<StaffFilter> staff_filter_of(const HttpRequest& req) {
 class DirectoryRoutes {
  public:
   explicit DirectoryRoutes(ApiContext& ctx)
-      : ctx_(ctx), directory_(ctx.directory, ctx.jurisdiction) {}
+      : ctx_(ctx), directory_(ctx.directory, ctx.jurisdiction, &ctx.cases.permissions()) {}
 
   HttpResponse departments(const HttpRequest& req) {
     return authenticated(ctx_.auth, req, [&](const Actor&) {

@@ -74,6 +74,8 @@ void register_api(Router& router, ApiContext& ctx) {
   register_directory_routes(router, ctx);
   register_annotation_routes(router, ctx);
   register_user_routes(router, ctx);
+  register_outbox_routes(router, ctx);
+  register_privacy_routes(router, ctx);
 }
 
 }  // namespace outpost::http

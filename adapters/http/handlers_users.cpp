@@ -1,5 +1,6 @@
 // User routes: POST /api/v1/login and /logout for everyone, and the admin API
-// for users and tokens (role admin only). Rules live in engine/users.hpp;
+// for users and tokens (the roles of manage_users in config/permissions.json:
+// admin as shipped). Rules live in engine/users.hpp;
 // this file translates and applies the failed-login lock (ApiContext::login).
 #include <algorithm>
 #include <chrono>
@@ -308,8 +309,8 @@ class UserRoutes {
   template <class F>
   HttpResponse as_admin(const HttpRequest& req, F&& f) {
     return authenticated(ctx_.auth, req, [&](const Actor& actor) {
-      if (actor.role != "admin") {
-        return problem(Error::make(ErrorKind::forbidden, "only an admin may manage users"));
+      if (Status s = ctx_.cases.permissions().check(Action::manage_users, actor); !s) {
+        return problem(s.error());
       }
       return f(actor);
     });

@@ -187,6 +187,71 @@ constexpr const char* kV5Users[] = {
     " locked_until bigint NOT NULL DEFAULT 0)",
 };
 
+// v6: deadlines and notifications (engine/deadlines.hpp, engine/outbox.hpp).
+// `clock` is the current step's clock as JSON. A timer row is one pending
+// deadline_warning / deadline_breached / escalated firing, written in the same
+// transaction as the event that started the clock; firing marks it `fired` in
+// the transaction that records the event. `outbox` holds the notifications,
+// also written in the transaction of their event; `id` is the message's stable
+// id and `delivered_to` the JSON array of the webhook names that took it.
+constexpr const char* kV6Deadlines[] = {
+    "ALTER TABLE cases ADD COLUMN clock text NOT NULL DEFAULT '{}'",
+    "CREATE TABLE timers ("
+    " id {identity},"
+    " case_id bigint NOT NULL REFERENCES cases (id),"
+    " kind text NOT NULL,"
+    " step text NOT NULL,"
+    " generation bigint NOT NULL,"
+    " due_at bigint NOT NULL,"
+    " state text NOT NULL DEFAULT 'pending',"
+    " fired_at bigint,"
+    " created_at bigint NOT NULL)",
+    "CREATE INDEX timers_pending_due ON timers (due_at, id) WHERE state = 'pending'",
+    "CREATE INDEX timers_pending_case ON timers (case_id) WHERE state = 'pending'",
+    "CREATE TABLE outbox ("
+    " seq {identity},"
+    " id text NOT NULL UNIQUE,"
+    " topic text NOT NULL,"
+    " case_id bigint,"
+    " payload text NOT NULL,"
+    " state text NOT NULL DEFAULT 'pending',"
+    " attempts integer NOT NULL DEFAULT 0,"
+    " next_attempt_at bigint NOT NULL,"
+    " last_error text NOT NULL DEFAULT '',"
+    " delivered_to text NOT NULL DEFAULT '[]',"
+    " created_at bigint NOT NULL,"
+    " delivered_at bigint)",
+    "CREATE INDEX outbox_pending_due ON outbox (next_attempt_at, seq) WHERE state = 'pending'",
+    "CREATE INDEX outbox_state ON outbox (state, seq)",
+};
+
+// v7: personal data (engine/pii.hpp). `cases.parties` holds sealed text from
+// now on (rows written before stay readable and are sealed at start-up);
+// case_phones is the blind index of the parties' phone numbers; access_log
+// records every reveal; retention_runs every de-identification run.
+constexpr const char* kV7PersonalData[] = {
+    "CREATE TABLE case_phones ("
+    " phone_index text NOT NULL,"
+    " case_id bigint NOT NULL REFERENCES cases (id),"
+    " PRIMARY KEY (phone_index, case_id))",
+    "CREATE INDEX case_phones_case ON case_phones (case_id)",
+    "CREATE TABLE access_log ("
+    " id {identity},"
+    " at bigint NOT NULL,"
+    " username text NOT NULL,"
+    " role text NOT NULL,"
+    " case_id bigint NOT NULL,"
+    " fields text NOT NULL,"
+    " purpose text NOT NULL)",
+    "CREATE INDEX access_log_case ON access_log (case_id, id)",
+    "CREATE TABLE retention_runs ("
+    " id {identity},"
+    " at bigint NOT NULL,"
+    " actor text NOT NULL,"
+    " closed_before bigint NOT NULL,"
+    " cases integer NOT NULL)",
+};
+
 Migration migration(int version, std::string name, std::span<const char* const> statements,
                     Dialect dialect) {
   Migration m{version, std::move(name), {}};
@@ -226,7 +291,10 @@ std::vector<Migration> migrations(Dialect dialect) {
   return {migration(1, "initial", kV1Initial, dialect),
           migration(2, "annotations", kV2Annotations, dialect),
           migration(3, "directory", kV3Directory, dialect),
-          migration(4, "handling", kV4Handling, dialect), migration(5, "users", kV5Users, dialect)};
+          migration(4, "handling", kV4Handling, dialect),
+          migration(5, "users", kV5Users, dialect),
+          migration(6, "deadlines", kV6Deadlines, dialect),
+          migration(7, "personal_data", kV7PersonalData, dialect)};
 }
 
 std::vector<std::string> apply_migrations(soci::session& sql, Dialect dialect, Millis now) {

@@ -56,15 +56,11 @@ namespace {
 using storage::Access;
 using storage::backend_name;
 using storage::IdempotencyRace;
+using storage::insert_history;
 using storage::is_unique_violation;
 using storage::Lease;
 using storage::run;
 using storage::system_now;
-
-void insert_history(Statements& st, const HistoryEntry& entry) {
-  st.history_row.assign(entry);
-  st.insert_history.execute(true);
-}
 
 void insert_assignees(Statements& st, CaseId id, const std::vector<std::string>& assignees) {
   st.assignee_case_id = id;
@@ -87,6 +83,36 @@ void store_response(Statements& st, const IdempotencyWrite& idem, const Case& st
   }
 }
 
+}  // namespace
+
+namespace storage {
+
+void insert_history(Statements& st, const HistoryEntry& entry) {
+  st.history_row.assign(entry);
+  st.insert_history.execute(true);
+}
+
+void write_effects(Statements& st, CaseId id, const SideEffects& effects, Millis at) {
+  st.timer_row.case_id = id;
+  if (effects.replace_timers) st.delete_pending_timers.execute(true);
+  if (effects.forget_phones) {
+    st.phone_row.case_id = id;
+    st.delete_phones.execute(true);
+  }
+  for (const TimerRow& t : effects.timers) {
+    st.timer_row = {id, t.kind, t.step, t.generation, t.due_at, at};
+    st.insert_timer.execute(true);
+  }
+  for (const OutboxMessage& m : effects.outbox) {
+    st.outbox_row = {m.id, m.topic, id, m.payload, m.created_at};
+    st.insert_outbox.execute(true);
+  }
+}
+
+}  // namespace storage
+
+namespace {
+
 std::string like_pattern(std::string_view q) {
   std::string pattern = "%";
   for (const char ch : q) {
@@ -101,12 +127,68 @@ std::string like_pattern(std::string_view q) {
 // input, so they are built per call and run unprepared. The values bound by
 // `where` live in the filter and in `scratch` until the statement has run.
 struct WhereScratch {
-  std::string pattern, dept_entry;
+  std::string pattern, dept_entry, scope_dept_entry;
   int flag_arbitration = 0;
+  bool postgresql = false;  // the dialect, for the scope's PostgreSQL-only arm
+  std::string phone_index;  // the blind index of f.phone
 };
 
-std::string where(soci::statement& st, const CaseFilter& f, WhereScratch& scratch) {
-  std::string text = " WHERE 1 = 1";
+// True when "my queue" (handled_by_*) names the scope's own person and
+// department: such a queue lies inside the scope's handled cases already.
+bool queue_inside_scope(const CaseFilter& f) {
+  return f.handled_by_person && *f.handled_by_person == f.scope.person &&
+         f.handled_by_department.value_or(f.scope.department) == f.scope.department;
+}
+
+// The caller's scope (engine/permissions.hpp). case_assignees holds a case's
+// assignees and co-handlers by name and its co-departments as "dept:<code>";
+// its primary key (assignee, case_id) serves the subqueries, cases_department
+// and cases_grid the other arms. On PostgreSQL the handled-cases condition is
+// written twice on purpose: `id IN (subquery)` becomes a hashed set that
+// filters an id-ordered scan (cheap when the caller's cases are many: a page
+// fills early), `id = ANY (ARRAY(subquery))` can join a BitmapOr with the
+// department and grid indexes (cheap when they are few, where the ordered scan
+// would read the whole table); the planner costs both and picks.
+std::string scope_where(soci::statement& st, const CaseFilter& f, WhereScratch& scratch) {
+  const CaseScope& scope = f.scope;
+  std::string text;
+  if (!scope.all_cases && !queue_inside_scope(f)) {
+    std::string people = ":scope_person";
+    std::string others;
+    if (!scope.department.empty()) {
+      scratch.scope_dept_entry = "dept:" + scope.department;
+      people += ", :scope_department_entry";
+      others += "department = :scope_department OR ";
+      st.exchange(soci::use(scratch.scope_dept_entry, "scope_department_entry"));
+      st.exchange(soci::use(scope.department, "scope_department"));
+    }
+    if (!scope.grid.empty()) {
+      others += "grid = :scope_grid OR ";
+      st.exchange(soci::use(scope.grid, "scope_grid"));
+    }
+    const std::string handled =
+        "(SELECT case_id FROM case_assignees WHERE assignee IN (" + people + "))";
+    text += " AND (" + others + "id IN " + handled + ")";
+    if (scratch.postgresql) text += " AND (" + others + "id = ANY (ARRAY" + handled + "))";
+  }
+  if (!scope.all_confidential) {
+    text +=
+        " AND (confidential = 0 OR id IN (SELECT case_id FROM case_assignees"
+        " WHERE assignee = :scope_person))";
+  }
+  if (!text.empty()) st.exchange(soci::use(scope.person, "scope_person"));
+  return text;
+}
+
+std::string where(soci::statement& st, const CaseFilter& f, WhereScratch& scratch,
+                  const PiiCipher* cipher) {
+  std::string text = " WHERE 1 = 1" + scope_where(st, f, scratch);
+  if (f.phone) {
+    // Without a cipher nothing is indexed, and nothing is found.
+    scratch.phone_index = cipher != nullptr ? cipher->phone_index(*f.phone) : std::string();
+    text += " AND id IN (SELECT case_id FROM case_phones WHERE phone_index = :phone_index)";
+    st.exchange(soci::use(scratch.phone_index, "phone_index"));
+  }
   const auto equals = [&](const std::optional<std::string>& value, const char* column) {
     if (!value) return;
     text += std::string(" AND ") + column + " = :" + column;
@@ -174,16 +256,22 @@ std::string where(soci::statement& st, const CaseFilter& f, WhereScratch& scratc
     text += " AND created_at < :created_to";
     st.exchange(soci::use(*f.created_to, "created_to"));
   }
+  if (f.updated_before) {
+    text += " AND updated_at < :updated_before";
+    st.exchange(soci::use(*f.updated_before, "updated_before"));
+  }
   return text;
 }
 
-Result<CasePage> query_cases(soci::session& sql, const CaseFilter& f) {
+Result<CasePage> query_cases(soci::session& sql, const CaseFilter& f, const PiiCipher* cipher) {
   CaseRow row;
+  row.cipher = cipher;
   soci::statement st(sql);
   storage::bind_case_into(st, row);
   WhereScratch scratch;
-  std::string text =
-      std::string("SELECT ") + storage::kCaseColumns + " FROM cases" + where(st, f, scratch);
+  scratch.postgresql = sql.get_backend_name() == "postgresql";
+  std::string text = std::string("SELECT ") + storage::kCaseColumns + " FROM cases" +
+                     where(st, f, scratch, cipher);
   if (f.cursor) {
     text += f.oldest_first ? " AND id > :cursor" : " AND id < :cursor";
     st.exchange(soci::use(*f.cursor, "cursor"));
@@ -210,12 +298,14 @@ Result<CasePage> query_cases(soci::session& sql, const CaseFilter& f) {
   return page;
 }
 
-std::int64_t count_cases_matching(soci::session& sql, const CaseFilter& f) {
+std::int64_t count_cases_matching(soci::session& sql, const CaseFilter& f,
+                                  const PiiCipher* cipher) {
   std::int64_t count = 0;
   soci::statement st(sql);
   st.exchange(soci::into(count));
   WhereScratch scratch;
-  const std::string text = "SELECT count(*) FROM cases" + where(st, f, scratch);
+  scratch.postgresql = sql.get_backend_name() == "postgresql";
+  const std::string text = "SELECT count(*) FROM cases" + where(st, f, scratch, cipher);
   st.alloc();
   st.prepare(text, soci::details::st_one_time_query);
   st.define_and_bind();
@@ -287,7 +377,8 @@ Result<int> SociStore::schema_version() {
   });
 }
 
-Result<Case> SociStore::insert_case(Case c, HistoryEntry first, const IdempotencyWrite* idem) {
+Result<Case> SociStore::insert_case(Case c, HistoryEntry first, const IdempotencyWrite* idem,
+                                    const SideEffects* effects) {
   return run<Case>(*impl_, Access::write, "insert_case", [&](Lease& lease) -> Result<Case> {
     Statements& st = lease.statements();
     Transaction tx(lease.sql(), lease.dialect());
@@ -300,6 +391,13 @@ Result<Case> SociStore::insert_case(Case c, HistoryEntry first, const Idempotenc
     fetch_one(st.insert_case);
     c.id = st.case_row.id;
     insert_assignees(st, c.id, storage::handler_entries(c));
+    if (const PiiCipher* cipher = lease.cipher()) {
+      st.phone_row.case_id = c.id;
+      for (const Party& p : c.parties) {
+        st.phone_row.phone_index = cipher->phone_index(p.phone);
+        if (!st.phone_row.phone_index.empty()) st.insert_phone.execute(true);
+      }
+    }
 
     first.case_id = c.id;
     first.seq = 1;
@@ -309,6 +407,7 @@ Result<Case> SociStore::insert_case(Case c, HistoryEntry first, const Idempotenc
     st.case_row.last_hash = c.last_hash;
     st.set_last_hash.execute(true);
 
+    if (effects != nullptr) storage::write_effects(st, c.id, *effects, first.at);
     if (idem != nullptr) {
       store_response(st, *idem, c, first.at);
     }
@@ -328,14 +427,15 @@ Result<std::optional<Case>> SociStore::find_case(CaseId id) {
 }
 
 Status SociStore::commit_transition(const Case& updated, std::int64_t expected_version,
-                                    const HistoryEntry& entry, const IdempotencyWrite* idem) {
+                                    const HistoryEntry& entry, const IdempotencyWrite* idem,
+                                    const SideEffects* effects) {
   if (updated.version != expected_version + 1) {
     return Error::make(ErrorKind::internal,
                        "storage: commit_transition needs updated.version == expected_version + 1");
   }
   return run<Ok>(*impl_, Access::write, "commit_transition", [&](Lease& lease) -> Status {
     Statements& st = lease.statements();
-    if (lease.dialect() == Dialect::postgresql && idem == nullptr) {
+    if (lease.dialect() == Dialect::postgresql && idem == nullptr && effects == nullptr) {
       st.case_row.assign(updated);
       st.expected_version = expected_version;
       st.history_row.assign(entry);
@@ -345,23 +445,12 @@ Status SociStore::commit_transition(const Case& updated, std::int64_t expected_v
       // transaction below tells the two apart.
     }
     Transaction tx(lease.sql(), lease.dialect());
-    st.case_row.assign(updated);
-    st.expected_version = expected_version;
-    // Most transitions keep the handlers: then the first UPDATE matches and
-    // case_assignees stays as it is. Otherwise the second one decides between
-    // "handlers changed" and "somebody else changed the case".
-    st.update_case_same_assignees.execute(true);
-    if (st.update_case_same_assignees.get_affected_rows() == 0) {
-      st.update_case.execute(true);
-      if (st.update_case.get_affected_rows() == 0) {
-        return Error::make(ErrorKind::version_conflict,
-                           "storage: the case changed since it was read");
-      }
-      st.assignee_case_id = updated.id;
-      st.delete_assignees.execute(true);
-      insert_assignees(st, updated.id, storage::handler_entries(updated));
+    if (!storage::update_case_row(st, updated, expected_version)) {
+      return Error::make(ErrorKind::version_conflict,
+                         "storage: the case changed since it was read");
     }
     insert_history(st, entry);
+    if (effects != nullptr) storage::write_effects(st, updated.id, *effects, entry.at);
     if (idem != nullptr) {
       store_response(st, *idem, updated, entry.at);
     }
@@ -370,14 +459,37 @@ Status SociStore::commit_transition(const Case& updated, std::int64_t expected_v
   });
 }
 
+namespace storage {
+
+bool update_case_row(Statements& st, const Case& updated, std::int64_t expected_version) {
+  st.case_row.assign(updated);
+  st.expected_version = expected_version;
+  // Most transitions keep the handlers: then the first UPDATE matches and
+  // case_assignees stays as it is. Otherwise the second one decides between
+  // "handlers changed" and "somebody else changed the case".
+  st.update_case_same_assignees.execute(true);
+  if (st.update_case_same_assignees.get_affected_rows() == 0) {
+    st.update_case.execute(true);
+    if (st.update_case.get_affected_rows() == 0) return false;
+    st.assignee_case_id = updated.id;
+    st.delete_assignees.execute(true);
+    insert_assignees(st, updated.id, storage::handler_entries(updated));
+  }
+  return true;
+}
+
+}  // namespace storage
+
 Result<CasePage> SociStore::list_cases(const CaseFilter& filter) {
-  return run<CasePage>(*impl_, Access::read, "list_cases",
-                       [&](Lease& lease) { return query_cases(lease.sql(), filter); });
+  return run<CasePage>(*impl_, Access::read, "list_cases", [&](Lease& lease) {
+    return query_cases(lease.sql(), filter, lease.cipher());
+  });
 }
 
 Result<std::int64_t> SociStore::count_matching(const CaseFilter& filter) {
-  return run<std::int64_t>(*impl_, Access::read, "count_matching",
-                           [&](Lease& lease) { return count_cases_matching(lease.sql(), filter); });
+  return run<std::int64_t>(*impl_, Access::read, "count_matching", [&](Lease& lease) {
+    return count_cases_matching(lease.sql(), filter, lease.cipher());
+  });
 }
 
 Result<std::vector<CaseId>> SociStore::duplicates_of(CaseId id) {
@@ -484,7 +596,8 @@ Result<std::unique_ptr<SociStore>> open_store(const std::string& url, const Stor
   try {
     auto impl = std::make_unique<SociStore::Impl>(
         target.dialect, std::max<std::size_t>(options.pool_size, 1),
-        target.dialect == Dialect::sqlite ? writer_mutex_for(target.sqlite_path) : nullptr);
+        target.dialect == Dialect::sqlite ? writer_mutex_for(target.sqlite_path) : nullptr,
+        options.cipher);
     for (std::size_t i = 0; i < impl->statements.size(); ++i) {
       open_connection(impl->pool.at(i), target.dialect, target.connect);
     }

@@ -31,6 +31,9 @@
 #include "engine/annotations.hpp"
 #include "engine/directory.hpp"
 #include "engine/error.hpp"
+#include "engine/outbox.hpp"
+#include "engine/pii.hpp"
+#include "engine/privacy.hpp"
 #include "engine/store.hpp"
 #include "engine/users.hpp"
 
@@ -38,13 +41,21 @@ namespace outpost {
 
 struct StoreOptions {
   std::size_t pool_size = 4;  // connections; at least 1
+  // Seals the parties of every case written and opens them when read, and
+  // keeps the phone numbers' blind index (engine/pii.hpp). Without one (tests
+  // of other concerns only), parties are stored in clear and phone lookups
+  // find nothing. Rows written in clear earlier are read either way.
+  std::shared_ptr<const PiiCipher> cipher;
 };
 
 class SociStore final : public CaseStore,
                         public UserStore,
                         public DirectoryStore,
                         public AnnotationStore,
-                        public UserAccountStore {
+                        public UserAccountStore,
+                        public OutboxStore,
+                        public TimerStore,
+                        public PrivacyStore {
  public:
   struct Impl;
   explicit SociStore(std::unique_ptr<Impl> impl);
@@ -60,10 +71,12 @@ class SociStore final : public CaseStore,
   // The highest applied migration version; 0 for an empty database.
   Result<int> schema_version();
 
-  Result<Case> insert_case(Case c, HistoryEntry first, const IdempotencyWrite* idem) override;
+  Result<Case> insert_case(Case c, HistoryEntry first, const IdempotencyWrite* idem,
+                           const SideEffects* effects = nullptr) override;
   Result<std::optional<Case>> find_case(CaseId id) override;
   Status commit_transition(const Case& updated, std::int64_t expected_version,
-                           const HistoryEntry& entry, const IdempotencyWrite* idem) override;
+                           const HistoryEntry& entry, const IdempotencyWrite* idem,
+                           const SideEffects* effects = nullptr) override;
   Result<CasePage> list_cases(const CaseFilter& filter) override;
   Result<std::int64_t> count_matching(const CaseFilter& filter) override;
   Result<std::vector<CaseId>> duplicates_of(CaseId id) override;
@@ -113,6 +126,31 @@ class SociStore final : public CaseStore,
                                                           Millis now, int max_failures,
                                                           Millis lock) override;
   Status clear_login_failures(const std::vector<std::string>& keys) override;
+
+  // PrivacyStore, in soci_store_pii.cpp.
+  Result<std::int64_t> log_access(const AccessLogEntry& entry) override;
+  Result<std::vector<AccessLogEntry>> access_log(std::optional<CaseId> case_id,
+                                                 std::optional<std::int64_t> cursor,
+                                                 int limit) override;
+  Result<std::int64_t> record_retention_run(const RetentionRun& run) override;
+  // Seals the parties of cases written in clear (before migration 7 or
+  // without a key) and indexes their phones, in batches; `progress` gets the
+  // count so far after each full batch. Returns how many were sealed; none
+  // without a cipher.
+  Result<std::int64_t> seal_clear_parties(const std::function<void(std::int64_t)>& progress = {});
+
+  // TimerStore, in soci_store_timers.cpp.
+  Result<std::vector<DueTimer>> due_timers(Millis now, int limit) override;
+  Result<bool> fire_timer(const DueTimer& timer, Millis now,
+                          const std::function<TimerFiring(const Case&)>& decide) override;
+
+  // OutboxStore, in soci_store_outbox.cpp.
+  Result<std::vector<StoredOutboxMessage>> claim_due_messages(Millis now, int limit,
+                                                              Millis lease_until) override;
+  Status record_delivery(std::int64_t seq, const DeliveryOutcome& outcome) override;
+  Result<std::vector<StoredOutboxMessage>> list_outbox(std::optional<OutboxState> state,
+                                                       std::optional<std::int64_t> cursor,
+                                                       int limit) override;
 
  private:
   std::unique_ptr<Impl> impl_;

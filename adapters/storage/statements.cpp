@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <utility>
 
 #include <boost/json/array.hpp>
@@ -14,7 +15,7 @@ namespace outpost::storage {
 const char* const kCaseColumns =
     "id, number, kind, state, version, category, title, description, channel, community, grid,"
     " micro_grid, address, urgency, risk_level, confidential, department, assignees, parties,"
-    " facts, deadline, created_at, updated_at, last_hash";
+    " facts, deadline, created_at, updated_at, last_hash, clock";
 
 namespace {
 
@@ -93,6 +94,7 @@ void bind_mutable_use(soci::statement& st, CaseRow& r) {
   st.exchange(soci::use(r.deadline, r.deadline_ind, "deadline"));
   st.exchange(soci::use(r.updated_at, "updated_at"));
   st.exchange(soci::use(r.last_hash, "last_hash"));
+  st.exchange(soci::use(r.clock, "clock"));
 }
 
 // Binds every use-column of a case except id (which the database assigns).
@@ -111,7 +113,7 @@ constexpr const char* kUpdateCase =
     " risk_level = :risk_level, confidential = :confidential, department = :department,"
     " assignees = :assignees, parties = :parties, facts = :facts, handlers = :handlers,"
     " return_count = :return_count, arbitration = :arbitration, duplicate_of = :duplicate_of,"
-    " deadline = :deadline, updated_at = :updated_at, last_hash = :last_hash"
+    " deadline = :deadline, updated_at = :updated_at, last_hash = :last_hash, clock = :clock"
     " WHERE id = :id AND version = :expected_version";
 
 void bind_case_update(soci::statement& st, CaseRow& r, std::int64_t& expected_version) {
@@ -192,7 +194,7 @@ void CaseRow::assign(const Case& c) {
   confidential = c.confidential ? 1 : 0;
   department = c.assignment.department;
   assignees = strings_json(c.assignment.assignees);
-  parties = parties_json(c.parties);
+  parties = cipher != nullptr ? cipher->seal(parties_json(c.parties)) : parties_json(c.parties);
   facts = boost::json::serialize(c.facts);
   handlers = strings_json(handler_entries(c));
   const auto fact_int = [&](std::string_view key) -> std::optional<std::int64_t> {
@@ -209,6 +211,7 @@ void CaseRow::assign(const Case& c) {
   created_at = c.created_at;
   updated_at = c.updated_at;
   last_hash = c.last_hash;
+  clock = boost::json::serialize(clock_to_json(c.clock));
 }
 
 Case CaseRow::to_case() const {
@@ -223,7 +226,15 @@ Case CaseRow::to_case() const {
   c.description = description;
   c.channel = channel;
   c.location = {community, grid, micro_grid, address};
-  c.parties = parties_from(parties);
+  if (PiiCipher::is_sealed(parties)) {
+    // A row sealed under another key (or altered) cannot be read: fail loudly
+    // rather than show a case without its parties.
+    std::optional<std::string> clear = cipher ? cipher->open(parties) : std::nullopt;
+    if (!clear) throw std::runtime_error("storage: the parties of a case cannot be decrypted");
+    c.parties = parties_from(*clear);
+  } else {
+    c.parties = parties_from(parties);  // written in clear (before encryption, or no key)
+  }
   c.urgency = urgency;
   c.risk_level = risk_level;
   c.confidential = confidential != 0;
@@ -233,6 +244,7 @@ Case CaseRow::to_case() const {
   c.updated_at = updated_at;
   c.facts = object_from(facts);
   c.last_hash = last_hash;
+  c.clock = clock_from_json(boost::json::parse(clock));
   return c;
 }
 
@@ -261,6 +273,7 @@ void bind_case_into(soci::statement& st, CaseRow& r) {
   st.exchange(soci::into(r.created_at));
   st.exchange(soci::into(r.updated_at));
   st.exchange(soci::into(r.last_hash));
+  st.exchange(soci::into(r.clock));
 }
 
 void HistoryRow::assign(const HistoryEntry& e) {
@@ -290,7 +303,7 @@ bool fetch_one(soci::statement& st) {
   return got;
 }
 
-Statements::Statements(soci::session& sql)
+Statements::Statements(soci::session& sql, const PiiCipher* cipher)
     : next_counter(prepare(sql,
                            "INSERT INTO counters (name, value) VALUES (:name, 1)"
                            " ON CONFLICT (name) DO UPDATE SET value = counters.value + 1"
@@ -304,12 +317,13 @@ Statements::Statements(soci::session& sql)
                           " description, channel, community, grid, micro_grid, address, urgency,"
                           " risk_level, confidential, department, assignees, parties, facts,"
                           " handlers, return_count, arbitration, duplicate_of,"
-                          " deadline, created_at, updated_at, last_hash)"
+                          " deadline, created_at, updated_at, last_hash, clock)"
                           " VALUES (:number, :kind, :state, :version, :category, :title,"
                           " :description, :channel, :community, :grid, :micro_grid, :address,"
                           " :urgency, :risk_level, :confidential, :department, :assignees,"
                           " :parties, :facts, :handlers, :return_count, :arbitration,"
-                          " :duplicate_of, :deadline, :created_at, :updated_at, :last_hash)"
+                          " :duplicate_of, :deadline, :created_at, :updated_at, :last_hash,"
+                          " :clock)"
                           " RETURNING id",
                           [this](soci::statement& st) {
                             bind_case_use(st, case_row);
@@ -420,6 +434,46 @@ Statements::Statements(soci::session& sql)
                                      st.exchange(soci::into(u.disabled));
                                      st.exchange(soci::use(lookup_text, "token_hash"));
                                      st.exchange(soci::use(now, "now"));
-                                   })) {}
+                                   })),
+      delete_pending_timers(prepare(
+          sql, "DELETE FROM timers WHERE case_id = :case_id AND state = 'pending'",
+          [this](soci::statement& st) { st.exchange(soci::use(timer_row.case_id, "case_id")); })),
+      insert_timer(prepare(sql,
+                           "INSERT INTO timers (case_id, kind, step, generation, due_at,"
+                           " created_at) VALUES (:case_id, :kind, :step, :generation, :due_at,"
+                           " :created_at)",
+                           [this](soci::statement& st) {
+                             TimerRowBuffer& t = timer_row;
+                             st.exchange(soci::use(t.case_id, "case_id"));
+                             st.exchange(soci::use(t.kind, "kind"));
+                             st.exchange(soci::use(t.step, "step"));
+                             st.exchange(soci::use(t.generation, "generation"));
+                             st.exchange(soci::use(t.due_at, "due_at"));
+                             st.exchange(soci::use(t.created_at, "created_at"));
+                           })),
+      insert_outbox(prepare(sql,
+                            "INSERT INTO outbox (id, topic, case_id, payload, next_attempt_at,"
+                            " created_at) VALUES (:id, :topic, :case_id, :payload, :created_at,"
+                            " :created_at)",
+                            [this](soci::statement& st) {
+                              OutboxRowBuffer& o = outbox_row;
+                              st.exchange(soci::use(o.id, "id"));
+                              st.exchange(soci::use(o.topic, "topic"));
+                              st.exchange(soci::use(o.case_id, "case_id"));
+                              st.exchange(soci::use(o.payload, "payload"));
+                              st.exchange(soci::use(o.created_at, "created_at"));
+                            })),
+      insert_phone(prepare(sql,
+                           "INSERT INTO case_phones (case_id, phone_index)"
+                           " VALUES (:case_id, :phone_index) ON CONFLICT DO NOTHING",
+                           [this](soci::statement& st) {
+                             st.exchange(soci::use(phone_row.case_id, "case_id"));
+                             st.exchange(soci::use(phone_row.phone_index, "phone_index"));
+                           })),
+      delete_phones(prepare(
+          sql, "DELETE FROM case_phones WHERE case_id = :case_id",
+          [this](soci::statement& st) { st.exchange(soci::use(phone_row.case_id, "case_id")); })) {
+  case_row.cipher = cipher;
+}
 
 }  // namespace outpost::storage

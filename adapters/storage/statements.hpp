@@ -19,6 +19,7 @@
 #include <soci/soci.h>
 
 #include "engine/case.hpp"
+#include "engine/pii.hpp"
 #include "engine/store.hpp"
 
 namespace outpost::storage {
@@ -47,6 +48,9 @@ struct CaseRow {
   soci::indicator deadline_ind = soci::i_null;
   std::int64_t created_at = 0, updated_at = 0;
   std::string last_hash;
+  std::string clock;  // JSON text (StepClock), migration 6
+  // Seals `parties` in assign() and opens it in to_case(); null: in clear.
+  const PiiCipher* cipher = nullptr;
 
   void assign(const Case& c);
   Case to_case() const;
@@ -78,6 +82,24 @@ struct IdempotencyRow {
   std::int64_t created_at = 0;
 };
 
+struct PhoneRowBuffer {
+  std::int64_t case_id = 0;
+  std::string phone_index;
+};
+
+struct TimerRowBuffer {
+  std::int64_t case_id = 0;
+  std::string kind, step;
+  std::int64_t generation = 0, due_at = 0, created_at = 0;
+};
+
+struct OutboxRowBuffer {
+  std::string id, topic;
+  std::int64_t case_id = 0;
+  std::string payload;
+  std::int64_t created_at = 0;
+};
+
 struct UserRow {
   std::int64_t id = 0;
   std::string username, display_name, role, department, grid;
@@ -94,7 +116,8 @@ bool fetch_one(soci::statement& st);
 
 class Statements {
  public:
-  explicit Statements(soci::session& sql);
+  // `cipher` seals and opens case_row.parties; null: in clear.
+  Statements(soci::session& sql, const PiiCipher* cipher);
   Statements(const Statements&) = delete;
   Statements& operator=(const Statements&) = delete;
 
@@ -103,6 +126,9 @@ class Statements {
   HistoryRow history_row;
   IdempotencyRow idempotency_row;
   UserRow user_row;
+  TimerRowBuffer timer_row;
+  PhoneRowBuffer phone_row;
+  OutboxRowBuffer outbox_row;
   std::string counter_name;
   std::int64_t counter_value = 0;
   std::int64_t expected_version = 0;
@@ -148,6 +174,16 @@ class Statements {
   soci::statement select_duplicates;
   // lookup_text (token hash), now -> user_row.
   soci::statement select_user_by_token;
+  // timer_row.case_id: drops the case's pending timers.
+  soci::statement delete_pending_timers;
+  // timer_row.
+  soci::statement insert_timer;
+  // outbox_row (due at once).
+  soci::statement insert_outbox;
+  // phone_row: one blind-index entry of a party's phone.
+  soci::statement insert_phone;
+  // phone_row.case_id: drops the case's phone index.
+  soci::statement delete_phones;
 };
 
 }  // namespace outpost::storage

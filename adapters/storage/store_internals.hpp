@@ -35,15 +35,21 @@
 namespace outpost {
 
 struct SociStore::Impl {
-  Impl(storage::Dialect d, std::size_t size, std::shared_ptr<std::mutex> sqlite_writer)
-      : dialect(d), pool(size), statements(size), writer(std::move(sqlite_writer)) {}
+  Impl(storage::Dialect d, std::size_t size, std::shared_ptr<std::mutex> sqlite_writer,
+       std::shared_ptr<const PiiCipher> pii)
+      : dialect(d),
+        pool(size),
+        statements(size),
+        writer(std::move(sqlite_writer)),
+        cipher(std::move(pii)) {}
 
   storage::Dialect dialect;
   soci::connection_pool pool;
   // One prepared set per pool slot, created on first use and dropped after an
   // error (before a reconnect, since they refer to the old connection).
   std::vector<std::unique_ptr<storage::Statements>> statements;
-  std::shared_ptr<std::mutex> writer;  // SQLite only
+  std::shared_ptr<std::mutex> writer;       // SQLite only
+  std::shared_ptr<const PiiCipher> cipher;  // may be null: parties in clear
 };
 
 namespace storage {
@@ -84,10 +90,11 @@ class Lease {
 
   soci::session& sql() { return impl_.pool.at(pos_); }
   Dialect dialect() const { return impl_.dialect; }
+  const PiiCipher* cipher() const { return impl_.cipher.get(); }
 
   Statements& statements() {
     std::unique_ptr<Statements>& st = impl_.statements[pos_];
-    if (!st) st = std::make_unique<Statements>(sql());
+    if (!st) st = std::make_unique<Statements>(sql(), impl_.cipher.get());
     return *st;
   }
 
@@ -147,6 +154,14 @@ Result<T> run(SociStore::Impl& impl, Access access, std::string_view operation, 
     return Error::make(ErrorKind::internal, "storage: " + std::string(operation) + " failed");
   }
 }
+
+// Pieces of a case transaction, in soci_store.cpp, for every writer of a case.
+void insert_history(Statements& st, const HistoryEntry& entry);
+// The version-checked UPDATE of the case row (and its case_assignees rows when
+// its handlers changed); false when the case is no longer at expected_version.
+bool update_case_row(Statements& st, const Case& updated, std::int64_t expected_version);
+// Timers and outbox rows of a change, for case `id`.
+void write_effects(Statements& st, CaseId id, const SideEffects& effects, Millis at);
 
 // Runs a one-off SELECT whose inputs are already exchanged on `st`: binds
 // `row`'s columns, prepares `text`, and returns convert(row) for every row.

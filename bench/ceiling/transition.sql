@@ -3,13 +3,20 @@
 -- (adapters/storage/statements.cpp, soci_store.cpp), with pgbench -M prepared
 -- like SOCI's prepared statements:
 --   SELECT the case by id (autocommit, as find_case);
---   the common event (handlers unchanged, no Idempotency-Key): ONE statement,
---   WITH updated AS (version- and handlers-checked UPDATE ... RETURNING id)
---   INSERT the history row SELECT ... FROM updated — atomic in autocommit;
---   `assign` changes the handlers: the engine first looks up the grid leader
---   (co-handler rule of the category), the one statement then matches nothing,
---   and it runs BEGIN; UPDATE ... AND handlers = ...; UPDATE; DELETE + INSERT
---   case_assignees; INSERT history; COMMIT.
+--   an event that keeps the step's clock, writes no notification and keeps the
+--   handlers (start_mediation, record_follow_up), without Idempotency-Key: ONE
+--   statement, WITH updated AS (version- and handlers-checked UPDATE ...
+--   RETURNING id) INSERT the history row SELECT ... FROM updated — atomic in
+--   autocommit;
+--   an event that starts a new step's clock (accept, reach_agreement,
+--   confirm_performance): BEGIN; UPDATE ... AND handlers = ...; INSERT history;
+--   DELETE the case's pending timers; INSERT three timers; COMMIT;
+--   close (no clock after it): the same with no new timers;
+--   `assign` changes the handlers, starts the mediation clock and notifies
+--   (outbox): the engine first looks up the grid leader (co-handler rule of
+--   the category), then BEGIN; UPDATE ... AND handlers = ... (matches
+--   nothing); UPDATE; DELETE + INSERT case_assignees; INSERT history; DELETE
+--   timers; INSERT three timers; INSERT outbox; COMMIT.
 -- The ceiling database has no staff rows, so the grid-leader SELECT finds none
 -- there (the engine's finds one): the same statement, slightly less work.
 --
@@ -24,32 +31,16 @@
 \set id 1 + :client_id + :clients * (:k % :per_client)
 \set n :n + 1
 -- A fresh assignee per assign, so its handlers always change as in the engine
--- (runs reuse cases; a repeated id would let the one-statement path match).
+-- (runs reuse cases; a repeated id would let the same-handlers UPDATE match).
 \set r random(1, 2000000000)
 SELECT id, number, kind, state, version, category, title, description, channel, community, grid,
        micro_grid, address, urgency, risk_level, confidential, department, assignees, parties,
-       facts, deadline, created_at, updated_at, last_hash
+       facts, deadline, created_at, updated_at, last_hash, clock
   FROM cases WHERE id = :id \gset c_
 \set v_next :c_version + 1
 \if :evi = 2
 SELECT id, name, department, role, grid, micro_grid, active FROM staff
   WHERE grid = :c_grid AND role = 'grid_leader' AND active = 1 ORDER BY id COLLATE "C" LIMIT 1;
-WITH updated AS (
-  UPDATE cases SET state = 'assigned', version = :v_next, category = :c_category, title = :c_title,
-      description = :c_description, channel = :c_channel, community = :c_community, grid = :c_grid,
-      micro_grid = :c_micro_grid, address = :c_address, urgency = :c_urgency,
-      risk_level = :c_risk_level, confidential = :c_confidential, department = 'police',
-      assignees = '["officer-' || :r || '"]', parties = :c_parties, facts = '{}',
-      handlers = '["officer-' || :r || '"]', return_count = 0, arbitration = 0,
-      duplicate_of = NULL, deadline = NULL, updated_at = 1780000000000 + :n,
-      last_hash = '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92'
-    WHERE id = :id AND version = :c_version AND handlers = '["officer-' || :r || '"]'
-    RETURNING id)
-INSERT INTO history (case_id, seq, at, actor, event, from_state, to_state, data, prev_hash, hash)
-  SELECT :id, :v_next, 1780000000000 + :n, 'admin', 'assign', :c_state, 'assigned',
-         '{"department": "police", "assignees": ["officer-7"], "routed_by": "dispatcher"}',
-         :c_last_hash, '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92'
-    FROM updated;
 BEGIN;
 UPDATE cases SET state = 'assigned', version = :v_next, category = :c_category, title = :c_title,
     description = :c_description, channel = :c_channel, community = :c_community, grid = :c_grid,
@@ -57,8 +48,9 @@ UPDATE cases SET state = 'assigned', version = :v_next, category = :c_category, 
     risk_level = :c_risk_level, confidential = :c_confidential, department = 'police',
     assignees = '["officer-' || :r || '"]', parties = :c_parties, facts = '{}',
     handlers = '["officer-' || :r || '"]', return_count = 0, arbitration = 0,
-    duplicate_of = NULL, deadline = NULL, updated_at = 1780000000000 + :n,
-    last_hash = '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92'
+    duplicate_of = NULL, deadline = 1782592000000 + :n, updated_at = 1780000000000 + :n,
+    last_hash = '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
+    clock = '{"step": "mediation", "duration": "30d", "started_at": 1780000000000, "generation": 3, "warned": false, "breached": false, "escalated": false}'
   WHERE id = :id AND version = :c_version AND handlers = '["officer-' || :r || '"]';
 UPDATE cases SET state = 'assigned', version = :v_next, category = :c_category, title = :c_title,
     description = :c_description, channel = :c_channel, community = :c_community, grid = :c_grid,
@@ -66,8 +58,9 @@ UPDATE cases SET state = 'assigned', version = :v_next, category = :c_category, 
     risk_level = :c_risk_level, confidential = :c_confidential, department = 'police',
     assignees = '["officer-' || :r || '"]', parties = :c_parties, facts = '{}',
     handlers = '["officer-' || :r || '"]', return_count = 0, arbitration = 0,
-    duplicate_of = NULL, deadline = NULL, updated_at = 1780000000000 + :n,
-    last_hash = '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92'
+    duplicate_of = NULL, deadline = 1782592000000 + :n, updated_at = 1780000000000 + :n,
+    last_hash = '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
+    clock = '{"step": "mediation", "duration": "30d", "started_at": 1780000000000, "generation": 3, "warned": false, "breached": false, "escalated": false}'
   WHERE id = :id AND version = :c_version;
 DELETE FROM case_assignees WHERE case_id = :id;
 INSERT INTO case_assignees (case_id, assignee) VALUES (:id, 'officer-' || :r);
@@ -75,8 +68,19 @@ INSERT INTO history (case_id, seq, at, actor, event, from_state, to_state, data,
   VALUES (:id, :v_next, 1780000000000 + :n, 'admin', 'assign', :c_state, 'assigned',
           '{"department": "police", "assignees": ["officer-7"], "routed_by": "dispatcher"}',
           :c_last_hash, '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92');
+DELETE FROM timers WHERE case_id = :id AND state = 'pending';
+INSERT INTO timers (case_id, kind, step, generation, due_at, created_at)
+  VALUES (:id, 'warning', 'mediation', 3, 1782073600000 + :n, 1780000000000 + :n);
+INSERT INTO timers (case_id, kind, step, generation, due_at, created_at)
+  VALUES (:id, 'breach', 'mediation', 3, 1782592000000 + :n, 1780000000000 + :n);
+INSERT INTO timers (case_id, kind, step, generation, due_at, created_at)
+  VALUES (:id, 'escalation', 'mediation', 3, 1782595600000 + :n, 1780000000000 + :n);
+INSERT INTO outbox (id, topic, case_id, payload, next_attempt_at, created_at)
+  VALUES ('c' || :id || '.' || :v_next || '.case.dispatched.' || :r, 'case.dispatched', :id,
+          '{"id": "c1.3.case.dispatched", "topic": "case.dispatched", "case": {"id": 1, "number": "JF-2026-000001", "kind": "dispute", "category": "neighbour", "state": "assigned", "urgency": "normal", "risk_level": "low", "location": {"community": "LF", "grid": "LF-G01"}, "assignment": {"department": "police", "assignees": ["officer-7"]}, "deadline": "2026-06-27T08:26:40.000Z"}, "event": {"seq": 3, "event": "assign", "actor": "admin", "at": "2026-05-28T20:26:40.000Z"}, "to": {"department": "police", "people": ["officer-7"], "co_handlers": ["gl-LF-G01"], "roles": []}}',
+          1780000000000 + :n, 1780000000000 + :n);
 COMMIT;
-\else
+\elif :evi = 3 or :evi = 6
 WITH updated AS (
   UPDATE cases SET
       state = (ARRAY['accepted', 'assigned', 'mediating', 'agreement_reached', 'follow_up',
@@ -88,8 +92,9 @@ WITH updated AS (
       assignees = :c_assignees, parties = :c_parties,
       facts = '{"follow_up_recorded": true, "last_satisfaction": "satisfied"}',
       handlers = :c_assignees, return_count = 0, arbitration = 0, duplicate_of = NULL,
-      deadline = NULL, updated_at = 1780000000000 + :n,
-      last_hash = '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92'
+      deadline = :c_deadline, updated_at = 1780000000000 + :n,
+      last_hash = '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
+      clock = :c_clock
     WHERE id = :id AND version = :c_version AND handlers = :c_assignees
     RETURNING id)
 INSERT INTO history (case_id, seq, at, actor, event, from_state, to_state, data, prev_hash, hash)
@@ -99,10 +104,46 @@ INSERT INTO history (case_id, seq, at, actor, event, from_state, to_state, data,
          :c_state,
          (ARRAY['accepted', 'assigned', 'mediating', 'agreement_reached', 'follow_up',
                 'follow_up', 'closed'])[:evi],
-         (ARRAY['{}', '{}', '{}',
-                '{"terms": "楼上住户承担维修费用八百元，十日内完成维修。", "performance_due": "2026-12-31"}',
-                '{}', '{"satisfaction": "satisfied", "note": "回访双方，维修已完成，无新的矛盾。"}',
+         (ARRAY['{}', '{}', '{}', '{}', '{}',
+                '{"satisfaction": "satisfied", "note": "回访双方，维修已完成，无新的矛盾。"}',
                 '{}'])[:evi],
          :c_last_hash, '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92'
     FROM updated;
+\else
+BEGIN;
+UPDATE cases SET
+    state = (ARRAY['accepted', 'assigned', 'mediating', 'agreement_reached', 'follow_up',
+                   'follow_up', 'closed'])[:evi],
+    version = :v_next, category = :c_category, title = :c_title,
+    description = :c_description, channel = :c_channel, community = :c_community, grid = :c_grid,
+    micro_grid = :c_micro_grid, address = :c_address, urgency = :c_urgency,
+    risk_level = :c_risk_level, confidential = :c_confidential, department = :c_department,
+    assignees = :c_assignees, parties = :c_parties,
+    facts = '{"follow_up_recorded": true, "last_satisfaction": "satisfied"}',
+    handlers = :c_assignees, return_count = 0, arbitration = 0, duplicate_of = NULL,
+    deadline = 1780259200000 + :n, updated_at = 1780000000000 + :n,
+    last_hash = '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
+    clock = '{"step": "judicial_confirmation", "duration": "30d", "started_at": 1780000000000, "generation": 5, "warned": false, "breached": false, "escalated": false}'
+  WHERE id = :id AND version = :c_version AND handlers = :c_assignees;
+INSERT INTO history (case_id, seq, at, actor, event, from_state, to_state, data, prev_hash, hash)
+  VALUES (:id, :v_next, 1780000000000 + :n, 'admin',
+          (ARRAY['accept', 'assign', 'start_mediation', 'reach_agreement', 'confirm_performance',
+                 'record_follow_up', 'close'])[:evi],
+          :c_state,
+          (ARRAY['accepted', 'assigned', 'mediating', 'agreement_reached', 'follow_up',
+                 'follow_up', 'closed'])[:evi],
+          (ARRAY['{}', '{}', '{}',
+                 '{"terms": "楼上住户承担维修费用八百元，十日内完成维修。", "performance_due": "2026-12-31"}',
+                 '{}', '{}', '{}'])[:evi],
+          :c_last_hash, '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92');
+DELETE FROM timers WHERE case_id = :id AND state = 'pending';
+\if :evi != 7
+INSERT INTO timers (case_id, kind, step, generation, due_at, created_at)
+  VALUES (:id, 'warning', 'judicial_confirmation', 5, 1782073600000 + :n, 1780000000000 + :n);
+INSERT INTO timers (case_id, kind, step, generation, due_at, created_at)
+  VALUES (:id, 'breach', 'judicial_confirmation', 5, 1782592000000 + :n, 1780000000000 + :n);
+INSERT INTO timers (case_id, kind, step, generation, due_at, created_at)
+  VALUES (:id, 'escalation', 'judicial_confirmation', 5, 1782595600000 + :n, 1780000000000 + :n);
+\endif
+COMMIT;
 \endif

@@ -26,7 +26,8 @@ class MemoryStore final : public CaseStore {
   std::map<CaseId, Case> cases;
   std::map<CaseId, std::vector<HistoryEntry>> rows;
 
-  Result<Case> insert_case(Case c, HistoryEntry first, const IdempotencyWrite*) override {
+  Result<Case> insert_case(Case c, HistoryEntry first, const IdempotencyWrite*,
+                           const SideEffects* = nullptr) override {
     c.id = static_cast<CaseId>(cases.size() + 1);
     c.number = format_case_number(c.kind, utc_year(c.created_at), c.id);
     first.case_id = c.id;
@@ -41,7 +42,7 @@ class MemoryStore final : public CaseStore {
     return it == cases.end() ? std::optional<Case>{} : std::optional<Case>{it->second};
   }
   Status commit_transition(const Case& updated, std::int64_t expected, const HistoryEntry& e,
-                           const IdempotencyWrite*) override {
+                           const IdempotencyWrite*, const SideEffects* = nullptr) override {
     if (conflicts_to_inject > 0) {
       --conflicts_to_inject;
       return Error::make(ErrorKind::version_conflict, "lost the race");
@@ -70,7 +71,7 @@ struct Fixture {
   ManualClock clock{1'790'000'000'000};
   MemoryStore store;
   CaseService service{store, workflows, domain.catalogue, domain.jurisdiction, clock};
-  Actor desk{7, "desk01", "desk", ""};
+  Actor desk{7, "desk01", "desk", "", ""};
 
   json::value body() {
     return json::parse(R"({"kind":"dispute","category":"neighbour","title":"漏水","channel":"desk",
@@ -192,5 +193,47 @@ TEST_SUITE("case_service") {
     REQUIRE_FALSE(r);
     CHECK(r.error().kind == ErrorKind::precondition_failed);
     CHECK(f.store.commits == 1);
+  }
+}
+
+TEST_SUITE("case_service_permissions") {
+  TEST_CASE(
+      "allowed events are the caller's own and a forbidden event or an unseen case changes "
+      "nothing") {
+    Fixture f;
+    CaseService guarded{f.store, f.workflows, f.domain.catalogue,   f.domain.jurisdiction,
+                        f.clock, nullptr,     &f.domain.permissions};
+    const Actor dispatcher{2, "disp01", "dispatcher", "", ""};
+    const Actor auditor{3, "audit01", "auditor", "", ""};
+    const Actor police{4, "officer01", "handler", "police", ""};
+    const Actor urban{5, "urban01", "handler", "urban", ""};
+
+    CHECK(guarded.create(f.body(), auditor, nullptr).error().kind == ErrorKind::forbidden);
+    CHECK(f.store.cases.empty());
+    const Case c = guarded.create(f.body(), f.desk, nullptr).value();
+    CHECK(guarded.allowed_events(c, f.desk) ==
+          std::vector<std::string>{"accept", "decline", "withdraw", "report_risk"});
+    CHECK(guarded.allowed_events(c, dispatcher) == std::vector<std::string>{"report_risk"});
+    CHECK(guarded.allowed_events(c, auditor).empty());
+
+    const auto apply = [&](const char* event, json::object payload, const Actor& actor) {
+      return guarded.apply(c.id, {event, std::move(payload), std::nullopt}, actor, nullptr);
+    };
+    CHECK(apply("accept", {}, auditor).error().kind == ErrorKind::forbidden);
+    CHECK(apply("accept", {}, dispatcher).error().kind == ErrorKind::forbidden);
+    CHECK(f.store.rows[c.id].size() == 1);
+    REQUIRE(apply("accept", {}, f.desk));
+    const json::object to_police{{"department", "police"}, {"assignees", {"officer01"}}};
+    CHECK(apply("assign", to_police, f.desk).error().kind == ErrorKind::forbidden);
+    REQUIRE(apply("assign", to_police, dispatcher));
+
+    CHECK(guarded.get(c.id, urban).error().kind == ErrorKind::not_found);
+    CHECK(guarded.history(c.id, urban).error().kind == ErrorKind::not_found);
+    CHECK(apply("start_mediation", {}, urban).error().kind == ErrorKind::not_found);
+    CHECK(guarded.allowed_events(f.store.cases[c.id], urban).empty());
+    CHECK(f.store.rows[c.id].size() == 3);
+    REQUIRE(guarded.get(c.id, police));
+    CHECK(apply("start_mediation", {}, police));
+    CHECK(f.store.rows[c.id].size() == 4);
   }
 }

@@ -111,9 +111,9 @@ class MemoryDirectory final : public DirectoryStore {
   }
 };
 
-const Actor kAdmin{1, "admin", "admin", ""};
-const Actor kSupervisor{2, "sup", "supervisor", ""};
-const Actor kDesk{3, "desk", "desk", ""};
+const Actor kAdmin{1, "admin", "admin", "", ""};
+const Actor kSupervisor{2, "sup", "supervisor", "", ""};
+const Actor kDesk{3, "desk", "desk", "", ""};
 
 struct Fixture {
   MemoryDirectory store;

@@ -53,38 +53,6 @@ std::int64_t count_rows(TestServer& t, const std::string& table) {
   return t.db.query_int("SELECT count(*) FROM " + table);
 }
 
-// "2026-11-26T13:58:57.123Z" -> epoch milliseconds.
-outpost::Millis epoch_millis(const std::string& rfc3339) {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, ms = 0;
-  REQUIRE(std::sscanf(rfc3339.c_str(), "%d-%d-%dT%d:%d:%d.%dZ", &y, &mo, &d, &h, &mi, &s, &ms) ==
-          7);
-  using namespace std::chrono;
-  const sys_days day{year{y} / month{static_cast<unsigned>(mo)} / static_cast<unsigned>(d)};
-  return duration_cast<milliseconds>(day.time_since_epoch()).count() +
-         ((h * 60 + mi) * 60 + s) * 1000LL + ms;
-}
-
-// Recomputes every hash of the chain from the history API alone.
-std::int64_t first_broken_link(std::int64_t id, const json::array& history) {
-  std::vector<outpost::HistoryEntry> entries;
-  for (const auto& v : history) {
-    const auto& o = v.as_object();
-    outpost::HistoryEntry e;
-    e.case_id = id;
-    e.seq = o.at("seq").as_int64();
-    e.at = epoch_millis(text(o.at("at")));
-    e.actor = text(o.at("actor"));
-    e.event = text(o.at("event"));
-    e.from_state = o.at("from_state").is_null() ? "" : text(o.at("from_state"));
-    e.to_state = text(o.at("to_state"));
-    e.data = o.at("data").as_object();
-    e.prev_hash = text(o.at("prev_hash"));
-    e.hash = text(o.at("hash"));
-    entries.push_back(std::move(e));
-  }
-  return outpost::first_broken_link(entries);
-}
-
 void check_problem(const Response& r, int status) {
   CHECK_MESSAGE(r.status == status, r.body);
   CHECK(r.header("content-type") == "application/problem+json");

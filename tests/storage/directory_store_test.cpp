@@ -19,7 +19,7 @@ struct Migrated {
   TestDatabase db;
   std::unique_ptr<SociStore> store;
   Migrated() {
-    auto opened = open_store(db.url(), {2});
+    auto opened = open_store(db.url(), {2, nullptr});
     REQUIRE_MESSAGE(opened.ok(), opened.error().message);
     store = std::move(opened).value();
     REQUIRE(store->migrate().ok());

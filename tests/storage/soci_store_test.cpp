@@ -37,8 +37,9 @@ using outpost::testing::TestDatabase;
 constexpr Millis kJan2026 = 1767225600000;  // 2026-01-01T00:00:00Z
 constexpr Millis kDay = 86'400'000;
 
-std::unique_ptr<SociStore> open(const TestDatabase& db, std::size_t pool_size = 4) {
-  auto opened = outpost::open_store(db.url(), {pool_size});
+std::unique_ptr<SociStore> open(const TestDatabase& db, std::size_t pool_size = 4,
+                                std::shared_ptr<const outpost::PiiCipher> cipher = nullptr) {
+  auto opened = outpost::open_store(db.url(), {pool_size, std::move(cipher)});
   REQUIRE_MESSAGE(opened.ok(), opened.error().message);
   return std::move(opened).value();
 }
@@ -280,6 +281,50 @@ TEST_SUITE("soci_store") {
     CHECK(h.hash == stored.last_hash);
     CHECK(h.event == "register");
     CHECK(h.data == boost::json::object{{"channel", "desk"}});
+  }
+
+  TEST_CASE("with a cipher the parties are sealed at rest and phones are found by blind index") {
+    TestDatabase db;
+    const outpost::PiiKey key = outpost::PiiKey::generate();
+    auto store = open(db, 2, std::make_shared<const outpost::PiiCipher>(key));
+    REQUIRE(store->migrate().ok());
+    const Case stored = insert(*store, sample_case());
+    check_same_case(stored, find(*store, stored.id));  // opened on the way back
+
+    const std::string raw =
+        db.query_text("SELECT parties FROM cases WHERE id = " + std::to_string(stored.id));
+    CHECK(outpost::PiiCipher::is_sealed(raw));
+    CHECK(raw.find("13800138000") == std::string::npos);
+    CHECK(raw.find("张三") == std::string::npos);
+    CHECK(db.query_int("SELECT count(*) FROM case_phones") == 1);  // the respondent has none
+
+    CaseFilter by_phone;
+    by_phone.phone = "138-0013-8000";
+    auto found = store->list_cases(by_phone);
+    REQUIRE(found.ok());
+    REQUIRE(found.value().items.size() == 1);
+    CHECK(found.value().items[0].id == stored.id);
+    by_phone.phone = "13900000000";
+    CHECK(store->list_cases(by_phone).value().items.empty());
+
+    // Another key cannot read the parties: an error, never a case without them.
+    auto stranger =
+        open(db, 1, std::make_shared<const outpost::PiiCipher>(outpost::PiiKey::generate()));
+    auto unreadable = stranger->find_case(stored.id);
+    CHECK_FALSE(unreadable.ok());
+
+    // Rows written in clear (before the key) are read, then sealed on request.
+    auto clear_store = open(db, 1);
+    const Case clear = insert(*clear_store, sample_case("request"));
+    CHECK(find(*store, clear.id).parties[0].phone == "13800138000");
+    auto sealed = store->seal_clear_parties();
+    REQUIRE(sealed.ok());
+    CHECK(sealed.value() == 1);
+    CHECK(outpost::PiiCipher::is_sealed(
+        db.query_text("SELECT parties FROM cases WHERE id = " + std::to_string(clear.id))));
+    by_phone.phone = "13800138000";
+    CHECK(store->list_cases(by_phone).value().items.size() == 2);
+    CHECK(store->seal_clear_parties().value() == 0);
   }
 
   TEST_CASE("case numbers count per kind and per year") {

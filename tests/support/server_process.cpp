@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -110,8 +111,15 @@ void ServerProcess::start() {
   std::vector<std::string> args{"serve",       "--listen",     "127.0.0.1:0", "--database",
                                 database_url_, "--ready-file", ready};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
-  Headers env{{"OUTPOST_BOOTSTRAP_TOKEN", kTestToken}};
-  env.insert(env.end(), extra_env_.begin(), extra_env_.end());
+  Headers env{{"OUTPOST_BOOTSTRAP_TOKEN", kTestToken}, {"OUTPOST_PII_KEY", kTestPiiKey}};
+  for (const auto& [k, v] : extra_env_) {  // the test's own values win
+    auto same = std::find_if(env.begin(), env.end(), [&](const auto& e) { return e.first == k; });
+    if (same != env.end()) {
+      same->second = v;
+    } else {
+      env.emplace_back(k, v);
+    }
+  }
   pid_ = spawn(args, env, dir_ + "/server.log");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {

@@ -22,6 +22,10 @@
 namespace outpost::testing {
 
 inline constexpr const char* kTestToken = "test-bootstrap-token-0123456789";
+// The personal-data key every test server gets (OUTPOST_PII_KEY) unless the
+// test passes its own (an empty value: none, so SQLite makes a key file).
+inline constexpr const char* kTestPiiKey =
+    "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
 class ServerProcess {
  public:

@@ -82,7 +82,7 @@ TestDatabase::TestDatabase() : name_(unique_name()) {
     const std::filesystem::path dir = env_or("OUTPOST_TEST_WORK_DIR", "/tmp");
     std::filesystem::create_directories(dir);
     const std::filesystem::path file = dir / (name_ + ".db");
-    for (const char* suffix : {"", "-wal", "-shm"}) {
+    for (const char* suffix : {"", "-wal", "-shm", ".key"}) {
       std::filesystem::remove(file.string() + suffix);
     }
     url_ = std::string(kSqlitePrefix) + file.string();
@@ -99,7 +99,7 @@ TestDatabase::~TestDatabase() {
   try {
     if (admin_url_.empty()) {
       const std::string file = sqlite_path(url_);
-      for (const char* suffix : {"", "-wal", "-shm"}) {
+      for (const char* suffix : {"", "-wal", "-shm", ".key"}) {
         std::filesystem::remove(file + suffix);
       }
     } else {

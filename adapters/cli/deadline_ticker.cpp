@@ -1,0 +1,47 @@
+#include "adapters/cli/deadline_ticker.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace outpost::cli {
+namespace {
+
+constexpr int kBatch = 200;
+
+}  // namespace
+
+void DeadlineTicker::start() {
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void DeadlineTicker::stop() {
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void DeadlineTicker::run() {
+  bool reported_failure = false;
+  while (!stopping_) {
+    auto fired = scheduler_.run_due(kBatch);
+    if (!fired) {
+      if (!reported_failure) {
+        spdlog::warn("deadline timers: {} (retrying every {} ms)", fired.error().message,
+                     interval_.count());
+      }
+      reported_failure = true;
+    } else {
+      if (reported_failure) spdlog::info("deadline timers: the database answers again");
+      reported_failure = false;
+      if (fired.value() > 0) spdlog::debug("deadline timers: {} fired or cancelled", fired.value());
+      if (fired.value() >= kBatch) continue;  // more may be due
+    }
+    std::unique_lock<std::mutex> lock(mutex_);
+    wake_.wait_for(lock, interval_, [this] { return stopping_.load(); });
+  }
+}
+
+}  // namespace outpost::cli

@@ -1,0 +1,47 @@
+// File: adapters/cli/deadline_ticker.hpp
+//
+// The thread of `outpost serve` that keeps the deadline scheduler
+// (engine/deadline_scheduler.hpp) going: a pass at start-up, so timers that
+// fell due while the server was down fire at once, then one every interval;
+// a pass that fired a full batch is followed by another straight away.
+// Store errors (the database away) are logged and retried next interval.
+//
+//   DeadlineTicker ticker(scheduler, std::chrono::seconds(1));
+//   ticker.start();
+//   ...
+//   ticker.stop();   // waits for the pass under way
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "engine/deadline_scheduler.hpp"
+
+namespace outpost::cli {
+
+class DeadlineTicker {
+ public:
+  DeadlineTicker(DeadlineScheduler& scheduler, std::chrono::milliseconds interval)
+      : scheduler_(scheduler), interval_(interval) {}
+  ~DeadlineTicker() { stop(); }
+  DeadlineTicker(const DeadlineTicker&) = delete;
+  DeadlineTicker& operator=(const DeadlineTicker&) = delete;
+
+  void start();
+  void stop();
+
+ private:
+  void run();
+
+  DeadlineScheduler& scheduler_;
+  const std::chrono::milliseconds interval_;
+  std::atomic<bool> stopping_{false};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::thread thread_;
+};
+
+}  // namespace outpost::cli
