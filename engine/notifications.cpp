@@ -9,14 +9,14 @@ namespace {
 
 std::string_view topic_of(const HistoryEntry& entry) {
   const std::string_view e = entry.event;
-  if (e == "dispatch" || e == "assign") return "case.dispatched";
-  if (e == "deadline_warning") return "deadline.warning";
-  if (e == "deadline_breached") return "deadline.breached";
-  if (e == "escalated") return "case.escalated";
+  if (e == "dispatch" || e == "assign") return kTopicDispatched;
+  if (e == "deadline_warning") return kTopicWarning;
+  if (e == "deadline_breached") return kTopicBreached;
+  if (e == "escalated") return kTopicEscalated;
   if (e == "record_follow_up") {
     const json::value* s = entry.data.if_contains("satisfaction");
     if (s != nullptr && s->is_string() && s->get_string() == "dissatisfied") {
-      return "resident.dissatisfied";
+      return kTopicDissatisfied;
     }
   }
   return {};
@@ -29,8 +29,7 @@ json::object recipients(const Case& c, std::string_view topic) {
   if (const json::value* co = c.facts.if_contains("co_departments")) to["co_departments"] = *co;
   if (const json::value* co = c.facts.if_contains("co_handlers")) to["co_handlers"] = *co;
   json::array roles;
-  if (topic == "case.escalated" || topic == "resident.dissatisfied")
-    roles.emplace_back("supervisor");
+  if (topic == kTopicEscalated || topic == kTopicDissatisfied) roles.emplace_back("supervisor");
   to["roles"] = std::move(roles);
   return to;
 }

@@ -7,9 +7,8 @@
 namespace outpost {
 namespace {
 
-constexpr std::array<std::string_view, 5> kTopics{"case.dispatched", "deadline.warning",
-                                                  "deadline.breached", "case.escalated",
-                                                  "resident.dissatisfied"};
+constexpr std::array<std::string_view, 5> kTopics{kTopicDispatched, kTopicWarning, kTopicBreached,
+                                                  kTopicEscalated, kTopicDissatisfied};
 
 }  // namespace
 

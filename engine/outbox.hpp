@@ -45,6 +45,13 @@ std::optional<OutboxState> outbox_state_from(std::string_view text);
 // instead of silently matching nothing.
 std::span<const std::string_view> outbox_topics();
 
+// The topics, one name each (engine/notifications.cpp writes them).
+inline constexpr std::string_view kTopicDispatched = "case.dispatched";
+inline constexpr std::string_view kTopicWarning = "deadline.warning";
+inline constexpr std::string_view kTopicBreached = "deadline.breached";
+inline constexpr std::string_view kTopicEscalated = "case.escalated";
+inline constexpr std::string_view kTopicDissatisfied = "resident.dissatisfied";
+
 // A message as stored, with its delivery record.
 struct StoredOutboxMessage {
   std::int64_t seq = 0;  // insertion order; the list cursor
