@@ -11,14 +11,14 @@ using namespace std::chrono;
 
 namespace {
 
-json::value text_or_null(const std::string& s) {
-  return s.empty() ? json::value(nullptr) : json::value(json::string(s));
+json::value text_or_null(const std::string& s, const json::storage_ptr& sp = {}) {
+  return s.empty() ? json::value(nullptr, sp) : json::value(json::string(s, sp));
 }
 
-json::array string_array(const std::vector<std::string>& items) {
-  json::array out;
+json::array string_array(const std::vector<std::string>& items, const json::storage_ptr& sp = {}) {
+  json::array out(sp);
   out.reserve(items.size());
-  for (const auto& s : items) out.emplace_back(json::string(s));
+  for (const auto& s : items) out.emplace_back(s);
   return out;
 }
 
@@ -32,9 +32,9 @@ bool read_digits(std::string_view text, std::size_t pos, std::size_t count, int&
   return true;
 }
 
-json::array fact_array(const Case& c, std::string_view key) {
+json::array fact_array(const Case& c, std::string_view key, const json::storage_ptr& sp) {
   const json::value* v = c.facts.if_contains(key);
-  return v != nullptr && v->is_array() ? v->get_array() : json::array{};
+  return v != nullptr && v->is_array() ? json::array(v->get_array(), sp) : json::array(sp);
 }
 
 std::int64_t fact_int(const Case& c, std::string_view key) {
@@ -42,8 +42,8 @@ std::int64_t fact_int(const Case& c, std::string_view key) {
   return v != nullptr && v->is_int64() ? v->get_int64() : 0;
 }
 
-json::array flags_of(const Case& c) {
-  json::array flags;
+json::array flags_of(const Case& c, const json::storage_ptr& sp) {
+  json::array flags(sp);
   const json::value* v = c.facts.if_contains("arbitration");
   if (v != nullptr && v->is_bool() && v->get_bool()) flags.emplace_back("arbitration");
   if (c.clock.escalated) flags.emplace_back("escalated");
@@ -51,16 +51,17 @@ json::array flags_of(const Case& c) {
 }
 
 // The current step's clock as the API shows it.
-json::value clock_view(const StepClock& clock) {
-  if (clock.step.empty()) return nullptr;
-  return json::object{{"step", clock.step},
-                      {"limit", clock.duration},
-                      {"started_at", format_rfc3339(clock.started_at)},
-                      {"paused", clock.paused_remaining.has_value()},
-                      {"extended_days", clock.extended_days},
-                      {"warned", clock.warned},
-                      {"breached", clock.breached},
-                      {"escalated", clock.escalated}};
+json::value clock_view(const StepClock& clock, const json::storage_ptr& sp) {
+  if (clock.step.empty()) return json::value(nullptr, sp);
+  return json::object({{"step", clock.step},
+                       {"limit", clock.duration},
+                       {"started_at", format_rfc3339(clock.started_at)},
+                       {"paused", clock.paused_remaining.has_value()},
+                       {"extended_days", clock.extended_days},
+                       {"warned", clock.warned},
+                       {"breached", clock.breached},
+                       {"escalated", clock.escalated}},
+                      sp);
 }
 
 }  // namespace
@@ -107,62 +108,65 @@ std::optional<Millis> parse_rfc3339(std::string_view t) {
 }
 
 // Every field of a case response except the looked-up links.
-static json::object case_fields(const Case& c, const CaseView& view) {
-  json::array parties;
+static json::object case_fields(const Case& c, const CaseView& view, const json::storage_ptr& sp) {
+  json::array parties(sp);
+  parties.reserve(c.parties.size());
   for (const auto& p : c.parties) {
-    parties.push_back({{"role", p.role},
-                       {"name", mask_name(p.name)},
-                       {"phone", p.phone.empty() ? json::value(nullptr)
-                                                 : json::value(json::string(mask_phone(p.phone)))},
-                       {"id_number", p.id_number.empty() ? json::value(nullptr)
-                                                         : json::value(json::string(
-                                                               mask_id_number(p.id_number)))}});
+    parties.emplace_back(json::object(
+        {{"role", p.role},
+         {"name", mask_name(p.name)},
+         {"phone", p.phone.empty() ? json::value(nullptr) : json::value(mask_phone(p.phone))},
+         {"id_number",
+          p.id_number.empty() ? json::value(nullptr) : json::value(mask_id_number(p.id_number))}},
+        sp));
   }
-  return json::object{
-      {"id", c.id},
-      {"number", c.number},
-      {"kind", c.kind},
-      {"state", c.state},
-      {"state_label", view.state_label},
-      {"version", c.version},
-      {"category", c.category},
-      {"title", c.title},
-      {"description", c.description},
-      {"channel", c.channel},
-      {"location",
-       {{"community", c.location.community},
-        {"grid", c.location.grid},
-        {"micro_grid", text_or_null(c.location.micro_grid)},
-        {"address", text_or_null(c.location.address)}}},
-      {"parties", std::move(parties)},
-      {"urgency", c.urgency},
-      {"risk_level", c.risk_level},
-      {"confidential", c.confidential},
-      {"assignment",
-       {{"department", text_or_null(c.assignment.department)},
-        {"assignees", string_array(c.assignment.assignees)},
-        {"co_departments", fact_array(c, "co_departments")},
-        {"co_handlers", fact_array(c, "co_handlers")}}},
-      {"return_count", fact_int(c, "returns")},
-      {"rework_count", fact_int(c, "rework_count")},
-      {"flags", flags_of(c)},
-      {"duplicate_of",
-       c.facts.contains("duplicate_of") ? c.facts.at("duplicate_of") : json::value(nullptr)},
-      {"deadline",
-       c.deadline ? json::value(json::string(format_rfc3339(*c.deadline))) : json::value(nullptr)},
-      {"overdue", case_is_overdue(c, view.now)},
-      {"time_left_seconds", view.time_left ? json::value(*view.time_left / 1000) : nullptr},
-      {"clock", clock_view(c.clock)},
-      {"allowed_events", string_array(view.allowed_events)},
-      {"created_at", format_rfc3339(c.created_at)},
-      {"updated_at", format_rfc3339(c.updated_at)},
-  };
+  return json::object(
+      {
+          {"id", c.id},
+          {"number", c.number},
+          {"kind", c.kind},
+          {"state", c.state},
+          {"state_label", view.state_label},
+          {"version", c.version},
+          {"category", c.category},
+          {"title", c.title},
+          {"description", c.description},
+          {"channel", c.channel},
+          {"location",
+           {{"community", c.location.community},
+            {"grid", c.location.grid},
+            {"micro_grid", text_or_null(c.location.micro_grid, sp)},
+            {"address", text_or_null(c.location.address, sp)}}},
+          {"parties", std::move(parties)},
+          {"urgency", c.urgency},
+          {"risk_level", c.risk_level},
+          {"confidential", c.confidential},
+          {"assignment",
+           {{"department", text_or_null(c.assignment.department, sp)},
+            {"assignees", string_array(c.assignment.assignees, sp)},
+            {"co_departments", fact_array(c, "co_departments", sp)},
+            {"co_handlers", fact_array(c, "co_handlers", sp)}}},
+          {"return_count", fact_int(c, "returns")},
+          {"rework_count", fact_int(c, "rework_count")},
+          {"flags", flags_of(c, sp)},
+          {"duplicate_of",
+           c.facts.contains("duplicate_of") ? c.facts.at("duplicate_of") : json::value(nullptr)},
+          {"deadline", c.deadline ? json::value(json::string(format_rfc3339(*c.deadline)))
+                                  : json::value(nullptr)},
+          {"overdue", case_is_overdue(c, view.now)},
+          {"time_left_seconds", view.time_left ? json::value(*view.time_left / 1000) : nullptr},
+          {"clock", clock_view(c.clock, sp)},
+          {"allowed_events", string_array(view.allowed_events, sp)},
+          {"created_at", format_rfc3339(c.created_at)},
+          {"updated_at", format_rfc3339(c.updated_at)},
+      },
+      sp);
 }
 
-json::object case_to_json(const Case& c, const CaseView& view) {
-  json::object out = case_fields(c, view);
+json::object case_to_json(const Case& c, const CaseView& view, const json::storage_ptr& sp) {
+  json::object out = case_fields(c, view, sp);
   if (view.duplicates) {
-    json::array ids;
+    json::array ids(sp);
     for (CaseId id : *view.duplicates) ids.emplace_back(id);
     out["duplicates"] = std::move(ids);
   }

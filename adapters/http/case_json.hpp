@@ -32,7 +32,10 @@ struct CaseView {
   std::optional<std::vector<CaseId>> duplicates;
 };
 
-boost::json::object case_to_json(const Case& c, const CaseView& view);
+// `sp`: where the JSON tree lives; a list renders all its cases into one
+// per-request monotonic_resource (see handlers_cases.cpp).
+boost::json::object case_to_json(const Case& c, const CaseView& view,
+                                 const boost::json::storage_ptr& sp = {});
 boost::json::object history_to_json(const HistoryEntry& e);
 boost::json::object graph_to_json(const WorkflowGraph& g);
 

@@ -236,3 +236,12 @@ TEST_SUITE("deadlines") {
     CHECK_FALSE(DeadlinePolicy::from_catalogue(json::parse(R"({"policies":{}})")));
   }
 }
+
+TEST_SUITE("deadlines") {
+  TEST_CASE("RFC 3339 times are UTC with milliseconds") {
+    CHECK(format_rfc3339(0) == "1970-01-01T00:00:00.000Z");
+    CHECK(format_rfc3339(1'790'000'000'123) == "2026-09-21T14:13:20.123Z");
+    CHECK(format_rfc3339(-1) == "1969-12-31T23:59:59.999Z");
+    CHECK(format_rfc3339(253'402'300'799'999) == "9999-12-31T23:59:59.999Z");
+  }
+}
