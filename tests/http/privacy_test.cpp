@@ -151,6 +151,15 @@ TEST_SUITE("privacy") {
     const auto before = t.client.get(closed_list).json();
     REQUIRE(before.at("items").as_array().size() == 1);
 
+    // Bad input first: refused with exit 2, nothing de-identified, no run recorded.
+    auto refused = run_outpost({"retention", "run", "--days", "-1", "--database", t.db.url()},
+                               {{"OUTPOST_PII_KEY", kTestPiiKey}});
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.output.find("--days must be 0 to 36500") != std::string::npos);
+    CHECK(t.db.query_int("SELECT count(*) FROM retention_runs") == 0);
+    CHECK(cases_with_phone(t.client, kPhone) ==
+          std::to_string(open) + " " + std::to_string(closed) + " ");
+
     auto run = run_outpost({"retention", "run", "--days", "0", "--database", t.db.url()},
                            {{"OUTPOST_PII_KEY", kTestPiiKey}});
     REQUIRE_MESSAGE(run.exit_code == 0, run.output);
