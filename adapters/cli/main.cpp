@@ -85,6 +85,27 @@ Result<std::unique_ptr<SociStore>> open_migrated(
   return std::move(store.value());
 }
 
+// open_migrated with the personal-data key (adapters/config/pii_key.hpp), for
+// the commands that read or write parties; null with `exit_code` set (2: no
+// usable key, 1: the database) after logging why.
+std::unique_ptr<SociStore> open_sealed(const config::Settings& s, int& exit_code) {
+  auto key = config::load_pii_key(s);
+  if (!key) {
+    exit_code = fail(2, key.error().message);
+    return nullptr;
+  }
+  if (key.value().created) {
+    spdlog::warn("personal-data key created at {} (mode 0600): back it up with the database",
+                 key.value().source);
+  }
+  auto store = open_migrated(s, std::make_shared<const PiiCipher>(key.value().key));
+  if (!store) {
+    exit_code = fail(1, "database: " + store.error().message);
+    return nullptr;
+  }
+  return std::move(store.value());
+}
+
 int run_migrate(const Flags& flags) {
   int code = 0;
   auto settings = resolve_settings(flags, code);
@@ -149,12 +170,10 @@ int run_retention(const Flags& flags, std::optional<long long> days) {
   const config::Settings& s = *settings;
   const long long period = days.value_or(s.retention_days);
   if (period < 0 || period > 36500) return fail(2, "--days must be 0 to 36500");
-  auto key = config::load_pii_key(s);
-  if (!key) return fail(2, key.error().message);
-  auto store = open_migrated(s, std::make_shared<const PiiCipher>(key.value().key));
-  if (!store) return fail(1, "database: " + store.error().message);
+  auto store = open_sealed(s, code);
+  if (!store) return code;
   SystemClock clock;
-  PrivacyService privacy(*store.value(), *store.value(), clock);
+  PrivacyService privacy(*store, *store, clock);
   spdlog::info("retention: de-identifying cases closed more than {} days ago", period);
   auto run = privacy.deidentify_closed(std::chrono::days(period), "retention", [](int done) {
     spdlog::info("retention: {} cases de-identified so far", done);
@@ -173,15 +192,9 @@ int run_serve(const Flags& flags) {
   const config::Settings& s = *settings;
   auto domain = config::load_domain_config(s.config_dir, s.calendar);
   if (!domain) return fail(2, "configuration: " + domain.error().message);
-  auto key = config::load_pii_key(s);
-  if (!key) return fail(2, key.error().message);
-  if (key.value().created) {
-    spdlog::warn("personal-data key created at {} (mode 0600): back it up with the database",
-                 key.value().source);
-  }
-  auto opened = open_migrated(s, std::make_shared<const PiiCipher>(key.value().key));
-  if (!opened) return fail(1, "database: " + opened.error().message);
-  SociStore& store = *opened.value();
+  auto opened = open_sealed(s, code);
+  if (!opened) return code;
+  SociStore& store = *opened;
   spdlog::info("database: {} (schema ready)", store.backend());
   auto sealed = store.seal_clear_parties([](std::int64_t done) {
     spdlog::info("personal data: {} cases written before encryption sealed so far", done);

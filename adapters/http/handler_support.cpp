@@ -21,6 +21,23 @@ std::optional<std::int64_t> parse_int(std::string_view s) {
   return v;
 }
 
+bool read_paging(std::string_view name, std::string_view value, Paging& paging, Error& err) {
+  if (name != "limit" && name != "cursor") return false;
+  const auto n = parse_int(value);
+  if (name == "limit") {
+    if (!n || *n < 1 || *n > kMaxPageSize) {
+      err.fields.push_back({std::string(name), "must be 1 to 500"});
+    } else {
+      paging.limit = static_cast<int>(*n);
+    }
+  } else if (!n || *n <= 0) {
+    err.fields.push_back({std::string(name), "is not a cursor from next_cursor"});
+  } else {
+    paging.cursor = *n;
+  }
+  return true;
+}
+
 Result<json::value> parse_json_body(const HttpRequest& req) {
   const auto type = req.header("content-type");
   if (!type || media_type_essence(*type) != "application/json") {

@@ -45,6 +45,18 @@ HttpResponse items_response(const Result<std::vector<T>>& rows, ToJson&& to_json
 // A decimal integer that is the whole of `s`; nullopt otherwise.
 std::optional<std::int64_t> parse_int(std::string_view s);
 
+// The paging parameters every list shares: ?limit=1..500 (default 50) and
+// ?cursor=<next_cursor of the previous page>.
+inline constexpr int kDefaultPageSize = 50;
+inline constexpr int kMaxPageSize = 500;
+struct Paging {
+  int limit = kDefaultPageSize;
+  std::optional<std::int64_t> cursor;
+};
+// Reads `name`=`value` into `paging` when it is limit or cursor, adding a
+// field error to `err` when its value is bad; false for any other name.
+bool read_paging(std::string_view name, std::string_view value, Paging& paging, Error& err);
+
 // The request body as JSON: unsupported_media_type (415) unless the media type
 // of Content-Type is application/json (parameters and letter case aside),
 // bad_request (400) when the body does not parse.

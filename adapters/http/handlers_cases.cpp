@@ -17,10 +17,8 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr int kDefaultPageSize = 50;
 // The first block of a list response's JSON arena: a page of 50 cases fits.
 constexpr std::size_t kPageArenaBytes = 256 * 1024;
-constexpr int kMaxPageSize = 500;
 constexpr std::size_t kMaxIdempotencyKey = 255;
 
 // If-Match: "3" (or W/"3"); "*" matches any version.
@@ -268,7 +266,7 @@ class CaseRoutes {
     static constexpr std::array kText{"kind",       "state",    "category", "community", "grid",
                                       "department", "assignee", "q",        "phone"};
     CaseFilter f;
-    f.limit = kDefaultPageSize;
+    Paging paging;
     Error err{ErrorKind::invalid, "the query has invalid parameters"};
     for (const auto& [name, value] : req.query) {
       if (std::find(kText.begin(), kText.end(), name) != kText.end()) {
@@ -284,23 +282,15 @@ class CaseRoutes {
           err.fields.push_back({name, "must be an RFC 3339 time such as 2026-01-31T08:00:00Z"});
         else
           (name == "created_from" ? f.created_from : f.created_to) = *t;
-      } else if (name == "limit") {
-        auto n = parse_int(value);
-        if (!n || *n < 1 || *n > kMaxPageSize)
-          err.fields.push_back({name, "must be 1 to 500"});
-        else
-          f.limit = static_cast<int>(*n);
-      } else if (name == "cursor") {
-        auto n = parse_int(value);
-        if (!n || *n <= 0)
-          err.fields.push_back({name, "is not a cursor from next_cursor"});
-        else
-          f.cursor = *n;
+      } else if (read_paging(name, value, paging, err)) {
+        // limit and cursor
       } else {
         err.fields.push_back({name, "is not a filter of this list"});
       }
     }
     if (!err.fields.empty()) return err;
+    f.limit = paging.limit;
+    f.cursor = paging.cursor;
     return f;
   }
 

@@ -18,14 +18,11 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
 constexpr std::array kReaders{"dispatcher", "supervisor", "auditor", "admin"};
 
 struct OutboxQuery {
   std::optional<OutboxState> state;
-  std::optional<std::int64_t> cursor;
-  int limit = kDefaultPageSize;
+  Paging paging;
 };
 
 // ?state=pending|delivered|dead&limit=1..500&cursor=<next_cursor>
@@ -36,17 +33,7 @@ Result<OutboxQuery> query_of(const HttpRequest& req) {
     if (name == "state") {
       q.state = outbox_state_from(value);
       if (!q.state) err.fields.push_back({name, "must be pending, delivered or dead"});
-    } else if (name == "limit") {
-      auto n = parse_int(value);
-      if (!n || *n < 1 || *n > kMaxPageSize)
-        err.fields.push_back({name, "must be 1 to 500"});
-      else
-        q.limit = static_cast<int>(*n);
-    } else if (name == "cursor") {
-      q.cursor = parse_int(value);
-      if (!q.cursor || *q.cursor <= 0)
-        err.fields.push_back({name, "is not a cursor from next_cursor"});
-    } else {
+    } else if (!read_paging(name, value, q.paging, err)) {
       err.fields.push_back({name, "is not a filter of this list"});
     }
   }
@@ -101,12 +88,13 @@ class OutboxRoutes {
       auto query = query_of(req);
       if (!query) return problem(query.error());
       const OutboxQuery& q = query.value();
-      auto rows = store_.list_outbox(q.state, q.cursor, q.limit + 1);
+      const int limit = q.paging.limit;
+      auto rows = store_.list_outbox(q.state, q.paging.cursor, limit + 1);
       if (!rows) return problem(rows.error());
       std::vector<StoredOutboxMessage>& found = rows.value();
       json::value next = nullptr;
-      if (static_cast<int>(found.size()) > q.limit) {
-        found.resize(static_cast<std::size_t>(q.limit));
+      if (static_cast<int>(found.size()) > limit) {
+        found.resize(static_cast<std::size_t>(limit));
         next = std::to_string(found.back().seq);
       }
       json::array items;

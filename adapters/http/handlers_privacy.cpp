@@ -16,9 +16,6 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
-
 struct RevealRequest {
   std::string purpose;
   std::vector<std::string> fields;
@@ -96,26 +93,19 @@ class PrivacyRoutes {
         return problem(s.error());
       }
       std::optional<CaseId> case_id;
-      std::optional<std::int64_t> cursor;
-      int limit = kDefaultPageSize;
+      Paging paging;
       Error err{ErrorKind::invalid, "the query has invalid parameters"};
       for (const auto& [name, value] : req.query) {
-        const auto n = parse_int(value);
-        if (name == "case_id" && n && *n > 0) {
-          case_id = *n;
-        } else if (name == "cursor" && n && *n > 0) {
-          cursor = *n;
-        } else if (name == "limit" && n && *n >= 1 && *n <= kMaxPageSize) {
-          limit = static_cast<int>(*n);
-        } else if (name == "case_id" || name == "cursor" || name == "limit") {
-          err.fields.push_back(
-              {name, name == "limit" ? "must be 1 to 500" : "must be a positive integer"});
-        } else {
+        if (name == "case_id") {
+          case_id = parse_int(value);
+          if (!case_id || *case_id <= 0) err.fields.push_back({name, "must be a case id"});
+        } else if (!read_paging(name, value, paging, err)) {
           err.fields.push_back({name, "is not a filter of this list"});
         }
       }
       if (!err.fields.empty()) return problem(err);
-      auto rows = store_.access_log(case_id, cursor, limit + 1);
+      const int limit = paging.limit;
+      auto rows = store_.access_log(case_id, paging.cursor, limit + 1);
       if (!rows) return problem(rows.error());
       auto& found = rows.value();
       json::value next = nullptr;
