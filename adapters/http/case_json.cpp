@@ -11,12 +11,12 @@ using namespace std::chrono;
 
 namespace {
 
-json::value text_or_null(const std::string& s, const json::storage_ptr& sp = {}) {
-  return s.empty() ? json::value(nullptr, sp) : json::value(json::string(s, sp));
+json::value text_or_null(const std::string& s) {
+  return s.empty() ? json::value(nullptr) : json::value(s);
 }
 
-json::array string_array(const std::vector<std::string>& items, const json::storage_ptr& sp = {}) {
-  json::array out(sp);
+json::array string_array(const std::vector<std::string>& items) {
+  json::array out;
   out.reserve(items.size());
   for (const auto& s : items) out.emplace_back(s);
   return out;
@@ -32,9 +32,14 @@ bool read_digits(std::string_view text, std::size_t pos, std::size_t count, int&
   return true;
 }
 
-json::array fact_array(const Case& c, std::string_view key, const json::storage_ptr& sp) {
+// A list stored in the case's facts (co_departments, co_handlers); [] if absent.
+void fact_array(JsonText& w, const Case& c, std::string_view key) {
   const json::value* v = c.facts.if_contains(key);
-  return v != nullptr && v->is_array() ? json::array(v->get_array(), sp) : json::array(sp);
+  if (v != nullptr && v->is_array()) {
+    w.value(*v);
+  } else {
+    w.begin_array().end_array();
+  }
 }
 
 std::int64_t fact_int(const Case& c, std::string_view key) {
@@ -42,26 +47,36 @@ std::int64_t fact_int(const Case& c, std::string_view key) {
   return v != nullptr && v->is_int64() ? v->get_int64() : 0;
 }
 
-json::array flags_of(const Case& c, const json::storage_ptr& sp) {
-  json::array flags(sp);
+void flags_of(JsonText& w, const Case& c) {
+  w.begin_array();
   const json::value* v = c.facts.if_contains("arbitration");
-  if (v != nullptr && v->is_bool() && v->get_bool()) flags.emplace_back("arbitration");
-  if (c.clock.escalated) flags.emplace_back("escalated");
-  return flags;
+  if (v != nullptr && v->is_bool() && v->get_bool()) w.value("arbitration");
+  if (c.clock.escalated) w.value("escalated");
+  w.end_array();
 }
 
 // The current step's clock as the API shows it.
-json::value clock_view(const StepClock& clock, const json::storage_ptr& sp) {
-  if (clock.step.empty()) return json::value(nullptr, sp);
-  return json::object({{"step", clock.step},
-                       {"limit", clock.duration},
-                       {"started_at", format_rfc3339(clock.started_at)},
-                       {"paused", clock.paused_remaining.has_value()},
-                       {"extended_days", clock.extended_days},
-                       {"warned", clock.warned},
-                       {"breached", clock.breached},
-                       {"escalated", clock.escalated}},
-                      sp);
+void clock_view(JsonText& w, const StepClock& clock) {
+  if (clock.step.empty()) {
+    w.null();
+    return;
+  }
+  w.begin_object();
+  w.member("step", clock.step);
+  w.member("limit", clock.duration);
+  w.member("started_at", format_rfc3339(clock.started_at));
+  w.member("paused", clock.paused_remaining.has_value());
+  w.member("extended_days", clock.extended_days);
+  w.member("warned", clock.warned);
+  w.member("breached", clock.breached);
+  w.member("escalated", clock.escalated);
+  w.end_object();
+}
+
+void string_array(JsonText& w, const std::vector<std::string>& items) {
+  w.begin_array();
+  for (const auto& s : items) w.value(s);
+  w.end_array();
 }
 
 }  // namespace
@@ -107,69 +122,89 @@ std::optional<Millis> parse_rfc3339(std::string_view t) {
   return duration_cast<milliseconds>(tp.time_since_epoch()).count();
 }
 
-// Every field of a case response except the looked-up links.
-static json::object case_fields(const Case& c, const CaseView& view, const json::storage_ptr& sp) {
-  json::array parties(sp);
-  parties.reserve(c.parties.size());
+void write_case(JsonText& w, const Case& c, const CaseView& view) {
+  w.begin_object();
+  w.member("id", c.id);
+  w.member("number", c.number);
+  w.member("kind", c.kind);
+  w.member("state", c.state);
+  w.member("state_label", view.state_label);
+  w.member("version", c.version);
+  w.member("category", c.category);
+  w.member("title", c.title);
+  w.member("description", c.description);
+  w.member("channel", c.channel);
+  w.key("location").begin_object();
+  w.member("community", c.location.community);
+  w.member("grid", c.location.grid);
+  w.key("micro_grid").text_or_null(c.location.micro_grid);
+  w.key("address").text_or_null(c.location.address);
+  w.end_object();
+  w.key("parties").begin_array();
   for (const auto& p : c.parties) {
-    parties.emplace_back(json::object(
-        {{"role", p.role},
-         {"name", mask_name(p.name)},
-         {"phone", p.phone.empty() ? json::value(nullptr) : json::value(mask_phone(p.phone))},
-         {"id_number",
-          p.id_number.empty() ? json::value(nullptr) : json::value(mask_id_number(p.id_number))}},
-        sp));
+    w.begin_object();
+    w.member("role", p.role);
+    w.member("name", mask_name(p.name));
+    w.key("phone").text_or_null(p.phone.empty() ? std::string() : mask_phone(p.phone));
+    w.key("id_number")
+        .text_or_null(p.id_number.empty() ? std::string() : mask_id_number(p.id_number));
+    w.end_object();
   }
-  return json::object(
-      {
-          {"id", c.id},
-          {"number", c.number},
-          {"kind", c.kind},
-          {"state", c.state},
-          {"state_label", view.state_label},
-          {"version", c.version},
-          {"category", c.category},
-          {"title", c.title},
-          {"description", c.description},
-          {"channel", c.channel},
-          {"location",
-           {{"community", c.location.community},
-            {"grid", c.location.grid},
-            {"micro_grid", text_or_null(c.location.micro_grid, sp)},
-            {"address", text_or_null(c.location.address, sp)}}},
-          {"parties", std::move(parties)},
-          {"urgency", c.urgency},
-          {"risk_level", c.risk_level},
-          {"confidential", c.confidential},
-          {"assignment",
-           {{"department", text_or_null(c.assignment.department, sp)},
-            {"assignees", string_array(c.assignment.assignees, sp)},
-            {"co_departments", fact_array(c, "co_departments", sp)},
-            {"co_handlers", fact_array(c, "co_handlers", sp)}}},
-          {"return_count", fact_int(c, "returns")},
-          {"rework_count", fact_int(c, "rework_count")},
-          {"flags", flags_of(c, sp)},
-          {"duplicate_of",
-           c.facts.contains("duplicate_of") ? c.facts.at("duplicate_of") : json::value(nullptr)},
-          {"deadline", c.deadline ? json::value(json::string(format_rfc3339(*c.deadline)))
-                                  : json::value(nullptr)},
-          {"overdue", case_is_overdue(c, view.now)},
-          {"time_left_seconds", view.time_left ? json::value(*view.time_left / 1000) : nullptr},
-          {"clock", clock_view(c.clock, sp)},
-          {"allowed_events", string_array(view.allowed_events, sp)},
-          {"created_at", format_rfc3339(c.created_at)},
-          {"updated_at", format_rfc3339(c.updated_at)},
-      },
-      sp);
+  w.end_array();
+  w.member("urgency", c.urgency);
+  w.member("risk_level", c.risk_level);
+  w.member("confidential", c.confidential);
+  w.key("assignment").begin_object();
+  w.key("department").text_or_null(c.assignment.department);
+  w.key("assignees");
+  string_array(w, c.assignment.assignees);
+  w.key("co_departments");
+  fact_array(w, c, "co_departments");
+  w.key("co_handlers");
+  fact_array(w, c, "co_handlers");
+  w.end_object();
+  w.member("return_count", fact_int(c, "returns"));
+  w.member("rework_count", fact_int(c, "rework_count"));
+  w.key("flags");
+  flags_of(w, c);
+  w.key("duplicate_of");
+  if (const json::value* d = c.facts.if_contains("duplicate_of")) {
+    w.value(*d);
+  } else {
+    w.null();
+  }
+  w.key("deadline");
+  if (c.deadline) {
+    w.value(format_rfc3339(*c.deadline));
+  } else {
+    w.null();
+  }
+  w.member("overdue", case_is_overdue(c, view.now));
+  w.key("time_left_seconds");
+  if (view.time_left) {
+    w.value(*view.time_left / 1000);
+  } else {
+    w.null();
+  }
+  w.key("clock");
+  clock_view(w, c.clock);
+  w.key("allowed_events");
+  string_array(w, view.allowed_events);
+  w.member("created_at", format_rfc3339(c.created_at));
+  w.member("updated_at", format_rfc3339(c.updated_at));
+  if (view.duplicates) {
+    w.key("duplicates").begin_array();
+    for (CaseId id : *view.duplicates) w.value(id);
+    w.end_array();
+  }
+  w.end_object();
 }
 
-json::object case_to_json(const Case& c, const CaseView& view, const json::storage_ptr& sp) {
-  json::object out = case_fields(c, view, sp);
-  if (view.duplicates) {
-    json::array ids(sp);
-    for (CaseId id : *view.duplicates) ids.emplace_back(id);
-    out["duplicates"] = std::move(ids);
-  }
+std::string case_json(const Case& c, const CaseView& view) {
+  std::string out;
+  out.reserve(2048);
+  JsonText w(out);
+  write_case(w, c, view);
   return out;
 }
 

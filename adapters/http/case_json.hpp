@@ -12,6 +12,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "adapters/http/json_text.hpp"
 #include "engine/case.hpp"
 #include "engine/workflow.hpp"
 
@@ -32,10 +33,10 @@ struct CaseView {
   std::optional<std::vector<CaseId>> duplicates;
 };
 
-// `sp`: where the JSON tree lives; a list renders all its cases into one
-// per-request monotonic_resource (see handlers_cases.cpp).
-boost::json::object case_to_json(const Case& c, const CaseView& view,
-                                 const boost::json::storage_ptr& sp = {});
+// A case as the API shows it, written as text (a page of cases writes each
+// into the same string; see json_text.hpp for why no tree is built).
+void write_case(JsonText& w, const Case& c, const CaseView& view);
+std::string case_json(const Case& c, const CaseView& view);
 boost::json::object history_to_json(const HistoryEntry& e);
 boost::json::object graph_to_json(const WorkflowGraph& g);
 

@@ -2,9 +2,7 @@
 #include <array>
 #include <tuple>
 
-#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "adapters/http/api.hpp"
 #include "adapters/http/case_json.hpp"
@@ -17,8 +15,8 @@ namespace json = boost::json;
 
 namespace {
 
-// The first block of a list response's JSON arena: a page of 50 cases fits.
-constexpr std::size_t kPageArenaBytes = 256 * 1024;
+// About one case's JSON text: a page reserves this much per case up front.
+constexpr std::size_t kCaseJsonBytes = 1536;
 constexpr std::size_t kMaxIdempotencyKey = 255;
 
 // If-Match: "3" (or W/"3"); "*" matches any version.
@@ -81,7 +79,7 @@ class CaseRoutes {
       if (!duplicates) return problem(duplicates.error());
       CaseView view = view_of(c.value(), actor);
       view.duplicates = std::move(duplicates.value());
-      return case_response(200, c.value(), json::serialize(case_to_json(c.value(), view)));
+      return case_response(200, c.value(), case_json(c.value(), view));
     });
   }
 
@@ -111,10 +109,7 @@ class CaseRoutes {
     return authenticated(ctx_.auth, req, [&](const Actor& actor) {
       auto filter = filter_of(req);
       if (!filter) return problem(filter.error());
-      json::monotonic_resource arena(kPageArenaBytes);
-      auto page = page_json(filter.value(), actor, &arena);
-      if (!page) return problem(page.error());
-      return json_response(200, page.value());
+      return page_response(filter.value(), actor);
     });
   }
 
@@ -127,9 +122,6 @@ class CaseRoutes {
       CaseFilter f = filter.value();
       f.states = {"submitted", "accepted"};
       f.oldest_first = true;
-      json::monotonic_resource arena(kPageArenaBytes);
-      auto page = page_json(f, actor, &arena);
-      if (!page) return problem(page.error());
       json::object counts;
       for (auto [name, returned, arbitration] :
            {std::tuple{"awaiting", std::optional<bool>{}, std::optional<bool>{}},
@@ -142,8 +134,7 @@ class CaseRoutes {
         if (!n) return problem(n.error());
         counts[name] = n.value();
       }
-      page.value()["counts"] = std::move(counts);
-      return json_response(200, page.value());
+      return page_response(f, actor, {{"counts", std::move(counts)}});
     });
   }
 
@@ -159,13 +150,9 @@ class CaseRoutes {
       if (!actor.department.empty()) f.handled_by_department = actor.department;
       f.handled_by_person = actor.username;
       f.oldest_first = true;
-      json::monotonic_resource arena(kPageArenaBytes);
-      auto page = page_json(f, actor, &arena);
-      if (!page) return problem(page.error());
       auto total = ctx_.cases.count(f, actor);
       if (!total) return problem(total.error());
-      page.value()["counts"] = json::object{{"total", total.value()}};
-      return json_response(200, page.value());
+      return page_response(f, actor, {{"counts", {{"total", total.value()}}}});
     });
   }
 
@@ -177,9 +164,7 @@ class CaseRoutes {
                     deadlines ? deadlines->time_left(c, now) : std::nullopt, std::nullopt};
   }
 
-  json::object render(const Case& c, const Actor& actor, const json::storage_ptr& sp = {}) {
-    return case_to_json(c, view_of(c, actor), sp);
-  }
+  std::string render(const Case& c, const Actor& actor) { return case_json(c, view_of(c, actor)); }
 
   Result<EventCommand> event_command(const HttpRequest& req, const json::value& body) {
     auto if_match = if_match_of(req);
@@ -202,7 +187,7 @@ class CaseRoutes {
     const auto key = req.header("idempotency-key");
     auto respond = [&](const Result<Case>& c) {
       if (!c) return problem(c.error());
-      return case_response(status, c.value(), json::serialize(render(c.value(), actor)));
+      return case_response(status, c.value(), render(c.value(), actor));
     };
     if (!key) return respond(op(nullptr));
     if (key->empty() || key->size() > kMaxIdempotencyKey) {
@@ -213,7 +198,7 @@ class CaseRoutes {
     if (auto replay = replay_of(actor, *key, fingerprint)) return *replay;
     StoredResponse committed;
     IdempotencyWrite idem{actor.user_id, std::string(*key), fingerprint, [&](const Case& c) {
-                            committed = {status, json::serialize(render(c, actor))};
+                            committed = {status, render(c, actor)};
                             return committed;
                           }};
     auto result = op(&idem);
@@ -238,18 +223,25 @@ class CaseRoutes {
         .with_header("Idempotent-Replayed", "true");
   }
 
-  // The page's JSON lives in `sp` (the caller's per-request arena): a page
-  // of 50 cases is thousands of small values, and one arena frees them at once.
-  Result<json::object> page_json(const CaseFilter& filter, const Actor& actor,
-                                 const json::storage_ptr& sp) {
+  // {"items": [case, ...], "next_cursor": "<id>" | null, <extra members>}.
+  HttpResponse page_response(const CaseFilter& filter, const Actor& actor,
+                             const json::object& extra = {}) {
     auto page = ctx_.cases.list(filter, actor);
-    if (!page) return page.error();
-    json::array items(sp);
-    items.reserve(page.value().items.size());
-    for (const auto& c : page.value().items) items.push_back(render(c, actor, sp));
-    json::value next(nullptr, sp);
-    if (page.value().next_cursor) next = std::to_string(*page.value().next_cursor);
-    return json::object({{"items", std::move(items)}, {"next_cursor", std::move(next)}}, sp);
+    if (!page) return problem(page.error());
+    std::string out;
+    out.reserve(page.value().items.size() * kCaseJsonBytes + 256);
+    JsonText w(out);
+    w.begin_object().key("items").begin_array();
+    for (const auto& c : page.value().items) write_case(w, c, view_of(c, actor));
+    w.end_array().key("next_cursor");
+    if (page.value().next_cursor) {
+      w.value(std::to_string(*page.value().next_cursor));
+    } else {
+      w.null();
+    }
+    for (const auto& [name, value] : extra) w.key(name).value(value);
+    w.end_object();
+    return HttpResponse{200, "application/json", {}, std::move(out)};
   }
 
   // Only limit and cursor: the queues decide their own filters.

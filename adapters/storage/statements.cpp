@@ -6,6 +6,7 @@
 #include <utility>
 
 #include <boost/json/array.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -33,15 +34,28 @@ std::string parties_json(const std::vector<Party>& parties) {
   return boost::json::serialize(a);
 }
 
+// Calls `read` with the parsed `text`, whose tree lives in a stack arena: the
+// small columns of a row that are only read (parties, assignees, clock) cost
+// no heap allocation to parse. A page of 50 cases parses 150 of them.
+template <class Read>
+auto read_parsed(const std::string& text, Read&& read) {
+  unsigned char buffer[4096];
+  boost::json::monotonic_resource arena(buffer, sizeof buffer);
+  const boost::json::value parsed = boost::json::parse(text, &arena);
+  return read(parsed);
+}
+
 std::vector<Party> parties_from(const std::string& text) {
-  std::vector<Party> parties;
-  const boost::json::value parsed = boost::json::parse(text);
-  for (const boost::json::value& v : parsed.as_array()) {
-    const boost::json::object& o = v.as_object();
-    parties.push_back(
-        {text_of(o, "role"), text_of(o, "name"), text_of(o, "phone"), text_of(o, "id_number")});
-  }
-  return parties;
+  return read_parsed(text, [](const boost::json::value& parsed) {
+    std::vector<Party> parties;
+    parties.reserve(parsed.as_array().size());
+    for (const boost::json::value& v : parsed.as_array()) {
+      const boost::json::object& o = v.as_object();
+      parties.push_back(
+          {text_of(o, "role"), text_of(o, "name"), text_of(o, "phone"), text_of(o, "id_number")});
+    }
+    return parties;
+  });
 }
 
 std::string strings_json(const std::vector<std::string>& strings) {
@@ -51,12 +65,12 @@ std::string strings_json(const std::vector<std::string>& strings) {
 }
 
 std::vector<std::string> strings_from(const std::string& text) {
-  std::vector<std::string> strings;
-  const boost::json::value parsed = boost::json::parse(text);
-  for (const boost::json::value& v : parsed.as_array()) {
-    strings.emplace_back(v.as_string());
-  }
-  return strings;
+  return read_parsed(text, [](const boost::json::value& parsed) {
+    std::vector<std::string> strings;
+    strings.reserve(parsed.as_array().size());
+    for (const boost::json::value& v : parsed.as_array()) strings.emplace_back(v.as_string());
+    return strings;
+  });
 }
 
 boost::json::object object_from(const std::string& text) {
@@ -244,7 +258,7 @@ Case CaseRow::to_case() const {
   c.updated_at = updated_at;
   c.facts = object_from(facts);
   c.last_hash = last_hash;
-  c.clock = clock_from_json(boost::json::parse(clock));
+  c.clock = read_parsed(clock, [](const boost::json::value& v) { return clock_from_json(v); });
   return c;
 }
 
