@@ -190,10 +190,17 @@ struct Response {
   std::string location;
 };
 
+constexpr std::size_t kReadBufferBytes = 256 * 1024;
+
 class Connection {
  public:
   Connection(asio::io_context& ioc, tcp::endpoint endpoint, const Options& options)
-      : stream_(ioc), endpoint_(endpoint), options_(options) {}
+      : stream_(ioc), endpoint_(endpoint), options_(options) {
+    // Room for a whole page of cases: each read takes what the socket has
+    // (up to 64 KiB) instead of growing from 512 bytes, so the client spends
+    // fewer system calls of the machine's two cores it shares with the server.
+    buffer_.reserve(kReadBufferBytes);
+  }
 
   awaitable<bool> connect() {
     beast::error_code ec;

@@ -6,7 +6,10 @@
 # list queries of bench/run at 32 connections, and `perf record -g` on the
 # server for 8 s of a 12 s run. Writes /tmp/prof.data and /tmp/prof_run.txt;
 # read with `perf report -i /tmp/prof.data --no-children --sort dso`.
-#   bench/profile_list.sh            # uses build/default (cmake --preset default first)
+#   bench/profile_list.sh                    # uses build/default (cmake --preset default first)
+#   PROFILE_SYSTEM=1 bench/profile_list.sh   # the whole machine (server, PostgreSQL, load
+#                                            # generator): --sort comm shows who has the CPU
+#   PROFILE_NONE=1 bench/profile_list.sh     # no perf: the same run's throughput unprofiled
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$root/build/default}
@@ -34,7 +37,13 @@ loadgen=("$build/bench/outpost_loadgen" --target 127.0.0.1:18555 --token profile
 "${loadgen[@]}" --duration 12 >/tmp/prof_run.txt &
 run=$!
 sleep 1
-perf record -g -p "$server" -o /tmp/prof.data -- sleep 8 2>/dev/null || true
+if [[ ${PROFILE_NONE:-0} == 1 ]]; then
+  sleep 8
+elif [[ ${PROFILE_SYSTEM:-0} == 1 ]]; then
+  perf record -g -a -o /tmp/prof.data -- sleep 8 2>/dev/null || true
+else
+  perf record -g -p "$server" -o /tmp/prof.data -- sleep 8 2>/dev/null || true
+fi
 wait "$run"
 kill "$server"
 wait "$server" || true
