@@ -301,7 +301,7 @@ Status validate(const Settings& s) {
   if (s.log_format != "text" && s.log_format != "json") {
     return setting_error("log_format", "must be text or json");
   }
-  if (s.io_threads < 1 || s.io_threads > 64) return setting_error("io_threads", "must be 1 to 64");
+  if (s.io_threads < 0 || s.io_threads > 64) return setting_error("io_threads", "must be 0 to 64");
   if (s.worker_threads < 1 || s.worker_threads > 256) {
     return setting_error("worker_threads", "must be 1 to 256");
   }

@@ -42,7 +42,7 @@ struct Settings {
   std::string log_format = "text";  // text | json
   std::string log_level = "info";   // trace | debug | info | warn | error
   bool demo_data = false;           // seed demo cases into an empty database
-  int io_threads = 1;      // one is enough on 2 cores: see bench/RESULTS.md (2026-11-26 15:45)
+  int io_threads = 0;      // 0: the worker threads do their own socket I/O (http::ServerOptions)
   int worker_threads = 4;  // also the database connection pool size
   long long body_limit_bytes = 1024 * 1024;
   long long attachment_limit_bytes = 10 * 1024 * 1024;  // POST /api/v1/cases/{id}/attachments

@@ -37,11 +37,12 @@ struct Server::Impl {
   Impl(ServerOptions o, const Router& r)
       : options(std::move(o)),
         router(r),
-        ioc(options.io_threads),
+        ioc(options.io_threads > 0 ? options.io_threads : options.worker_threads),
         acceptor(asio::make_strand(ioc)),
         signals(ioc, SIGINT, SIGTERM),
-        grace_timer(ioc),
-        workers(static_cast<std::size_t>(options.worker_threads)) {}
+        grace_timer(ioc) {
+    if (options.io_threads > 0) workers.emplace(static_cast<std::size_t>(options.worker_threads));
+  }
 
   void accept();
   void begin_shutdown();
@@ -59,7 +60,9 @@ struct Server::Impl {
   tcp::acceptor acceptor;
   asio::signal_set signals;
   asio::steady_timer grace_timer;
-  asio::thread_pool workers;
+  // Handlers run here when io_threads > 0; otherwise on the thread that read
+  // the request (see ServerOptions::io_threads).
+  std::optional<asio::thread_pool> workers;
   std::atomic<bool> stopping{false};
   std::mutex sessions_mutex;
   std::unordered_set<Session*> sessions;
@@ -180,22 +183,26 @@ class Session : public std::enable_shared_from_this<Session> {
       return write(problem(Error::make(ErrorKind::bad_request, "the request target is malformed")),
                    version, false, true);
     }
-    asio::post(server_.workers, [self = shared_from_this(),
-                                 hreq = to_request(std::move(req), std::move(*target),
-                                                   stream_.socket()),
-                                 keep_alive, version]() mutable {
-      const auto started = std::chrono::steady_clock::now();
-      HttpResponse res = self->server_.router.handle(hreq);
-      const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                              std::chrono::steady_clock::now() - started)
-                              .count();
-      spdlog::log(res.status >= 500 ? spdlog::level::warn : spdlog::level::debug,
-                  "{} {} -> {} in {:.1f} ms", hreq.method, hreq.path, res.status, micros / 1000.0);
-      asio::post(self->stream_.get_executor(),
-                 [self, res = std::move(res), keep_alive, version]() mutable {
-                   self->write(std::move(res), version, keep_alive);
-                 });
-    });
+    HttpRequest hreq = to_request(std::move(req), std::move(*target), stream_.socket());
+    if (!server_.workers) return write(respond(hreq), version, keep_alive);
+    asio::post(*server_.workers,
+               [self = shared_from_this(), hreq = std::move(hreq), keep_alive, version]() mutable {
+                 asio::post(self->stream_.get_executor(),
+                            [self, res = self->respond(hreq), keep_alive, version]() mutable {
+                              self->write(std::move(res), version, keep_alive);
+                            });
+               });
+  }
+
+  HttpResponse respond(const HttpRequest& hreq) {
+    const auto started = std::chrono::steady_clock::now();
+    HttpResponse res = server_.router.handle(hreq);
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - started)
+                            .count();
+    spdlog::log(res.status >= 500 ? spdlog::level::warn : spdlog::level::debug,
+                "{} {} -> {} in {:.1f} ms", hreq.method, hreq.path, res.status, micros / 1000.0);
+    return res;
   }
 
   // `drain`: the request was refused before it was fully read (see drain_and_close).
@@ -355,13 +362,14 @@ void Server::run() {
     if (!ec) impl_->begin_shutdown();
   });
   impl_->accept();
+  const ServerOptions& o = impl_->options;
   std::vector<std::thread> threads;
-  for (int i = 1; i < impl_->options.io_threads; ++i) {
+  for (int i = 1; i < (o.io_threads > 0 ? o.io_threads : o.worker_threads); ++i) {
     threads.emplace_back([this] { impl_->ioc.run(); });
   }
   impl_->ioc.run();
   for (auto& t : threads) t.join();
-  impl_->workers.join();
+  if (impl_->workers) impl_->workers->join();
   spdlog::info("server stopped");
 }
 

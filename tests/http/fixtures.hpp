@@ -88,6 +88,10 @@ inline std::int64_t first_broken_link(std::int64_t id, const json::array& histor
 }
 
 struct TestServer {
+  TestServer() = default;
+  // A server started with these extra environment variables.
+  explicit TestServer(Headers env) : server{db.url(), {}, std::move(env)} {}
+
   TestDatabase db;
   ServerProcess server{db.url()};
   HttpClient client = server.client();
