@@ -1,0 +1,104 @@
+#!/bin/bash
+# Profiles one scenario of bench/run on its own, with `perf record -g`:
+#   bench/profile.sh list                 # PostgreSQL, 1,000,000 bulk-loaded cases, the four
+#                                         # list queries of bench/run at 32 connections
+#   bench/profile.sh transition           # PostgreSQL, whole dispute lifecycles at 16 connections
+#   bench/profile.sh transition-sqlite    # the same on the embedded SQLite default
+#   bench/profile.sh ceiling-transition   # the transition ceiling: pgbench with
+#                                         # bench/ceiling/transition.sql at 16 clients
+# Environment: BUILD (default build/default; cmake --preset default first),
+#   CONCURRENCY (overrides the scenario's), PROFILE=server (default: perf on the
+#   server only), system (every process: `--sort comm` shows who has the CPU) or
+#   none (no perf: the same run's throughput unprofiled).
+# A throwaway PostgreSQL (tests/support/pg_fixture.sh) or SQLite file, `outpost
+# serve` with the shipped settings, a warm-up run, then perf over 8 s of a 12 s
+# run. Writes /tmp/prof.data and /tmp/prof_run.txt; read with
+#   perf report -i /tmp/prof.data --no-children --sort dso
+# The list's server starts before the bulk load (so the clear bulk rows are not
+# sealed at start-up), as in bench/run.
+set -euo pipefail
+scenario=${1:?usage: bench/profile.sh list|transition|transition-sqlite}
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD:-$root/build/default}
+work=$(mktemp -d)
+cleanup() {
+  [[ -n ${server:-} ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  [[ -d $work/pg ]] && "$root/tests/support/pg_fixture.sh" stop "$work/pg" >/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+psql_q() { psql -q -v ON_ERROR_STOP=1 "$@"; }
+
+if [[ $scenario == transition-sqlite ]]; then
+  db="sqlite:$work/outpost.db"
+else
+  "$root/tests/support/pg_fixture.sh" start "$work/pg" >/dev/null
+  url=$(cat "$work/pg/url")
+  psql_q "$url" -c "CREATE DATABASE prof"
+  db=${url%/*}/prof
+fi
+"$build/adapters/cli/outpost" migrate --database "$db" --log-level warn
+if [[ $scenario == ceiling-transition ]]; then
+  clients=${CONCURRENCY:-16}
+  psql_q -v n=$((clients * 1000)) -v prefix=SEED -f "$root/bench/bulk_load.sql" "$db"
+  psql_q -c 'VACUUM ANALYZE cases' "$db"
+  pgbench=(/usr/lib/postgresql/15/bin/pgbench -n -M prepared -c "$clients" -j 2 -f "$root/bench/ceiling/transition.sql"
+    -D clients="$clients" -D per_client=1000 -D n=0 "$db")
+  "${pgbench[@]}" -T 8 >/dev/null
+  "${pgbench[@]}" -T 12 >/tmp/prof_run.txt &
+  run=$!
+  sleep 1
+  case ${PROFILE:-system} in
+    none) sleep 8 ;;
+    *) perf record -g -a -o /tmp/prof.data -- sleep 8 2>/dev/null || true ;;
+  esac
+  wait "$run"
+  grep -E '^tps|latency average' /tmp/prof_run.txt
+  exit 0
+fi
+export OUTPOST_PII_KEY=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+export OUTPOST_BOOTSTRAP_TOKEN=profile-token
+"$build/adapters/cli/outpost" serve --database "$db" --listen 127.0.0.1:18555 --log-level warn \
+  2>"$work/server.log" &
+server=$!
+sleep 3
+
+loadgen=("$build/bench/outpost_loadgen" --target 127.0.0.1:18555 --token profile-token --threads 1)
+warm=()
+timed=()
+case $scenario in
+  list)
+    psql_q -v n=1000000 -v prefix=BL -f "$root/bench/bulk_load.sql" "$db"
+    psql_q -c 'VACUUM ANALYZE cases' "$db"
+    loadgen+=(--scenario list --concurrency "${CONCURRENCY:-32}"
+      --list-query 'state=mediating&limit=50' --list-query 'community=LY&limit=50'
+      --list-query 'state=closed&limit=50' --list-query 'community=JS&state=follow_up&limit=50')
+    ;;
+  transition | transition-sqlite)
+    # Cases for the warm-up and for the run (7 events each), created untimed;
+    # each run walks its own (a closed case would refuse the next lifecycle).
+    "${loadgen[@]}" --scenario create --concurrency 16 --duration 3600 --count 14000 \
+      --ids-out "$work/ids" >/dev/null
+    head -n 5000 "$work/ids" >"$work/ids-warm"
+    tail -n +5001 "$work/ids" >"$work/ids-run"
+    loadgen+=(--scenario transition --concurrency "${CONCURRENCY:-16}")
+    warm=(--ids-in "$work/ids-warm")
+    timed=(--ids-in "$work/ids-run")
+    ;;
+  *)
+    echo "bench/profile.sh: unknown scenario $scenario (list, transition, transition-sqlite)" >&2
+    exit 2
+    ;;
+esac
+
+"${loadgen[@]}" "${warm[@]}" --duration 8 >/dev/null
+"${loadgen[@]}" "${timed[@]}" --duration 12 >/tmp/prof_run.txt &
+run=$!
+sleep 1
+case ${PROFILE:-server} in
+  none) sleep 8 ;;
+  system) perf record -g -a -o /tmp/prof.data -- sleep 8 2>/dev/null || true ;;
+  *) perf record -g -p "$server" -o /tmp/prof.data -- sleep 8 2>/dev/null || true ;;
+esac
+wait "$run"
+grep '^result' /tmp/prof_run.txt
