@@ -76,8 +76,8 @@ Result<std::unique_ptr<SociStore>> open_migrated(
     std::error_code ec;
     if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
   }
-  auto store =
-      open_store(s.database, StoreOptions{static_cast<std::size_t>(s.worker_threads), cipher});
+  auto store = open_store(
+      s.database, StoreOptions{static_cast<std::size_t>(config::worker_threads_for(s)), cipher});
   if (!store) return store.error();
   auto applied = store.value()->migrate();
   if (!applied) return applied.error();
@@ -278,7 +278,7 @@ int run_serve(const Flags& flags) {
   options.host = host;
   options.port = port;
   options.io_threads = s.io_threads;
-  options.worker_threads = s.worker_threads;
+  options.worker_threads = config::worker_threads_for(s);
   options.body_limit = static_cast<std::size_t>(s.body_limit_bytes);
   options.body_limit_rules.push_back({"POST", http::kAttachmentUploadSuffix, attachment_limit});
   options.header_limit = static_cast<std::size_t>(s.header_limit_bytes);

@@ -294,6 +294,11 @@ bool split_listen(const std::string& listen, std::string& host, unsigned short& 
   return true;
 }
 
+int worker_threads_for(const Settings& s) {
+  if (s.worker_threads > 0) return s.worker_threads;
+  return s.database.rfind("sqlite:", 0) == 0 ? kSqliteWorkerThreads : kPostgresqlWorkerThreads;
+}
+
 Status validate(const Settings& s) {
   std::string host;
   unsigned short port = 0;
@@ -302,8 +307,8 @@ Status validate(const Settings& s) {
     return setting_error("log_format", "must be text or json");
   }
   if (s.io_threads < 0 || s.io_threads > 64) return setting_error("io_threads", "must be 0 to 64");
-  if (s.worker_threads < 1 || s.worker_threads > 256) {
-    return setting_error("worker_threads", "must be 1 to 256");
+  if (s.worker_threads < 0 || s.worker_threads > 256) {
+    return setting_error("worker_threads", "must be 0 (by backend) to 256");
   }
   if (s.body_limit_bytes < 1024) return setting_error("body_limit_bytes", "must be at least 1024");
   // Uploads are held in memory while they are checked and stored.

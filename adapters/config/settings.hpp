@@ -43,7 +43,7 @@ struct Settings {
   std::string log_level = "info";   // trace | debug | info | warn | error
   bool demo_data = false;           // seed demo cases into an empty database
   int io_threads = 0;      // 0: the worker threads do their own socket I/O (http::ServerOptions)
-  int worker_threads = 4;  // also the database connection pool size
+  int worker_threads = 0;  // also the database connection pool size; 0: worker_threads_for()
   long long body_limit_bytes = 1024 * 1024;
   long long attachment_limit_bytes = 10 * 1024 * 1024;  // POST /api/v1/cases/{id}/attachments
   long long header_limit_bytes = 8 * 1024;
@@ -80,6 +80,15 @@ Status apply_config_file(Settings& s, const std::string& path);
 Status apply_environment(Settings& s);
 // Checks ranges and names; the message says which setting is wrong.
 Status validate(const Settings& s);
+
+// The threads that run handlers (= database connections) when worker_threads
+// is 0. PostgreSQL: 4 — on 2 cores more connections served fewer reads
+// (bench/RESULTS.md). SQLite: 16 — its writers share one transaction and one
+// fsync (group commit, adapters/storage), so the more writes wait together
+// the more each fsync carries: 3,176 transitions/s with 4, 5,526 with 16.
+inline constexpr int kPostgresqlWorkerThreads = 4;
+inline constexpr int kSqliteWorkerThreads = 16;
+int worker_threads_for(const Settings& s);
 
 // "HOST:PORT" split; false when malformed.
 bool split_listen(const std::string& listen, std::string& host, unsigned short& port);

@@ -8,9 +8,16 @@
 //   Transaction tx(sql, Dialect::sqlite);
 //   ...statements...
 //   tx.commit();  // otherwise the destructor rolls back
+//
+// On a SQLite connection that is already inside a transaction (a batch of
+// writes committed together, see GroupCommit in store_internals.hpp) the
+// Transaction is a savepoint: commit() releases it, the destructor rolls
+// back to it, and the batch's COMMIT makes it durable.
 #pragma once
 
 #include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <sqlite3.h>
 
 namespace outpost::storage {
 
@@ -20,7 +27,9 @@ class Transaction {
  public:
   Transaction(soci::session& sql, Dialect dialect) : sql_(sql) {
     if (dialect == Dialect::sqlite) {
-      sql_ << "BEGIN IMMEDIATE";
+      auto* backend = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());
+      nested_ = sqlite3_get_autocommit(backend->conn_) == 0;
+      sql_ << (nested_ ? "SAVEPOINT outpost_write" : "BEGIN IMMEDIATE");
     } else {
       sql_.begin();
     }
@@ -28,7 +37,12 @@ class Transaction {
   ~Transaction() {
     if (!open_) return;
     try {
-      sql_.rollback();
+      if (nested_) {
+        sql_ << "ROLLBACK TO outpost_write";
+        sql_ << "RELEASE outpost_write";
+      } else {
+        sql_.rollback();
+      }
     } catch (const soci::soci_error&) {
       // The connection is gone, and the transaction with it; the caller
       // reports the error that got us here.
@@ -38,12 +52,17 @@ class Transaction {
   Transaction& operator=(const Transaction&) = delete;
 
   void commit() {
-    sql_.commit();
+    if (nested_) {
+      sql_ << "RELEASE outpost_write";
+    } else {
+      sql_.commit();
+    }
     open_ = false;
   }
 
  private:
   soci::session& sql_;
+  bool nested_ = false;
   bool open_ = true;
 };
 

@@ -387,7 +387,7 @@ Result<int> SociStore::schema_version() {
 
 Result<Case> SociStore::insert_case(Case c, HistoryEntry first, const IdempotencyWrite* idem,
                                     const SideEffects* effects) {
-  return run<Case>(*impl_, Access::write, "insert_case", [&](Lease& lease) -> Result<Case> {
+  return run<Case>(*impl_, Access::write_batched, "insert_case", [&](Lease& lease) -> Result<Case> {
     Statements& st = lease.statements();
     Transaction tx(lease.sql(), lease.dialect());
     st.counter_name = case_number_counter(c.kind, c.created_at);
@@ -441,7 +441,7 @@ Status SociStore::commit_transition(const Case& updated, std::int64_t expected_v
     return Error::make(ErrorKind::internal,
                        "storage: commit_transition needs updated.version == expected_version + 1");
   }
-  return run<Ok>(*impl_, Access::write, "commit_transition", [&](Lease& lease) -> Status {
+  return run<Ok>(*impl_, Access::write_batched, "commit_transition", [&](Lease& lease) -> Status {
     Statements& st = lease.statements();
     if (lease.dialect() == Dialect::postgresql && idem == nullptr && effects == nullptr) {
       st.case_row.assign(updated);
@@ -608,6 +608,9 @@ Result<std::unique_ptr<SociStore>> open_store(const std::string& url, const Stor
         options.cipher);
     for (std::size_t i = 0; i < impl->statements.size(); ++i) {
       open_connection(impl->pool.at(i), target.dialect, target.connect);
+    }
+    if (target.dialect == Dialect::sqlite) {
+      impl->batches = std::make_unique<storage::GroupCommit>(*impl);
     }
     return std::make_unique<SociStore>(std::move(impl));
   } catch (const std::exception&) {

@@ -17,8 +17,11 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +37,10 @@
 
 namespace outpost {
 
+namespace storage {
+class GroupCommit;
+}
+
 struct SociStore::Impl {
   Impl(storage::Dialect d, std::size_t size, std::shared_ptr<std::mutex> sqlite_writer,
        std::shared_ptr<const PiiCipher> pii)
@@ -48,13 +55,16 @@ struct SociStore::Impl {
   // One prepared set per pool slot, created on first use and dropped after an
   // error (before a reconnect, since they refer to the old connection).
   std::vector<std::unique_ptr<storage::Statements>> statements;
-  std::shared_ptr<std::mutex> writer;       // SQLite only
-  std::shared_ptr<const PiiCipher> cipher;  // may be null: parties in clear
+  std::shared_ptr<std::mutex> writer;             // SQLite only
+  std::shared_ptr<const PiiCipher> cipher;        // may be null: parties in clear
+  std::unique_ptr<storage::GroupCommit> batches;  // SQLite only: see GroupCommit
 };
 
 namespace storage {
 
-enum class Access { read, write };
+// write_batched: a SQLite write that may share its transaction (and fsync)
+// with other writers of this store (GroupCommit); on PostgreSQL, a write.
+enum class Access { read, write, write_batched };
 
 // Thrown when the idempotency key of a write is already taken: another
 // request with the same key committed first. run() rolls back and reports
@@ -135,13 +145,41 @@ class Lease {
   std::size_t pos_;
 };
 
-// Runs `body(lease)` on a pooled connection and maps every exception to an
-// Error. Writers on SQLite hold the file's writer mutex for the whole call.
+// SQLite commits a transaction with an fsync, one writer at a time: with
+// synchronous=FULL the fsync, not the CPU, limits how many writes a second
+// the file takes (bench/RESULTS.md: a third of the machine idle). Group
+// commit: a writer that finds another batch running queues its write; when
+// the batch is done, the next writer runs every queued write in one
+// transaction, each in its own savepoint (a write that fails is rolled back
+// alone), and commits once. Every writer gets its own result, and only after
+// the batch's COMMIT: a 2xx is as durable as before.
+class GroupCommit {
+ public:
+  explicit GroupCommit(SociStore::Impl& impl) : impl_(impl) {}
+
+  // `write` runs inside the batch's transaction; it returns false when it
+  // failed and its changes must be undone. Returns the error of the batch
+  // itself (BEGIN or COMMIT failed): then nothing of `write` was kept.
+  std::optional<Error> submit(const std::function<bool(Lease&)>& write);
+
+ private:
+  struct Pending {
+    const std::function<bool(Lease&)>* write;
+    std::optional<Error> batch_error;
+    bool done = false;
+  };
+  void run_batch(const std::vector<Pending*>& batch);
+
+  SociStore::Impl& impl_;
+  std::mutex mutex_;
+  std::condition_variable done_;
+  std::vector<Pending*> queue_;
+  bool leading_ = false;
+};
+
+// body(lease) with every exception mapped to an Error.
 template <class T, class Body>
-Result<T> run(SociStore::Impl& impl, Access access, std::string_view operation, Body&& body) {
-  std::unique_lock<std::mutex> writer;
-  if (access == Access::write && impl.writer) writer = std::unique_lock<std::mutex>(*impl.writer);
-  Lease lease(impl);
+Result<T> guarded(Lease& lease, std::string_view operation, Body&& body) {
   try {
     return body(lease);
   } catch (const IdempotencyRace&) {
@@ -153,6 +191,26 @@ Result<T> run(SociStore::Impl& impl, Access access, std::string_view operation, 
   } catch (...) {
     return Error::make(ErrorKind::internal, "storage: " + std::string(operation) + " failed");
   }
+}
+
+// Runs `body(lease)` on a pooled connection and maps every exception to an
+// Error. Writers on SQLite hold the file's writer mutex for the whole call,
+// or share a batch (Access::write_batched).
+template <class T, class Body>
+Result<T> run(SociStore::Impl& impl, Access access, std::string_view operation, Body&& body) {
+  if (access == Access::write_batched && impl.batches) {
+    std::optional<Result<T>> result;
+    const std::function<bool(Lease&)> write = [&](Lease& lease) {
+      result = guarded<T>(lease, operation, body);
+      return result->ok();
+    };
+    if (std::optional<Error> failed = impl.batches->submit(write)) return *failed;
+    return std::move(*result);
+  }
+  std::unique_lock<std::mutex> writer;
+  if (access != Access::read && impl.writer) writer = std::unique_lock<std::mutex>(*impl.writer);
+  Lease lease(impl);
+  return guarded<T>(lease, operation, body);
 }
 
 // Pieces of a case transaction, in soci_store.cpp, for every writer of a case.
