@@ -145,9 +145,9 @@ void write_case(JsonText& w, const Case& c, const CaseView& view) {
     w.begin_object();
     w.member("role", p.role);
     w.member("name", mask_name(p.name));
-    w.key("phone").text_or_null(p.phone.empty() ? std::string() : mask_phone(p.phone));
-    w.key("id_number")
-        .text_or_null(p.id_number.empty() ? std::string() : mask_id_number(p.id_number));
+    // Masking keeps an empty value empty: null.
+    w.key("phone").text_or_null(mask_phone(p.phone));
+    w.key("id_number").text_or_null(mask_id_number(p.id_number));
     w.end_object();
   }
   w.end_array();
@@ -202,7 +202,7 @@ void write_case(JsonText& w, const Case& c, const CaseView& view) {
 
 std::string case_json(const Case& c, const CaseView& view) {
   std::string out;
-  out.reserve(2048);
+  out.reserve(kCaseJsonBytes);
   JsonText w(out);
   write_case(w, c, view);
   return out;

@@ -5,6 +5,7 @@
 // masked here; revealing them is a separate, logged operation.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,8 @@ struct CaseView {
 // A case as the API shows it, written as text (a page of cases writes each
 // into the same string; see json_text.hpp for why no tree is built).
 void write_case(JsonText& w, const Case& c, const CaseView& view);
+// About one case's JSON text: what a response reserves per case up front.
+inline constexpr std::size_t kCaseJsonBytes = 1536;
 std::string case_json(const Case& c, const CaseView& view);
 boost::json::object history_to_json(const HistoryEntry& e);
 boost::json::object graph_to_json(const WorkflowGraph& g);

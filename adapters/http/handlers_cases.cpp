@@ -15,8 +15,6 @@ namespace json = boost::json;
 
 namespace {
 
-// About one case's JSON text: a page reserves this much per case up front.
-constexpr std::size_t kCaseJsonBytes = 1536;
 constexpr std::size_t kMaxIdempotencyKey = 255;
 
 // If-Match: "3" (or W/"3"); "*" matches any version.

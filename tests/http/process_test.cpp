@@ -64,6 +64,10 @@ TEST_SUITE("http_process") {
     CHECK(run_outpost({"serve", "--listen", "nonsense"}).exit_code == 2);
     CHECK(run_outpost({"serve", "--log-format", "xml"}).exit_code == 2);
     CHECK(run_outpost({"serve"}, {{"OUTPOST_LISTEN", "127.0.0.1:notaport"}}).exit_code == 2);
+    // 0 is a valid thread count (by backend, or no separate I/O threads); below or above is not.
+    CHECK(run_outpost({"serve"}, {{"OUTPOST_WORKER_THREADS", "-1"}}).exit_code == 2);
+    CHECK(run_outpost({"serve"}, {{"OUTPOST_WORKER_THREADS", "257"}}).exit_code == 2);
+    CHECK(run_outpost({"serve"}, {{"OUTPOST_IO_THREADS", "65"}}).exit_code == 2);
     CHECK(run_outpost({"frobnicate"}).exit_code != 0);
   }
 
