@@ -8,8 +8,11 @@
 #                                         # bench/ceiling/transition.sql at 16 clients
 # Environment: BUILD (default build/default; cmake --preset default first),
 #   CONCURRENCY (overrides the scenario's), PROFILE=server (default: perf on the
-#   server only), system (every process: `--sort comm` shows who has the CPU) or
-#   none (no perf: the same run's throughput unprofiled).
+#   server only), system (every process: `--sort comm` shows who has the CPU),
+#   none (no perf: the same run's throughput unprofiled) or strace (the server's
+#   system calls counted for 5 s into /tmp/prof_strace.txt); CALLGRAPH=dwarf
+#   unwinds with debug info (the build omits frame pointers: `fp`, the default,
+#   loses most callers).
 # A throwaway PostgreSQL (tests/support/pg_fixture.sh) or SQLite file, `outpost
 # serve` with the shipped settings, a warm-up run, then perf over 8 s of a 12 s
 # run. Writes /tmp/prof.data and /tmp/prof_run.txt; read with
@@ -17,6 +20,7 @@
 # The list's server starts before the bulk load (so the clear bulk rows are not
 # sealed at start-up), as in bench/run.
 set -euo pipefail
+callgraph=${CALLGRAPH:-fp}
 scenario=${1:?usage: bench/profile.sh list|transition|transition-sqlite}
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$root/build/default}
@@ -50,7 +54,7 @@ if [[ $scenario == ceiling-transition ]]; then
   sleep 1
   case ${PROFILE:-system} in
     none) sleep 8 ;;
-    *) perf record -g -a -o /tmp/prof.data -- sleep 8 2>/dev/null || true ;;
+    *) perf record --call-graph "$callgraph" -a -o /tmp/prof.data -- sleep 8 2>/dev/null || true ;;
   esac
   wait "$run"
   grep -E '^tps|latency average' /tmp/prof_run.txt
@@ -97,8 +101,9 @@ run=$!
 sleep 1
 case ${PROFILE:-server} in
   none) sleep 8 ;;
-  system) perf record -g -a -o /tmp/prof.data -- sleep 8 2>/dev/null || true ;;
-  *) perf record -g -p "$server" -o /tmp/prof.data -- sleep 8 2>/dev/null || true ;;
+  strace) timeout 5 strace -c -f -p "$server" -o /tmp/prof_strace.txt || true; sleep 3 ;;
+  system) perf record --call-graph "$callgraph" -a -o /tmp/prof.data -- sleep 8 2>/dev/null || true ;;
+  *) perf record --call-graph "$callgraph" -p "$server" -o /tmp/prof.data -- sleep 8 2>/dev/null || true ;;
 esac
 wait "$run"
 grep '^result' /tmp/prof_run.txt

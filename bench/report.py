@@ -13,6 +13,7 @@
       a list page that is not full), never because a target was missed.
 """
 import argparse
+import os
 import glob
 import math
 import re
@@ -52,6 +53,7 @@ def pgbench_result(args):
         f" p50_ms={percentile(latencies, 50):.3f} p95_ms={percentile(latencies, 95):.3f}"
         f" p99_ms={percentile(latencies, 99):.3f}"
         f" max_ms={latencies[-1] if latencies else 0.0:.3f} errors={errors}"
+        + (f" {args.cpu}" if args.cpu else "")
     )
 
 
@@ -71,6 +73,32 @@ def parse(path):
 
 def fmt_rate(v):
     return f"{v:,.0f}" if v >= 100 else f"{v:,.1f}"
+
+
+def cpu_table(results):
+    """Where each run's CPU went, per operation: bench/run samples /proc
+    around every run (cpu_* fields). "client and rest" is the machine's busy
+    time less PostgreSQL and the server: the load generator or pgbench, and
+    the kernel's own threads (disk flushes among them)."""
+    lines = []
+    for r in results:
+        if "cpu_busy" not in r or int(r["count"]) == 0:
+            continue
+        tick_us = 1e6 / int(r["cpu_hz"])
+        per_op = lambda ticks: ticks * tick_us / int(r["count"])
+        busy, pg, server = (int(r[k]) for k in ("cpu_busy", "cpu_pg", "cpu_server"))
+        seconds = float(r["seconds"])
+        cores = os.cpu_count() or 1
+        what = r["op"] if r.get("kind") == "engine" else f"{r['op']} (direct SQL)"
+        lines.append(
+            f"| {what} | {r['backend']} | {r['conc']} | {per_op(pg):.0f} | {per_op(server):.0f}"
+            f" | {per_op(busy - pg - server):.0f} | {per_op(busy):.0f}"
+            f" | {100 * busy * tick_us / 1e6 / (seconds * cores):.0f} % |")
+    if not lines:
+        return []
+    return ["", "CPU per operation (µs of CPU time, all cores; sampled from /proc around each run):",
+            "", "| operation | backend | clients | PostgreSQL | server | client and rest | total"
+            " | machine busy |", "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"] + lines + [""]
 
 
 def table(args):
@@ -180,6 +208,7 @@ def table(args):
     out.append("The transition ceiling at each concurrency ran just before and just after the engine's"
                " transitions; engine/ceiling uses the mean of the two.")
     out.append("")
+    out.extend(cpu_table(results))
     for r in rows:
         if r["type"] == "peak_rss":
             mb = int(r["vmhwm_kb"]) / 1024
@@ -203,6 +232,7 @@ def main():
     p.add_argument("--conc", required=True)
     p.add_argument("--output", required=True)
     p.add_argument("--logs", required=True)
+    p.add_argument("--cpu", default="", help="cpu_* fields of bench/run's cpu_delta")
     t = sub.add_parser("table")
     t.add_argument("results")
     args = parser.parse_args()
