@@ -70,11 +70,17 @@ struct Server::Impl {
 
 namespace {
 
-HttpRequest to_request(bhttp::request<bhttp::string_body>&& req, Target target,
-                       const tcp::socket& socket) {
-  HttpRequest out;
+// The peer's address, once per connection (a system call each time).
+std::string remote_address_of(const tcp::socket& socket) {
   beast::error_code ec;
-  out.remote_address = socket.remote_endpoint(ec).address().to_string();
+  const tcp::endpoint peer = socket.remote_endpoint(ec);
+  return ec ? std::string() : peer.address().to_string();
+}
+
+HttpRequest to_request(bhttp::request<bhttp::string_body>&& req, Target target,
+                       const std::string& remote_address) {
+  HttpRequest out;
+  out.remote_address = remote_address;
   out.method = std::string(req.method_string());
   out.path = std::move(target.path);
   out.query = std::move(target.query);
@@ -90,7 +96,7 @@ HttpRequest to_request(bhttp::request<bhttp::string_body>&& req, Target target,
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, Server::Impl& server)
-      : stream_(std::move(socket)), server_(server) {
+      : remote_address_(remote_address_of(socket)), stream_(std::move(socket)), server_(server) {
     server_.session_started(this);
   }
   ~Session() { server_.session_ended(this); }
@@ -183,7 +189,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return write(problem(Error::make(ErrorKind::bad_request, "the request target is malformed")),
                    version, false, true);
     }
-    HttpRequest hreq = to_request(std::move(req), std::move(*target), stream_.socket());
+    HttpRequest hreq = to_request(std::move(req), std::move(*target), remote_address_);
     if (!server_.workers) return write(respond(hreq), version, keep_alive);
     asio::post(*server_.workers,
                [self = shared_from_this(), hreq = std::move(hreq), keep_alive, version]() mutable {
@@ -255,6 +261,7 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.close();
   }
 
+  std::string remote_address_;  // empty when unknown
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
