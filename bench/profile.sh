@@ -42,10 +42,18 @@ else
   db=${url%/*}/prof
 fi
 "$build/adapters/cli/outpost" migrate --database "$db" --log-level warn
+export OUTPOST_PII_KEY=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+export OUTPOST_BOOTSTRAP_TOKEN=profile-token
 if [[ $scenario == ceiling-transition ]]; then
   clients=${CONCURRENCY:-16}
   psql_q -v n=$((clients * 1000)) -v prefix=SEED -f "$root/bench/bulk_load.sql" "$db"
-  psql_q -c 'VACUUM ANALYZE cases' "$db"
+  # As bench/run: a server started once seals the parties and seeds the staff.
+  "$build/adapters/cli/outpost" serve --database "$db" --listen 127.0.0.1:0 --log-level warn \
+    --ready-file "$work/sealed" 2>"$work/seal.log" &
+  sealer=$!
+  for ((i = 0; i < 600; i++)); do [[ -s $work/sealed ]] && break; sleep 0.1; done
+  kill "$sealer" && wait "$sealer"
+  psql_q -c 'VACUUM ANALYZE' "$db"
   pgbench=(/usr/lib/postgresql/15/bin/pgbench -n -M prepared -c "$clients" -j 2 -f "$root/bench/ceiling/transition.sql"
     -D clients="$clients" -D per_client=1000 -D n=0 "$db")
   "${pgbench[@]}" -T 8 >/dev/null
@@ -60,8 +68,6 @@ if [[ $scenario == ceiling-transition ]]; then
   grep -E '^tps|latency average' /tmp/prof_run.txt
   exit 0
 fi
-export OUTPOST_PII_KEY=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
-export OUTPOST_BOOTSTRAP_TOKEN=profile-token
 "$build/adapters/cli/outpost" serve --database "$db" --listen 127.0.0.1:18555 --log-level warn \
   2>"$work/server.log" &
 server=$!

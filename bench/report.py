@@ -87,18 +87,22 @@ def cpu_table(results):
         tick_us = 1e6 / int(r["cpu_hz"])
         per_op = lambda ticks: ticks * tick_us / int(r["count"])
         busy, pg, server = (int(r[k]) for k in ("cpu_busy", "cpu_pg", "cpu_server"))
+        wal = int(r.get("cpu_wal", 0)) / int(r["count"])
         seconds = float(r["seconds"])
         cores = os.cpu_count() or 1
         what = r["op"] if r.get("kind") == "engine" else f"{r['op']} (direct SQL)"
         lines.append(
             f"| {what} | {r['backend']} | {r['conc']} | {per_op(pg):.0f} | {per_op(server):.0f}"
             f" | {per_op(busy - pg - server):.0f} | {per_op(busy):.0f}"
-            f" | {100 * busy * tick_us / 1e6 / (seconds * cores):.0f} % |")
+            f" | {100 * busy * tick_us / 1e6 / (seconds * cores):.0f} % | {wal:,.0f} |")
     if not lines:
         return []
-    return ["", "CPU per operation (µs of CPU time, all cores; sampled from /proc around each run):",
-            "", "| operation | backend | clients | PostgreSQL | server | client and rest | total"
-            " | machine busy |", "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"] + lines + [""]
+    head = ["", "CPU per operation (µs of CPU time, all cores; sampled from /proc around each run)"
+            " and PostgreSQL's WAL per operation:", "",
+            "| operation | backend | clients | PostgreSQL | server | client and rest | total"
+            " | machine busy | WAL bytes |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    return head + lines + [""]
 
 
 def table(args):
