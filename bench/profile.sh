@@ -51,7 +51,12 @@ if [[ $scenario == ceiling-transition ]]; then
   "$build/adapters/cli/outpost" serve --database "$db" --listen 127.0.0.1:0 --log-level warn \
     --ready-file "$work/sealed" 2>"$work/seal.log" &
   sealer=$!
-  for ((i = 0; i < 600; i++)); do [[ -s $work/sealed ]] && break; sleep 0.1; done
+  for ((i = 0; i < 600; i++)); do
+    [[ -s $work/sealed ]] && break
+    kill -0 "$sealer" 2>/dev/null || break
+    sleep 0.1
+  done
+  [[ -s $work/sealed ]] || { cat "$work/seal.log" >&2; echo "profile.sh: sealing failed" >&2; exit 1; }
   kill "$sealer" && wait "$sealer"
   psql_q -c 'VACUUM ANALYZE' "$db"
   pgbench=(/usr/lib/postgresql/15/bin/pgbench -n -M prepared -c "$clients" -j 2 -f "$root/bench/ceiling/transition.sql"
