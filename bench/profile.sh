@@ -6,13 +6,16 @@
 #   bench/profile.sh transition-sqlite    # the same on the embedded SQLite default
 #   bench/profile.sh ceiling-transition   # the transition ceiling: pgbench with
 #                                         # bench/ceiling/transition.sql at 16 clients
+# Prints the load generator's result lines and the server's CPU time and
+# context switches per operation over the timed run (from /proc).
 # Environment: BUILD (default build/default; cmake --preset default first),
 #   CONCURRENCY (overrides the scenario's), PROFILE=server (default: perf on the
 #   server only), system (every process: `--sort comm` shows who has the CPU),
 #   none (no perf: the same run's throughput unprofiled) or strace (the server's
 #   system calls counted for 5 s into /tmp/prof_strace.txt); CALLGRAPH=dwarf
 #   unwinds with debug info (the build omits frame pointers: `fp`, the default,
-#   loses most callers).
+#   loses most callers); SERVER_PRELOAD=lib.so starts the server with it in
+#   LD_PRELOAD (e.g. another malloc).
 # A throwaway PostgreSQL (tests/support/pg_fixture.sh) or SQLite file, `outpost
 # serve` with the shipped settings, a warm-up run, then perf over 8 s of a 12 s
 # run. Writes /tmp/prof.data and /tmp/prof_run.txt; read with
@@ -32,6 +35,8 @@ cleanup() {
 }
 trap cleanup EXIT
 psql_q() { psql -q -v ON_ERROR_STOP=1 "$@"; }
+# Voluntary and involuntary context switches of all of a process's threads.
+switches_of() { cat /proc/"$1"/task/*/status | awk '/^(non)?voluntary_ctxt_switches/ { n += $2 } END { print n }'; }
 
 if [[ $scenario == transition-sqlite ]]; then
   db="sqlite:$work/outpost.db"
@@ -65,15 +70,21 @@ if [[ $scenario == ceiling-transition ]]; then
   "${pgbench[@]}" -T 12 >/tmp/prof_run.txt &
   run=$!
   sleep 1
+  # pgbench's context switches over the 8 s in the middle of its run.
+  switches_before=$(switches_of "$run")
   case ${PROFILE:-system} in
     none) sleep 8 ;;
     *) perf record --call-graph "$callgraph" -a -o /tmp/prof.data -- sleep 8 2>/dev/null || true ;;
   esac
+  switches=$(($(switches_of "$run") - switches_before))
   wait "$run"
   grep -E '^tps|latency average' /tmp/prof_run.txt
+  awk -v switches="$switches" '/^tps/ { printf "pgbench per transaction: %.1f context switches\n",
+                                            switches / ($3 * 8) }' /tmp/prof_run.txt
   exit 0
 fi
-"$build/adapters/cli/outpost" serve --database "$db" --listen 127.0.0.1:18555 --log-level warn \
+env ${SERVER_PRELOAD:+LD_PRELOAD=$SERVER_PRELOAD} \
+  "$build/adapters/cli/outpost" serve --database "$db" --listen 127.0.0.1:18555 --log-level warn \
   2>"$work/server.log" &
 server=$!
 sleep 3
@@ -107,6 +118,10 @@ case $scenario in
 esac
 
 "${loadgen[@]}" "${warm[@]}" --duration 8 >/dev/null
+# The server's CPU time (user + system clock ticks) around the timed run.
+server_ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }
+ticks_before=$(server_ticks)
+switches_before=$(switches_of "$server")
 "${loadgen[@]}" "${timed[@]}" --duration 12 >/tmp/prof_run.txt &
 run=$!
 sleep 1
@@ -117,4 +132,11 @@ case ${PROFILE:-server} in
   *) perf record --call-graph "$callgraph" -p "$server" -o /tmp/prof.data -- sleep 8 2>/dev/null || true ;;
 esac
 wait "$run"
+ticks=$(($(server_ticks) - ticks_before))
+switches=$(($(switches_of "$server") - switches_before))
 grep '^result' /tmp/prof_run.txt
+# Per operation of the timed run (perf's own share, when profiling, included).
+awk -v ticks="$ticks" -v hz="$(getconf CLK_TCK)" -v switches="$switches" '
+  /^result / { for (i = 1; i <= NF; i++) if ($i ~ /^count=/) n += substr($i, 7) }
+  END { if (n > 0) printf "server per operation: %.0f µs of CPU, %.1f context switches\n",
+                          ticks * 1e6 / hz / n, switches / n }' /tmp/prof_run.txt
