@@ -18,45 +18,14 @@ using storage::Transaction;
 
 namespace {
 
-constexpr const char* kStaffColumns = "id, name, department, role, grid, micro_grid, active";
+using storage::kStaffColumns;
+using storage::StaffRow;
 
 // Byte-wise order on both backends (PostgreSQL's default collation is not).
 std::string order_by(Dialect dialect, const char* column) {
   return std::string(" ORDER BY ") + column +
          (dialect == Dialect::postgresql ? " COLLATE \"C\"" : "");
 }
-
-// One staff row as bound variables: SOCI binds by reference and has no bool.
-struct StaffRow {
-  std::string id, name, department, role, grid, micro_grid;
-  int active = 1;
-  std::int64_t updated_at = 0;
-
-  void assign(const StaffMember& s, Millis now) {
-    id = s.id;
-    name = s.name;
-    department = s.department;
-    role = s.role;
-    grid = s.grid;
-    micro_grid = s.micro_grid;
-    active = s.active ? 1 : 0;
-    updated_at = now;
-  }
-
-  StaffMember to_staff() const {
-    return StaffMember{id, name, department, role, grid, micro_grid, active != 0};
-  }
-
-  void bind_into(soci::statement& st) {
-    st.exchange(soci::into(id));
-    st.exchange(soci::into(name));
-    st.exchange(soci::into(department));
-    st.exchange(soci::into(role));
-    st.exchange(soci::into(grid));
-    st.exchange(soci::into(micro_grid));
-    st.exchange(soci::into(active));
-  }
-};
 
 // INSERT of a StaffRow, prepared once per call; `conflict` finishes the statement.
 soci::statement insert_staff_statement(soci::session& sql, StaffRow& row, const char* conflict) {
@@ -193,22 +162,14 @@ Status SociStore::set_staff_active(std::string_view id, bool active) {
 }
 
 Result<std::optional<StaffMember>> SociStore::find_grid_leader(std::string_view grid) {
-  return run<std::optional<StaffMember>>(
-      *impl_, Access::read, "find_grid_leader", [&](Lease& lease) -> std::optional<StaffMember> {
-        StaffRow row;
-        const std::string grid_code(grid);
-        const std::string role(kGridLeaderRole);
-        soci::statement st(lease.sql());
-        st.exchange(soci::use(grid_code, "grid"));
-        st.exchange(soci::use(role, "role"));
-        std::vector<StaffMember> found =
-            fetch_staff(st, row,
-                        std::string("SELECT ") + kStaffColumns +
-                            " FROM staff WHERE grid = :grid AND role = :role AND active = 1" +
-                            order_by(lease.dialect(), "id") + " LIMIT 1");
-        if (found.empty()) return std::nullopt;
-        return found.front();
-      });
+  return run<std::optional<StaffMember>>(*impl_, Access::read, "find_grid_leader",
+                                         [&](Lease& lease) -> std::optional<StaffMember> {
+                                           storage::Statements& st = lease.statements();
+                                           st.lookup_text = grid;
+                                           if (!storage::fetch_one(st.select_grid_leader))
+                                             return std::nullopt;
+                                           return st.staff_row.to_staff();
+                                         });
 }
 
 Result<DirectorySeed> SociStore::seed_directory(const std::vector<DepartmentEntry>& departments,

@@ -18,6 +18,8 @@ const char* const kCaseColumns =
     " micro_grid, address, urgency, risk_level, confidential, department, assignees, parties,"
     " facts, deadline, created_at, updated_at, last_hash, clock";
 
+const char* const kStaffColumns = "id, name, department, role, grid, micro_grid, active";
+
 namespace {
 
 std::string text_of(const boost::json::object& o, std::string_view key) {
@@ -307,6 +309,31 @@ HistoryEntry HistoryRow::to_entry() const {
   return {case_id, seq, at, actor, event, from_state, to_state, object_from(data), prev_hash, hash};
 }
 
+void StaffRow::assign(const StaffMember& s, Millis now) {
+  id = s.id;
+  name = s.name;
+  department = s.department;
+  role = s.role;
+  grid = s.grid;
+  micro_grid = s.micro_grid;
+  active = s.active ? 1 : 0;
+  updated_at = now;
+}
+
+StaffMember StaffRow::to_staff() const {
+  return StaffMember{id, name, department, role, grid, micro_grid, active != 0};
+}
+
+void StaffRow::bind_into(soci::statement& st) {
+  st.exchange(soci::into(id));
+  st.exchange(soci::into(name));
+  st.exchange(soci::into(department));
+  st.exchange(soci::into(role));
+  st.exchange(soci::into(grid));
+  st.exchange(soci::into(micro_grid));
+  st.exchange(soci::into(active));
+}
+
 User UserRow::to_user() const {
   return {id, username, display_name, role, department, grid, disabled != 0};
 }
@@ -449,6 +476,16 @@ Statements::Statements(soci::session& sql, const PiiCipher* cipher)
                                      st.exchange(soci::use(lookup_text, "token_hash"));
                                      st.exchange(soci::use(now, "now"));
                                    })),
+      select_grid_leader(prepare(
+          sql,
+          std::string("SELECT ") + kStaffColumns + " FROM staff WHERE grid = :grid AND role = '" +
+              std::string(kGridLeaderRole) + "' AND active = 1 ORDER BY id" +
+              // Byte-wise on both backends (PostgreSQL's default collation is not).
+              (sql.get_backend_name() == "postgresql" ? " COLLATE \"C\"" : "") + " LIMIT 1",
+          [this](soci::statement& st) {
+            staff_row.bind_into(st);
+            st.exchange(soci::use(lookup_text, "grid"));
+          })),
       delete_pending_timers(prepare(
           sql, "DELETE FROM timers WHERE case_id = :case_id AND state = 'pending'",
           [this](soci::statement& st) { st.exchange(soci::use(timer_row.case_id, "case_id")); })),

@@ -19,6 +19,7 @@
 #include <soci/soci.h>
 
 #include "engine/case.hpp"
+#include "engine/directory.hpp"
 #include "engine/pii.hpp"
 #include "engine/store.hpp"
 
@@ -82,6 +83,21 @@ struct IdempotencyRow {
   std::int64_t created_at = 0;
 };
 
+// One staff row as bound variables: SOCI binds by reference and has no bool.
+struct StaffRow {
+  std::string id, name, department, role, grid, micro_grid;
+  int active = 1;
+  std::int64_t updated_at = 0;
+
+  void assign(const StaffMember& s, Millis now);
+  StaffMember to_staff() const;
+  // The columns of kStaffColumns, in order.
+  void bind_into(soci::statement& st);
+};
+
+// The staff columns a SELECT reads into a StaffRow.
+extern const char* const kStaffColumns;
+
 struct PhoneRowBuffer {
   std::int64_t case_id = 0;
   std::string phone_index;
@@ -126,6 +142,7 @@ class Statements {
   HistoryRow history_row;
   IdempotencyRow idempotency_row;
   UserRow user_row;
+  StaffRow staff_row;
   TimerRowBuffer timer_row;
   PhoneRowBuffer phone_row;
   OutboxRowBuffer outbox_row;
@@ -174,6 +191,9 @@ class Statements {
   soci::statement select_duplicates;
   // lookup_text (token hash), now -> user_row.
   soci::statement select_user_by_token;
+  // lookup_text (a grid) -> staff_row: the grid's active grid leader with the
+  // smallest id (byte-wise), if any. Prepared: an assign looks it up each time.
+  soci::statement select_grid_leader;
   // timer_row.case_id: drops the case's pending timers.
   soci::statement delete_pending_timers;
   // timer_row.
