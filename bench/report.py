@@ -79,7 +79,9 @@ def cpu_table(results):
     """Where each run's CPU went, per operation: bench/run samples /proc
     around every run (cpu_* fields). "client and rest" is the machine's busy
     time less PostgreSQL and the server: the load generator or pgbench, and
-    the kernel's own threads (disk flushes among them)."""
+    the kernel's own threads (disk flushes among them). "host steal" is the
+    share of the run's CPU time the hypervisor gave to other guests: a run
+    with more than a few per cent was not measured on a machine of its own."""
     lines = []
     for r in results:
         if "cpu_busy" not in r or int(r["count"]) == 0:
@@ -88,20 +90,22 @@ def cpu_table(results):
         per_op = lambda ticks: ticks * tick_us / int(r["count"])
         busy, pg, server = (int(r[k]) for k in ("cpu_busy", "cpu_pg", "cpu_server"))
         wal = int(r.get("cpu_wal", 0)) / int(r["count"])
+        steal = int(r.get("cpu_steal", 0))
         seconds = float(r["seconds"])
         cores = os.cpu_count() or 1
         what = r["op"] if r.get("kind") == "engine" else f"{r['op']} (direct SQL)"
         lines.append(
             f"| {what} | {r['backend']} | {r['conc']} | {per_op(pg):.0f} | {per_op(server):.0f}"
             f" | {per_op(busy - pg - server):.0f} | {per_op(busy):.0f}"
-            f" | {100 * busy * tick_us / 1e6 / (seconds * cores):.0f} % | {wal:,.0f} |")
+            f" | {100 * busy * tick_us / 1e6 / (seconds * cores):.0f} %"
+            f" | {100 * steal * tick_us / 1e6 / (seconds * cores):.1f} % | {wal:,.0f} |")
     if not lines:
         return []
     head = ["", "CPU per operation (µs of CPU time, all cores; sampled from /proc around each run)"
             " and PostgreSQL's WAL per operation:", "",
             "| operation | backend | clients | PostgreSQL | server | client and rest | total"
-            " | machine busy | WAL bytes |",
-            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+            " | machine busy | host steal | WAL bytes |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     return head + lines + [""]
 
 
