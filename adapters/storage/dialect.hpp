@@ -15,6 +15,8 @@
 // back to it, and the batch's COMMIT makes it durable.
 #pragma once
 
+#include <string>
+
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <sqlite3.h>
@@ -22,6 +24,17 @@
 namespace outpost::storage {
 
 enum class Dialect { sqlite, postgresql };
+
+inline Dialect dialect_of(soci::session& sql) {
+  return sql.get_backend_name() == "postgresql" ? Dialect::postgresql : Dialect::sqlite;
+}
+
+// " ORDER BY column", byte-wise on both backends (PostgreSQL's default
+// collation is not).
+inline std::string order_by(Dialect dialect, const char* column) {
+  return std::string(" ORDER BY ") + column +
+         (dialect == Dialect::postgresql ? " COLLATE \"C\"" : "");
+}
 
 class Transaction {
  public:

@@ -19,13 +19,8 @@ using storage::Transaction;
 namespace {
 
 using storage::kStaffColumns;
+using storage::order_by;
 using storage::StaffRow;
-
-// Byte-wise order on both backends (PostgreSQL's default collation is not).
-std::string order_by(Dialect dialect, const char* column) {
-  return std::string(" ORDER BY ") + column +
-         (dialect == Dialect::postgresql ? " COLLATE \"C\"" : "");
-}
 
 // INSERT of a StaffRow, prepared once per call; `conflict` finishes the statement.
 soci::statement insert_staff_statement(soci::session& sql, StaffRow& row, const char* conflict) {

@@ -1,5 +1,7 @@
 #include "adapters/storage/statements.hpp"
 
+#include "adapters/storage/dialect.hpp"
+
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -396,7 +398,7 @@ Statements::Statements(soci::session& sql, const PiiCipher* cipher)
                              " to_state, data, prev_hash, hash) VALUES (:case_id, :seq, :at,"
                              " :actor, :event, :from_state, :to_state, :data, :prev_hash, :hash)",
                              [this](soci::statement& st) { bind_history_use(st, history_row); })),
-      transition_in_one_statement(sql.get_backend_name() == "postgresql"
+      transition_in_one_statement(dialect_of(sql) == Dialect::postgresql
                                       ? prepare(sql, kTransitionInOneStatement,
                                                 [this](soci::statement& st) {
                                                   bind_case_update(st, case_row, expected_version);
@@ -476,16 +478,15 @@ Statements::Statements(soci::session& sql, const PiiCipher* cipher)
                                      st.exchange(soci::use(lookup_text, "token_hash"));
                                      st.exchange(soci::use(now, "now"));
                                    })),
-      select_grid_leader(prepare(
-          sql,
-          std::string("SELECT ") + kStaffColumns + " FROM staff WHERE grid = :grid AND role = '" +
-              std::string(kGridLeaderRole) + "' AND active = 1 ORDER BY id" +
-              // Byte-wise on both backends (PostgreSQL's default collation is not).
-              (sql.get_backend_name() == "postgresql" ? " COLLATE \"C\"" : "") + " LIMIT 1",
-          [this](soci::statement& st) {
-            staff_row.bind_into(st);
-            st.exchange(soci::use(lookup_text, "grid"));
-          })),
+      select_grid_leader(prepare(sql,
+                                 std::string("SELECT ") + kStaffColumns +
+                                     " FROM staff WHERE grid = :grid AND role = '" +
+                                     std::string(kGridLeaderRole) + "' AND active = 1" +
+                                     order_by(dialect_of(sql), "id") + " LIMIT 1",
+                                 [this](soci::statement& st) {
+                                   staff_row.bind_into(st);
+                                   st.exchange(soci::use(lookup_text, "grid"));
+                                 })),
       delete_pending_timers(prepare(
           sql, "DELETE FROM timers WHERE case_id = :case_id AND state = 'pending'",
           [this](soci::statement& st) { st.exchange(soci::use(timer_row.case_id, "case_id")); })),
