@@ -83,6 +83,7 @@ def cpu_table(results):
     share of the run's CPU time the hypervisor gave to other guests: a run
     with more than a few per cent was not measured on a machine of its own."""
     lines = []
+    cores = os.cpu_count() or 1
     for r in results:
         if "cpu_busy" not in r or int(r["count"]) == 0:
             continue
@@ -91,14 +92,13 @@ def cpu_table(results):
         busy, pg, server = (int(r[k]) for k in ("cpu_busy", "cpu_pg", "cpu_server"))
         wal = int(r.get("cpu_wal", 0)) / int(r["count"])
         steal = int(r.get("cpu_steal", 0))
-        seconds = float(r["seconds"])
-        cores = os.cpu_count() or 1
+        # Per cent of the run's CPU time (its seconds on every core).
+        share = lambda ticks: 100 * ticks * tick_us / 1e6 / (float(r["seconds"]) * cores)
         what = r["op"] if r.get("kind") == "engine" else f"{r['op']} (direct SQL)"
         lines.append(
             f"| {what} | {r['backend']} | {r['conc']} | {per_op(pg):.0f} | {per_op(server):.0f}"
             f" | {per_op(busy - pg - server):.0f} | {per_op(busy):.0f}"
-            f" | {100 * busy * tick_us / 1e6 / (seconds * cores):.0f} %"
-            f" | {100 * steal * tick_us / 1e6 / (seconds * cores):.1f} % | {wal:,.0f} |")
+            f" | {share(busy):.0f} % | {share(steal):.1f} % | {wal:,.0f} |")
     if not lines:
         return []
     head = ["", "CPU per operation (µs of CPU time, all cores; sampled from /proc around each run)"

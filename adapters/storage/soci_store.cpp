@@ -269,7 +269,7 @@ Result<CasePage> query_cases(soci::session& sql, const CaseFilter& f, const PiiC
   soci::statement st(sql);
   storage::bind_case_into(st, row);
   WhereScratch scratch;
-  scratch.postgresql = sql.get_backend_name() == "postgresql";
+  scratch.postgresql = storage::dialect_of(sql) == storage::Dialect::postgresql;
   std::string text = std::string("SELECT ") + storage::kCaseColumns + " FROM cases" +
                      where(st, f, scratch, cipher);
   if (f.cursor) {
@@ -304,7 +304,7 @@ std::int64_t count_cases_matching(soci::session& sql, const CaseFilter& f,
   soci::statement st(sql);
   st.exchange(soci::into(count));
   WhereScratch scratch;
-  scratch.postgresql = sql.get_backend_name() == "postgresql";
+  scratch.postgresql = storage::dialect_of(sql) == storage::Dialect::postgresql;
   const std::string text = "SELECT count(*) FROM cases" + where(st, f, scratch, cipher);
   st.alloc();
   st.prepare(text, soci::details::st_one_time_query);
