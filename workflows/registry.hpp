@@ -8,7 +8,7 @@
 //   const Workflow* request = registry.find("request");
 #pragma once
 
-#include "engine/workflow.hpp"
+#include "engine/cases/workflow.hpp"
 
 namespace outpost {
 

@@ -1,7 +1,7 @@
 // File: adapters/cli/deadline_ticker.hpp
 //
 // The thread of `outpost serve` that keeps the deadline scheduler
-// (engine/deadline_scheduler.hpp) going: a pass at start-up, so timers that
+// (engine/deadlines/deadline_scheduler.hpp) going: a pass at start-up, so timers that
 // fell due while the server was down fire at once, then one every interval;
 // a pass that fired a full batch is followed by another straight away.
 // Store errors (the database away) are logged and retried next interval.
@@ -18,7 +18,7 @@
 #include <mutex>
 #include <thread>
 
-#include "engine/deadline_scheduler.hpp"
+#include "engine/deadlines/deadline_scheduler.hpp"
 
 namespace outpost::cli {
 

@@ -6,7 +6,7 @@
 // API makes. Names and phone numbers are invented.
 #pragma once
 
-#include "engine/case_service.hpp"
+#include "engine/cases/case_service.hpp"
 
 namespace outpost::cli {
 

@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "engine/error.hpp"
+#include "engine/core/error.hpp"
 
 namespace outpost::cli {
 

@@ -3,8 +3,8 @@
 //                   [--log-level LEVEL] [--demo-data] [--ready-file PATH]
 //   outpost migrate [--database URL] [--config FILE]
 //   outpost user add|list|disable, outpost token create|revoke (adapters/cli/user_commands.hpp)
-//   outpost retention run [--days N]   (de-identify cases closed longer ago; engine/privacy.hpp)
-//   outpost --help | --version
+//   outpost retention run [--days N]   (de-identify cases closed longer ago;
+//   engine/access/privacy.hpp) outpost --help | --version
 // Exit codes: 0 success (and after a clean shutdown), 1 runtime failure, 2 bad usage or settings.
 #include <sodium.h>
 
@@ -27,7 +27,7 @@
 #include "adapters/http/server.hpp"
 #include "adapters/notify/webhook_deliverer.hpp"
 #include "adapters/storage/soci_store.hpp"
-#include "engine/audit_chain.hpp"
+#include "engine/cases/audit_chain.hpp"
 #include "workflows/registry.hpp"
 
 namespace {
@@ -162,7 +162,7 @@ Status write_ready_file(const std::string& path, const std::string& host, unsign
 }
 
 // `outpost retention run`: de-identifies the cases closed longer than the
-// retention period (engine/privacy.hpp) and records the run.
+// retention period (engine/access/privacy.hpp) and records the run.
 int run_retention(const Flags& flags, std::optional<long long> days) {
   int code = 0;
   auto settings = resolve_settings(flags, code);

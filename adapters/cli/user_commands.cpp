@@ -8,8 +8,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "engine/audit_chain.hpp"
-#include "engine/users.hpp"
+#include "engine/access/users.hpp"
+#include "engine/cases/audit_chain.hpp"
 
 namespace outpost::cli {
 namespace {

@@ -10,13 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "engine/calendar.hpp"
-#include "engine/catalogue.hpp"
-#include "engine/deadlines.hpp"
-#include "engine/directory.hpp"
-#include "engine/error.hpp"
-#include "engine/jurisdiction.hpp"
-#include "engine/permissions.hpp"
+#include "engine/access/permissions.hpp"
+#include "engine/core/error.hpp"
+#include "engine/deadlines/calendar.hpp"
+#include "engine/deadlines/deadlines.hpp"
+#include "engine/directory/catalogue.hpp"
+#include "engine/directory/directory.hpp"
+#include "engine/directory/jurisdiction.hpp"
 
 namespace outpost::config {
 

@@ -1,6 +1,6 @@
 // File: adapters/config/pii_key.hpp
 //
-// Where the personal-data key (engine/pii.hpp) comes from, in this order:
+// Where the personal-data key (engine/access/pii.hpp) comes from, in this order:
 //   1. OUTPOST_PII_KEY: 64 hex digits;
 //   2. the key file of `[pii] key_file` (OUTPOST_PII_KEY_FILE): 64 hex digits,
 //      readable by its owner only (mode 0600 or stricter), else refused;
@@ -13,8 +13,8 @@
 #pragma once
 
 #include "adapters/config/settings.hpp"
-#include "engine/error.hpp"
-#include "engine/pii.hpp"
+#include "engine/access/pii.hpp"
+#include "engine/core/error.hpp"
 
 namespace outpost::config {
 

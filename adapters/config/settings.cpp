@@ -8,7 +8,7 @@
 
 #include <toml++/toml.h>
 
-#include "engine/outbox.hpp"
+#include "engine/notify/outbox.hpp"
 
 namespace outpost::config {
 namespace {

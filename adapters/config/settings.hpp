@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/error.hpp"
+#include "engine/core/error.hpp"
 
 namespace outpost::config {
 
@@ -50,7 +50,7 @@ struct Settings {
   long long idle_timeout_seconds = 60;
   long long read_timeout_seconds = 30;
   long long shutdown_grace_seconds = 20;
-  // [auth]: login tokens and the failed-login lock (engine/users.hpp).
+  // [auth]: login tokens and the failed-login lock (engine/access/users.hpp).
   long long token_ttl_hours = 12;  // lifetime of tokens from login and `token create`
   int login_max_failures = 10;     // consecutive failures per account or address before the lock
   long long login_lock_seconds = 900;  // how long a locked account or address gets 429

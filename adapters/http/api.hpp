@@ -14,12 +14,12 @@
 
 #include "adapters/http/auth.hpp"
 #include "adapters/http/router.hpp"
-#include "engine/annotations.hpp"
-#include "engine/case_service.hpp"
-#include "engine/directory.hpp"
-#include "engine/outbox.hpp"
-#include "engine/privacy.hpp"
-#include "engine/users.hpp"
+#include "engine/access/privacy.hpp"
+#include "engine/access/users.hpp"
+#include "engine/cases/annotations.hpp"
+#include "engine/cases/case_service.hpp"
+#include "engine/directory/directory.hpp"
+#include "engine/notify/outbox.hpp"
 
 namespace outpost::http {
 

@@ -1,6 +1,6 @@
 #include "adapters/http/auth.hpp"
 
-#include "engine/audit_chain.hpp"
+#include "engine/cases/audit_chain.hpp"
 
 namespace outpost::http {
 

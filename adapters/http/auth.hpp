@@ -14,9 +14,9 @@
 #include <unordered_map>
 
 #include "adapters/http/http_types.hpp"
-#include "engine/case.hpp"
-#include "engine/error.hpp"
-#include "engine/store.hpp"
+#include "engine/cases/case.hpp"
+#include "engine/cases/store.hpp"
+#include "engine/core/error.hpp"
 
 namespace outpost::http {
 

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "engine/masking.hpp"
+#include "engine/access/masking.hpp"
 
 namespace outpost::http {
 namespace json = boost::json;

@@ -14,12 +14,12 @@
 #include <boost/json/object.hpp>
 
 #include "adapters/http/json_text.hpp"
-#include "engine/case.hpp"
-#include "engine/workflow.hpp"
+#include "engine/cases/case.hpp"
+#include "engine/cases/workflow.hpp"
 
 namespace outpost::http {
 
-using outpost::format_rfc3339;  // engine/case.hpp
+using outpost::format_rfc3339;  // engine/cases/case.hpp
 // Accepts "YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)"; nullopt otherwise.
 std::optional<Millis> parse_rfc3339(std::string_view text);
 

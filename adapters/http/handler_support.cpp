@@ -5,7 +5,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "engine/annotations.hpp"
+#include "engine/cases/annotations.hpp"
 
 namespace outpost::http {
 namespace json = boost::json;

@@ -26,8 +26,8 @@
 #include "adapters/http/http_types.hpp"
 #include "adapters/http/problem.hpp"
 #include "adapters/http/router.hpp"
-#include "engine/case.hpp"
-#include "engine/error.hpp"
+#include "engine/cases/case.hpp"
+#include "engine/core/error.hpp"
 
 namespace outpost::http {
 

@@ -8,7 +8,7 @@
 #include "adapters/http/case_json.hpp"
 #include "adapters/http/handler_support.hpp"
 #include "adapters/http/problem.hpp"
-#include "engine/audit_chain.hpp"
+#include "engine/cases/audit_chain.hpp"
 
 namespace outpost::http {
 namespace json = boost::json;

@@ -1,6 +1,6 @@
 // Directory routes: departments and staff, read by every user, changed by
 // the roles of manage_directory (config/permissions.json: admins and
-// supervisors as shipped; engine/directory.hpp asks).
+// supervisors as shipped; engine/directory/directory.hpp asks).
 #include <memory>
 
 #include <boost/json/value.hpp>

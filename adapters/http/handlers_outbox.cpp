@@ -1,5 +1,5 @@
 // Outbox route: GET /api/v1/outbox, the notifications and what became of
-// their delivery (engine/outbox.hpp), for the roles that watch over dispatch
+// their delivery (engine/notify/outbox.hpp), for the roles that watch over dispatch
 // and audit: dispatcher, supervisor, auditor, admin.
 #include <algorithm>
 #include <array>

@@ -1,4 +1,4 @@
-// Personal-data routes (engine/privacy.hpp): POST /api/v1/cases/{id}/reveal
+// Personal-data routes (engine/access/privacy.hpp): POST /api/v1/cases/{id}/reveal
 // shows a case's parties in clear to the roles config/permissions.json
 // allows, each time recorded in the access log; GET /api/v1/access-log lists
 // those records for auditors and supervisors.

@@ -1,6 +1,6 @@
 // User routes: POST /api/v1/login and /logout for everyone, and the admin API
 // for users and tokens (the roles of manage_users in config/permissions.json:
-// admin as shipped). Rules live in engine/users.hpp;
+// admin as shipped). Rules live in engine/access/users.hpp;
 // this file translates and applies the failed-login lock (ApiContext::login).
 #include <algorithm>
 #include <chrono>
@@ -15,7 +15,7 @@
 #include "adapters/http/case_json.hpp"
 #include "adapters/http/handler_support.hpp"
 #include "adapters/http/problem.hpp"
-#include "engine/audit_chain.hpp"
+#include "engine/cases/audit_chain.hpp"
 
 namespace outpost::http {
 namespace json = boost::json;

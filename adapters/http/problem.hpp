@@ -6,7 +6,7 @@
 #pragma once
 
 #include "adapters/http/http_types.hpp"
-#include "engine/error.hpp"
+#include "engine/core/error.hpp"
 
 namespace outpost::http {
 

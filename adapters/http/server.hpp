@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "adapters/http/router.hpp"
-#include "engine/error.hpp"
+#include "engine/core/error.hpp"
 
 namespace outpost::http {
 

@@ -29,7 +29,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/outbox.hpp"
+#include "engine/notify/outbox.hpp"
 
 namespace outpost::notify {
 

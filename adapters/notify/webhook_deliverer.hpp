@@ -1,7 +1,7 @@
 // File: adapters/notify/webhook_deliverer.hpp
 //
 // The background thread of `outpost serve` that delivers the outbox
-// (engine/outbox.hpp) to the webhooks of the settings, at least once.
+// (engine/notify/outbox.hpp) to the webhooks of the settings, at least once.
 //
 // Every poll interval it claims the due messages in batches. A claim leases
 // each message in the database (attempts + 1, next attempt = the end of the
@@ -9,7 +9,7 @@
 // this process after a restart, or another process on the same PostgreSQL,
 // takes it again once the lease has run out. Each message goes to every
 // webhook whose topic filter matches and that has not answered 2xx yet; then
-// the outcome is recorded (engine/delivery_policy.hpp): delivered, retried
+// the outcome is recorded (engine/notify/delivery_policy.hpp): delivered, retried
 // after an exponential backoff, or dead after the last attempt. Every failure
 // is logged with the message id and the webhook name, never the secret.
 //
@@ -27,9 +27,9 @@
 #include <vector>
 
 #include "adapters/notify/webhook.hpp"
-#include "engine/clock.hpp"
-#include "engine/delivery_policy.hpp"
-#include "engine/outbox.hpp"
+#include "engine/core/clock.hpp"
+#include "engine/notify/delivery_policy.hpp"
+#include "engine/notify/outbox.hpp"
 
 namespace outpost::notify {
 

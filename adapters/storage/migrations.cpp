@@ -107,7 +107,7 @@ constexpr const char* kV1Initial[] = {
     "CREATE INDEX tokens_user ON tokens (user_id)",
 };
 
-// v2: notes and attachments (engine/annotations.hpp). Each row is keyed by the
+// v2: notes and attachments (engine/cases/annotations.hpp). Each row is keyed by the
 // seq of the history row that added it. Attachment bytes are stored once per
 // SHA-256 in attachment_blobs, in the database so that they commit and back up
 // with the case. `bytea` is PostgreSQL's binary type; in SQLite the declared
@@ -140,7 +140,7 @@ constexpr const char* kV2Annotations[] = {
     "CREATE INDEX attachments_sha256 ON attachments (sha256)",
 };
 
-// v3: the directory (engine/directory.hpp). Seeded from config at start-up,
+// v3: the directory (engine/directory/directory.hpp). Seeded from config at start-up,
 // then owned by the admin API. Codes compare byte-wise on both backends: the
 // queries order by `id COLLATE "C"` on PostgreSQL.
 constexpr const char* kV3Directory[] = {
@@ -175,7 +175,7 @@ constexpr const char* kV4Handling[] = {
     "CREATE INDEX cases_kind_state_id ON cases (kind, state, id)",
 };
 
-// v5: users and roles (engine/users.hpp). An empty password_hash means no
+// v5: users and roles (engine/access/users.hpp). An empty password_hash means no
 // password login (the bootstrap admin). login_failures counts consecutive
 // failed logins per key ("user:<name>" or "addr:<ip>") for the lock.
 constexpr const char* kV5Users[] = {
@@ -187,7 +187,7 @@ constexpr const char* kV5Users[] = {
     " locked_until bigint NOT NULL DEFAULT 0)",
 };
 
-// v6: deadlines and notifications (engine/deadlines.hpp, engine/outbox.hpp).
+// v6: deadlines and notifications (engine/deadlines/deadlines.hpp, engine/notify/outbox.hpp).
 // `clock` is the current step's clock as JSON. A timer row is one pending
 // deadline_warning / deadline_breached / escalated firing, written in the same
 // transaction as the event that started the clock; firing marks it `fired` in
@@ -225,7 +225,7 @@ constexpr const char* kV6Deadlines[] = {
     "CREATE INDEX outbox_state ON outbox (state, seq)",
 };
 
-// v7: personal data (engine/pii.hpp). `cases.parties` holds sealed text from
+// v7: personal data (engine/access/pii.hpp). `cases.parties` holds sealed text from
 // now on (rows written before stay readable and are sealed at start-up);
 // case_phones is the blind index of the parties' phone numbers; access_log
 // records every reveal; retention_runs every de-identification run.

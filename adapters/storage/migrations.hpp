@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "adapters/storage/dialect.hpp"
-#include "engine/case.hpp"
+#include "engine/cases/case.hpp"
 
 namespace outpost::storage {
 

@@ -19,8 +19,8 @@
 #include "adapters/storage/postgresql_url.hpp"
 #include "adapters/storage/statements.hpp"
 #include "adapters/storage/store_internals.hpp"
-#include "engine/audit_chain.hpp"
-#include "engine/case_service.hpp"
+#include "engine/cases/audit_chain.hpp"
+#include "engine/cases/case_service.hpp"
 
 namespace outpost {
 
@@ -140,7 +140,7 @@ bool queue_inside_scope(const CaseFilter& f) {
          f.handled_by_department.value_or(f.scope.department) == f.scope.department;
 }
 
-// The caller's scope (engine/permissions.hpp). case_assignees holds a case's
+// The caller's scope (engine/access/permissions.hpp). case_assignees holds a case's
 // assignees and co-handlers by name and its co-departments as "dept:<code>";
 // its primary key (assignee, case_id) serves the subqueries, cases_department
 // and cases_grid the other arms. On PostgreSQL the handled-cases condition is

@@ -1,6 +1,6 @@
 // File: adapters/storage/soci_store.hpp
 //
-// The one implementation of the storage ports (engine/store.hpp), on SOCI, for
+// The one implementation of the storage ports (engine/cases/store.hpp), on SOCI, for
 // SQLite (the embedded default) and PostgreSQL. Opening connects but does not
 // migrate: `outpost migrate` and `outpost serve` call migrate() before anything
 // else, and a store must be migrated before its case and user methods work.
@@ -28,21 +28,21 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/annotations.hpp"
-#include "engine/directory.hpp"
-#include "engine/error.hpp"
-#include "engine/outbox.hpp"
-#include "engine/pii.hpp"
-#include "engine/privacy.hpp"
-#include "engine/store.hpp"
-#include "engine/users.hpp"
+#include "engine/access/pii.hpp"
+#include "engine/access/privacy.hpp"
+#include "engine/access/users.hpp"
+#include "engine/cases/annotations.hpp"
+#include "engine/cases/store.hpp"
+#include "engine/core/error.hpp"
+#include "engine/directory/directory.hpp"
+#include "engine/notify/outbox.hpp"
 
 namespace outpost {
 
 struct StoreOptions {
   std::size_t pool_size = 4;  // connections; at least 1
   // Seals the parties of every case written and opens them when read, and
-  // keeps the phone numbers' blind index (engine/pii.hpp). Without one (tests
+  // keeps the phone numbers' blind index (engine/access/pii.hpp). Without one (tests
   // of other concerns only), parties are stored in clear and phone lookups
   // find nothing. Rows written in clear earlier are read either way.
   std::shared_ptr<const PiiCipher> cipher;

@@ -1,7 +1,7 @@
 // File: adapters/storage/soci_store_pii.cpp
 //
 // SociStore's personal-data parts: the access log of reveals, the record of
-// retention runs (engine/privacy.hpp), and sealing the parties of cases
+// retention runs (engine/access/privacy.hpp), and sealing the parties of cases
 // written in clear before the key existed (migration 7) at start-up.
 #include <soci/soci.h>
 #include <boost/json/array.hpp>

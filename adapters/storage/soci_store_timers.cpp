@@ -1,6 +1,6 @@
 // File: adapters/storage/soci_store_timers.cpp
 //
-// SociStore's TimerStore (engine/store.hpp): finding due deadline timers and
+// SociStore's TimerStore (engine/cases/store.hpp): finding due deadline timers and
 // firing one in a transaction of its own. Exactly once, also with several
 // server processes on one PostgreSQL: the firing transaction locks the timer
 // row (FOR UPDATE SKIP LOCKED: a timer another process is firing is skipped,

@@ -18,10 +18,10 @@
 
 #include <soci/soci.h>
 
-#include "engine/case.hpp"
-#include "engine/directory.hpp"
-#include "engine/pii.hpp"
-#include "engine/store.hpp"
+#include "engine/access/pii.hpp"
+#include "engine/cases/case.hpp"
+#include "engine/cases/store.hpp"
+#include "engine/directory/directory.hpp"
 
 namespace outpost::storage {
 

@@ -13,9 +13,9 @@
 
 #include "adapters/config/config_loader.hpp"
 #include "adapters/storage/soci_store.hpp"
-#include "engine/audit_chain.hpp"
-#include "engine/case_service.hpp"
-#include "engine/deadline_scheduler.hpp"
+#include "engine/cases/audit_chain.hpp"
+#include "engine/cases/case_service.hpp"
+#include "engine/deadlines/deadline_scheduler.hpp"
 #include "tests/support/test_db.hpp"
 #include "workflows/registry.hpp"
 

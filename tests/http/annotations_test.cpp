@@ -4,7 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "engine/audit_chain.hpp"
+#include "engine/cases/audit_chain.hpp"
 #include "tests/http/fixtures.hpp"
 
 using namespace outpost::testing;

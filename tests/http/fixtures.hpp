@@ -13,7 +13,7 @@
 
 #include <boost/json.hpp>
 
-#include "engine/audit_chain.hpp"
+#include "engine/cases/audit_chain.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/test_db.hpp"
 

@@ -1,5 +1,5 @@
 // Who may do what, over HTTP, on both backends (config/permissions.json,
-// engine/permissions.hpp): the whole role × action matrix, enumerated; scopes
+// engine/access/permissions.hpp): the whole role × action matrix, enumerated; scopes
 // (a case out of scope is 404 everywhere under /api/v1/cases/{id}, missing
 // from lists and from their counts); and a bad permissions file stopping the
 // server. Users are made the way an operator makes them: through the admin

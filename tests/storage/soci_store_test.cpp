@@ -18,7 +18,7 @@
 
 #include "adapters/storage/migrations.hpp"
 #include "adapters/storage/soci_store.hpp"
-#include "engine/audit_chain.hpp"
+#include "engine/cases/audit_chain.hpp"
 #include "tests/support/test_db.hpp"
 
 namespace {

@@ -16,9 +16,9 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "engine/case.hpp"
-#include "engine/error.hpp"
-#include "engine/workflow.hpp"
+#include "engine/cases/case.hpp"
+#include "engine/cases/workflow.hpp"
+#include "engine/core/error.hpp"
 #include "tests/workflows/machine_checks.hpp"
 #include "workflows/dispute/dispute_workflow.hpp"
 #include "workflows/registry.hpp"

@@ -17,9 +17,9 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "engine/case.hpp"
-#include "engine/error.hpp"
-#include "engine/workflow.hpp"
+#include "engine/cases/case.hpp"
+#include "engine/cases/workflow.hpp"
+#include "engine/core/error.hpp"
 
 namespace outpost::testing {
 

@@ -18,9 +18,9 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
-#include "engine/case.hpp"
-#include "engine/error.hpp"
-#include "engine/workflow.hpp"
+#include "engine/cases/case.hpp"
+#include "engine/cases/workflow.hpp"
+#include "engine/core/error.hpp"
 #include "tests/workflows/machine_checks.hpp"
 #include "workflows/registry.hpp"
 #include "workflows/request/request_workflow.hpp"

@@ -63,9 +63,9 @@
 #include <boost/msm/front/state_machine_def.hpp>
 #include <boost/system/error_code.hpp>
 
-#include "engine/case.hpp"
-#include "engine/error.hpp"
-#include "engine/workflow.hpp"
+#include "engine/cases/case.hpp"
+#include "engine/cases/workflow.hpp"
+#include "engine/core/error.hpp"
 
 namespace outpost::msm_support {
 

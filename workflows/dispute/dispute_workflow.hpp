@@ -13,7 +13,7 @@
 
 #include <memory>
 
-#include "engine/workflow.hpp"
+#include "engine/cases/workflow.hpp"
 
 namespace outpost {
 

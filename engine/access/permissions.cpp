@@ -1,0 +1,306 @@
+#include "engine/access/permissions.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include <boost/json/value.hpp>
+
+#include "engine/access/users.hpp"
+#include "engine/core/json_fields.hpp"
+#include "engine/directory/routing.hpp"
+
+namespace outpost {
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view kAuditorNeverWrites = "an auditor never writes";
+
+// What each Action lets a user do, for refusals: "only admin may <this>".
+constexpr std::array<std::string_view, kActionNames.size()> kActionTexts = {
+    "create cases",
+    "add notes to a case",
+    "add attachments to a case",
+    "reveal a case's personal data",
+    "read the access log",
+    "dispatch or assign a case flagged for arbitration (派单异议)",
+    "manage users and tokens",
+    "change departments and staff"};
+
+bool contains_string(const json::value* list, std::string_view s) {
+  if (list == nullptr || !list->is_array()) return false;
+  const auto& a = list->get_array();
+  return std::any_of(a.begin(), a.end(),
+                     [&](const json::value& v) { return v.is_string() && v.get_string() == s; });
+}
+
+// "desk", "desk or supervisor", "desk, handler or supervisor"; "nobody" for none.
+std::string roles_text(const std::vector<std::string>& roles) {
+  if (roles.empty()) return "nobody";
+  std::string out;
+  for (std::size_t i = 0; i < roles.size(); ++i) {
+    if (i > 0) out += i + 1 == roles.size() ? " or " : ", ";
+    out += roles[i];
+  }
+  return out;
+}
+
+std::string known_roles_text() {
+  std::string out;
+  for (std::string_view r : kRoles) out += std::string(out.empty() ? "" : ", ") + std::string(r);
+  return out;
+}
+
+Error forbidden(std::string message) {
+  return Error::make(ErrorKind::forbidden, std::move(message));
+}
+
+}  // namespace
+
+bool assigned_to(const Case& c, std::string_view person) {
+  if (person.empty()) return false;
+  const auto& a = c.assignment.assignees;
+  return std::find(a.begin(), a.end(), person) != a.end() ||
+         contains_string(c.facts.if_contains("co_handlers"), person);
+}
+
+bool handles_case(const Case& c, const Actor& actor) {
+  if (assigned_to(c, actor.username)) return true;
+  if (actor.department.empty()) return false;
+  return c.assignment.department == actor.department ||
+         contains_string(c.facts.if_contains("co_departments"), actor.department);
+}
+
+// Walks the document once, collecting every problem (see engine/core/json_fields.hpp).
+class PermissionsParser : public JsonFields {
+ public:
+  explicit PermissionsParser(Permissions& out) : out_(out) {}
+
+  void parse(const json::value& doc, const WorkflowRegistry& workflows) {
+    const json::object* root = object_at(doc, "$");
+    if (root == nullptr) return;
+    for (const auto& kv : *root) {
+      static constexpr std::array kKnown{
+          "description", "every_event", "handling_only", "see_all_cases", "see_confidential_cases",
+          "actions",     "events"};
+      if (std::find(kKnown.begin(), kKnown.end(), kv.key()) == kKnown.end()) {
+        fail(std::string(kv.key()), "is not a member of the permissions document");
+      }
+    }
+    out_.every_event_ = roles(root->if_contains("every_event"), "every_event", kAuditorNeverWrites);
+    out_.handling_only_ = roles(root->if_contains("handling_only"), "handling_only", {});
+    out_.see_all_cases_ = roles(root->if_contains("see_all_cases"), "see_all_cases", {});
+    out_.see_confidential_cases_ =
+        roles(root->if_contains("see_confidential_cases"), "see_confidential_cases", {});
+    actions(root->if_contains("actions"));
+    events(root->if_contains("events"), workflows);
+  }
+
+ private:
+  Permissions& out_;
+
+  // A list of known roles, each once. `auditor_refusal` non-empty: the
+  // auditor may not be listed, for that reason.
+  std::vector<std::string> roles(const json::value* v, const std::string& path,
+                                 std::string_view auditor_refusal) {
+    std::vector<std::string> out;
+    if (v == nullptr) {
+      fail(path, "is missing: list the roles ([] for none)");
+      return out;
+    }
+    const json::array* list = array(v, path);
+    if (list == nullptr) return out;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const std::string at = path + "[" + std::to_string(i) + "]";
+      const json::string* role = (*list)[i].if_string();
+      if (role == nullptr || !is_known_role(*role)) {
+        fail(at, "must be one of the roles " + known_roles_text());
+      } else if (std::find(out.begin(), out.end(), *role) != out.end()) {
+        fail(at, "role \"" + std::string(*role) + "\" is listed twice");
+      } else if (*role == "auditor" && !auditor_refusal.empty()) {
+        fail(at, std::string(auditor_refusal));
+      } else {
+        out.emplace_back(*role);
+      }
+    }
+    return out;
+  }
+
+  void actions(const json::value* v) {
+    if (v == nullptr) {
+      fail("actions", "is missing: list the roles of each action");
+      return;
+    }
+    const json::object* o = object_at(*v, "actions");
+    if (o == nullptr) return;
+    for (const auto& kv : *o) {
+      if (std::find(kActionNames.begin(), kActionNames.end(), kv.key()) == kActionNames.end()) {
+        fail("actions." + std::string(kv.key()), "is not an action");
+      }
+    }
+    for (std::size_t i = 0; i < kActionNames.size(); ++i) {
+      const std::string_view name = kActionNames[i];
+      std::string_view refusal = kAuditorNeverWrites;
+      if (static_cast<Action>(i) == Action::reveal)
+        refusal = "an auditor sees personal data masked, never revealed";
+      if (static_cast<Action>(i) == Action::read_access_log) refusal = {};
+      out_.actions_[i] = roles(o->if_contains(name), "actions." + std::string(name), refusal);
+    }
+  }
+
+  void events(const json::value* v, const WorkflowRegistry& workflows) {
+    if (v == nullptr) {
+      fail("events", "is missing: list the roles of each event per case kind");
+      return;
+    }
+    const json::object* o = object_at(*v, "events");
+    if (o == nullptr) return;
+    for (const auto& kv : *o) {
+      if (workflows.find(kv.key()) == nullptr) {
+        fail("events." + std::string(kv.key()), "is not a case kind with a workflow");
+      }
+    }
+    for (const auto& wf : workflows.all()) {
+      const WorkflowGraph& g = wf->graph();
+      const std::string path = "events." + g.kind;
+      const json::value* kind = o->if_contains(g.kind);
+      if (kind == nullptr) {
+        fail(path, "is missing: list the roles of each event of the " + g.kind + " workflow");
+        continue;
+      }
+      const json::object* granted = object_at(*kind, path);
+      if (granted == nullptr) continue;
+      for (const auto& kv : *granted) {
+        const bool known = std::any_of(g.events.begin(), g.events.end(),
+                                       [&](const auto& e) { return e.name == kv.key(); });
+        if (!known) {
+          fail(path + "." + std::string(kv.key()),
+               "is not an event of the " + g.kind + " workflow");
+        }
+      }
+      auto& events = out_.events_[g.kind];
+      for (const auto& e : g.events) {
+        events[e.name] =
+            roles(granted->if_contains(e.name), path + "." + e.name, kAuditorNeverWrites);
+      }
+    }
+  }
+};
+
+const Permissions& Permissions::unrestricted() {
+  static const Permissions everyone = [] {
+    Permissions p;
+    p.unrestricted_ = true;
+    return p;
+  }();
+  return everyone;
+}
+
+Result<Permissions> Permissions::from_json(const json::value& doc,
+                                           const WorkflowRegistry& workflows) {
+  Permissions p;
+  PermissionsParser parser(p);
+  parser.parse(doc, workflows);
+  if (Status s = parser.outcome("the permissions document is invalid"); !s) return s.error();
+  return p;
+}
+
+bool Permissions::has(const Roles& roles, std::string_view role) {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+bool Permissions::sees(const Case& c, const Actor& actor) const {
+  if (unrestricted_) return true;
+  const bool assigned = assigned_to(c, actor.username);
+  if (c.confidential && !assigned && !has(see_confidential_cases_, actor.role)) return false;
+  if (has(see_all_cases_, actor.role) || handles_case(c, actor)) return true;
+  return !actor.grid.empty() && c.location.grid == actor.grid;
+}
+
+CaseScope Permissions::scope_of(const Actor& actor) const {
+  CaseScope scope;
+  if (unrestricted_) return scope;
+  scope.person = actor.username;
+  scope.all_confidential = has(see_confidential_cases_, actor.role);
+  scope.all_cases = has(see_all_cases_, actor.role);
+  if (!scope.all_cases) {
+    scope.department = actor.department;
+    scope.grid = actor.grid;
+  }
+  return scope;
+}
+
+bool Permissions::handling_allows(const Case& c, const Actor& actor) const {
+  return !has(handling_only_, actor.role) || handles_case(c, actor);
+}
+
+Error Permissions::handling_refusal(const Actor& actor, std::string_view what) {
+  const bool vowel = !actor.role.empty() &&
+                     std::string_view("aeiou").find(actor.role[0]) != std::string_view::npos;
+  return forbidden((vowel ? "an " : "a ") + actor.role + " may " + std::string(what) +
+                   " only where their department or they handle the case (lead or"
+                   " co-department, assignee or co-handler)");
+}
+
+Permissions::Verdict Permissions::decide_event(const Case& c, std::string_view event,
+                                               const Actor& actor) const {
+  if (unrestricted_ || has(every_event_, actor.role)) return Verdict::allowed;
+  const auto kind = events_.find(c.kind);
+  if (kind == events_.end()) return Verdict::allowed;
+  const auto granted = kind->second.find(event);
+  if (granted == kind->second.end()) return Verdict::allowed;
+  if (!has(granted->second, actor.role)) return Verdict::role;
+  if (!handling_allows(c, actor)) return Verdict::handling;
+  if (is_routing_event(event) && fact_flag(c, "arbitration") &&
+      !has(actions_[static_cast<std::size_t>(Action::arbitrate)], actor.role)) {
+    return Verdict::arbitration;
+  }
+  return Verdict::allowed;
+}
+
+bool Permissions::may_apply(const Case& c, std::string_view event, const Actor& actor) const {
+  return decide_event(c, event, actor) == Verdict::allowed;
+}
+
+Status Permissions::check_event(const Case& c, std::string_view event, const Actor& actor) const {
+  const std::string name(event);
+  switch (decide_event(c, event, actor)) {
+    case Verdict::allowed:
+      return Ok{};
+    case Verdict::role:
+      return forbidden("only " + roles_text(event_roles(c.kind, event)) + " may apply '" + name +
+                       "' to a " + c.kind + "; the caller's role is " + actor.role);
+    case Verdict::handling:
+      return handling_refusal(actor, "apply '" + name + "'");
+    case Verdict::arbitration:
+      break;
+  }
+  return forbidden("the case is flagged for arbitration (派单异议) after repeated returns: only " +
+                   roles_text(action_roles(Action::arbitrate)) + " may " + name + " it now");
+}
+
+Status Permissions::check(Action action, const Actor& actor, const Case* c) const {
+  if (unrestricted_) return Ok{};
+  const auto i = static_cast<std::size_t>(action);
+  if (!has(actions_[i], actor.role)) {
+    return forbidden("only " + roles_text(actions_[i]) + " may " + std::string(kActionTexts[i]) +
+                     "; the caller's role is " + actor.role);
+  }
+  if (c != nullptr && !handling_allows(*c, actor)) return handling_refusal(actor, kActionTexts[i]);
+  return Ok{};
+}
+
+const std::vector<std::string>& Permissions::event_roles(std::string_view kind,
+                                                         std::string_view event) const {
+  static const Roles kNone;
+  const auto k = events_.find(kind);
+  if (k == events_.end()) return kNone;
+  const auto e = k->second.find(event);
+  return e == k->second.end() ? kNone : e->second;
+}
+
+const std::vector<std::string>& Permissions::action_roles(Action action) const {
+  return actions_[static_cast<std::size_t>(action)];
+}
+
+}  // namespace outpost

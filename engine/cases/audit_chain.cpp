@@ -1,0 +1,95 @@
+#include "engine/cases/audit_chain.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <array>
+
+#include <boost/json/serialize.hpp>
+
+namespace outpost {
+namespace {
+
+void append_canonical(const boost::json::value& v, std::string& out) {
+  if (const auto* obj = v.if_object()) {
+    std::vector<const boost::json::key_value_pair*> members;
+    members.reserve(obj->size());
+    for (const auto& kv : *obj) members.push_back(&kv);
+    std::sort(members.begin(), members.end(),
+              [](const auto* a, const auto* b) { return a->key() < b->key(); });
+    out.push_back('{');
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      if (i) out.push_back(',');
+      out += boost::json::serialize(boost::json::string_view(members[i]->key()));
+      out.push_back(':');
+      append_canonical(members[i]->value(), out);
+    }
+    out.push_back('}');
+  } else if (const auto* arr = v.if_array()) {
+    out.push_back('[');
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      if (i) out.push_back(',');
+      append_canonical((*arr)[i], out);
+    }
+    out.push_back(']');
+  } else {
+    out += boost::json::serialize(v);
+  }
+}
+
+}  // namespace
+
+std::string canonical_json(const boost::json::value& v) {
+  std::string out;
+  append_canonical(v, out);
+  return out;
+}
+
+std::string sha256_hex(std::string_view bytes) {
+  std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
+  crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                     bytes.size());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex(digest.size() * 2, '0');
+  for (std::size_t i = 0; i < digest.size(); ++i) {
+    hex[2 * i] = kHex[digest[i] >> 4];
+    hex[2 * i + 1] = kHex[digest[i] & 0xF];
+  }
+  return hex;
+}
+
+std::string canonical_form(const HistoryEntry& e) {
+  boost::json::object o;
+  o["actor"] = e.actor;
+  o["at"] = e.at;
+  o["case_id"] = e.case_id;
+  o["data"] = e.data;
+  o["event"] = e.event;
+  // The creating row has no previous state: null, exactly as the history API shows it.
+  if (e.from_state.empty()) {
+    o["from_state"] = nullptr;
+  } else {
+    o["from_state"] = e.from_state;
+  }
+  o["seq"] = e.seq;
+  o["to_state"] = e.to_state;
+  return canonical_json(o);
+}
+
+void seal(HistoryEntry& e, std::string_view prev_hash) {
+  e.prev_hash = std::string(prev_hash);
+  e.hash = sha256_hex(e.prev_hash + canonical_form(e));
+}
+
+std::int64_t first_broken_link(const std::vector<HistoryEntry>& entries) {
+  std::string expected_prev(kGenesisHash);
+  for (const auto& e : entries) {
+    if (e.prev_hash != expected_prev || sha256_hex(e.prev_hash + canonical_form(e)) != e.hash) {
+      return e.seq;
+    }
+    expected_prev = e.hash;
+  }
+  return 0;
+}
+
+}  // namespace outpost

@@ -1,0 +1,43 @@
+// File: engine/cases/audit_chain.hpp
+//
+// The tamper-evident history. Each case's history rows form a hash chain:
+//
+//   hash(n) = SHA-256( prev_hash(n) || canonical(entry n) ), hex-encoded,
+//   prev_hash(1) = 64 × "0", prev_hash(n) = hash(n-1).
+//
+// canonical(entry) is the compact JSON object with keys sorted by code point
+// and no insignificant white space:
+//   {"actor":…,"at":<epoch ms>,"case_id":…,"data":{…},"event":…,
+//    "from_state":…,"seq":…,"to_state":…}
+// `from_state` is null for the creating row. Objects inside `data` are sorted
+// the same way, so any verifier that can sort JSON keys can recompute a chain
+// from the history API alone (converting `at` back to epoch milliseconds).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "engine/cases/case.hpp"
+
+namespace outpost {
+
+inline constexpr std::string_view kGenesisHash =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+// Compact JSON with object keys sorted recursively.
+std::string canonical_json(const boost::json::value& v);
+
+std::string sha256_hex(std::string_view bytes);
+
+std::string canonical_form(const HistoryEntry& e);
+
+// Sets e.prev_hash and e.hash.
+void seal(HistoryEntry& e, std::string_view prev_hash);
+
+// The seq of the first row that does not verify, or 0 when the chain is intact.
+std::int64_t first_broken_link(const std::vector<HistoryEntry>& entries);
+
+}  // namespace outpost

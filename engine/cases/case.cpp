@@ -1,0 +1,91 @@
+#include "engine/cases/case.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+namespace outpost {
+
+bool case_is_overdue(const Case& c, Millis now) {
+  return c.deadline && *c.deadline < now;
+}
+
+bool fact_flag(const Case& c, std::string_view key) {
+  const boost::json::value* v = c.facts.if_contains(key);
+  return v != nullptr && v->is_bool() && v->get_bool();
+}
+
+boost::json::object clock_to_json(const StepClock& clock) {
+  boost::json::object o{{"step", clock.step},
+                        {"duration", clock.duration},
+                        {"started_at", clock.started_at},
+                        {"generation", clock.generation},
+                        {"warned", clock.warned},
+                        {"breached", clock.breached},
+                        {"escalated", clock.escalated}};
+  if (clock.paused_remaining) o["paused_remaining"] = *clock.paused_remaining;
+  if (clock.extended_days != 0) o["extended_days"] = clock.extended_days;
+  return o;
+}
+
+StepClock clock_from_json(const boost::json::value& v) {
+  StepClock c;
+  const boost::json::object* o = v.if_object();
+  if (o == nullptr) return c;
+  auto text = [&](std::string_view key) -> std::string {
+    const boost::json::value* m = o->if_contains(key);
+    return m != nullptr && m->is_string() ? std::string(m->get_string()) : std::string();
+  };
+  auto number = [&](std::string_view key) -> std::optional<std::int64_t> {
+    const boost::json::value* m = o->if_contains(key);
+    if (m != nullptr && m->is_int64()) return m->get_int64();
+    return std::nullopt;
+  };
+  auto flag = [&](std::string_view key) {
+    const boost::json::value* m = o->if_contains(key);
+    return m != nullptr && m->is_bool() && m->get_bool();
+  };
+  c.step = text("step");
+  c.duration = text("duration");
+  c.started_at = number("started_at").value_or(0);
+  c.paused_remaining = number("paused_remaining");
+  c.generation = number("generation").value_or(0);
+  c.extended_days = number("extended_days").value_or(0);
+  c.warned = flag("warned");
+  c.breached = flag("breached");
+  c.escalated = flag("escalated");
+  return c;
+}
+
+std::string format_rfc3339(Millis at) {
+  const std::chrono::sys_time<std::chrono::milliseconds> tp{std::chrono::milliseconds(at)};
+  const auto day = std::chrono::floor<std::chrono::days>(tp);
+  const std::chrono::year_month_day ymd{day};
+  const std::chrono::hh_mm_ss hms{tp - day};
+  const int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%d-%02u-%02uT%02d:%02d:%02d.%03dZ", year,
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                  static_cast<int>(hms.seconds().count()),
+                  static_cast<int>(hms.subseconds().count()));
+    return buf;
+  }
+  // Lists format three times per case: digits by hand, not printf.
+  std::string out = "0000-00-00T00:00:00.000Z";
+  auto put = [&out](std::size_t pos, int value, int digits) {
+    for (int i = digits - 1; i >= 0; --i, value /= 10) {
+      out[pos + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+    }
+  };
+  put(0, year, 4);
+  put(5, static_cast<int>(static_cast<unsigned>(ymd.month())), 2);
+  put(8, static_cast<int>(static_cast<unsigned>(ymd.day())), 2);
+  put(11, static_cast<int>(hms.hours().count()), 2);
+  put(14, static_cast<int>(hms.minutes().count()), 2);
+  put(17, static_cast<int>(hms.seconds().count()), 2);
+  put(20, static_cast<int>(hms.subseconds().count()), 3);
+  return out;
+}
+
+}  // namespace outpost

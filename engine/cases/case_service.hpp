@@ -1,0 +1,114 @@
+// File: engine/cases/case_service.hpp
+//
+// The use cases of the case API, free of I/O: validate and register a case,
+// apply one event to a case, read cases and their history. The service loads
+// a case, lets the kind's workflow apply the event to a copy, seals a history
+// row onto the chain and hands both to the store, which persists them in one
+// version-checked transaction. A lost race without If-Match is retried.
+// Each change also moves the case's deadline clock (engine/deadlines/deadlines.hpp):
+// its new timers and the notifications it causes (engine/notify/notifications.hpp)
+// are committed in the same transaction. Every call asks engine/access/permissions.hpp
+// whether the actor sees the case (else not_found) and may do what they ask
+// (else forbidden); lists and counts carry the actor's scope to the store.
+//
+//   CaseService svc(store, workflows, catalogue, jurisdiction, clock, &deadlines, &permissions);
+//   Result<Case> c = svc.create(body, actor, nullptr);
+//   Result<Case> next = svc.apply(c.value().id, {"accept", {}, std::nullopt}, actor, nullptr);
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "engine/access/permissions.hpp"
+#include "engine/cases/case.hpp"
+#include "engine/cases/store.hpp"
+#include "engine/cases/workflow.hpp"
+#include "engine/core/clock.hpp"
+#include "engine/core/error.hpp"
+#include "engine/deadlines/deadlines.hpp"
+#include "engine/directory/catalogue.hpp"
+#include "engine/directory/jurisdiction.hpp"
+#include "engine/directory/routing.hpp"
+
+namespace outpost {
+
+// JF-2026-000123 for disputes, SQ-2026-000123 for requests.
+std::string format_case_number(std::string_view kind, int year, std::int64_t seq);
+// The counter a case number is drawn from, e.g. "dispute-2026".
+std::string case_number_counter(std::string_view kind, Millis at);
+int utc_year(Millis at);
+
+// Parses a create-case body into a Case with field-level errors (all of them,
+// not only the first). Codes are checked against the catalogue and jurisdiction.
+Result<Case> case_from_request(const boost::json::value& body, const Catalogue& catalogue,
+                               const Jurisdiction& jurisdiction, const WorkflowRegistry& workflows);
+
+struct EventCommand {
+  std::string event;
+  boost::json::object payload;  // the body without "event"
+  std::optional<std::int64_t> if_match;
+};
+
+class CaseService {
+ public:
+  // Without `deadlines`, cases run no clocks (no deadline, no timers).
+  // Without `permissions`, every actor sees every case and may do everything
+  // (Permissions::unrestricted()); the server always passes them.
+  CaseService(CaseStore& store, const WorkflowRegistry& workflows, const Catalogue& catalogue,
+              const Jurisdiction& jurisdiction, const Clock& clock,
+              const Deadlines* deadlines = nullptr, const Permissions* permissions = nullptr);
+
+  // Validates a create-case body (see case_from_request) and registers the
+  // case; forbidden when the actor's role may not create cases.
+  Result<Case> create(const boost::json::value& body, const Actor& actor,
+                      const IdempotencyWrite* idem);
+  // not_found when the case is out of the actor's scope; forbidden when the
+  // actor may not apply the event to it (checked before the workflow's state,
+  // so a role that may never apply it gets forbidden rather than a 409).
+  Result<Case> apply(CaseId id, const EventCommand& cmd, const Actor& actor,
+                     const IdempotencyWrite* idem);
+  // The case as the actor may see it: not_found when unknown or out of scope.
+  Result<Case> get(CaseId id, const Actor& actor);
+  // Any case, whoever asks: for the engine's own callers, never for a user's request.
+  Result<Case> get(CaseId id);
+  // Lists and counts only what the actor sees (CaseFilter::scope is set here).
+  Result<CasePage> list(CaseFilter filter, const Actor& actor);
+  Result<std::int64_t> count(CaseFilter filter, const Actor& actor);
+  // Cases rejected as duplicates of `c`. Only requests can be rejected as
+  // duplicates, so for other kinds this answers without asking the store.
+  Result<std::vector<CaseId>> duplicates_of(const Case& c);
+  Result<std::vector<HistoryEntry>> history(CaseId id, const Actor& actor);
+  // The response remembered under (user, Idempotency-Key), if any.
+  Result<std::optional<IdempotencyRecord>> find_idempotent(std::int64_t user_id,
+                                                           std::string_view key);
+
+  // The events the workflow allows now that the actor may apply (none on a
+  // case out of the actor's scope).
+  std::vector<std::string> allowed_events(const Case& c, const Actor& actor) const;
+  // How routing finds a grid's leader (co-handler); without one, none is added.
+  void set_grid_leader_lookup(GridLeaderLookup lookup) { grid_leader_ = std::move(lookup); }
+  std::string_view state_label(const Case& c) const;
+  const Clock& clock() const { return clock_; }
+  const Deadlines* deadlines() const { return deadlines_; }
+  const Permissions& permissions() const { return permissions_; }
+
+ private:
+  Status admit_event(const Case& c, std::string_view event, const Actor& actor) const;
+  Status check_duplicate_link(const Case& c, const boost::json::object& payload,
+                              const Actor& actor);
+
+  CaseStore& store_;
+  const WorkflowRegistry& workflows_;
+  const Catalogue& catalogue_;
+  const Jurisdiction& jurisdiction_;
+  const Clock& clock_;
+  const Deadlines* deadlines_;
+  const Permissions& permissions_;
+  GridLeaderLookup grid_leader_;
+};
+
+}  // namespace outpost

@@ -1,0 +1,204 @@
+// File: engine/cases/store.hpp
+//
+// The storage ports. adapters/storage implements them with SOCI for SQLite and
+// PostgreSQL. Every method either fully happens or does not happen at all, and
+// reports failures as Error values (database unreachable: ErrorKind::unavailable).
+// Implementations are thread-safe: the HTTP adapter calls them from a pool.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/cases/case.hpp"
+#include "engine/core/error.hpp"
+#include "engine/notify/outbox.hpp"
+
+namespace outpost {
+
+// A response remembered under an Idempotency-Key.
+struct StoredResponse {
+  int status = 0;
+  std::string body;
+};
+
+struct IdempotencyRecord {
+  std::string fingerprint;  // hash of method, path and body of the first request
+  StoredResponse response;
+};
+
+// Asks the store to remember the response to this request in the same
+// transaction as the change itself. `render` is called inside the transaction
+// with the case exactly as committed.
+struct IdempotencyWrite {
+  std::int64_t user_id = 0;
+  std::string key;
+  std::string fingerprint;
+  std::function<StoredResponse(const Case&)> render;
+};
+
+// A deadline timer to schedule (engine/deadlines/deadlines.hpp): one pending firing of
+// `kind` (warning | breach | escalation) for the case's clock `generation`.
+struct TimerRow {
+  std::string kind;
+  std::string step;
+  std::int64_t generation = 0;
+  Millis due_at = 0;
+};
+
+// What a change writes besides the case and its history row, in the same
+// transaction: the case's new timers and the notifications it causes.
+struct SideEffects {
+  bool replace_timers = false;  // drop the case's pending timers, then add `timers`
+  bool forget_phones = false;   // drop the case's phone index (de-identification)
+  std::vector<TimerRow> timers;
+  std::vector<OutboxMessage> outbox;
+
+  bool empty() const {
+    return !replace_timers && !forget_phones && timers.empty() && outbox.empty();
+  }
+};
+
+// Which cases a caller may see (engine/access/permissions.hpp builds it from the
+// actor): the store filters lists and counts with it. The default sees all.
+struct CaseScope {
+  // False: only cases whose lead department or a co-department is
+  // `department`, whose assignees or co-handlers include `person`, or that
+  // lie in `grid` (empty department or grid: that part does not apply).
+  bool all_cases = true;
+  // False: a confidential case only when `person` is an assignee or co-handler.
+  bool all_confidential = true;
+  std::string department, grid, person;
+};
+
+struct CaseFilter {
+  CaseScope scope;
+  std::optional<std::string> kind, state, category, community, grid, department, assignee;
+  std::optional<std::string> q;      // substring of number, title or description
+  std::optional<std::string> phone;  // a party's phone number, found by its blind index
+  std::optional<bool> overdue;
+  std::optional<Millis> created_from, created_to;  // inclusive, exclusive
+  std::optional<Millis> updated_before;            // last change before (exclusive)
+  std::vector<std::string> states;                 // when not empty: the case is in one of these
+  std::optional<bool> returned;                    // returned (退单) at least once
+  std::optional<bool> arbitration;                 // flagged for arbitration (派单异议)
+  // Handled by this department (lead or co-department) or, OR-ed with it,
+  // by this person (assignee or co-handler): "my queue".
+  std::optional<std::string> handled_by_department, handled_by_person;
+  bool oldest_first = false;     // default newest first
+  std::optional<CaseId> cursor;  // continue after this id, in the list's order
+  int limit = 50;
+  Millis now = 0;  // for `overdue`
+};
+
+struct CasePage {
+  std::vector<Case> items;            // in the filter's order
+  std::optional<CaseId> next_cursor;  // the cursor of the next page, if there is one
+};
+
+class CaseStore {
+ public:
+  virtual ~CaseStore() = default;
+
+  // One transaction: allocates the case number (format_case_number), inserts
+  // the case with version 1, fills `first.case_id`, seals it (audit_chain.hpp)
+  // and inserts it, sets the case's last_hash, and stores the idempotent
+  // response if `idem` is given, and writes `effects` (their case ids are the
+  // new case's). Returns the case as stored.
+  // idempotency_race when the key was committed concurrently.
+  virtual Result<Case> insert_case(Case c, HistoryEntry first, const IdempotencyWrite* idem,
+                                   const SideEffects* effects = nullptr) = 0;
+
+  virtual Result<std::optional<Case>> find_case(CaseId id) = 0;
+
+  // One transaction: updates the case row `WHERE id = updated.id AND version =
+  // expected_version` (updated.version must be expected_version + 1), inserts
+  // the already sealed `entry`, stores the idempotent response if `idem` is
+  // given, writes `effects`. version_conflict when no row matched;
+  // idempotency_race as above.
+  virtual Status commit_transition(const Case& updated, std::int64_t expected_version,
+                                   const HistoryEntry& entry, const IdempotencyWrite* idem,
+                                   const SideEffects* effects = nullptr) = 0;
+
+  virtual Result<CasePage> list_cases(const CaseFilter& filter) = 0;
+  // How many cases match (limit, cursor and order are ignored).
+  virtual Result<std::int64_t> count_matching(const CaseFilter& filter) = 0;
+  // Ids of the cases rejected as duplicates of this one, ascending.
+  virtual Result<std::vector<CaseId>> duplicates_of(CaseId id) = 0;
+
+  // Oldest first.
+  virtual Result<std::vector<HistoryEntry>> history(CaseId id) = 0;
+
+  virtual Result<std::optional<IdempotencyRecord>> find_idempotency(std::int64_t user_id,
+                                                                    std::string_view key) = 0;
+
+  virtual Result<std::int64_t> count_cases() = 0;
+};
+
+// A pending timer that has fallen due.
+struct DueTimer {
+  std::int64_t id = 0;
+  CaseId case_id = 0;
+  std::string kind;  // warning | breach | escalation
+  std::string step;
+  std::int64_t generation = 0;
+  Millis due_at = 0;
+};
+
+// What firing a due timer comes to (engine/deadlines/deadlines.hpp decides).
+struct TimerFiring {
+  enum class Verdict {
+    fire,    // commit `updated` with the sealed `entry` and `effects`; the timer is fired
+    cancel,  // the timer no longer applies (its clock moved on): it is cancelled
+    later,   // not yet (an escalation whose breach is still being recorded)
+  };
+  Verdict verdict = Verdict::cancel;
+  Case updated;
+  HistoryEntry entry;
+  SideEffects effects;
+};
+
+class TimerStore {
+ public:
+  virtual ~TimerStore() = default;
+  // Ids of pending timers due at `now`, by due time, at most `limit`.
+  virtual Result<std::vector<DueTimer>> due_timers(Millis now, int limit) = 0;
+  // One transaction: takes the timer if it is still pending and no other
+  // transaction holds it (PostgreSQL: FOR UPDATE SKIP LOCKED; another server
+  // process may be firing it), loads its case and asks `decide`. fire: the
+  // case is updated (version-checked), the history row and effects are
+  // written and the timer is marked fired, together. Answers whether the
+  // timer was fired or cancelled by this call: false when it was taken or
+  // done elsewhere, when `decide` said later, or when the case changed
+  // meanwhile (the timer stays pending and is tried again).
+  virtual Result<bool> fire_timer(const DueTimer& timer, Millis now,
+                                  const std::function<TimerFiring(const Case&)>& decide) = 0;
+};
+
+struct User {
+  std::int64_t id = 0;
+  std::string username;
+  std::string display_name;
+  std::string role;
+  std::string department;
+  std::string grid;
+  bool disabled = false;
+};
+
+class UserStore {
+ public:
+  virtual ~UserStore() = default;
+  // The enabled user owning an unexpired, unrevoked token with this SHA-256 hex hash.
+  virtual Result<std::optional<User>> find_user_by_token_hash(std::string_view token_hash) = 0;
+  // Creates the user (role as given) if missing and attaches the token hash if
+  // missing. Used for OUTPOST_BOOTSTRAP_TOKEN and demo data.
+  virtual Result<User> ensure_user_with_token(std::string_view username, std::string_view role,
+                                              std::string_view token_hash) = 0;
+  // Answers when the database answers (readiness).
+  virtual Status ping() = 0;
+};
+
+}  // namespace outpost

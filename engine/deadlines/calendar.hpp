@@ -1,0 +1,174 @@
+// File: engine/deadlines/calendar.hpp
+//
+// The working-day calendar and deadline arithmetic: when a step's clock that
+// says "2wh" or "5wd" runs out, and how much working time is left when a
+// case is put on hold. Loaded from config/calendar.json (mainland China,
+// +08:00, the State Council's public holidays and make-up working days 调休)
+// or config/calendar-24x7.json (every minute is working time) by
+// adapters/config; pure values, no clock, no I/O.
+//
+//   auto cal = WorkingCalendar::from_json(boost::json::parse(text));   // field-path errors
+//   auto d = parse_duration("2wh");                                     // {2, working_hours}
+//   Millis deadline = cal.value().add(now, d.value());
+//   // hold / resume: keep the remaining time, restart it later
+//   Millis left = cal.value().remaining_after_pause(held_at, deadline, d.value().unit);
+//   Millis new_deadline = cal.value().resume(resumed_at, left, d.value().unit);
+//
+// Time: every instant is UTC epoch milliseconds (Millis). The calendar turns
+// it into local wall time with one fixed UTC offset; that is exact for China,
+// which has no daylight saving time. A local day is a working day when it is a
+// make-up working day, or when it is neither a weekend day nor a public holiday.
+//
+// Durations (the notation config/catalogue.json uses: N + unit):
+//   m, h, d   calendar time: N minutes, hours or 24-hour days, nights, weekends
+//             and holidays included.
+//   wh        N hours of working time: only the working hours of working days
+//             count. The deadline is the moment the N-th working hour is used
+//             up; when that is the end of a working period the deadline is that
+//             end (16:00 + 2wh = 18:00 the same day, not 09:00 the next).
+//             Starting outside working hours, the clock starts at the next
+//             working period.
+//   wd        N working days, by this rule:
+//             1. Start within working hours (inside a working period of a
+//                working day, both ends included): the same local time of day
+//                on the N-th working day after the start's day.
+//                  Wed 2026-09-30 10:30 + 2wd = Fri 2026-10-09 10:30 (国庆节)
+//             2. Start before the day's first period on a working day, after
+//                its last period, or on a day that is not a working day: the
+//                end of the last working period of the N-th working day, the
+//                first being the next working day that has not begun yet.
+//                  Sat 2026-10-10 is a make-up day: 08:00 + 1wd = Sat 18:00
+//                  Wed 2026-09-30 19:00 + 1wd = Thu 2026-10-08 18:00
+//             3. Start in a break between periods (the lunch break): as rule 1
+//                from the start of the next period.
+//                  Tue 12:30 + 1wd = Wed 14:00
+//             Either way the deadline is N × (working hours per day) of working
+//             time after the start; on the 24×7 calendar wh and wd are plain
+//             hours and days.
+//
+// Hold and resume: a clock on hold does not run. remaining_after_pause() is the
+// time left at the hold (working time for wh and wd clocks, calendar time for
+// m, h, d; zero once the deadline has passed); resume() starts that much again
+// from the resume. A resumed working clock ends at the end of a working period
+// rather than at the next opening (18:00, not 09:00 the next working day): the
+// same working moment, written the earlier way.
+//
+// Years: calendar.json lists, per year, the holidays and make-up days of the
+// State Council's notice, or marks the year "not_published". A year that is
+// not published (or not listed) counts Monday to Friday as working days with
+// no holidays; holidays_known() says so for a span, so that a deadline computed
+// into such a year can be flagged rather than trusted blindly.
+#pragma once
+
+#include <array>
+#include <compare>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "engine/cases/case.hpp"
+#include "engine/core/error.hpp"
+
+namespace outpost {
+
+enum class DurationUnit { minutes, hours, working_hours, working_days, days };
+
+struct Duration {
+  std::int64_t amount = 0;
+  DurationUnit unit = DurationUnit::minutes;
+
+  // wh and wd: the clock runs only in working time.
+  bool counts_working_time() const {
+    return unit == DurationUnit::working_hours || unit == DurationUnit::working_days;
+  }
+  friend bool operator==(const Duration&, const Duration&) = default;
+};
+
+// "30m", "2h", "2wh", "5wd", "30d": a positive integer of at most 6 digits
+// without a leading zero, then the unit. Anything else is ErrorKind::invalid.
+Result<Duration> parse_duration(std::string_view text);
+// The notation back: to_string(parse_duration("5wd").value()) == "5wd".
+std::string to_string(const Duration& d);
+
+struct LocalDate {
+  int year = 1970;
+  int month = 1;  // 1..12
+  int day = 1;    // 1..31
+  friend auto operator<=>(const LocalDate&, const LocalDate&) = default;
+};
+
+// What calendar.json says about a year's holidays.
+enum class YearStatus {
+  published,      // the State Council's arrangement is entered
+  not_published,  // listed as not yet published: weekdays only
+  not_listed,     // absent from the file (or the calendar observes no holidays)
+};
+
+class WorkingCalendar {
+ public:
+  // The 24×7 calendar at +08:00: every minute is working time.
+  WorkingCalendar();
+
+  // Refuses (ErrorKind::invalid, one FieldError per problem, with paths such as
+  // "working_hours[1].start" or "years.2026.make_up_days[0].date") a bad UTC
+  // offset, a working period that is malformed, empty or out of order, an
+  // unknown or repeated weekend day, a week with no working day, a bad or
+  // impossible date, a holiday range that ends before it starts, a day that is
+  // both a holiday and a make-up day, and a year without status or source.
+  // The shape is documented in config/README.md.
+  static Result<WorkingCalendar> from_json(const boost::json::value& v);
+
+  Millis utc_offset() const { return offset_; }
+  // Working time in one working day (7 h for 09:00–12:00 + 14:00–18:00).
+  Millis working_time_per_day() const;
+
+  LocalDate local_date(Millis t) const;
+  // The UTC instant of local wall time `hour`:`minute` on `date`.
+  Millis local_time(LocalDate date, int hour, int minute) const;
+  // ISO 8601 local time with offset, e.g. "2026-10-08T10:00:00+08:00".
+  std::string format_local(Millis t) const;
+
+  bool is_working_day(LocalDate date) const;
+  YearStatus year_status(int year) const;
+  // False when [from, to] reaches into a year whose holidays are not entered
+  // (not published or not listed) on a calendar that observes public holidays.
+  bool holidays_known(Millis from, Millis to) const;
+
+  // start + d, by the rules above.
+  Millis add(Millis start, Duration d) const;
+  // The moment `working_ms` of working time after `start` is used up.
+  Millis add_working_time(Millis start, Millis working_ms) const;
+  // The working time in [a, b]; 0 when b <= a.
+  Millis working_time_between(Millis a, Millis b) const;
+
+  // What is left of a clock of `unit` with `deadline`, held at `paused_at`.
+  Millis remaining_after_pause(Millis paused_at, Millis deadline, DurationUnit unit) const;
+  // The new deadline when a clock with `remaining` left resumes at `resumed_at`.
+  Millis resume(Millis resumed_at, Millis remaining, DurationUnit unit) const;
+
+ private:
+  struct Period {
+    Millis start = 0;  // since local midnight
+    Millis end = 0;    // since local midnight, after start, at most 24:00
+  };
+
+  // Days are counted from 1970-01-01 in local time.
+  bool is_working_day_number(std::int64_t day) const;
+  std::int64_t nth_working_day(std::int64_t first_candidate, std::int64_t n) const;
+  Millis add_working_days(Millis start, std::int64_t n) const;
+
+  Millis offset_ = 8 * 3'600'000;
+  std::vector<Period> periods_;
+  std::array<bool, 7> weekend_{};  // index 0 = Monday
+  bool observes_holidays_ = false;
+  std::set<std::int64_t> holidays_;
+  std::set<std::int64_t> make_up_days_;
+  std::map<int, YearStatus> years_;
+};
+
+}  // namespace outpost

@@ -1,0 +1,305 @@
+#include "engine/deadlines/deadlines.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/cases/case_commit.hpp"
+#include "engine/core/json_fields.hpp"
+#include "engine/notify/notifications.hpp"
+
+namespace outpost {
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view kUrgentSuffix = "_urgent";
+
+class PolicyParser : public JsonFields {
+ public:
+  void deadlines_policy(
+      const json::value* v,
+      std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>>& steps,
+      std::map<std::string, std::set<std::string, std::less<>>, std::less<>>& holds,
+      double& warn_share, std::optional<Duration>& escalate_after) {
+    const std::string path = "policies.deadlines";
+    if (v == nullptr) {
+      fail(path, "is required: it maps workflow states to deadline steps");
+      return;
+    }
+    const json::object* o = object_at(*v, path);
+    if (o == nullptr) return;
+    if (const json::value* w = o->if_contains("warn_at")) {
+      const double share = w->is_double()  ? w->get_double()
+                           : w->is_int64() ? static_cast<double>(w->get_int64())
+                                           : -1.0;
+      if (!(share > 0.0 && share < 1.0)) {
+        fail(path + ".warn_at", "must be a number between 0 and 1 (the share of the step's time)");
+      } else {
+        warn_share = share;
+      }
+    }
+    if (const json::value* e = o->if_contains("escalate_after")) {
+      auto d = e->is_string() ? parse_duration(e->get_string()) : Result<Duration>(Error{});
+      if (!d) {
+        fail(path + ".escalate_after", "must be a duration such as \"1wh\" (omit it: at once)");
+      } else {
+        escalate_after = d.value();
+      }
+    }
+    if (const json::object* s = object_at_if(o, "steps", path + ".steps")) {
+      for (const json::key_value_pair& kind : *s) {
+        const std::string kind_path = path + ".steps." + std::string(kind.key());
+        const json::object* states = object_at(kind.value(), kind_path);
+        if (states == nullptr) continue;
+        for (const json::key_value_pair& st : *states) {
+          const json::string* step = st.value().if_string();
+          if (step == nullptr || step->empty()) {
+            fail(kind_path + "." + std::string(st.key()), "must be a step name");
+            continue;
+          }
+          steps[std::string(kind.key())][std::string(st.key())] = std::string(*step);
+        }
+      }
+    } else {
+      fail(path + ".steps", "is required: {\"<kind>\": {\"<state>\": \"<step>\"}}");
+    }
+    if (const json::object* h = object_at_if(o, "holds", path + ".holds")) {
+      for (const json::key_value_pair& kind : *h) {
+        const std::string kind_path = path + ".holds." + std::string(kind.key());
+        const json::array* states = kind.value().if_array();
+        if (states == nullptr) {
+          fail(kind_path, "must be an array of state names");
+          continue;
+        }
+        for (const json::value& st : *states) {
+          if (!st.is_string()) {
+            fail(kind_path, "must be an array of state names");
+            continue;
+          }
+          holds[std::string(kind.key())].insert(std::string(st.get_string()));
+        }
+      }
+    }
+  }
+
+  const json::object* object_at_if(const json::object* parent, std::string_view key,
+                                   const std::string& path) {
+    const json::value* v = parent->if_contains(key);
+    return v == nullptr ? nullptr : object_at(*v, path);
+  }
+};
+
+std::string step_key(std::string_view kind, std::string_view category) {
+  return std::string(kind) + "/" + std::string(category);
+}
+
+json::object firing_data(const DueTimer& timer, const Case& c) {
+  json::object data{{"step", c.clock.step}, {"timer", timer.id}};
+  if (c.deadline) data["deadline"] = format_rfc3339(*c.deadline);
+  return data;
+}
+
+}  // namespace
+
+Result<DeadlinePolicy> DeadlinePolicy::from_catalogue(const json::value& document) {
+  DeadlinePolicy p;
+  PolicyParser parser;
+  const json::object* root = document.if_object();
+  const json::value* policies = root ? root->if_contains("policies") : nullptr;
+  const json::value* deadlines =
+      policies && policies->is_object() ? policies->get_object().if_contains("deadlines") : nullptr;
+  parser.deadlines_policy(deadlines, p.steps_, p.holds_, p.warn_share_, p.escalate_after_);
+  const json::value* categories = root ? root->if_contains("categories") : nullptr;
+  if (categories != nullptr && categories->is_object()) {
+    for (const json::key_value_pair& kind : categories->get_object()) {
+      const json::array* list = kind.value().if_array();
+      if (list == nullptr) continue;
+      for (std::size_t i = 0; i < list->size(); ++i) {
+        const json::object* cat = (*list)[i].if_object();
+        if (cat == nullptr) continue;
+        const json::value* code = cat->if_contains("code");
+        const json::value* limits = cat->if_contains("deadlines");
+        if (code == nullptr || !code->is_string() || limits == nullptr || !limits->is_object()) {
+          continue;
+        }
+        auto& into = p.limits_[step_key(kind.key(), code->get_string())];
+        for (const json::key_value_pair& l : limits->get_object()) {
+          // The catalogue checked the notation already.
+          if (auto d = l.value().is_string() ? parse_duration(l.value().get_string())
+                                             : Result<Duration>(Error{})) {
+            into[std::string(l.key())] = d.value();
+          }
+        }
+      }
+    }
+  }
+  if (Status s = parser.outcome("the deadline policy in the catalogue is invalid"); !s) {
+    return s.error();
+  }
+  return p;
+}
+
+std::string_view DeadlinePolicy::step_of(std::string_view kind, std::string_view state) const {
+  auto k = steps_.find(kind);
+  if (k == steps_.end()) return {};
+  auto s = k->second.find(state);
+  return s == k->second.end() ? std::string_view() : std::string_view(s->second);
+}
+
+bool DeadlinePolicy::holds(std::string_view kind, std::string_view state) const {
+  auto k = holds_.find(kind);
+  return k != holds_.end() && k->second.contains(state);
+}
+
+std::optional<Duration> DeadlinePolicy::limit(std::string_view kind, std::string_view category,
+                                              std::string_view urgency,
+                                              std::string_view step) const {
+  auto c = limits_.find(step_key(kind, category));
+  if (c == limits_.end()) return std::nullopt;
+  if (urgency == "urgent") {
+    auto u = c->second.find(std::string(step) + std::string(kUrgentSuffix));
+    if (u != c->second.end()) return u->second;
+  }
+  auto s = c->second.find(step);
+  if (s == c->second.end()) return std::nullopt;
+  return s->second;
+}
+
+DurationUnit Deadlines::unit_of(const StepClock& clock) const {
+  auto d = parse_duration(clock.duration);
+  return d ? d.value().unit : DurationUnit::minutes;
+}
+
+void Deadlines::start_clock(Case& c, std::string_view step, const std::optional<Duration>& limit,
+                            std::int64_t generation, Millis at) const {
+  c.clock = StepClock{};
+  c.clock.generation = generation;
+  c.deadline.reset();
+  if (step.empty() || !limit) return;
+  c.clock.step = step;
+  c.clock.duration = to_string(*limit);
+  c.clock.started_at = at;
+  c.deadline = calendar_.add(at, *limit);
+}
+
+bool Deadlines::advance(const Case* before, Case& after, std::string_view event, Millis at) const {
+  const StepClock old = before != nullptr ? before->clock : StepClock{};
+  const std::optional<Millis> old_deadline = before != nullptr ? before->deadline : std::nullopt;
+  after.clock = old;
+  after.deadline = old_deadline;
+  const std::string_view step = policy_.step_of(after.kind, after.state);
+  const bool held = policy_.holds(after.kind, after.state);
+
+  if (before == nullptr || step.empty() || step != old.step) {
+    const bool had_clock = !old.step.empty();
+    start_clock(after, step, policy_.limit(after.kind, after.category, after.urgency, step),
+                old.generation + 1, at);
+    if (held && after.deadline) {
+      after.clock.paused_remaining =
+          calendar_.remaining_after_pause(at, *after.deadline, unit_of(after.clock));
+      after.deadline.reset();
+    }
+    if (!had_clock && after.clock.step.empty()) {
+      after.clock.generation = old.generation;  // nothing ran, nothing runs
+      return false;
+    }
+    return true;
+  }
+
+  StepClock& clock = after.clock;
+  if (held && !clock.paused_remaining) {
+    clock.paused_remaining =
+        old_deadline ? calendar_.remaining_after_pause(at, *old_deadline, unit_of(clock)) : 0;
+    after.deadline.reset();
+  } else if (!held && clock.paused_remaining) {
+    after.deadline = calendar_.resume(at, *clock.paused_remaining, unit_of(clock));
+    clock.paused_remaining.reset();
+    clock.started_at = at;
+  } else if (event == "approve_extension" && old_deadline && before != nullptr) {
+    const json::value* pending = before->facts.if_contains("extension_pending");
+    const json::value* days =
+        pending && pending->is_object() ? pending->get_object().if_contains("days") : nullptr;
+    if (days == nullptr || !days->is_int64() || days->get_int64() <= 0) return false;
+    after.deadline =
+        calendar_.add(*old_deadline, Duration{days->get_int64(), DurationUnit::working_days});
+    clock.extended_days += days->get_int64();
+    clock.warned = clock.breached = clock.escalated = false;
+  } else {
+    return false;
+  }
+  ++clock.generation;
+  return true;
+}
+
+std::vector<TimerRow> Deadlines::timers_for(const Case& c) const {
+  const StepClock& clock = c.clock;
+  if (!clock.running() || !c.deadline) return {};
+  const Millis due = *c.deadline;
+  std::vector<TimerRow> out;
+  auto add = [&](std::string kind, Millis at) {
+    out.push_back(TimerRow{std::move(kind), clock.step, clock.generation, at});
+  };
+  if (!clock.warned) {
+    const bool working = Duration{1, unit_of(clock)}.counts_working_time();
+    const Millis start = std::min(clock.started_at, due);
+    const Millis total = working ? calendar_.working_time_between(start, due) : due - start;
+    const auto used =
+        static_cast<Millis>(std::floor(static_cast<double>(total) * policy_.warn_share()));
+    const Millis warn_at = working ? calendar_.add_working_time(start, used) : start + used;
+    if (warn_at < due) add("warning", warn_at);
+  }
+  if (!clock.breached) add("breach", due);
+  if (!clock.escalated) {
+    const auto& after = policy_.escalate_after();
+    add("escalation", after ? calendar_.add(due, *after) : due);
+  }
+  return out;
+}
+
+TimerFiring Deadlines::fire(const DueTimer& timer, const Case& current, Millis now) const {
+  TimerFiring f;
+  const StepClock& clock = current.clock;
+  if (timer.generation != clock.generation || !clock.running() || timer.step != clock.step) {
+    return f;  // cancel: the clock moved on
+  }
+  Case next = current;
+  std::string event;
+  if (timer.kind == "warning") {
+    if (clock.warned) return f;
+    next.clock.warned = true;
+    event = "deadline_warning";
+  } else if (timer.kind == "breach") {
+    if (clock.breached) return f;
+    next.clock.breached = true;
+    event = "deadline_breached";
+  } else if (timer.kind == "escalation") {
+    if (clock.escalated) return f;
+    if (!clock.breached) {
+      f.verdict = TimerFiring::Verdict::later;
+      return f;
+    }
+    next.clock.escalated = true;
+    event = "escalated";
+  } else {
+    return f;
+  }
+  f.entry = seal_change(current, next, now, std::string(kSystemActor), std::move(event),
+                        firing_data(timer, current));
+  f.effects.outbox = notifications_for(next, f.entry);
+  f.updated = std::move(next);
+  f.verdict = TimerFiring::Verdict::fire;
+  return f;
+}
+
+std::optional<Millis> Deadlines::time_left(const Case& c, Millis now) const {
+  if (c.clock.step.empty()) return std::nullopt;
+  if (c.clock.paused_remaining) return *c.clock.paused_remaining;
+  if (!c.deadline) return std::nullopt;
+  if (*c.deadline <= now) return *c.deadline - now;
+  if (Duration{1, unit_of(c.clock)}.counts_working_time()) {
+    return calendar_.working_time_between(now, *c.deadline);
+  }
+  return *c.deadline - now;
+}
+
+}  // namespace outpost

@@ -1,0 +1,120 @@
+// File: engine/deadlines/deadlines.hpp
+//
+// Every step of a case has a time limit; this is where it is computed and
+// policed, without I/O. A DeadlinePolicy (read from config/catalogue.json)
+// says which step a workflow state belongs to, which states hold the clock
+// (on_hold) and how long each step may take per kind, category and urgency.
+// Deadlines applies it on the working-day calendar:
+//
+//   Deadlines d(policy.value(), calendar);
+//   d.advance(&before, after, "dispatch", at);   // after.clock, after.deadline
+//   auto timers = d.timers_for(after);           // warning, breach, escalation rows
+//   TimerFiring f = d.fire(timer, current, now); // what a due timer records
+//
+// Catalogue JSON (policies.deadlines; every member optional except steps):
+//   "deadlines": { "warn_at": 0.8,                 share of the step's time
+//                  "escalate_after": "1wh",        after the breach; absent: at once
+//                  "steps": { "request": { "dispatched": "acknowledge", … }, … },
+//                  "holds": { "request": ["on_hold"] } }
+// and per category "deadlines": { "acknowledge": "2wh", "acknowledge_urgent": "30m", … }
+// ("<step>_urgent" applies to urgent cases; a step without a limit runs no clock).
+//
+// Clock rules:
+//   - A state's step differs from the previous state's step: a new clock starts
+//     at the event with the step's limit (flags cleared, generation + 1).
+//   - Same step: the clock runs on unchanged (acknowledged → in_progress).
+//   - Into a holding state: the clock stops; the time left is kept
+//     (WorkingCalendar::remaining_after_pause) and the deadline is cleared.
+//     Out of it: the clock restarts with that time left.
+//   - approve_extension: the deadline moves by the pending extension's days in
+//     working days; warning, breach and escalation are policed afresh.
+//   - A state without a step (closed, rejected): no clock.
+// Each change of the due time bumps the clock's generation: timers of an
+// older generation no longer fire (they are also dropped from the store).
+//
+// Timers: a warning when `warn_at` of the step's time is used (working time for
+// wh and wd limits), a breach at the deadline, an escalation (督办) at the
+// deadline + escalate_after. Firing records deadline_warning,
+// deadline_breached or escalated in the history (actor "system"), sets the
+// clock's flag, and notifies (engine/notify/notifications.hpp); an escalation waits
+// for its breach.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "engine/cases/case.hpp"
+#include "engine/cases/store.hpp"
+#include "engine/core/error.hpp"
+#include "engine/deadlines/calendar.hpp"
+
+namespace outpost {
+
+class DeadlinePolicy {
+ public:
+  // From the catalogue document (policies.deadlines and each category's
+  // deadlines). Errors name the member, e.g. "policies.deadlines.warn_at".
+  static Result<DeadlinePolicy> from_catalogue(const boost::json::value& document);
+
+  // The step whose clock runs in `state`; empty when none does.
+  std::string_view step_of(std::string_view kind, std::string_view state) const;
+  // True when the step's clock is held in `state` (on_hold).
+  bool holds(std::string_view kind, std::string_view state) const;
+  // The limit of `step` for the category and urgency; nullopt: no limit.
+  std::optional<Duration> limit(std::string_view kind, std::string_view category,
+                                std::string_view urgency, std::string_view step) const;
+  double warn_share() const { return warn_share_; }
+  const std::optional<Duration>& escalate_after() const { return escalate_after_; }
+
+ private:
+  std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> steps_;
+  std::map<std::string, std::set<std::string, std::less<>>, std::less<>> holds_;
+  // "kind/category" → step key ("resolve", "acknowledge_urgent") → limit
+  std::map<std::string, std::map<std::string, Duration, std::less<>>, std::less<>> limits_;
+  double warn_share_ = 0.8;
+  std::optional<Duration> escalate_after_;
+};
+
+class Deadlines {
+ public:
+  Deadlines(DeadlinePolicy policy, WorkingCalendar calendar)
+      : policy_(std::move(policy)), calendar_(std::move(calendar)) {}
+
+  // Sets after.clock and after.deadline for the event that took `before` (null
+  // for the creating event) to `after` at `at`. True when the due time
+  // changed, i.e. the case's timers must be replaced by timers_for(after).
+  bool advance(const Case* before, Case& after, std::string_view event, Millis at) const;
+
+  // The pending firings of the case's running clock, in firing order.
+  std::vector<TimerRow> timers_for(const Case& c) const;
+
+  // What a due timer records on `current` at `now`: the case with the flag
+  // set and a sealed history row (actor "system") and its notifications;
+  // cancel when the timer's clock has moved on; later for an escalation whose
+  // breach is not recorded yet.
+  TimerFiring fire(const DueTimer& timer, const Case& current, Millis now) const;
+
+  // The time left on the current step: working time for wh and wd limits,
+  // calendar time otherwise; while held, what was left at the hold; negative
+  // (calendar time) once overdue; nullopt without a clock.
+  std::optional<Millis> time_left(const Case& c, Millis now) const;
+
+  const DeadlinePolicy& policy() const { return policy_; }
+  const WorkingCalendar& calendar() const { return calendar_; }
+
+ private:
+  DurationUnit unit_of(const StepClock& clock) const;
+  void start_clock(Case& c, std::string_view step, const std::optional<Duration>& limit,
+                   std::int64_t generation, Millis at) const;
+
+  DeadlinePolicy policy_;
+  WorkingCalendar calendar_;
+};
+
+}  // namespace outpost

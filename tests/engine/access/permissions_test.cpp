@@ -1,0 +1,277 @@
+// Who may do what (engine/access/permissions.hpp): the shipped config/permissions.json,
+// the parser's field-path errors, the scope rule (sees, scope_of) and the
+// decisions on events and actions, on plain Case values.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "engine/access/permissions.hpp"
+#include "workflows/registry.hpp"
+
+namespace {
+
+namespace json = boost::json;
+using namespace outpost;
+
+json::value shipped_document() {
+  std::ifstream in(std::string(OUTPOST_CONFIG_DIR) + "/permissions.json", std::ios::binary);
+  REQUIRE_MESSAGE(in.good(), "cannot open config/permissions.json");
+  return json::parse(std::string(std::istreambuf_iterator<char>(in), {}));
+}
+
+const WorkflowRegistry& workflows() {
+  static const WorkflowRegistry registry = builtin_workflows();
+  return registry;
+}
+
+const Permissions& shipped() {
+  static const Permissions p = Permissions::from_json(shipped_document(), workflows()).value();
+  return p;
+}
+
+// The field paths of a refused document, or a failure when it was accepted.
+std::vector<std::string> refusal_paths(const json::value& doc) {
+  auto p = Permissions::from_json(doc, workflows());
+  std::vector<std::string> out;
+  if (p) {
+    FAIL_CHECK("the document was accepted");
+    return out;
+  }
+  CHECK(p.error().kind == ErrorKind::invalid);
+  for (const FieldError& f : p.error().fields) out.push_back(f.field);
+  return out;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+const Actor kDesk{1, "desk.wu", "desk", "", ""};
+const Actor kDispatcher{2, "disp.he", "dispatcher", "", ""};
+const Actor kUrban{3, "urban.li", "handler", "urban", ""};
+const Actor kPolice{4, "officer.li", "handler", "police", ""};
+const Actor kGridStaff{5, "gw.zhao", "handler", "grid", "LF-G02"};
+const Actor kSupervisor{6, "sup.zhou", "supervisor", "", ""};
+const Actor kAuditor{7, "audit.qian", "auditor", "", ""};
+const Actor kAdmin{8, "admin", "admin", "", ""};
+
+// A request in `state`, dispatched to `department` (none when empty), in grid LF-G01.
+Case request_case(std::string state, std::string department) {
+  Case c;
+  c.id = 1;
+  c.kind = "request";
+  c.state = std::move(state);
+  c.location = {"LF", "LF-G01", "", ""};
+  c.assignment.department = std::move(department);
+  return c;
+}
+
+}  // namespace
+
+TEST_SUITE("permissions") {
+  TEST_CASE("the shipped document lists every event of both workflows and every action") {
+    for (const auto& wf : workflows().all()) {
+      for (const auto& e : wf->graph().events) {
+        CAPTURE(wf->graph().kind);
+        CAPTURE(e.name);
+        const auto& roles = shipped().event_roles(wf->graph().kind, e.name);
+        CHECK_FALSE(roles.empty());
+        CHECK_FALSE(contains(roles, "auditor"));
+      }
+    }
+    CHECK(shipped().event_roles("request", "dispatch") ==
+          std::vector<std::string>{"dispatcher", "supervisor"});
+    CHECK(shipped().event_roles("dispute", "reopen") == std::vector<std::string>{"supervisor"});
+    CHECK(shipped().event_roles("request", "reopen") == std::vector<std::string>{"supervisor"});
+    CHECK(shipped().action_roles(Action::arbitrate) == std::vector<std::string>{"supervisor"});
+    CHECK(shipped().action_roles(Action::reveal) == std::vector<std::string>{"desk", "handler"});
+    CHECK(shipped().action_roles(Action::read_access_log) ==
+          std::vector<std::string>{"supervisor", "auditor"});
+    CHECK(shipped().action_roles(Action::manage_users) == std::vector<std::string>{"admin"});
+  }
+
+  TEST_CASE("a document that misses or misspells or over-grants is refused with field paths") {
+    const json::value good = shipped_document();
+    CHECK(Permissions::from_json(good, workflows()));
+
+    json::value doc = good;
+    doc.at("events").at("request").as_object().erase("acknowledge");
+    doc.at("events").at("dispute").as_object()["teleport"] = json::array{"desk"};
+    doc.at("events").as_object()["complaint"] = json::object{};
+    auto paths = refusal_paths(doc);
+    CHECK(contains(paths, "events.request.acknowledge"));
+    CHECK(contains(paths, "events.dispute.teleport"));
+    CHECK(contains(paths, "events.complaint"));
+
+    doc = good;
+    doc.at("events").at("dispute").at("accept") = json::array{"desk", "clerk", "desk", 7};
+    doc.at("actions").as_object().erase("reveal");
+    doc.at("actions").as_object()["fly"] = json::array{};
+    doc.as_object()["see_everything"] = json::array{"desk"};
+    doc.at("see_all_cases") = "desk";
+    paths = refusal_paths(doc);
+    CHECK(paths == std::vector<std::string>{"see_everything", "see_all_cases", "actions.fly",
+                                            "actions.reveal", "events.dispute.accept[1]",
+                                            "events.dispute.accept[2]",
+                                            "events.dispute.accept[3]"});
+
+    CHECK(refusal_paths(json::array{}) == std::vector<std::string>{"$"});
+    doc = good;
+    doc.as_object().erase("events");
+    CHECK(refusal_paths(doc) == std::vector<std::string>{"events"});
+  }
+
+  TEST_CASE("an auditor is refused everywhere but in the scope lists and read_access_log") {
+    const json::value good = shipped_document();
+    auto with_auditor = [&](auto&& edit) {
+      json::value doc = good;
+      json::array& roles = edit(doc).as_array();
+      roles.push_back("auditor");
+      return doc;
+    };
+    CHECK(refusal_paths(with_auditor([](json::value& d) -> json::value& {
+            return d.at("events").at("dispute").at("accept");
+          })) == std::vector<std::string>{"events.dispute.accept[2]"});
+    CHECK(refusal_paths(with_auditor([](json::value& d) -> json::value& {
+            return d.at("every_event");
+          })) == std::vector<std::string>{"every_event[1]"});
+    for (const char* action : {"create_case", "add_note", "add_attachment", "reveal", "arbitrate",
+                               "manage_users", "manage_directory"}) {
+      CAPTURE(action);
+      const auto paths = refusal_paths(
+          with_auditor([&](json::value& d) -> json::value& { return d.at("actions").at(action); }));
+      REQUIRE(paths.size() == 1);
+      CHECK(paths[0].rfind(std::string("actions.") + action + "[", 0) == 0);
+    }
+    json::value doc = good;
+    doc.at("actions").at("read_access_log") = json::array{"auditor"};
+    CHECK(Permissions::from_json(doc, workflows()));
+  }
+
+  TEST_CASE("a handler sees what their department or they handle and grid staff see their grid") {
+    const Permissions& p = shipped();
+    Case c = request_case("dispatched", "urban");
+    CHECK(p.sees(c, kUrban));
+    CHECK_FALSE(p.sees(c, kPolice));
+    CHECK_FALSE(p.sees(c, kGridStaff));
+    c.facts["co_departments"] = json::array{"police"};
+    CHECK(p.sees(c, kPolice));
+    c.facts.erase("co_departments");
+    c.assignment.assignees = {"officer.li"};
+    CHECK(p.sees(c, kPolice));
+    c.assignment.assignees.clear();
+    c.facts["co_handlers"] = json::array{"gw.zhao"};
+    CHECK(p.sees(c, kGridStaff));
+    c.facts.erase("co_handlers");
+    c.location.grid = "LF-G02";
+    CHECK(p.sees(c, kGridStaff));
+    for (const Actor* a : {&kDesk, &kDispatcher, &kSupervisor, &kAuditor, &kAdmin}) {
+      CAPTURE(a->role);
+      CHECK(p.sees(c, *a));
+    }
+  }
+
+  TEST_CASE(
+      "a confidential case is seen only by its assignees and by supervisors and auditors and "
+      "admins") {
+    const Permissions& p = shipped();
+    Case c = request_case("dispatched", "urban");
+    c.confidential = true;
+    for (const Actor* a : {&kDesk, &kDispatcher, &kUrban, &kPolice}) {
+      CAPTURE(a->username);
+      CHECK_FALSE(p.sees(c, *a));
+    }
+    for (const Actor* a : {&kSupervisor, &kAuditor, &kAdmin}) CHECK(p.sees(c, *a));
+    c.assignment.assignees = {"urban.li"};
+    CHECK(p.sees(c, kUrban));
+    c.assignment.assignees.clear();
+    c.facts["co_handlers"] = json::array{"desk.wu"};
+    CHECK(p.sees(c, kDesk));
+    CHECK_FALSE(p.sees(c, kUrban));
+  }
+
+  TEST_CASE("scope_of carries the same rule to the store") {
+    const Permissions& p = shipped();
+    const CaseScope handler = p.scope_of(kGridStaff);
+    CHECK_FALSE(handler.all_cases);
+    CHECK_FALSE(handler.all_confidential);
+    CHECK(handler.department == "grid");
+    CHECK(handler.grid == "LF-G02");
+    CHECK(handler.person == "gw.zhao");
+    const CaseScope desk = p.scope_of(kDesk);
+    CHECK(desk.all_cases);
+    CHECK_FALSE(desk.all_confidential);
+    CHECK(desk.person == "desk.wu");
+    for (const Actor* a : {&kSupervisor, &kAuditor, &kAdmin}) {
+      const CaseScope s = p.scope_of(*a);
+      CHECK(s.all_cases);
+      CHECK(s.all_confidential);
+    }
+    const CaseScope open = Permissions::unrestricted().scope_of(kPolice);
+    CHECK(open.all_cases);
+    CHECK(open.all_confidential);
+  }
+
+  TEST_CASE("an event is decided by the role and the handling relation and the arbitration flag") {
+    const Permissions& p = shipped();
+    Case c = request_case("dispatched", "urban");
+    CHECK(p.check_event(c, "acknowledge", kUrban));
+    auto refused = p.check_event(c, "acknowledge", kPolice);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().kind == ErrorKind::forbidden);
+    CHECK(refused.error().message.find("handle") != std::string::npos);
+    CHECK(p.check_event(c, "acknowledge", kSupervisor));
+    CHECK(p.check_event(c, "acknowledge", kAdmin));
+    for (const Actor* a : {&kDesk, &kDispatcher, &kAuditor}) {
+      CAPTURE(a->role);
+      CHECK(p.check_event(c, "acknowledge", *a).error().kind == ErrorKind::forbidden);
+    }
+    CHECK(p.check_event(c, "teleport", kAuditor));  // unknown: the workflow says invalid
+
+    Case flagged = request_case("submitted", "urban");
+    CHECK(p.check_event(flagged, "dispatch", kDispatcher));
+    flagged.facts["arbitration"] = true;
+    refused = p.check_event(flagged, "dispatch", kDispatcher);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().kind == ErrorKind::forbidden);
+    CHECK(refused.error().message.find("arbitration") != std::string::npos);
+    CHECK_FALSE(p.may_apply(flagged, "dispatch", kDispatcher));
+    CHECK(p.may_apply(flagged, "dispatch", kSupervisor));
+    CHECK(p.may_apply(flagged, "dispatch", kAdmin));
+    CHECK(p.may_apply(flagged, "reject", kDispatcher));
+
+    Case closed = request_case("closed", "urban");
+    for (const Actor* a : {&kDesk, &kDispatcher, &kUrban, &kAuditor}) {
+      CHECK_FALSE(p.may_apply(closed, "reopen", *a));
+    }
+    CHECK(p.may_apply(closed, "reopen", kSupervisor));
+  }
+
+  TEST_CASE("an action is decided by the role and on a case by the handling relation") {
+    const Permissions& p = shipped();
+    const Case mine = request_case("in_progress", "urban");
+    const Case other = request_case("in_progress", "police");
+    CHECK(p.check(Action::reveal, kDesk, &other));
+    CHECK(p.check(Action::reveal, kUrban, &mine));
+    CHECK(p.check(Action::reveal, kUrban, &other).error().kind == ErrorKind::forbidden);
+    CHECK(p.check(Action::reveal, kAuditor, &mine).error().kind == ErrorKind::forbidden);
+    CHECK(p.check(Action::reveal, kSupervisor, &mine).error().kind == ErrorKind::forbidden);
+    CHECK(p.check(Action::read_access_log, kAuditor));
+    CHECK(p.check(Action::read_access_log, kDesk).error().kind == ErrorKind::forbidden);
+    CHECK(p.check(Action::add_note, kUrban, &mine));
+    CHECK_FALSE(p.check(Action::add_note, kUrban, &other));
+    CHECK_FALSE(p.check(Action::add_note, kAuditor, &mine));
+    CHECK(p.check(Action::create_case, kUrban));
+    CHECK_FALSE(p.check(Action::create_case, kAuditor));
+    CHECK(p.check(Action::manage_users, kAdmin));
+    CHECK_FALSE(p.check(Action::manage_users, kSupervisor));
+    CHECK(p.check(Action::manage_directory, kSupervisor));
+    CHECK(Permissions::unrestricted().check(Action::manage_users, kAuditor));
+  }
+}
