@@ -38,14 +38,16 @@ bool read_paging(std::string_view name, std::string_view value, Paging& paging, 
   return true;
 }
 
-Result<json::value> parse_json_body(const HttpRequest& req) {
+HttpResult<json::value> parse_json_body(const HttpRequest& req) {
   const auto type = req.header("content-type");
   if (!type || media_type_essence(*type) != "application/json") {
-    return Error::make(ErrorKind::unsupported_media_type, "send Content-Type: application/json");
+    return HttpProblem(HttpRefusal::unsupported_media_type, "send Content-Type: application/json");
   }
   boost::system::error_code ec;
   json::value v = json::parse(req.body, ec);
-  if (ec) return Error::make(ErrorKind::bad_request, "the body is not valid JSON: " + ec.message());
+  if (ec)
+    return HttpProblem(HttpRefusal::malformed_request,
+                       "the body is not valid JSON: " + ec.message());
   return v;
 }
 

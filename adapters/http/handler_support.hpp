@@ -59,8 +59,8 @@ bool read_paging(std::string_view name, std::string_view value, Paging& paging, 
 
 // The request body as JSON: unsupported_media_type (415) unless the media type
 // of Content-Type is application/json (parameters and letter case aside),
-// bad_request (400) when the body does not parse.
-Result<boost::json::value> parse_json_body(const HttpRequest& req);
+// malformed_request (400) when the body does not parse.
+HttpResult<boost::json::value> parse_json_body(const HttpRequest& req);
 
 // The {id} of the path. An id that is not a positive integer names no case:
 // not_found (404), like an unknown one.

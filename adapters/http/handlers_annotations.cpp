@@ -101,13 +101,22 @@ std::vector<std::pair<std::string, std::string>> header_parameters(std::string_v
   return params;
 }
 
+// The engine names the upload's declared media type "media_type"; over HTTP
+// the client declared it in the Content-Type header.
+Error upload_error(Error e) {
+  for (FieldError& f : e.fields) {
+    if (f.field == "media_type") f.field = "Content-Type";
+  }
+  return e;
+}
+
 // The file name of an upload: X-File-Name first, then Content-Disposition's
 // filename* (UTF-8 only) or filename. Empty when none is given; bad_request
 // when one is given but cannot be decoded.
 Result<std::string> upload_file_name(const HttpRequest& req) {
   if (const auto header = req.header("x-file-name"); header && !header->empty()) {
     auto name = percent_decode(*header);
-    if (!name) return Error::make(ErrorKind::bad_request, "X-File-Name has a broken %-escape");
+    if (!name) return Error::make(ErrorKind::malformed, "X-File-Name has a broken %-escape");
     return std::move(*name);
   }
   const auto disposition = req.header("content-disposition");
@@ -121,12 +130,12 @@ Result<std::string> upload_file_name(const HttpRequest& req) {
       std::string charset = value.substr(0, charset_end);
       for (char& ch : charset) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       if (language_end == std::string::npos || charset != "utf-8") {
-        return Error::make(ErrorKind::bad_request,
+        return Error::make(ErrorKind::malformed,
                            "Content-Disposition filename* must be UTF-8''<percent-encoded name>");
       }
       auto decoded = percent_decode(std::string_view(value).substr(language_end + 1));
       if (!decoded) {
-        return Error::make(ErrorKind::bad_request,
+        return Error::make(ErrorKind::malformed,
                            "Content-Disposition filename* has a broken %-escape");
       }
       return std::move(*decoded);
@@ -162,7 +171,7 @@ json::object note_to_json(const Note& n) {
 
 json::object attachment_to_json(const Attachment& a) {
   return {{"case_id", a.case_id},         {"seq", a.seq},
-          {"sha256", a.sha256},           {"content_type", a.content_type},
+          {"sha256", a.sha256},           {"content_type", a.media_type},
           {"file_name", a.file_name},     {"size", a.size},
           {"uploaded_by", a.uploaded_by}, {"at", format_rfc3339(a.at)},
           {"href", attachment_path(a)}};
@@ -197,7 +206,7 @@ class AnnotationRoutes {
       const AttachmentUpload upload{std::string(req.header("content-type").value_or("")),
                                     std::move(file_name.value()), req.body};
       auto added = ctx_.annotations.add_attachment(id, upload, actor);
-      if (!added) return problem(added.error());
+      if (!added) return problem(upload_error(added.error()));
       HttpResponse res = json_response(201, attachment_to_json(added.value()));
       res.with_header("Location", attachment_path(added.value()));
       return res;
@@ -221,7 +230,7 @@ class AnnotationRoutes {
       if (!file) return problem(file.error());
       AttachmentContent& content = file.value();
       HttpResponse res{
-          200, served_content_type(content.meta.content_type), {}, std::move(content.bytes)};
+          200, served_content_type(content.meta.media_type), {}, std::move(content.bytes)};
       res.with_header("Content-Disposition", content_disposition(content.meta.file_name));
       return res;
     });

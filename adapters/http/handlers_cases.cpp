@@ -2,6 +2,7 @@
 #include <array>
 #include <tuple>
 
+#include <spdlog/spdlog.h>
 #include <boost/json/parse.hpp>
 
 #include "adapters/http/api.hpp"
@@ -16,6 +17,22 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::size_t kMaxIdempotencyKey = 255;
+// The scope of the case API's Idempotency-Keys in the store: creates and
+// events share it, so one key names one request across both.
+constexpr std::string_view kIdempotencyScope = "api:cases";
+
+// The answer saved under an Idempotency-Key: "<status>" LF body.
+std::string encode_answer(int status, std::string_view body) {
+  return std::to_string(status) + "\n" + std::string(body);
+}
+
+std::optional<std::pair<int, std::string>> decode_answer(std::string_view answer) {
+  const std::size_t lf = answer.find('\n');
+  if (lf == std::string_view::npos) return std::nullopt;
+  auto status = parse_int(answer.substr(0, lf));
+  if (!status) return std::nullopt;
+  return std::pair{static_cast<int>(*status), std::string(answer.substr(lf + 1))};
+}
 
 // If-Match: "3" (or W/"3"); "*" matches any version.
 Result<std::optional<std::int64_t>> if_match_of(const HttpRequest& req) {
@@ -25,8 +42,7 @@ Result<std::optional<std::int64_t>> if_match_of(const HttpRequest& req) {
   if (v.substr(0, 2) == "W/") v.remove_prefix(2);
   if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
   auto version = parse_int(v);
-  if (!version)
-    return Error::make(ErrorKind::bad_request, "If-Match must be an ETag such as \"3\"");
+  if (!version) return Error::make(ErrorKind::malformed, "If-Match must be an ETag such as \"3\"");
   return std::optional<std::int64_t>{*version};
 }
 
@@ -61,7 +77,7 @@ class CaseRoutes {
     return authenticated(ctx_.auth, req, [&](const Actor& actor) {
       auto body = parse_json_body(req);
       if (!body) return problem(body.error());
-      return idempotent(req, actor, 201, [&](const IdempotencyWrite* idem) {
+      return idempotent(req, actor, 201, [&](const IdempotencyKey* idem) {
         return ctx_.cases.create(body.value(), actor, idem);
       });
     });
@@ -89,7 +105,7 @@ class CaseRoutes {
       if (!body) return problem(body.error());
       auto cmd = event_command(req, body.value());
       if (!cmd) return problem(cmd.error());
-      return idempotent(req, actor, 200, [&](const IdempotencyWrite* idem) {
+      return idempotent(req, actor, 200, [&](const IdempotencyKey* idem) {
         return ctx_.cases.apply(id.value(), cmd.value(), actor, idem);
       });
     });
@@ -179,46 +195,60 @@ class CaseRoutes {
   }
 
   // Runs `op` at most once per (user, Idempotency-Key): a repeat with the same
-  // method, path and body gets the first response again; a different body is 422.
+  // method, path and body gets the first response again; a different body is
+  // 422. The store records the key with the change; the answer is saved right
+  // after the commit. Should the process stop in between, a repeat answers the
+  // case as it is then, with the first request's status: the change still
+  // happened exactly once.
   template <class Op>
   HttpResponse idempotent(const HttpRequest& req, const Actor& actor, int status, Op&& op) {
     const auto key = req.header("idempotency-key");
-    auto respond = [&](const Result<Case>& c) {
-      if (!c) return problem(c.error());
-      return case_response(status, c.value(), render(c.value(), actor));
-    };
-    if (!key) return respond(op(nullptr));
+    if (!key) {
+      auto done = op(nullptr);
+      if (!done) return problem(done.error());
+      return case_response(status, done.value(), render(done.value(), actor));
+    }
     if (key->empty() || key->size() > kMaxIdempotencyKey) {
       return problem(
-          Error::make(ErrorKind::bad_request, "Idempotency-Key must be 1 to 255 characters"));
+          Error::make(ErrorKind::malformed, "Idempotency-Key must be 1 to 255 characters"));
     }
-    const std::string fingerprint = sha256_hex(req.method + " " + req.path + "\n" + req.body);
-    if (auto replay = replay_of(actor, *key, fingerprint)) return *replay;
-    StoredResponse committed;
-    IdempotencyWrite idem{actor.user_id, std::string(*key), fingerprint, [&](const Case& c) {
-                            committed = {status, render(c, actor)};
-                            return committed;
-                          }};
-    auto result = op(&idem);
-    if (!result && result.error().kind == ErrorKind::idempotency_race) {
-      if (auto replay = replay_of(actor, *key, fingerprint)) return *replay;
+    const IdempotencyKey idem{actor.user_id, std::string(kIdempotencyScope), std::string(*key),
+                              sha256_hex(req.method + " " + req.path + "\n" + req.body)};
+    if (auto replay = replay_of(idem, actor, status)) return *replay;
+    auto done = op(&idem);
+    if (!done && done.error().kind == ErrorKind::idempotency_race) {
+      if (auto replay = replay_of(idem, actor, status)) return *replay;
     }
-    if (!result) return problem(result.error());
-    return case_response(committed.status, result.value(), committed.body);
+    if (!done) return problem(done.error());
+    std::string body = render(done.value(), actor);
+    if (Status saved = ctx_.cases.save_idempotent_answer(idem, encode_answer(status, body));
+        !saved) {
+      spdlog::warn("case {}: the answer to an idempotent request was not saved: {}",
+                   done.value().id, saved.error().message);
+    }
+    return case_response(status, done.value(), std::move(body));
   }
 
-  std::optional<HttpResponse> replay_of(const Actor& actor, std::string_view key,
-                                        const std::string& fingerprint) {
-    auto found = ctx_.cases.find_idempotent(actor.user_id, key);
+  std::optional<HttpResponse> replay_of(const IdempotencyKey& idem, const Actor& actor,
+                                        int status) {
+    auto found = ctx_.cases.find_idempotent(idem);
     if (!found) return problem(found.error());
     if (!found.value()) return std::nullopt;
-    if (found.value()->fingerprint != fingerprint) {
+    const IdempotencyRecord& record = *found.value();
+    if (record.fingerprint != idem.fingerprint) {
       return problem(Error::invalid_field("Idempotency-Key",
                                           "this key was already used for a different request"));
     }
-    const StoredResponse& r = found.value()->response;
-    return with_replayed_case_headers(HttpResponse{r.status, "application/json", {}, r.body})
-        .with_header("Idempotent-Replayed", "true");
+    HttpResponse replayed;
+    if (auto answer = record.answer ? decode_answer(*record.answer) : std::nullopt) {
+      replayed = with_replayed_case_headers(
+          HttpResponse{answer->first, "application/json", {}, std::move(answer->second)});
+    } else {
+      auto now = ctx_.cases.get(record.case_id, actor);
+      if (!now) return problem(now.error());
+      replayed = case_response(status, now.value(), render(now.value(), actor));
+    }
+    return replayed.with_header("Idempotent-Replayed", "true");
   }
 
   // {"items": [case, ...], "next_cursor": "<id>" | null, <extra members>}.

@@ -14,30 +14,24 @@ struct Kind {
 
 Kind describe(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::bad_request:
+    case ErrorKind::malformed:
       return {400, "bad-request", "Bad request"};
-    case ErrorKind::unsupported_media_type:
-      return {415, "unsupported-media-type", "Unsupported media type"};
     case ErrorKind::unauthenticated:
       return {401, "unauthenticated", "Authentication required"};
     case ErrorKind::forbidden:
       return {403, "forbidden", "Forbidden"};
     case ErrorKind::not_found:
       return {404, "not-found", "Not found"};
-    case ErrorKind::method_not_allowed:
-      return {405, "method-not-allowed", "Method not allowed"};
     case ErrorKind::not_allowed_in_state:
       return {409, "event-not-allowed", "Event not allowed in the current state"};
-    case ErrorKind::precondition_failed:
+    case ErrorKind::stale_version:
       return {412, "precondition-failed", "The case has changed (If-Match is stale)"};
-    case ErrorKind::payload_too_large:
+    case ErrorKind::too_large:
       return {413, "payload-too-large", "Request body too large"};
     case ErrorKind::invalid:
       return {422, "validation", "The request is not valid"};
     case ErrorKind::rate_limited:
       return {429, "rate-limited", "Too many requests"};
-    case ErrorKind::headers_too_large:
-      return {431, "headers-too-large", "Request header fields too large"};
     case ErrorKind::unavailable:
       return {503, "unavailable", "Service unavailable"};
     case ErrorKind::version_conflict:
@@ -52,6 +46,29 @@ Kind describe(ErrorKind kind) {
   return {500, "internal", "Internal error"};
 }
 
+Kind describe(HttpRefusal refusal) {
+  switch (refusal) {
+    case HttpRefusal::unsupported_media_type:
+      return {415, "unsupported-media-type", "Unsupported media type"};
+    case HttpRefusal::method_not_allowed:
+      return {405, "method-not-allowed", "Method not allowed"};
+    case HttpRefusal::payload_too_large:
+      return {413, "payload-too-large", "Request body too large"};
+    case HttpRefusal::headers_too_large:
+      return {431, "headers-too-large", "Request header fields too large"};
+    case HttpRefusal::malformed_request:
+      break;
+  }
+  return {400, "bad-request", "Bad request"};
+}
+
+boost::json::object problem_body(const Kind& k, const std::string& detail) {
+  return {{"type", std::string("/problems/") + k.slug},
+          {"title", k.title},
+          {"status", k.status},
+          {"detail", detail}};
+}
+
 }  // namespace
 
 int status_of(ErrorKind kind) {
@@ -60,10 +77,7 @@ int status_of(ErrorKind kind) {
 
 HttpResponse problem(const Error& e) {
   const Kind k = describe(e.kind);
-  boost::json::object body{{"type", std::string("/problems/") + k.slug},
-                           {"title", k.title},
-                           {"status", k.status},
-                           {"detail", e.message}};
+  boost::json::object body = problem_body(k, e.message);
   if (!e.fields.empty()) {
     boost::json::array errors;
     for (const auto& f : e.fields) errors.push_back({{"field", f.field}, {"message", f.message}});
@@ -79,6 +93,18 @@ HttpResponse problem(const Error& e) {
   if (e.kind == ErrorKind::unavailable) res.with_header("Retry-After", "5");
   if (e.kind == ErrorKind::unauthenticated) res.with_header("WWW-Authenticate", "Bearer");
   return res;
+}
+
+HttpResponse problem(HttpRefusal r, std::string detail) {
+  const Kind k = describe(r);
+  return {
+      k.status, "application/problem+json", {}, boost::json::serialize(problem_body(k, detail))};
+}
+
+HttpResponse problem(const HttpProblem& p) {
+  if (const Error* e = p.domain()) return problem(*e);
+  const auto& r = std::get<HttpProblem::Refusal>(p.v_);
+  return problem(r.kind, r.detail);
 }
 
 }  // namespace outpost::http

@@ -127,8 +127,7 @@ HttpResponse Router::handle(const HttpRequest& req) const {
     }
   }
   if (!allow.empty()) {
-    return problem(Error::make(ErrorKind::method_not_allowed, "use " + allow))
-        .with_header("Allow", allow);
+    return problem(HttpRefusal::method_not_allowed, "use " + allow).with_header("Allow", allow);
   }
   return problem(Error::make(ErrorKind::not_found, "no resource at this path"));
 }

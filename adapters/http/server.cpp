@@ -158,23 +158,21 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == bhttp::error::body_limit) {
       const auto& req = parser_->get();
       const std::size_t limit = server_.body_limit_for(req.method_string(), req.target());
-      return write(
-          problem(Error::make(ErrorKind::payload_too_large,
-                              "the body is larger than " + std::to_string(limit) + " bytes")),
-          11, false, true);
+      return write(problem(HttpRefusal::payload_too_large,
+                           "the body is larger than " + std::to_string(limit) + " bytes"),
+                   11, false, true);
     }
     if (ec == bhttp::error::header_limit) {
-      return write(
-          problem(Error::make(ErrorKind::headers_too_large,
-                              "the header block is larger than " +
-                                  std::to_string(server_.options.header_limit) + " bytes")),
-          11, false, true);
+      return write(problem(HttpRefusal::headers_too_large,
+                           "the header block is larger than " +
+                               std::to_string(server_.options.header_limit) + " bytes"),
+                   11, false, true);
     }
     if (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() &&
         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
       return write(
-          problem(Error::make(ErrorKind::bad_request, "malformed HTTP request: " + ec.message())),
-          11, false, true);
+          problem(HttpRefusal::malformed_request, "malformed HTTP request: " + ec.message()), 11,
+          false, true);
     }
     close();
   }
@@ -186,7 +184,7 @@ class Session : public std::enable_shared_from_this<Session> {
     const unsigned version = req.version();
     auto target = parse_target(req.target());
     if (!target) {
-      return write(problem(Error::make(ErrorKind::bad_request, "the request target is malformed")),
+      return write(problem(HttpRefusal::malformed_request, "the request target is malformed"),
                    version, false, true);
     }
     HttpRequest hreq = to_request(std::move(req), std::move(*target), remote_address_);

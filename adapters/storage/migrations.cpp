@@ -252,6 +252,26 @@ constexpr const char* kV7PersonalData[] = {
     " cases integer NOT NULL)",
 };
 
+// Idempotency keys of any adapter (scope), recorded with the change; the
+// adapter's answer is saved after the commit (NULL until then). The replay
+// cache of version 1 held HTTP answers of the case API: they move over as
+// that adapter's bytes ("<status>" LF body).
+constexpr const char* kV8IdempotencyKeys[] = {
+    "CREATE TABLE idempotency_keys ("
+    " user_id bigint NOT NULL,"
+    " scope text NOT NULL,"
+    " key text NOT NULL,"
+    " fingerprint text NOT NULL,"
+    " case_id bigint NOT NULL,"
+    " answer text,"
+    " created_at bigint NOT NULL,"
+    " PRIMARY KEY (user_id, scope, key))",
+    "INSERT INTO idempotency_keys (user_id, scope, key, fingerprint, case_id, answer, created_at)"
+    " SELECT user_id, 'api:cases', key, fingerprint, 0,"
+    " CAST(status AS text) || '\n' || body, created_at FROM idempotency",
+    "DROP TABLE idempotency",
+};
+
 Migration migration(int version, std::string name, std::span<const char* const> statements,
                     Dialect dialect) {
   Migration m{version, std::move(name), {}};
@@ -294,7 +314,8 @@ std::vector<Migration> migrations(Dialect dialect) {
           migration(4, "handling", kV4Handling, dialect),
           migration(5, "users", kV5Users, dialect),
           migration(6, "deadlines", kV6Deadlines, dialect),
-          migration(7, "personal_data", kV7PersonalData, dialect)};
+          migration(7, "personal_data", kV7PersonalData, dialect),
+          migration(8, "idempotency_keys", kV8IdempotencyKeys, dialect)};
 }
 
 std::vector<std::string> apply_migrations(soci::session& sql, Dialect dialect, Millis now) {

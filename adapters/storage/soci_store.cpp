@@ -70,11 +70,10 @@ void insert_assignees(Statements& st, CaseId id, const std::vector<std::string>&
   }
 }
 
-// The idempotency row, in the caller's transaction.
-void store_response(Statements& st, const IdempotencyWrite& idem, const Case& stored, Millis at) {
-  const StoredResponse response = idem.render(stored);
-  st.idempotency_row = {idem.user_id,    idem.key,      idem.fingerprint,
-                        response.status, response.body, at};
+// The idempotency key's row, in the caller's transaction; the answer comes later.
+void record_key(Statements& st, const IdempotencyKey& idem, CaseId case_id, Millis at) {
+  st.idempotency_row = {idem.user_id, idem.scope, idem.key,     idem.fingerprint,
+                        case_id,      {},         soci::i_null, at};
   try {
     st.insert_idempotency.execute(true);
   } catch (const soci::soci_error& e) {
@@ -385,7 +384,7 @@ Result<int> SociStore::schema_version() {
   });
 }
 
-Result<Case> SociStore::insert_case(Case c, HistoryEntry first, const IdempotencyWrite* idem,
+Result<Case> SociStore::insert_case(Case c, HistoryEntry first, const IdempotencyKey* idem,
                                     const SideEffects* effects) {
   return run<Case>(*impl_, Access::write_batched, "insert_case", [&](Lease& lease) -> Result<Case> {
     Statements& st = lease.statements();
@@ -416,9 +415,7 @@ Result<Case> SociStore::insert_case(Case c, HistoryEntry first, const Idempotenc
     st.set_last_hash.execute(true);
 
     if (effects != nullptr) storage::write_effects(st, c.id, *effects, first.at);
-    if (idem != nullptr) {
-      store_response(st, *idem, c, first.at);
-    }
+    if (idem != nullptr) record_key(st, *idem, c.id, first.at);
     tx.commit();
     return c;
   });
@@ -435,7 +432,7 @@ Result<std::optional<Case>> SociStore::find_case(CaseId id) {
 }
 
 Status SociStore::commit_transition(const Case& updated, std::int64_t expected_version,
-                                    const HistoryEntry& entry, const IdempotencyWrite* idem,
+                                    const HistoryEntry& entry, const IdempotencyKey* idem,
                                     const SideEffects* effects) {
   if (updated.version != expected_version + 1) {
     return Error::make(ErrorKind::internal,
@@ -459,9 +456,7 @@ Status SociStore::commit_transition(const Case& updated, std::int64_t expected_v
     }
     insert_history(st, entry);
     if (effects != nullptr) storage::write_effects(st, updated.id, *effects, entry.at);
-    if (idem != nullptr) {
-      store_response(st, *idem, updated, entry.at);
-    }
+    if (idem != nullptr) record_key(st, *idem, updated.id, entry.at);
     tx.commit();
     return Ok{};
   });
@@ -529,17 +524,33 @@ Result<std::vector<HistoryEntry>> SociStore::history(CaseId id) {
 }
 
 Result<std::optional<IdempotencyRecord>> SociStore::find_idempotency(std::int64_t user_id,
+                                                                     std::string_view scope,
                                                                      std::string_view key) {
   return run<std::optional<IdempotencyRecord>>(
       *impl_, Access::read, "find_idempotency",
       [&](Lease& lease) -> std::optional<IdempotencyRecord> {
         Statements& st = lease.statements();
-        st.idempotency_row.user_id = user_id;
-        st.lookup_text = key;
+        storage::IdempotencyRow& r = st.idempotency_row;
+        r.user_id = user_id;
+        r.scope = scope;
+        r.key = key;
         if (!fetch_one(st.select_idempotency)) return std::nullopt;
-        const storage::IdempotencyRow& r = st.idempotency_row;
-        return IdempotencyRecord{r.fingerprint, {r.status, r.body}};
+        IdempotencyRecord found{r.fingerprint, r.case_id, std::nullopt};
+        if (r.answer_indicator == soci::i_ok) found.answer = r.answer;
+        return found;
       });
+}
+
+Status SociStore::save_idempotent_answer(const IdempotencyKey& key, std::string_view answer) {
+  return run<Ok>(*impl_, Access::write, "save_idempotent_answer", [&](Lease& lease) -> Status {
+    std::int64_t user_id = key.user_id;
+    std::string scope = key.scope, client_key = key.key, text(answer);
+    lease.sql() << "UPDATE idempotency_keys SET answer = :answer"
+                   " WHERE user_id = :user_id AND scope = :scope AND key = :key",
+        soci::use(text, "answer"), soci::use(user_id, "user_id"), soci::use(scope, "scope"),
+        soci::use(client_key, "key");
+    return Ok{};
+  });
 }
 
 Result<std::int64_t> SociStore::count_cases() {

@@ -71,18 +71,20 @@ class SociStore final : public CaseStore,
   // The highest applied migration version; 0 for an empty database.
   Result<int> schema_version();
 
-  Result<Case> insert_case(Case c, HistoryEntry first, const IdempotencyWrite* idem,
+  Result<Case> insert_case(Case c, HistoryEntry first, const IdempotencyKey* idem,
                            const SideEffects* effects = nullptr) override;
   Result<std::optional<Case>> find_case(CaseId id) override;
   Status commit_transition(const Case& updated, std::int64_t expected_version,
-                           const HistoryEntry& entry, const IdempotencyWrite* idem,
+                           const HistoryEntry& entry, const IdempotencyKey* idem,
                            const SideEffects* effects = nullptr) override;
   Result<CasePage> list_cases(const CaseFilter& filter) override;
   Result<std::int64_t> count_matching(const CaseFilter& filter) override;
   Result<std::vector<CaseId>> duplicates_of(CaseId id) override;
   Result<std::vector<HistoryEntry>> history(CaseId id) override;
   Result<std::optional<IdempotencyRecord>> find_idempotency(std::int64_t user_id,
+                                                            std::string_view scope,
                                                             std::string_view key) override;
+  Status save_idempotent_answer(const IdempotencyKey& key, std::string_view answer) override;
   Result<std::int64_t> count_cases() override;
 
   Result<std::optional<User>> find_user_by_token_hash(std::string_view token_hash) override;

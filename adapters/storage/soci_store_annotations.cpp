@@ -155,7 +155,7 @@ struct AttachmentRow {
       : case_id(a.case_id),
         seq(a.seq),
         sha256(a.sha256),
-        content_type(a.content_type),
+        content_type(a.media_type),
         file_name(a.file_name),
         size(a.size),
         uploaded_by(a.uploaded_by),

@@ -406,16 +406,16 @@ Statements::Statements(soci::session& sql, const PiiCipher* cipher)
                                                 })
                                       : soci::statement(sql)),
       insert_idempotency(prepare(sql,
-                                 "INSERT INTO idempotency (user_id, key, fingerprint, status,"
-                                 " body, created_at) VALUES (:user_id, :key, :fingerprint,"
-                                 " :status, :body, :created_at)",
+                                 "INSERT INTO idempotency_keys (user_id, scope, key, fingerprint,"
+                                 " case_id, created_at) VALUES (:user_id, :scope, :key,"
+                                 " :fingerprint, :case_id, :created_at)",
                                  [this](soci::statement& st) {
                                    IdempotencyRow& i = idempotency_row;
                                    st.exchange(soci::use(i.user_id, "user_id"));
+                                   st.exchange(soci::use(i.scope, "scope"));
                                    st.exchange(soci::use(i.key, "key"));
                                    st.exchange(soci::use(i.fingerprint, "fingerprint"));
-                                   st.exchange(soci::use(i.status, "status"));
-                                   st.exchange(soci::use(i.body, "body"));
+                                   st.exchange(soci::use(i.case_id, "case_id"));
                                    st.exchange(soci::use(i.created_at, "created_at"));
                                  })),
       select_case(prepare(sql, std::string("SELECT ") + kCaseColumns + " FROM cases WHERE id = :id",
@@ -442,15 +442,16 @@ Statements::Statements(soci::session& sql, const PiiCipher* cipher)
                                st.exchange(soci::use(lookup_id, "case_id"));
                              })),
       select_idempotency(prepare(sql,
-                                 "SELECT fingerprint, status, body FROM idempotency"
-                                 " WHERE user_id = :user_id AND key = :key",
+                                 "SELECT fingerprint, case_id, answer FROM idempotency_keys"
+                                 " WHERE user_id = :user_id AND scope = :scope AND key = :key",
                                  [this](soci::statement& st) {
                                    IdempotencyRow& i = idempotency_row;
                                    st.exchange(soci::into(i.fingerprint));
-                                   st.exchange(soci::into(i.status));
-                                   st.exchange(soci::into(i.body));
+                                   st.exchange(soci::into(i.case_id));
+                                   st.exchange(soci::into(i.answer, i.answer_indicator));
                                    st.exchange(soci::use(i.user_id, "user_id"));
-                                   st.exchange(soci::use(lookup_text, "key"));
+                                   st.exchange(soci::use(i.scope, "scope"));
+                                   st.exchange(soci::use(i.key, "key"));
                                  })),
       count_cases(prepare(sql, "SELECT count(*) FROM cases",
                           [this](soci::statement& st) { st.exchange(soci::into(count)); })),

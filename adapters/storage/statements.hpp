@@ -77,9 +77,10 @@ struct HistoryRow {
 
 struct IdempotencyRow {
   std::int64_t user_id = 0;
-  std::string key, fingerprint;
-  int status = 0;
-  std::string body;
+  std::string scope, key, fingerprint;
+  std::int64_t case_id = 0;
+  std::string answer;
+  soci::indicator answer_indicator = soci::i_null;  // i_null until the adapter saves its answer
   std::int64_t created_at = 0;
 };
 
@@ -183,7 +184,7 @@ class Statements {
   soci::statement select_case;
   // lookup_id -> history_row, one fetch per row, oldest first.
   soci::statement select_history;
-  // idempotency_row.user_id, lookup_text -> idempotency_row.
+  // idempotency_row.user_id, .scope, .key -> idempotency_row.
   soci::statement select_idempotency;
   // -> count.
   soci::statement count_cases;

@@ -17,7 +17,7 @@
 //     non-event Action. Roles in `every_event` apply any event (the operator's
 //     `admin`). Roles in `handling_only` act only on cases they handle. A case
 //     flagged for arbitration (派单异议) is dispatched or assigned only by
-//     the roles of Action::arbitrate. A refusal is forbidden (403).
+//     the roles of Action::arbitrate. A refusal is forbidden.
 //
 // The document must list every event of every workflow and every action, so
 // that nothing is permitted or refused by omission. An auditor never writes:

@@ -31,11 +31,11 @@ std::string_view trim(std::string_view s) {
 
 // The value of parameter `name` of a media type ("text/plain; charset=UTF-8"),
 // unquoted and lower-cased; nullopt when absent.
-std::optional<std::string> media_type_parameter(std::string_view content_type,
+std::optional<std::string> media_type_parameter(std::string_view media_type,
                                                 std::string_view name) {
-  std::size_t at = content_type.find(';');
+  std::size_t at = media_type.find(';');
   while (at != std::string_view::npos) {
-    std::string_view rest = content_type.substr(at + 1);
+    std::string_view rest = media_type.substr(at + 1);
     const std::size_t next = rest.find(';');
     const std::string_view param = trim(rest.substr(0, next));
     const std::size_t eq = param.find('=');
@@ -150,8 +150,8 @@ const std::vector<std::string_view>& supported_attachment_types() {
   return types;
 }
 
-std::string media_type_essence(std::string_view content_type) {
-  return lower(trim(content_type.substr(0, content_type.find(';'))));
+std::string media_type_essence(std::string_view media_type) {
+  return lower(trim(media_type.substr(0, media_type.find(';'))));
 }
 
 bool is_valid_utf8(std::string_view text) {
@@ -210,20 +210,20 @@ bool content_matches_type(std::string_view bytes, std::string_view essence) {
 Result<std::string> check_attachment(const AttachmentUpload& upload) {
   std::vector<FieldError> errors;
   std::string message = "the attachment is not valid";
-  const std::string essence = media_type_essence(upload.content_type);
+  const std::string essence = media_type_essence(upload.media_type);
   const auto& types = supported_attachment_types();
   const bool supported = std::find(types.begin(), types.end(), essence) != types.end();
   if (essence.empty()) {
-    errors.push_back({"Content-Type", "is required: the media type of the file"});
+    errors.push_back({"media_type", "is required: the media type of the file"});
   } else if (!supported) {
     message = "unsupported type '" + essence + "'";
     std::string list;
     for (auto t : types) list += std::string(list.empty() ? "" : ", ") + std::string(t);
-    errors.push_back({"Content-Type", "unsupported type '" + essence + "'; supported: " + list});
+    errors.push_back({"media_type", "unsupported type '" + essence + "'; supported: " + list});
   } else if (essence == "text/plain") {
-    const auto charset = media_type_parameter(upload.content_type, "charset");
+    const auto charset = media_type_parameter(upload.media_type, "charset");
     if (charset && *charset != "utf-8" && *charset != "us-ascii") {
-      errors.push_back({"Content-Type", "text/plain attachments must be UTF-8"});
+      errors.push_back({"media_type", "text/plain attachments must be UTF-8"});
     }
   }
   if (upload.content.empty()) {
@@ -274,21 +274,20 @@ Result<Note> AnnotationService::add_note(CaseId id, const NoteDraft& draft, cons
 Result<Attachment> AnnotationService::add_attachment(CaseId id, const AttachmentUpload& upload,
                                                      const Actor& actor) {
   if (upload.content.size() > max_attachment_bytes_) {
-    return Error::make(
-        ErrorKind::payload_too_large,
-        "the file is larger than " + std::to_string(max_attachment_bytes_) + " bytes");
+    return Error::make(ErrorKind::too_large, "the file is larger than " +
+                                                 std::to_string(max_attachment_bytes_) + " bytes");
   }
-  auto content_type = check_attachment(upload);
-  if (!content_type) return content_type.error();
+  auto media_type = check_attachment(upload);
+  if (!media_type) return media_type.error();
   Attachment meta;
   meta.case_id = id;
   meta.sha256 = sha256_hex(upload.content);
-  meta.content_type = std::move(content_type.value());
+  meta.media_type = std::move(media_type.value());
   meta.file_name = upload.file_name;
   meta.size = static_cast<std::int64_t>(upload.content.size());
   meta.uploaded_by = actor.username;
   const json::object data{{"sha256", meta.sha256},
-                          {"content_type", meta.content_type},
+                          {"content_type", meta.media_type},
                           {"file_name", meta.file_name},
                           {"size", meta.size}};
   auto entry = commit_annotation(

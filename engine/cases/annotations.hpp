@@ -48,10 +48,10 @@ struct Note {
 
 struct Attachment {
   CaseId case_id = 0;
-  std::int64_t seq = 0;      // the seq of the history row that added it
-  std::string sha256;        // 64 lower-case hex digits of the content
-  std::string content_type;  // a supported media type, without parameters
-  std::string file_name;     // UTF-8, 1–255 bytes, no '/' and no control characters
+  std::int64_t seq = 0;    // the seq of the history row that added it
+  std::string sha256;      // 64 lower-case hex digits of the content
+  std::string media_type;  // a supported media type, without parameters
+  std::string file_name;   // UTF-8, 1–255 bytes, no '/' and no control characters
   std::int64_t size = 0;
   std::string uploaded_by;
   Millis at = 0;
@@ -67,10 +67,10 @@ struct NoteDraft {
   std::string visibility = "internal";
 };
 
-// An upload as the HTTP adapter received it. `content_type` is the declared
-// Content-Type, parameters included; `content` must outlive the call.
+// An upload as an adapter received it. `media_type` is the declared media
+// type, parameters included; `content` must outlive the call.
 struct AttachmentUpload {
-  std::string content_type;
+  std::string media_type;
   std::string file_name;
   std::string_view content;
 };
@@ -83,7 +83,7 @@ Result<NoteDraft> note_from_request(const boost::json::value& body);
 const std::vector<std::string_view>& supported_attachment_types();
 
 // The media type without parameters, in lower case: "Image/PNG; q=1" -> "image/png".
-std::string media_type_essence(std::string_view content_type);
+std::string media_type_essence(std::string_view media_type);
 
 // Whether `bytes` are a file of the supported media type `essence`: the magic
 // bytes of PNG, JPEG, GIF, WebP and PDF; valid UTF-8 without NUL for
@@ -95,7 +95,7 @@ bool is_valid_utf8(std::string_view text);
 
 // Checks the declared type (supported; text/plain only as UTF-8), the bytes
 // (not empty, matching the type) and the file name. All problems at once, as
-// `invalid` with fields "Content-Type", "body" and "file_name". On success
+// `invalid` with fields "media_type", "body" and "file_name". On success
 // returns the media type to store (the essence).
 Result<std::string> check_attachment(const AttachmentUpload& upload);
 
@@ -126,7 +126,7 @@ class AnnotationStore {
 
 class AnnotationService {
  public:
-  // `max_attachment_bytes`: larger uploads are payload_too_large (the HTTP
+  // `max_attachment_bytes`: larger uploads are too_large (the HTTP
   // server refuses them earlier with the same limit). Without `permissions`,
   // every actor sees every case and may annotate it.
   AnnotationService(CaseStore& cases, AnnotationStore& store, const Clock& clock,

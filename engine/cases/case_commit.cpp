@@ -10,7 +10,7 @@ namespace {
 
 // Every round of a race on one case has exactly one winner, so a writer loses
 // at most N-1 times against N concurrent writers: 64 attempts serve up to 64
-// simultaneous writers of one case before the caller is told to retry (503).
+// simultaneous writers of one case before the caller is told to retry (unavailable).
 constexpr int kMaxTransitionAttempts = 64;
 
 }  // namespace
@@ -46,7 +46,7 @@ Result<CommittedChange> commit_case_change(CaseStore& cases, const Clock& clock,
       if (Status s = admit(current); !s) return s.error();
     }
     if (if_match && *if_match != current.version) {
-      return Error::make(ErrorKind::precondition_failed,
+      return Error::make(ErrorKind::stale_version,
                          "the case is at version " + std::to_string(current.version));
     }
     auto change = derive(current);
@@ -61,7 +61,7 @@ Result<CommittedChange> commit_case_change(CaseStore& cases, const Clock& clock,
     if (committed) return CommittedChange{std::move(next), std::move(entry)};
     if (committed.error().kind != ErrorKind::version_conflict) return committed.error();
     if (if_match) {
-      return Error::make(ErrorKind::precondition_failed, "the case was changed concurrently");
+      return Error::make(ErrorKind::stale_version, "the case was changed concurrently");
     }
   }
   return Error::make(ErrorKind::unavailable, "the case is too busy; try again");

@@ -65,7 +65,7 @@ HistoryEntry seal_change(const Case& current, Case& next, Millis now, std::strin
 // answers not_found whatever the request carries.
 using AdmitChange = std::function<Status(const Case& current)>;
 
-// Errors: not_found for an unknown case; what `admit` returns; precondition_failed
+// Errors: not_found for an unknown case; what `admit` returns; stale_version
 // when `if_match` is given and the case is at another version or changed
 // concurrently; what `derive` or `commit` return (other than
 // version_conflict); unavailable when every attempt lost its race.

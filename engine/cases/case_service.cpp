@@ -312,7 +312,7 @@ CaseService::CaseService(CaseStore& store, const WorkflowRegistry& workflows,
       permissions_(permissions != nullptr ? *permissions : Permissions::unrestricted()) {}
 
 Result<Case> CaseService::create(const json::value& body, const Actor& actor,
-                                 const IdempotencyWrite* idem) {
+                                 const IdempotencyKey* idem) {
   if (Status s = permissions_.check(Action::create_case, actor); !s) return s.error();
   auto parsed = case_from_request(body, catalogue_, jurisdiction_, workflows_);
   if (!parsed) return parsed.error();
@@ -357,7 +357,7 @@ Status CaseService::check_duplicate_link(const Case& c, const json::object& payl
 }
 
 Result<Case> CaseService::apply(CaseId id, const EventCommand& cmd, const Actor& actor,
-                                const IdempotencyWrite* idem) {
+                                const IdempotencyKey* idem) {
   bool clock_moved = false;  // set by each attempt's derive
   auto done = commit_case_change(
       store_, clock_, id, actor, cmd.if_match,
@@ -371,7 +371,7 @@ Result<Case> CaseService::apply(CaseId id, const EventCommand& cmd, const Actor&
         Case next = current;
         if (Status s = wf->apply(next, cmd.event, payload); !s) {
           Error e = s.error();
-          // The 409's allowed_events, like the case's, are the caller's.
+          // The refusal's allowed_events, like the case's, are the caller's.
           if (e.kind == ErrorKind::not_allowed_in_state)
             e.allowed_events = allowed_events(current, actor);
           return e;
@@ -435,9 +435,12 @@ Result<std::vector<HistoryEntry>> CaseService::history(CaseId id, const Actor& a
   return store_.history(id);
 }
 
-Result<std::optional<IdempotencyRecord>> CaseService::find_idempotent(std::int64_t user_id,
-                                                                      std::string_view key) {
-  return store_.find_idempotency(user_id, key);
+Result<std::optional<IdempotencyRecord>> CaseService::find_idempotent(const IdempotencyKey& key) {
+  return store_.find_idempotency(key.user_id, key.scope, key.key);
+}
+
+Status CaseService::save_idempotent_answer(const IdempotencyKey& key, std::string_view answer) {
+  return store_.save_idempotent_answer(key, answer);
 }
 
 std::vector<std::string> CaseService::allowed_events(const Case& c, const Actor& actor) const {

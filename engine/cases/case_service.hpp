@@ -65,12 +65,12 @@ class CaseService {
   // Validates a create-case body (see case_from_request) and registers the
   // case; forbidden when the actor's role may not create cases.
   Result<Case> create(const boost::json::value& body, const Actor& actor,
-                      const IdempotencyWrite* idem);
+                      const IdempotencyKey* idem);
   // not_found when the case is out of the actor's scope; forbidden when the
   // actor may not apply the event to it (checked before the workflow's state,
-  // so a role that may never apply it gets forbidden rather than a 409).
+  // so a role that may never apply it gets forbidden rather than not_allowed_in_state).
   Result<Case> apply(CaseId id, const EventCommand& cmd, const Actor& actor,
-                     const IdempotencyWrite* idem);
+                     const IdempotencyKey* idem);
   // The case as the actor may see it: not_found when unknown or out of scope.
   Result<Case> get(CaseId id, const Actor& actor);
   // Any case, whoever asks: for the engine's own callers, never for a user's request.
@@ -82,9 +82,10 @@ class CaseService {
   // duplicates, so for other kinds this answers without asking the store.
   Result<std::vector<CaseId>> duplicates_of(const Case& c);
   Result<std::vector<HistoryEntry>> history(CaseId id, const Actor& actor);
-  // The response remembered under (user, Idempotency-Key), if any.
-  Result<std::optional<IdempotencyRecord>> find_idempotent(std::int64_t user_id,
-                                                           std::string_view key);
+  // What the store recorded under the key's (user, scope, key), if anything.
+  Result<std::optional<IdempotencyRecord>> find_idempotent(const IdempotencyKey& key);
+  // The adapter's answer to the request that recorded `key`, saved after the commit.
+  Status save_idempotent_answer(const IdempotencyKey& key, std::string_view answer);
 
   // The events the workflow allows now that the actor may apply (none on a
   // case out of the actor's scope).

@@ -19,25 +19,26 @@
 
 namespace outpost {
 
-// A response remembered under an Idempotency-Key.
-struct StoredResponse {
-  int status = 0;
-  std::string body;
+// A client's idempotency key for one change (an Idempotency-Key header, an
+// Open311 token): the store records it in the same transaction as the change,
+// so a repeat of the request finds it and never applies the change twice.
+// The answer to the first request belongs to the adapter that received it: it
+// saves the answer as opaque bytes after the commit
+// (CaseStore::save_idempotent_answer) — no adapter code runs inside a
+// transaction.
+struct IdempotencyKey {
+  std::int64_t user_id = 0;
+  std::string scope;        // whose keys these are, e.g. "api:cases"; keys of scopes never meet
+  std::string key;          // the client's key
+  std::string fingerprint;  // what the adapter makes of the request, to tell a repeat from misuse
 };
 
 struct IdempotencyRecord {
-  std::string fingerprint;  // hash of method, path and body of the first request
-  StoredResponse response;
-};
-
-// Asks the store to remember the response to this request in the same
-// transaction as the change itself. `render` is called inside the transaction
-// with the case exactly as committed.
-struct IdempotencyWrite {
-  std::int64_t user_id = 0;
-  std::string key;
   std::string fingerprint;
-  std::function<StoredResponse(const Case&)> render;
+  CaseId case_id = 0;  // the case the first request created or changed
+  // The adapter's saved answer; empty when the process stopped between the
+  // commit and the save (the change happened once all the same).
+  std::optional<std::string> answer;
 };
 
 // A deadline timer to schedule (engine/deadlines/deadlines.hpp): one pending firing of
@@ -105,22 +106,22 @@ class CaseStore {
 
   // One transaction: allocates the case number (format_case_number), inserts
   // the case with version 1, fills `first.case_id`, seals it (audit_chain.hpp)
-  // and inserts it, sets the case's last_hash, and stores the idempotent
-  // response if `idem` is given, and writes `effects` (their case ids are the
+  // and inserts it, sets the case's last_hash, records the idempotency key if
+  // `idem` is given, and writes `effects` (their case ids are the
   // new case's). Returns the case as stored.
   // idempotency_race when the key was committed concurrently.
-  virtual Result<Case> insert_case(Case c, HistoryEntry first, const IdempotencyWrite* idem,
+  virtual Result<Case> insert_case(Case c, HistoryEntry first, const IdempotencyKey* idem,
                                    const SideEffects* effects = nullptr) = 0;
 
   virtual Result<std::optional<Case>> find_case(CaseId id) = 0;
 
   // One transaction: updates the case row `WHERE id = updated.id AND version =
   // expected_version` (updated.version must be expected_version + 1), inserts
-  // the already sealed `entry`, stores the idempotent response if `idem` is
+  // the already sealed `entry`, records the idempotency key if `idem` is
   // given, writes `effects`. version_conflict when no row matched;
   // idempotency_race as above.
   virtual Status commit_transition(const Case& updated, std::int64_t expected_version,
-                                   const HistoryEntry& entry, const IdempotencyWrite* idem,
+                                   const HistoryEntry& entry, const IdempotencyKey* idem,
                                    const SideEffects* effects = nullptr) = 0;
 
   virtual Result<CasePage> list_cases(const CaseFilter& filter) = 0;
@@ -133,7 +134,11 @@ class CaseStore {
   virtual Result<std::vector<HistoryEntry>> history(CaseId id) = 0;
 
   virtual Result<std::optional<IdempotencyRecord>> find_idempotency(std::int64_t user_id,
+                                                                    std::string_view scope,
                                                                     std::string_view key) = 0;
+  // Saves the answer to the request that recorded `key` (no-op when the key
+  // is unknown).
+  virtual Status save_idempotent_answer(const IdempotencyKey& key, std::string_view answer) = 0;
 
   virtual Result<std::int64_t> count_cases() = 0;
 };

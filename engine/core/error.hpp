@@ -1,12 +1,13 @@
 // File: engine/core/error.hpp
 //
 // The one error type of the domain. Every failure that can reach a user is an
-// `Error` value: a kind (which the HTTP adapter maps to a status in exactly one
-// place), a human message, and for validation the offending fields. Nothing in
-// engine/ or workflows/ throws across its public functions.
+// `Error` value: a kind (which each adapter maps to its own wire format in
+// exactly one place), a human message, and for validation the offending fields
+// named as domain fields. Nothing in engine/ or workflows/ throws across its
+// public functions.
 //
 //   Result<Case> r = service.get(id);
-//   if (!r) return problem_response(r.error());
+//   if (!r) return report(r.error());
 //   use(r.value());
 #pragma once
 
@@ -18,23 +19,20 @@
 namespace outpost {
 
 enum class ErrorKind {
-  bad_request,             // malformed input that is not JSON or not the right shape (400)
-  unsupported_media_type,  // wrong Content-Type (415)
-  unauthenticated,         // no or bad token (401)
-  forbidden,               // token valid, role or scope does not allow it (403)
-  not_found,               // unknown case or resource (404)
-  method_not_allowed,      // known path, wrong method (405)
-  not_allowed_in_state,    // event not allowed in the case's current state (409)
-  precondition_failed,     // If-Match given and stale (412)
-  payload_too_large,       // body over the limit (413)
-  invalid,                 // missing field, wrong type, unknown code or event (422)
-  rate_limited,            // too many requests (429)
-  headers_too_large,       // request header block over the limit (431)
-  unavailable,             // database unavailable (503)
-  internal,                // a bug or an unexpected failure (500)
-  version_conflict,        // store: the case changed since it was read; the service retries
-  idempotency_race,        // store: the same Idempotency-Key committed concurrently; replay it
-  already_exists,          // a resource with this id or code exists already (409)
+  malformed,             // input that cannot be read at all (not the expected shape)
+  unauthenticated,       // no or bad credentials
+  forbidden,             // known caller, but the role or scope does not allow it
+  not_found,             // unknown case or resource (or one out of the caller's scope)
+  not_allowed_in_state,  // the event is not allowed in the case's current state
+  stale_version,         // the caller named a version of the case that is no longer current
+  too_large,             // a value over a configured size limit (an attachment)
+  invalid,               // missing field, wrong type, unknown code or event
+  rate_limited,          // too many attempts; try again later
+  unavailable,           // the database does not answer
+  internal,              // a bug or an unexpected failure
+  version_conflict,      // store: the case changed since it was read; the service retries
+  idempotency_race,      // store: the same idempotency key committed concurrently; replay it
+  already_exists,        // a resource with this id or code exists already
 };
 
 struct FieldError {
@@ -60,22 +58,23 @@ struct Error {
   }
 };
 
-// A value or an Error. Small on purpose: `ok()`, `value()`, `error()`.
-template <class T>
+// A value or an error (the domain's Error unless an adapter names its own).
+// Small on purpose: `ok()`, `value()`, `error()`.
+template <class T, class E = Error>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
-  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(E error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
   T& value() & { return std::get<0>(v_); }
   const T& value() const& { return std::get<0>(v_); }
   T&& value() && { return std::get<0>(std::move(v_)); }
-  const Error& error() const { return std::get<1>(v_); }
+  const E& error() const { return std::get<1>(v_); }
 
  private:
-  std::variant<T, Error> v_;
+  std::variant<T, E> v_;
 };
 
 struct Ok {};

@@ -7,7 +7,7 @@
 // rows live behind the DirectoryStore port, implemented in adapters/storage.
 //
 //   Directory dir(store, jurisdiction);
-//   auto created = dir.create_staff(body, actor);         // 403 / 409 / 422 as Error kinds
+//   auto created = dir.create_staff(body, actor);         // forbidden / already_exists / invalid
 //   auto leader = store.find_grid_leader("LF-G01");       // the active grid_leader, if any
 //
 // Staff members carry no personal contact data (no phone, no ID number): the

@@ -159,4 +159,26 @@ TEST_SUITE("http_errors") {
     CHECK(a.body == b.body);
     CHECK(t.stored_history_rows(id) == 2);
   }
+
+  TEST_CASE("a repeat after the answer was lost answers the case as it is, and changes nothing") {
+    // The key is recorded with the change; the answer is saved just after the
+    // commit. A process that stopped in between left the key without its answer.
+    TestServer t;
+    const Headers key{{"Idempotency-Key", "desk-lost-answer"}};
+    auto first = t.client.post_json("/api/v1/cases", dispute_body(), key);
+    REQUIRE(first.status == 201);
+    const auto id = first.json().at("id").as_int64();
+    t.db.exec("UPDATE idempotency_keys SET answer = NULL");
+    t.step(id, "accept");
+
+    auto again = t.client.post_json("/api/v1/cases", dispute_body(), key);
+    CHECK(again.status == 201);
+    CHECK(again.header("idempotent-replayed") == "true");
+    CHECK(again.header("location") == first.header("location"));
+    CHECK(again.json().at("id").as_int64() == id);
+    CHECK(again.json().at("state") == "accepted");
+    CHECK(again.header("etag") == "\"2\"");
+    CHECK(t.db.query_int("SELECT count(*) FROM cases") == 1);
+    CHECK(t.stored_history_rows(id) == 2);
+  }
 }

@@ -28,10 +28,9 @@ using outpost::CaseFilter;
 using outpost::CaseId;
 using outpost::ErrorKind;
 using outpost::HistoryEntry;
-using outpost::IdempotencyWrite;
+using outpost::IdempotencyKey;
 using outpost::Millis;
 using outpost::SociStore;
-using outpost::StoredResponse;
 using outpost::testing::TestDatabase;
 
 constexpr Millis kJan2026 = 1767225600000;  // 2026-01-01T00:00:00Z
@@ -175,10 +174,8 @@ std::vector<CaseId> list_ids(SociStore& store, CaseFilter filter) {
   return ids_of(r.value());
 }
 
-IdempotencyWrite idempotency(std::int64_t user_id, const std::string& key, int status) {
-  return {user_id, key, "fp-" + key, [status](const Case& c) {
-            return StoredResponse{status, c.number + " v" + std::to_string(c.version)};
-          }};
+IdempotencyKey idempotency(std::int64_t user_id, const std::string& key) {
+  return {user_id, "api:cases", key, "fp-" + key};
 }
 
 }  // namespace
@@ -387,20 +384,26 @@ TEST_SUITE("soci_store") {
     CHECK(m.db.query_int("SELECT count(*) FROM case_assignees") == 2);
   }
 
-  TEST_CASE("idempotent responses are stored with the change and a reused key rolls back") {
+  TEST_CASE(
+      "idempotency keys are recorded with the change, answers saved after; a reused key rolls "
+      "back") {
     Migrated m;
     const Case draft = sample_case();
-    const IdempotencyWrite create_key = idempotency(7, "create-1", 201);
+    const IdempotencyKey create_key = idempotency(7, "create-1");
     auto created = m.store->insert_case(draft, creation_entry(draft), &create_key);
     REQUIRE(created.ok());
-    auto record = m.store->find_idempotency(7, "create-1");
+    auto record = m.store->find_idempotency(7, "api:cases", "create-1");
     REQUIRE(record.ok());
     REQUIRE(record.value().has_value());
     CHECK(record.value()->fingerprint == "fp-create-1");
-    CHECK(record.value()->response.status == 201);
-    CHECK(record.value()->response.body == "JF-2026-000001 v1");
-    CHECK_FALSE(m.store->find_idempotency(8, "create-1").value().has_value());
-    CHECK_FALSE(m.store->find_idempotency(7, "create-2").value().has_value());
+    CHECK(record.value()->case_id == created.value().id);
+    CHECK_FALSE(record.value()->answer.has_value());  // nothing saved yet
+    REQUIRE(m.store->save_idempotent_answer(create_key, "201\nJF-2026-000001 v1").ok());
+    CHECK(m.store->find_idempotency(7, "api:cases", "create-1").value()->answer ==
+          "201\nJF-2026-000001 v1");
+    CHECK_FALSE(m.store->find_idempotency(8, "api:cases", "create-1").value().has_value());
+    CHECK_FALSE(m.store->find_idempotency(7, "api:cases", "create-2").value().has_value());
+    CHECK_FALSE(m.store->find_idempotency(7, "open311", "create-1").value().has_value());
 
     // The same key again: nothing of the second create survives, not even its number.
     auto raced_create = m.store->insert_case(draft, creation_entry(draft), &create_key);
@@ -411,10 +414,10 @@ TEST_SUITE("soci_store") {
     CHECK(insert(*m.store).number == "JF-2026-000002");
 
     const Case c = created.value();
-    const IdempotencyWrite event_key = idempotency(7, "event-1", 200);
+    const IdempotencyKey event_key = idempotency(7, "event-1");
     const Transition t = transition(c, "accepted", c.created_at + 1000);
     REQUIRE(m.store->commit_transition(t.updated, 1, t.entry, &event_key).ok());
-    CHECK(m.store->find_idempotency(7, "event-1").value()->response.body == "JF-2026-000001 v2");
+    REQUIRE(m.store->save_idempotent_answer(event_key, "200\nJF-2026-000001 v2").ok());
 
     const Transition t2 = transition(t.updated, "assigned", c.created_at + 2000);
     auto raced = m.store->commit_transition(t2.updated, 2, t2.entry, &event_key);
@@ -422,7 +425,8 @@ TEST_SUITE("soci_store") {
     CHECK(raced.error().kind == ErrorKind::idempotency_race);
     CHECK(m.db.query_int("SELECT version FROM cases WHERE id = " + std::to_string(c.id)) == 2);
     CHECK(history_count(m.db, c.id) == 2);
-    CHECK(m.store->find_idempotency(7, "event-1").value()->response.body == "JF-2026-000001 v2");
+    CHECK(m.store->find_idempotency(7, "api:cases", "event-1").value()->answer ==
+          "200\nJF-2026-000001 v2");
 
     // The connection that saw the violation still works.
     REQUIRE(m.store->commit_transition(t2.updated, 2, t2.entry, nullptr).ok());

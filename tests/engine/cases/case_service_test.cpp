@@ -26,7 +26,7 @@ class MemoryStore final : public CaseStore {
   std::map<CaseId, Case> cases;
   std::map<CaseId, std::vector<HistoryEntry>> rows;
 
-  Result<Case> insert_case(Case c, HistoryEntry first, const IdempotencyWrite*,
+  Result<Case> insert_case(Case c, HistoryEntry first, const IdempotencyKey*,
                            const SideEffects* = nullptr) override {
     c.id = static_cast<CaseId>(cases.size() + 1);
     c.number = format_case_number(c.kind, utc_year(c.created_at), c.id);
@@ -42,7 +42,7 @@ class MemoryStore final : public CaseStore {
     return it == cases.end() ? std::optional<Case>{} : std::optional<Case>{it->second};
   }
   Status commit_transition(const Case& updated, std::int64_t expected, const HistoryEntry& e,
-                           const IdempotencyWrite*, const SideEffects* = nullptr) override {
+                           const IdempotencyKey*, const SideEffects* = nullptr) override {
     if (conflicts_to_inject > 0) {
       --conflicts_to_inject;
       return Error::make(ErrorKind::version_conflict, "lost the race");
@@ -58,10 +58,11 @@ class MemoryStore final : public CaseStore {
   Result<std::int64_t> count_matching(const CaseFilter&) override { return 0; }
   Result<std::vector<CaseId>> duplicates_of(CaseId) override { return std::vector<CaseId>{}; }
   Result<std::vector<HistoryEntry>> history(CaseId id) override { return rows[id]; }
-  Result<std::optional<IdempotencyRecord>> find_idempotency(std::int64_t,
+  Result<std::optional<IdempotencyRecord>> find_idempotency(std::int64_t, std::string_view,
                                                             std::string_view) override {
     return std::optional<IdempotencyRecord>{};
   }
+  Status save_idempotent_answer(const IdempotencyKey&, std::string_view) override { return Ok{}; }
   Result<std::int64_t> count_cases() override { return static_cast<std::int64_t>(cases.size()); }
 };
 
@@ -169,7 +170,7 @@ TEST_SUITE("case_service") {
     CHECK(f.service.apply(id, {"close", {}, std::nullopt}, f.desk, nullptr).error().kind ==
           ErrorKind::not_allowed_in_state);
     CHECK(f.service.apply(id, {"accept", {}, 5}, f.desk, nullptr).error().kind ==
-          ErrorKind::precondition_failed);
+          ErrorKind::stale_version);
     CHECK(f.service.apply(999, {"accept", {}, std::nullopt}, f.desk, nullptr).error().kind ==
           ErrorKind::not_found);
     f.service.apply(id, {"accept", {}, std::nullopt}, f.desk, nullptr).value();
@@ -191,7 +192,7 @@ TEST_SUITE("case_service") {
     auto r = f.service.apply(id, {"assign", {{"department", "police"}, {"assignees", {"p1"}}}, 2},
                              f.desk, nullptr);
     REQUIRE_FALSE(r);
-    CHECK(r.error().kind == ErrorKind::precondition_failed);
+    CHECK(r.error().kind == ErrorKind::stale_version);
     CHECK(f.store.commits == 1);
   }
 }
