@@ -4,7 +4,6 @@
 #include <random>
 
 namespace outpost::cli {
-namespace json = boost::json;
 
 namespace {
 
@@ -98,7 +97,7 @@ class DemoBuilder {
 
   Status build_dispute(int index) {
     const Story& story = kStories[index % kStories.size()];
-    auto created = service_.create(body("dispute", story, index), desk_, nullptr);
+    auto created = service_.create(new_case("dispute", story, index), desk_, nullptr);
     if (!created) return created.error();
     id_ = created.value().id;
     return advance(kStages[index % kStages.size()], index);
@@ -106,7 +105,7 @@ class DemoBuilder {
 
   Status build_request(int index) {
     const Story& story = kRequestStories[index % kRequestStories.size()];
-    auto created = service_.create(body("request", story, index), desk_, nullptr);
+    auto created = service_.create(new_case("request", story, index), desk_, nullptr);
     if (!created) return created.error();
     id_ = created.value().id;
     return advance_request(kRequestStages[index % kRequestStages.size()]);
@@ -124,34 +123,29 @@ class DemoBuilder {
     return "139" + std::to_string(std::uniform_int_distribution<long>(10000000, 99999999)(rng_));
   }
 
-  json::value body(const char* kind, const Story& story, int index) {
+  NewCase new_case(const char* kind, const Story& story, int index) {
     const auto& communities = jurisdiction_.community_codes();
     const std::string community = communities[index % communities.size()];
     const auto grids = jurisdiction_.grids_of(community);
     const std::string grid = grids[(index / communities.size()) % grids.size()];
     const auto micros = jurisdiction_.micro_grids_of(grid);
-    json::object location{
-        {"community", community},
-        {"grid", grid},
-        {"address", std::string(pick(kCompounds)) + std::to_string(1 + index % 12) + "栋"}};
-    if (!micros.empty()) location["micro_grid"] = micros[index % micros.size()];
-    json::array parties{{{"role", "applicant"}, {"name", person()}, {"phone", phone()}}};
-    if (std::string_view(kind) == "dispute") {
-      parties.push_back({{"role", "respondent"}, {"name", person()}, {"phone", phone()}});
-    }
-    return json::object{
-        {"kind", kind},
-        {"category", story.category},
-        {"title", story.title},
-        {"description", story.description},
-        {"channel", std::string_view(kind) == "dispute" ? pick(kChannels) : "hotline"},
-        {"location", std::move(location)},
-        {"parties", std::move(parties)},
-        {"urgency", index % 7 == 0 ? "urgent" : "normal"},
-        {"risk_level", index % 11 == 0 ? "high" : (index % 4 == 0 ? "medium" : "low")}};
+    NewCase c;
+    c.kind = kind;
+    c.category = story.category;
+    c.title = story.title;
+    c.description = story.description;
+    c.channel = std::string_view(kind) == "dispute" ? pick(kChannels) : "hotline";
+    c.location = {community, grid, micros.empty() ? "" : std::string(micros[index % micros.size()]),
+                  std::string(pick(kCompounds)) + std::to_string(1 + index % 12) + "栋"};
+    c.parties.push_back({"applicant", person(), phone(), ""});
+    if (std::string_view(kind) == "dispute")
+      c.parties.push_back({"respondent", person(), phone(), ""});
+    c.urgency = index % 7 == 0 ? "urgent" : "normal";
+    c.risk_level = index % 11 == 0 ? "high" : (index % 4 == 0 ? "medium" : "low");
+    return c;
   }
 
-  Status step(const char* event, json::object payload = {}) {
+  Status step(const char* event, EventPayload payload = {}) {
     auto r =
         service_.apply(id_, EventCommand{event, std::move(payload), std::nullopt}, desk_, nullptr);
     if (!r) return r.error();
@@ -167,8 +161,10 @@ class DemoBuilder {
     if (stage == Stage::withdrawn) return step("withdraw", {{"reason", "一方当事人明确拒绝调解"}});
     if (Status s = step("accept"); !s) return s;
     if (stage == Stage::accepted) return Ok{};
-    if (Status s = step("assign", {{"department", kDepartments[index % kDepartments.size()]},
-                                   {"assignees", {"mediator-" + std::to_string(1 + index % 9)}}});
+    if (Status s = step(
+            "assign",
+            {{"department", kDepartments[index % kDepartments.size()]},
+             {"assignees", std::vector<std::string>{"mediator-" + std::to_string(1 + index % 9)}}});
         !s) {
       return s;
     }

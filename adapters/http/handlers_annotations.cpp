@@ -15,6 +15,7 @@
 
 #include "adapters/http/api.hpp"
 #include "adapters/http/case_json.hpp"
+#include "adapters/http/case_request.hpp"
 #include "adapters/http/handler_support.hpp"
 #include "adapters/http/problem.hpp"
 
@@ -185,7 +186,7 @@ class AnnotationRoutes {
     return with_case(req, params, [&](const Actor& actor, CaseId id) {
       auto body = parse_json_body(req);
       if (!body) return problem(body.error());
-      auto draft = note_from_request(body.value());
+      auto draft = read_note(body.value());
       if (!draft) return problem(draft.error());
       auto note = ctx_.annotations.add_note(id, draft.value(), actor);
       if (!note) return problem(note.error());

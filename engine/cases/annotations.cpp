@@ -111,37 +111,10 @@ Result<CommittedChange> commit_annotation(CaseStore& cases, const Clock& clock, 
 
 }  // namespace
 
-Result<NoteDraft> note_from_request(const json::value& body) {
-  const json::object* o = body.if_object();
-  if (!o) return Error::invalid_field("body", "must be a JSON object");
+std::vector<FieldError> note_errors(const NoteDraft& draft) {
   std::vector<FieldError> errors;
-  NoteDraft draft;
-  for (const auto& kv : *o) {
-    if (kv.key() != "body" && kv.key() != "visibility") {
-      errors.push_back({std::string(kv.key()), "is not a field of a note"});
-    }
-  }
-  const auto read_text = [&](std::string_view key, std::string& out, bool required) {
-    const json::value* v = o->if_contains(key);
-    if (!v || v->is_null()) {
-      if (required) errors.push_back({std::string(key), "is required"});
-    } else if (!v->is_string()) {
-      errors.push_back({std::string(key), "must be a string"});
-    } else {
-      out = std::string(v->get_string());
-    }
-  };
-  read_text("body", draft.body, true);
-  read_text("visibility", draft.visibility, false);
-  std::vector<FieldError> checked;
-  check_note(draft, checked);
-  for (auto& f : checked) {
-    const bool reported = std::any_of(errors.begin(), errors.end(),
-                                      [&](const FieldError& e) { return e.field == f.field; });
-    if (!reported) errors.push_back(std::move(f));
-  }
-  if (!errors.empty()) return invalid("the note has invalid fields", std::move(errors));
-  return draft;
+  check_note(draft, errors);
+  return errors;
 }
 
 const std::vector<std::string_view>& supported_attachment_types() {

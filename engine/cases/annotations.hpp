@@ -75,8 +75,9 @@ struct AttachmentUpload {
   std::string_view content;
 };
 
-// Reads a note request body {"body", "visibility"?} with field-level errors.
-Result<NoteDraft> note_from_request(const boost::json::value& body);
+// What is wrong with a note: body empty, too long or not UTF-8; visibility
+// not internal or public. Empty when it may be added.
+std::vector<FieldError> note_errors(const NoteDraft& draft);
 
 // The supported media types, in the order error messages list them:
 // image/png, image/jpeg, image/gif, image/webp, application/pdf, text/plain.

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include <boost/json/array.hpp>
+
 #include "engine/cases/audit_chain.hpp"
 
 namespace outpost {
@@ -14,6 +16,27 @@ namespace {
 constexpr int kMaxTransitionAttempts = 64;
 
 }  // namespace
+
+boost::json::object history_data(const EventPayload& payload) {
+  boost::json::object data;
+  for (const auto& [name, value] : payload.fields()) {
+    std::visit(
+        [&, &name = name](const auto& v) {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+            boost::json::array texts;
+            for (const std::string& t : v) texts.emplace_back(t);
+            data[name] = std::move(texts);
+          } else if constexpr (std::is_same_v<T, UnreadableValue>) {
+            data[name] = nullptr;  // refused before any change is recorded
+          } else {
+            data[name] = v;
+          }
+        },
+        value);
+  }
+  return data;
+}
 
 HistoryEntry seal_change(const Case& current, Case& next, Millis now, std::string actor,
                          std::string event, boost::json::object data) {

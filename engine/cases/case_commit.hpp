@@ -28,6 +28,7 @@
 #include <boost/json/object.hpp>
 
 #include "engine/cases/case.hpp"
+#include "engine/cases/event_payload.hpp"
 #include "engine/cases/store.hpp"
 #include "engine/core/clock.hpp"
 #include "engine/core/error.hpp"
@@ -53,6 +54,10 @@ using DeriveChange = std::function<Result<CaseChange>(const Case& current)>;
 // that the stored case is still at `expected_version` (version_conflict if not).
 using CommitChange = std::function<Status(const Case& next, std::int64_t expected_version,
                                           const HistoryEntry& entry)>;
+
+// An event's payload as its history row's data (a stored document: the
+// history keeps JSON, which the audit chain hashes in canonical form).
+boost::json::object history_data(const EventPayload& payload);
 
 // The history row of a change from `current` to `next` by `actor` at `now`
 // (at = max(now, current.updated_at)), sealed onto the case's chain; sets

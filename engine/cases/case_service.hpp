@@ -1,7 +1,8 @@
 // File: engine/cases/case_service.hpp
 //
-// The use cases of the case API, free of I/O: validate and register a case,
-// apply one event to a case, read cases and their history. The service loads
+// The use cases of the case API, free of I/O: register a case from a typed
+// NewCase, apply one typed event command to a case, read cases and their
+// history. Adapters read their requests into these commands. The service loads
 // a case, lets the kind's workflow apply the event to a copy, seals a history
 // row onto the chain and hands both to the store, which persists them in one
 // version-checked transaction. A lost race without If-Match is retried.
@@ -12,7 +13,7 @@
 // (else forbidden); lists and counts carry the actor's scope to the store.
 //
 //   CaseService svc(store, workflows, catalogue, jurisdiction, clock, &deadlines, &permissions);
-//   Result<Case> c = svc.create(body, actor, nullptr);
+//   Result<Case> c = svc.create(new_case, actor, nullptr);
 //   Result<Case> next = svc.apply(c.value().id, {"accept", {}, std::nullopt}, actor, nullptr);
 #pragma once
 
@@ -20,11 +21,10 @@
 #include <string>
 #include <vector>
 
-#include <boost/json/object.hpp>
-#include <boost/json/value.hpp>
-
 #include "engine/access/permissions.hpp"
 #include "engine/cases/case.hpp"
+#include "engine/cases/event_payload.hpp"
+#include "engine/cases/new_case.hpp"
 #include "engine/cases/store.hpp"
 #include "engine/cases/workflow.hpp"
 #include "engine/core/clock.hpp"
@@ -42,14 +42,11 @@ std::string format_case_number(std::string_view kind, int year, std::int64_t seq
 std::string case_number_counter(std::string_view kind, Millis at);
 int utc_year(Millis at);
 
-// Parses a create-case body into a Case with field-level errors (all of them,
-// not only the first). Codes are checked against the catalogue and jurisdiction.
-Result<Case> case_from_request(const boost::json::value& body, const Catalogue& catalogue,
-                               const Jurisdiction& jurisdiction, const WorkflowRegistry& workflows);
-
+// One event for one case: its name, the data it carries and, when the caller
+// names the version it saw (If-Match), that version.
 struct EventCommand {
   std::string event;
-  boost::json::object payload;  // the body without "event"
+  EventPayload payload;
   std::optional<std::int64_t> if_match;
 };
 
@@ -62,10 +59,12 @@ class CaseService {
               const Jurisdiction& jurisdiction, const Clock& clock,
               const Deadlines* deadlines = nullptr, const Permissions* permissions = nullptr);
 
-  // Validates a create-case body (see case_from_request) and registers the
-  // case; forbidden when the actor's role may not create cases.
-  Result<Case> create(const boost::json::value& body, const Actor& actor,
-                      const IdempotencyKey* idem);
+  // Checks the command (draft_case) and registers the case; forbidden when
+  // the actor's role may not create cases.
+  Result<Case> create(const NewCase& cmd, const Actor& actor, const IdempotencyKey* idem);
+  // The domain's verdict on a command without registering anything: for an
+  // adapter that found errors of its own in the request and reports all at once.
+  Status check(const NewCase& cmd) const;
   // not_found when the case is out of the actor's scope; forbidden when the
   // actor may not apply the event to it (checked before the workflow's state,
   // so a role that may never apply it gets forbidden rather than not_allowed_in_state).
@@ -99,8 +98,7 @@ class CaseService {
 
  private:
   Status admit_event(const Case& c, std::string_view event, const Actor& actor) const;
-  Status check_duplicate_link(const Case& c, const boost::json::object& payload,
-                              const Actor& actor);
+  Status check_duplicate_link(const Case& c, const EventPayload& payload, const Actor& actor);
 
   CaseStore& store_;
   const WorkflowRegistry& workflows_;

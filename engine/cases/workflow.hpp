@@ -17,9 +17,8 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/json/object.hpp>
-
 #include "engine/cases/case.hpp"
+#include "engine/cases/event_payload.hpp"
 #include "engine/core/error.hpp"
 
 namespace outpost {
@@ -63,8 +62,7 @@ class Workflow {
   //                         fields (each named in Error::fields);
   //   not_allowed_in_state  no transition for (state, event), or a rule of the
   //                         case forbids it now; carries state and allowed_events.
-  virtual Status apply(Case& c, std::string_view event,
-                       const boost::json::object& payload) const = 0;
+  virtual Status apply(Case& c, std::string_view event, const EventPayload& payload) const = 0;
 
   // Events that would be accepted now given a complete payload, in graph order.
   virtual std::vector<std::string> allowed_events(const Case& c) const = 0;

@@ -10,7 +10,7 @@
 //   co_departments further departments handling jointly (联合调处), validated
 //   co_handlers    the grid leader of the case's grid, when the category says so
 //
-//   json::object payload = cmd.payload;
+//   EventPayload payload = cmd.payload;
 //   if (Status s = route(c, catalogue, payload, leader_of); !s) return s.error();
 #pragma once
 
@@ -19,9 +19,8 @@
 #include <string>
 #include <string_view>
 
-#include <boost/json/object.hpp>
-
 #include "engine/cases/case.hpp"
+#include "engine/cases/event_payload.hpp"
 #include "engine/core/error.hpp"
 #include "engine/directory/catalogue.hpp"
 
@@ -35,7 +34,7 @@ bool is_routing_event(std::string_view event);
 
 // Completes `payload` for a routing event as described above. `invalid` when
 // a department code is unknown or co_departments is not a list of codes.
-Status route(const Case& c, const Catalogue& catalogue, boost::json::object& payload,
+Status route(const Case& c, const Catalogue& catalogue, EventPayload& payload,
              const GridLeaderLookup& grid_leader);
 
 }  // namespace outpost

@@ -39,10 +39,15 @@ std::unique_ptr<SociStore> open_migrated(const TestDatabase& db) {
   return std::move(opened).value();
 }
 
-json::value request_body() {
-  return json::parse(R"({"kind":"request","category":"facility_repair","title":"路灯不亮",
-    "channel":"hotline","location":{"community":"LF","grid":"LF-G01"},
-    "parties":[{"role":"applicant","name":"王桂兰","phone":"13700137000"}]})");
+NewCase request_body() {
+  NewCase c;
+  c.kind = "request";
+  c.category = "facility_repair";
+  c.title = "路灯不亮";
+  c.channel = "hotline";
+  c.location = {"LF", "LF-G01", "", ""};
+  c.parties = {{"applicant", "王桂兰", "13700137000", ""}};
+  return c;
 }
 
 struct World {

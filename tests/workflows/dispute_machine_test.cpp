@@ -34,6 +34,7 @@ using outpost::Workflow;
 using outpost::testing::check_pair;
 using outpost::testing::check_unchanged;
 using outpost::testing::field_names;
+using outpost::testing::typed;
 
 const std::vector<std::string> kStates{
     "registered",       "accepted", "declined",  "assigned", "mediating", "agreement_reached",
@@ -272,19 +273,19 @@ TEST_SUITE("dispute_machine") {
     Case c = make_case("mediating");
     const Case before = c;
 
-    Status s = wf->apply(c, "teleport", valid_payload("accept"));
+    Status s = wf->apply(c, "teleport", typed(valid_payload("accept")));
     REQUIRE_FALSE(s.ok());
     CHECK(s.error().kind == ErrorKind::invalid);
     CHECK(field_names(s.error()) == std::vector<std::string>{"event"});
     check_unchanged(before, c);
 
-    s = wf->apply(c, "", object{});
+    s = wf->apply(c, "", typed(object{}));
     REQUIRE_FALSE(s.ok());
     CHECK(s.error().kind == ErrorKind::invalid);
     CHECK(field_names(s.error()) == std::vector<std::string>{"event"});
 
     // No row beats a bad payload.
-    s = wf->apply(c, "decline", object{});
+    s = wf->apply(c, "decline", typed(object{}));
     REQUIRE_FALSE(s.ok());
     CHECK(s.error().kind == ErrorKind::not_allowed_in_state);
     CHECK(s.error().fields.empty());
@@ -299,7 +300,7 @@ TEST_SUITE("dispute_machine") {
     const std::vector<std::string> without_start{"return_assignment", "withdraw", "report_risk"};
     CHECK(wf->allowed_events(c) == without_start);
 
-    Status s = wf->apply(c, "start_mediation", object{});
+    Status s = wf->apply(c, "start_mediation", typed(object{}));
     REQUIRE_FALSE(s.ok());
     CHECK(s.error().kind == ErrorKind::not_allowed_in_state);
     CHECK(s.error().state == "assigned");
@@ -333,7 +334,7 @@ TEST_SUITE("dispute_machine") {
                                                  "report_risk"};
     const auto close_is_refused = [&] {
       const Case before = c;
-      const Status s = wf->apply(c, "close", object{});
+      const Status s = wf->apply(c, "close", typed(object{}));
       REQUIRE_FALSE(s.ok());
       CHECK(s.error().kind == ErrorKind::not_allowed_in_state);
       CHECK(s.error().state == "follow_up");
@@ -419,7 +420,7 @@ TEST_SUITE("dispute_machine") {
 
   TEST_CASE("a case in a state the workflow does not know is an internal error") {
     Case c = make_case("archived");
-    const Status s = dispute()->apply(c, "close", object{});
+    const Status s = dispute()->apply(c, "close", typed(object{}));
     REQUIRE_FALSE(s.ok());
     CHECK(s.error().kind == ErrorKind::internal);
     CHECK(c.state == "archived");
@@ -469,7 +470,7 @@ TEST_SUITE("dispute_machine") {
     const Workflow* wf = registry.find("dispute");
     REQUIRE(wf != nullptr);
     Case c = make_case("registered");
-    REQUIRE(wf->apply(c, "accept", object{}).ok());
+    REQUIRE(wf->apply(c, "accept", typed(object{})).ok());
     CHECK(c.state == "accepted");
   }
 
@@ -483,7 +484,7 @@ TEST_SUITE("dispute_machine") {
         for (int round = 0; round < 500; ++round) {
           for (const char* event : {"accept", "assign", "start_mediation", "withdraw", "close",
                                     "reopen", "fail_mediation", "refer", "close"}) {
-            if (!wf->apply(c, event, valid_payload(event)).ok()) return;
+            if (!wf->apply(c, event, typed(valid_payload(event))).ok()) return;
           }
           c.state = "registered";
         }

@@ -17,11 +17,17 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "adapters/http/case_request.hpp"
 #include "engine/cases/case.hpp"
 #include "engine/cases/workflow.hpp"
 #include "engine/core/error.hpp"
 
 namespace outpost::testing {
+
+// A payload as a client's JSON, read the way the HTTP adapter reads it.
+inline EventPayload typed(const boost::json::object& payload) {
+  return http::read_event_payload(payload);
+}
 
 inline void check_unchanged(const Case& before, const Case& after) {
   CHECK(after.state == before.state);
@@ -33,7 +39,7 @@ inline void check_unchanged(const Case& before, const Case& after) {
 inline void apply_ok(const Workflow& wf, Case& c, const std::string& event,
                      const boost::json::object& payload) {
   INFO("applying ", event, " in ", c.state);
-  const Status s = wf.apply(c, event, payload);
+  const Status s = wf.apply(c, event, typed(payload));
   REQUIRE_MESSAGE(s.ok(), (s.ok() ? std::string() : s.error().message));
 }
 
@@ -50,7 +56,7 @@ inline Error check_invalid(const Workflow& wf, Case c, const std::string& event,
                            const std::vector<std::string>& fields) {
   INFO(event, " in ", c.state, " with ", boost::json::serialize(payload));
   const Case before = c;
-  const Status s = wf.apply(c, event, payload);
+  const Status s = wf.apply(c, event, typed(payload));
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().kind == ErrorKind::invalid);
   CHECK(field_names(s.error()) == fields);
@@ -67,7 +73,7 @@ inline void check_pair(const Workflow& wf, Case c, const std::string& event,
                        const std::vector<std::string>& allowed) {
   const Case before = c;
   CHECK(wf.allowed_events(c) == allowed);
-  const Status s = wf.apply(c, event, payload);
+  const Status s = wf.apply(c, event, typed(payload));
   if (target) {
     REQUIRE_MESSAGE(s.ok(), (s.ok() ? std::string() : s.error().message));
     CHECK(c.state == *target);

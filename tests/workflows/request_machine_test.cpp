@@ -36,6 +36,7 @@ using outpost::Workflow;
 using outpost::testing::check_pair;
 using outpost::testing::check_unchanged;
 using outpost::testing::field_names;
+using outpost::testing::typed;
 
 const std::vector<std::string> kStates{"submitted", "dispatched", "acknowledged", "in_progress",
                                        "on_hold",   "resolved",   "closed",       "rejected"};
@@ -174,7 +175,7 @@ void check_not_allowed(Case& c, const std::string& event, const std::vector<std:
                        const std::string& why) {
   INFO(event, " in ", c.state);
   const Case before = c;
-  const Status s = request()->apply(c, event, valid_payload(event));
+  const Status s = request()->apply(c, event, typed(valid_payload(event)));
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().kind == ErrorKind::not_allowed_in_state);
   CHECK(s.error().state == before.state);
@@ -354,12 +355,12 @@ TEST_SUITE("request_machine") {
   TEST_CASE("a bad payload in a state without the event is refused as not allowed") {
     Case c = make_case("dispatched");
     check_not_allowed(c, "reject", {"acknowledge", "return_dispatch"}, "not allowed in state");
-    const Status s = request()->apply(c, "reject", object{{"duplicate_of", "x"}});
+    const Status s = request()->apply(c, "reject", typed(object{{"duplicate_of", "x"}}));
     REQUIRE_FALSE(s.ok());
     CHECK(s.error().kind == ErrorKind::not_allowed_in_state);
     CHECK(s.error().fields.empty());
 
-    const Status unknown = request()->apply(c, "accept", object{});
+    const Status unknown = request()->apply(c, "accept", typed(object{}));
     REQUIRE_FALSE(unknown.ok());
     CHECK(unknown.error().kind == ErrorKind::invalid);
     CHECK(field_names(unknown.error()) == std::vector<std::string>{"event"});
@@ -492,7 +493,7 @@ TEST_SUITE("request_machine") {
     CHECK(dispute != wf);
     CHECK(wf->graph().kind == "request");
     Case c = make_case("submitted");
-    REQUIRE(wf->apply(c, "dispatch", object{{"department", "grid"}}).ok());
+    REQUIRE(wf->apply(c, "dispatch", typed(object{{"department", "grid"}})).ok());
     CHECK(c.state == "dispatched");
   }
 }

@@ -11,7 +11,7 @@
 //     static constexpr std::string_view name = "start", label = "开始";
 //     static constexpr std::array fields{msm_support::field::text("reason"),
 //         msm_support::field::optional(msm_support::field::integer("days", 1, 365))}; }; ... }
-//   void note_start(Case& c, const boost::json::object& payload);
+//   void note_start(Case& c, const EventPayload& payload);
 //   struct Def : msm_support::MachineDef<Def> {
 //     static constexpr std::string_view kind = "demo";
 //     using initial_state = st::open;
@@ -53,17 +53,16 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/json/object.hpp>
-#include <boost/json/value.hpp>
+#include <boost/json/array.hpp>
 #include <boost/mpl/for_each.hpp>
 #include <boost/mpl/size.hpp>
 #include <boost/msm/back/metafunctions.hpp>
 #include <boost/msm/back/state_machine.hpp>
 #include <boost/msm/front/functor_row.hpp>
 #include <boost/msm/front/state_machine_def.hpp>
-#include <boost/system/error_code.hpp>
 
 #include "engine/cases/case.hpp"
+#include "engine/cases/event_payload.hpp"
 #include "engine/cases/workflow.hpp"
 #include "engine/core/error.hpp"
 
@@ -76,7 +75,7 @@ enum class FieldType {
   text_list,  // a non-empty array of non-empty strings
   date,       // a calendar date, YYYY-MM-DD
   code,       // one of FieldRule::codes
-  integer,    // a JSON integer (not 3.0, not "3") from FieldRule::min to FieldRule::max
+  integer,    // an integer (not 3.0, not "3") from FieldRule::min to FieldRule::max
 };
 
 // One payload field of an event. Extra payload keys are allowed. An optional
@@ -115,10 +114,6 @@ constexpr FieldRule optional(FieldRule rule) {
 }
 }  // namespace field
 
-inline bool is_non_empty_string(const boost::json::value& v) {
-  return v.is_string() && !v.get_string().empty();
-}
-
 inline bool is_calendar_date(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   const auto number = [s](std::size_t at, std::size_t len) -> std::optional<int> {
@@ -138,30 +133,25 @@ inline bool is_calendar_date(std::string_view s) {
       .ok();
 }
 
-// The value of a JSON integer that fits in 64 signed bits; a double never counts.
-inline std::optional<std::int64_t> json_integer(const boost::json::value& v) {
-  if (!v.is_int64() && !v.is_uint64()) return std::nullopt;
-  boost::system::error_code ec;
-  const auto n = v.to_number<std::int64_t>(ec);
-  if (ec) return std::nullopt;
-  return n;
-}
-
-inline bool field_accepts(const FieldRule& rule, const boost::json::value& v) {
+inline bool field_accepts(const FieldRule& rule, const PayloadValue& v) {
+  const auto* text = std::get_if<std::string>(&v);
   switch (rule.type) {
     case FieldType::text:
-      return is_non_empty_string(v);
-    case FieldType::text_list:
-      return v.is_array() && !v.get_array().empty() &&
-             std::all_of(v.get_array().begin(), v.get_array().end(), is_non_empty_string);
+      return text != nullptr && !text->empty();
+    case FieldType::text_list: {
+      const auto* list = std::get_if<std::vector<std::string>>(&v);
+      return list != nullptr && !list->empty() &&
+             std::none_of(list->begin(), list->end(),
+                          [](const std::string& item) { return item.empty(); });
+    }
     case FieldType::date:
-      return v.is_string() && is_calendar_date(v.get_string());
+      return text != nullptr && is_calendar_date(*text);
     case FieldType::code:
-      return v.is_string() && std::find(rule.codes.begin(), rule.codes.end(),
-                                        std::string_view(v.get_string())) != rule.codes.end();
+      return text != nullptr && std::find(rule.codes.begin(), rule.codes.end(),
+                                          std::string_view(*text)) != rule.codes.end();
     case FieldType::integer: {
-      const std::optional<std::int64_t> n = json_integer(v);
-      return n && *n >= rule.min && *n <= rule.max;
+      const auto* n = std::get_if<std::int64_t>(&v);
+      return n != nullptr && *n >= rule.min && *n <= rule.max;
     }
   }
   return false;
@@ -193,10 +183,10 @@ inline std::string field_expectation(const FieldRule& rule) {
 // One FieldError per missing required or ill-typed field, in rule order; empty
 // when valid.
 inline std::vector<FieldError> check_payload(std::span<const FieldRule> rules,
-                                             const boost::json::object& payload) {
+                                             const EventPayload& payload) {
   std::vector<FieldError> errors;
   for (const FieldRule& rule : rules) {
-    const boost::json::value* v = payload.if_contains(rule.name);
+    const PayloadValue* v = payload.find(rule.name);
     if (v == nullptr) {
       if (rule.optional) continue;
       errors.push_back({std::string(rule.name), "is required: " + field_expectation(rule)});
@@ -221,10 +211,17 @@ inline void count_fact(Case& c, std::string_view key, std::int64_t by = 1) {
   c.facts[key] = n + by;
 }
 
+// A list of texts as a fact's value.
+inline boost::json::array fact_list(const std::vector<std::string>& texts) {
+  boost::json::array out;
+  for (const std::string& t : texts) out.emplace_back(t);
+  return out;
+}
+
 // An effect for a handler handing the case back to the dispatcher
 // (return_assignment, return_dispatch): the return is counted in
 // facts["returns"] and the assignment is cleared.
-inline void record_return(Case& c, const boost::json::object&) {
+inline void record_return(Case& c, const EventPayload&) {
   count_fact(c, "returns");
   c.assignment = {};
 }
@@ -240,7 +237,7 @@ struct State : boost::msm::front::state<> {
 // Base of every event: derive, and add `name`, `label` and, when the event
 // needs payload, `fields`. An event is built around the request's payload.
 struct Event {
-  const boost::json::object& payload;
+  const EventPayload& payload;
   static constexpr std::array<FieldRule, 0> fields{};
 };
 
@@ -277,14 +274,14 @@ struct Always {
 // event's required fields are valid) and a `description` for the graph.
 // allowed_events() ignores conditions: it assumes some valid payload fires.
 template <class T>
-concept PayloadCondition = requires(const boost::json::object& payload) {
+concept PayloadCondition = requires(const EventPayload& payload) {
   { T::holds(payload) } -> std::same_as<bool>;
   { T::description } -> std::convertible_to<std::string_view>;
 };
 
 struct AnyPayload {
   static constexpr std::string_view description{};
-  static bool holds(const boost::json::object&) { return true; }
+  static bool holds(const EventPayload&) { return true; }
 };
 
 // The guard of every row: the rule first, then the event's payload fields,
@@ -326,7 +323,7 @@ struct Checked {
 
 // A row's effect: a plain function recording the event into the case. It
 // runs after the guard, so the payload's fields that are present are valid.
-template <void (*Apply)(Case&, const boost::json::object&)>
+template <void (*Apply)(Case&, const EventPayload&)>
 struct Record {
   template <class Evt, class Fsm, class Source, class Target>
   void operator()(const Evt& evt, Fsm& fsm, Source&, Target&) const {
@@ -408,7 +405,7 @@ class MsmWorkflow final : public Workflow {
 
   const WorkflowGraph& graph() const override { return catalog().graph; }
 
-  Status apply(Case& c, std::string_view event, const boost::json::object& payload) const override {
+  Status apply(Case& c, std::string_view event, const EventPayload& payload) const override {
     const Catalog& cat = catalog();
     const std::optional<std::size_t> ev = cat.event_index(event);
     if (!ev) {
@@ -451,7 +448,7 @@ class MsmWorkflow final : public Workflow {
 
   struct EventEntry {
     std::string_view name;
-    int (*dispatch)(Machine&, const boost::json::object&);
+    int (*dispatch)(Machine&, const EventPayload&);
   };
   struct RowEntry {
     int from;
@@ -478,7 +475,7 @@ class MsmWorkflow final : public Workflow {
   };
 
   template <NamedEvent Evt>
-  static int dispatch(Machine& machine, const boost::json::object& payload) {
+  static int dispatch(Machine& machine, const EventPayload& payload) {
     return machine.process_event(Evt{payload});
   }
 

@@ -16,7 +16,6 @@
 #include <string>
 #include <string_view>
 
-#include <boost/json/object.hpp>
 #include <boost/mpl/vector/vector40.hpp>
 
 #include "workflows/common/msm_support.hpp"
@@ -161,38 +160,35 @@ struct FollowUpRecorded {
 
 // ---- Effects --------------------------------------------------------------
 
-void record_assignment(Case& c, const boost::json::object& p) {
-  c.assignment.department = p.at("department").as_string();
-  c.assignment.assignees.clear();
-  for (const boost::json::value& id : p.at("assignees").as_array()) {
-    c.assignment.assignees.emplace_back(id.as_string());
-  }
+void record_assignment(Case& c, const EventPayload& p) {
+  c.assignment.department = p.text("department");
+  c.assignment.assignees = *p.text_list("assignees");
 }
 
-void count_session(Case& c, const boost::json::object&) {
+void count_session(Case& c, const EventPayload&) {
   ms::count_fact(c, "sessions");
 }
 
-void record_referral(Case& c, const boost::json::object& p) {
-  c.facts["referred_to"] = p.at("to");
+void record_referral(Case& c, const EventPayload& p) {
+  c.facts["referred_to"] = p.text("to");
 }
 
 // Entering follow_up or going back to mediating: a new follow-up is due.
-void await_follow_up(Case& c, const boost::json::object&) {
+void await_follow_up(Case& c, const EventPayload&) {
   c.facts["follow_up_recorded"] = false;
 }
 
-void record_follow_up_visit(Case& c, const boost::json::object& p) {
+void record_follow_up_visit(Case& c, const EventPayload& p) {
   c.facts["follow_up_recorded"] = true;
-  c.facts["last_satisfaction"] = p.at("satisfaction");
+  c.facts["last_satisfaction"] = p.text("satisfaction");
 }
 
-void record_reopening(Case& c, const boost::json::object& p) {
+void record_reopening(Case& c, const EventPayload& p) {
   await_follow_up(c, p);
   ms::count_fact(c, "reopen_count");
 }
 
-void record_risk_report(Case& c, const boost::json::object&) {
+void record_risk_report(Case& c, const EventPayload&) {
   c.facts["risk_reported"] = true;
 }
 

@@ -146,86 +146,81 @@ struct ExtensionPending {
 
 // ---- Conditions on the payload ------------------------------------------
 
-std::string_view satisfaction(const boost::json::object& p) {
-  return p.at("satisfaction").as_string();
+std::string_view satisfaction(const EventPayload& p) {
+  return p.text("satisfaction");
 }
 
 struct SatisfiedEnough {
   static constexpr std::string_view description = "satisfied or basically satisfied";
-  static bool holds(const boost::json::object& p) {
+  static bool holds(const EventPayload& p) {
     return satisfaction(p) == "satisfied" || satisfaction(p) == "basically_satisfied";
   }
 };
 
 struct Dissatisfied {
   static constexpr std::string_view description = "dissatisfied: rework";
-  static bool holds(const boost::json::object& p) { return satisfaction(p) == "dissatisfied"; }
+  static bool holds(const EventPayload& p) { return satisfaction(p) == "dissatisfied"; }
 };
 
 // ---- Effects --------------------------------------------------------------
 
-void record_dispatch(Case& c, const boost::json::object& p) {
-  c.assignment.department = p.at("department").as_string();
+void record_dispatch(Case& c, const EventPayload& p) {
+  c.assignment.department = p.text("department");
   c.assignment.assignees.clear();
-  if (const boost::json::value* assignee = p.if_contains("assignee")) {
-    c.assignment.assignees.emplace_back(assignee->as_string());
-  }
-  if (const boost::json::value* co = p.if_contains("co_departments")) {
-    c.facts["co_departments"] = co->as_array();
+  if (p.contains("assignee")) c.assignment.assignees.emplace_back(p.text("assignee"));
+  if (const std::vector<std::string>* co = p.text_list("co_departments")) {
+    c.facts["co_departments"] = ms::fact_list(*co);
   } else {
     c.facts.erase("co_departments");
   }
 }
 
-void record_return(Case& c, const boost::json::object& p) {
+void record_return(Case& c, const EventPayload& p) {
   ms::record_return(c, p);
   c.facts.erase("co_departments");
 }
 
-void record_hold(Case& c, const boost::json::object& p) {
-  c.facts["hold_reason"] = p.at("reason");
+void record_hold(Case& c, const EventPayload& p) {
+  c.facts["hold_reason"] = p.text("reason");
 }
 
-void record_resume(Case& c, const boost::json::object&) {
+void record_resume(Case& c, const EventPayload&) {
   c.facts.erase("hold_reason");
 }
 
-void record_extension_request(Case& c, const boost::json::object& p) {
-  c.facts["extension_pending"] = {{"days", p.at("days").to_number<std::int64_t>()},
-                                  {"reason", p.at("reason")}};
+void record_extension_request(Case& c, const EventPayload& p) {
+  c.facts["extension_pending"] = {{"days", *p.integer("days")}, {"reason", p.text("reason")}};
 }
 
-void record_extension_approval(Case& c, const boost::json::object&) {
+void record_extension_approval(Case& c, const EventPayload&) {
   const boost::json::value& days = c.facts.at("extension_pending").as_object().at("days");
   ms::count_fact(c, "extension_days", days.to_number<std::int64_t>());
   c.facts.erase("extension_pending");
 }
 
-void record_extension_denial(Case& c, const boost::json::object&) {
+void record_extension_denial(Case& c, const EventPayload&) {
   ms::count_fact(c, "extensions_denied");
   c.facts.erase("extension_pending");
 }
 
-void record_resolution(Case& c, const boost::json::object& p) {
-  c.facts["resolution"] = p.at("resolution");
+void record_resolution(Case& c, const EventPayload& p) {
+  c.facts["resolution"] = p.text("resolution");
 }
 
-void record_satisfaction(Case& c, const boost::json::object& p) {
-  c.facts["last_satisfaction"] = p.at("satisfaction");
+void record_satisfaction(Case& c, const EventPayload& p) {
+  c.facts["last_satisfaction"] = satisfaction(p);
 }
 
-void record_rework(Case& c, const boost::json::object& p) {
+void record_rework(Case& c, const EventPayload& p) {
   record_satisfaction(c, p);
   ms::count_fact(c, "rework_count");
 }
 
-void record_rejection(Case& c, const boost::json::object& p) {
-  if (const boost::json::value* original = p.if_contains("duplicate_of")) {
-    c.facts["duplicate_of"] = original->to_number<std::int64_t>();
-  }
+void record_rejection(Case& c, const EventPayload& p) {
+  if (const std::int64_t* original = p.integer("duplicate_of")) c.facts["duplicate_of"] = *original;
 }
 
-void record_reopening(Case& c, const boost::json::object&) {
+void record_reopening(Case& c, const EventPayload&) {
   ms::count_fact(c, "reopen_count");
 }
 

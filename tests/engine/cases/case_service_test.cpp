@@ -74,13 +74,20 @@ struct Fixture {
   CaseService service{store, workflows, domain.catalogue, domain.jurisdiction, clock};
   Actor desk{7, "desk01", "desk", "", ""};
 
-  json::value body() {
-    return json::parse(R"({"kind":"dispute","category":"neighbour","title":"漏水","channel":"desk",
-      "location":{"community":"LF","grid":"LF-G01"},
-      "parties":[{"role":"applicant","name":"张三"},{"role":"respondent","name":"李四"}]})");
+  NewCase body() {
+    NewCase c;
+    c.kind = "dispute";
+    c.category = "neighbour";
+    c.title = "漏水";
+    c.channel = "desk";
+    c.location = {"LF", "LF-G01", "", ""};
+    c.parties = {{"applicant", "张三", "", ""}, {"respondent", "李四", "", ""}};
+    return c;
   }
   CaseId create() { return service.create(body(), desk, nullptr).value().id; }
 };
+
+using List = std::vector<std::string>;
 
 std::vector<std::string> fields_of(const Error& e) {
   std::vector<std::string> out;
@@ -113,21 +120,19 @@ TEST_SUITE("case_service") {
     CHECK(first_broken_link(f.store.rows[c.value().id]) == 0);
   }
 
-  TEST_CASE("every invalid field of a body is reported at once") {
+  TEST_CASE("every invalid field of a new case is reported at once") {
     Fixture f;
     auto body = f.body();
-    body.as_object()["kind"] = "complaint";
-    body.as_object()["channel"] = "fax";
-    body.as_object()["urgency"] = "yesterday";
-    body.as_object()["confidential"] = "yes";
-    body.as_object()["parties"] =
-        json::array{json::object{{"role", "respondent"}, {"name", ""}, {"id_number", "123"}}};
-    auto r = case_from_request(body, f.domain.catalogue, f.domain.jurisdiction, f.workflows);
+    body.kind = "complaint";
+    body.channel = "fax";
+    body.urgency = "yesterday";
+    body.parties = {{"respondent", "", "", "123"}};
+    auto r = draft_case(body, f.domain.catalogue, f.domain.jurisdiction, f.workflows);
     REQUIRE_FALSE(r);
     CHECK(r.error().kind == ErrorKind::invalid);
     const auto fields = fields_of(r.error());
-    for (const char* expected : {"kind", "channel", "urgency", "confidential", "parties[0].name",
-                                 "parties[0].id_number", "parties"}) {
+    for (const char* expected :
+         {"kind", "channel", "urgency", "parties[0].name", "parties[0].id_number", "parties"}) {
       CHECK_MESSAGE(std::find(fields.begin(), fields.end(), expected) != fields.end(), expected);
     }
     CHECK(f.store.cases.empty());
@@ -136,13 +141,12 @@ TEST_SUITE("case_service") {
   TEST_CASE("locations must exist and nest") {
     Fixture f;
     auto body = f.body();
-    body.as_object()["location"] = {
-        {"community", "LF"}, {"grid", "LF-G01"}, {"micro_grid", "JS-G01-M1"}};
-    auto r = case_from_request(body, f.domain.catalogue, f.domain.jurisdiction, f.workflows);
+    body.location = {"LF", "LF-G01", "JS-G01-M1", ""};
+    auto r = draft_case(body, f.domain.catalogue, f.domain.jurisdiction, f.workflows);
     REQUIRE_FALSE(r);
     CHECK(fields_of(r.error()) == std::vector<std::string>{"location.micro_grid"});
-    body.as_object()["location"] = {{"community", "XX"}, {"grid", "LF-G01"}};
-    r = case_from_request(body, f.domain.catalogue, f.domain.jurisdiction, f.workflows);
+    body.location = {"XX", "LF-G01", "", ""};
+    r = draft_case(body, f.domain.catalogue, f.domain.jurisdiction, f.workflows);
     REQUIRE_FALSE(r);
     CHECK(fields_of(r.error()) == std::vector<std::string>{"location.community", "location.grid"});
   }
@@ -175,7 +179,7 @@ TEST_SUITE("case_service") {
           ErrorKind::not_found);
     f.service.apply(id, {"accept", {}, std::nullopt}, f.desk, nullptr).value();
     auto unknown_dept = f.service.apply(
-        id, {"assign", {{"department", "fire"}, {"assignees", {"x"}}}, std::nullopt}, f.desk,
+        id, {"assign", {{"department", "fire"}, {"assignees", List{"x"}}}, std::nullopt}, f.desk,
         nullptr);
     CHECK(unknown_dept.error().kind == ErrorKind::invalid);
     CHECK(f.store.commits == 1);
@@ -189,8 +193,8 @@ TEST_SUITE("case_service") {
     CHECK(f.service.apply(id, {"accept", {}, std::nullopt}, f.desk, nullptr));
     CHECK(f.store.commits == 1);
     f.store.conflicts_to_inject = 1;
-    auto r = f.service.apply(id, {"assign", {{"department", "police"}, {"assignees", {"p1"}}}, 2},
-                             f.desk, nullptr);
+    auto r = f.service.apply(
+        id, {"assign", {{"department", "police"}, {"assignees", List{"p1"}}}, 2}, f.desk, nullptr);
     REQUIRE_FALSE(r);
     CHECK(r.error().kind == ErrorKind::stale_version);
     CHECK(f.store.commits == 1);
@@ -217,14 +221,14 @@ TEST_SUITE("case_service_permissions") {
     CHECK(guarded.allowed_events(c, dispatcher) == std::vector<std::string>{"report_risk"});
     CHECK(guarded.allowed_events(c, auditor).empty());
 
-    const auto apply = [&](const char* event, json::object payload, const Actor& actor) {
+    const auto apply = [&](const char* event, EventPayload payload, const Actor& actor) {
       return guarded.apply(c.id, {event, std::move(payload), std::nullopt}, actor, nullptr);
     };
     CHECK(apply("accept", {}, auditor).error().kind == ErrorKind::forbidden);
     CHECK(apply("accept", {}, dispatcher).error().kind == ErrorKind::forbidden);
     CHECK(f.store.rows[c.id].size() == 1);
     REQUIRE(apply("accept", {}, f.desk));
-    const json::object to_police{{"department", "police"}, {"assignees", {"officer01"}}};
+    const EventPayload to_police{{"department", "police"}, {"assignees", List{"officer01"}}};
     CHECK(apply("assign", to_police, f.desk).error().kind == ErrorKind::forbidden);
     REQUIRE(apply("assign", to_police, dispatcher));
 
