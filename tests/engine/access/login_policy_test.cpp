@@ -37,7 +37,7 @@ TEST_SUITE("login_policy") {
     CHECK(no_delay.backoff(7) == 0ms);
   }
 
-  TEST_CASE("no failures, or fewer than backoff_after, let the attempt proceed at once") {
+  TEST_CASE("no failures or fewer than backoff_after let the attempt proceed at once") {
     CHECK(judge_login(kThrottle, {}, kNow).outcome == LoginOutcome::proceed);
     CHECK(judge_login(kThrottle, {LoginFailures{}, LoginFailures{}}, kNow).outcome ==
           LoginOutcome::proceed);
@@ -62,7 +62,7 @@ TEST_SUITE("login_policy") {
     CHECK(judge_login(kThrottle, {failed(4, 10), failed(5, 100)}, kNow).retry_at == kNow + 900);
   }
 
-  TEST_CASE("a lock wins over the back-off, and a lock that has ended refuses nothing") {
+  TEST_CASE("a lock wins over the back-off and a lock that has ended refuses nothing") {
     const Millis until = kNow + 60000;
     const LoginVerdict v = judge_login(kThrottle, {failed(10, 0, until), failed(9, 0)}, kNow);
     CHECK(v.outcome == LoginOutcome::locked);
@@ -71,7 +71,7 @@ TEST_SUITE("login_policy") {
           LoginOutcome::proceed);
   }
 
-  TEST_CASE("a refused client waits whole seconds, rounded up, at least one") {
+  TEST_CASE("a refused client waits whole seconds rounded up and at least one") {
     CHECK(seconds_until(kNow + 1, kNow) == 1);
     CHECK(seconds_until(kNow + 1000, kNow) == 1);
     CHECK(seconds_until(kNow + 1001, kNow) == 2);
