@@ -129,9 +129,10 @@ int with_store(const Flags& flags, const cli::StoreBody& body) {
 http::LoginPolicy login_policy(const config::Settings& s) {
   http::LoginPolicy policy;
   policy.token_ttl = std::chrono::hours(s.token_ttl_hours);
-  policy.max_failures = s.login_max_failures;
-  policy.lock = std::chrono::seconds(s.login_lock_seconds);
-  policy.delay_step = std::chrono::milliseconds(s.login_delay_ms);
+  policy.throttle.max_failures = s.login_max_failures;
+  policy.throttle.lock = std::chrono::seconds(s.login_lock_seconds);
+  policy.throttle.backoff_after = s.login_backoff_after;
+  policy.throttle.delay_step = std::chrono::milliseconds(s.login_delay_ms);
   return policy;
 }
 

@@ -247,6 +247,7 @@ Status apply_config_file(Settings& s, const std::string& path) {
   s.token_ttl_hours = auth["token_ttl_hours"].value_or(s.token_ttl_hours);
   s.login_max_failures = auth["login_max_failures"].value_or(s.login_max_failures);
   s.login_lock_seconds = auth["login_lock_seconds"].value_or(s.login_lock_seconds);
+  s.login_backoff_after = auth["login_backoff_after"].value_or(s.login_backoff_after);
   s.login_delay_ms = auth["login_delay_ms"].value_or(s.login_delay_ms);
   s.pii_key_file = t["pii"]["key_file"].value_or(s.pii_key_file);
   s.retention_days = t["retention"]["closed_days"].value_or(s.retention_days);
@@ -273,6 +274,7 @@ Status apply_environment(Settings& s) {
   if (Status r = read_int("OUTPOST_TOKEN_TTL_HOURS", s.token_ttl_hours); !r) return r;
   if (Status r = read_int("OUTPOST_LOGIN_MAX_FAILURES", s.login_max_failures); !r) return r;
   if (Status r = read_int("OUTPOST_LOGIN_LOCK_SECONDS", s.login_lock_seconds); !r) return r;
+  if (Status r = read_int("OUTPOST_LOGIN_BACKOFF_AFTER", s.login_backoff_after); !r) return r;
   if (Status r = read_int("OUTPOST_LOGIN_DELAY_MS", s.login_delay_ms); !r) return r;
   if (Status r = read_int("OUTPOST_DEADLINE_INTERVAL_MS", s.deadline_interval_ms); !r) return r;
   if (Status r = read_int("OUTPOST_RETENTION_DAYS", s.retention_days); !r) return r;
@@ -328,6 +330,9 @@ Status validate(const Settings& s) {
   }
   if (s.login_lock_seconds < 1 || s.login_lock_seconds > 7 * 24 * 3600) {
     return setting_error("login_lock_seconds", "must be 1 to 604800");
+  }
+  if (s.login_backoff_after < 1 || s.login_backoff_after > 1000) {
+    return setting_error("login_backoff_after", "must be 1 to 1000");
   }
   if (s.login_delay_ms < 0 || s.login_delay_ms > 10000) {
     return setting_error("login_delay_ms", "must be 0 to 10000");

@@ -50,11 +50,13 @@ struct Settings {
   long long idle_timeout_seconds = 60;
   long long read_timeout_seconds = 30;
   long long shutdown_grace_seconds = 20;
-  // [auth]: login tokens and the failed-login lock (engine/access/users.hpp).
+  // [auth]: login tokens, the failed-login lock and back-off
+  // (engine/access/login_policy.hpp).
   long long token_ttl_hours = 12;  // lifetime of tokens from login and `token create`
   int login_max_failures = 10;     // consecutive failures per account or address before the lock
   long long login_lock_seconds = 900;  // how long a locked account or address gets 429
-  long long login_delay_ms = 200;      // added wait per consecutive failure (capped at 3 s)
+  int login_backoff_after = 5;         // consecutive failures from which the back-off applies
+  long long login_delay_ms = 200;      // back-off per consecutive failure (capped at 3 s), then 429
   // [deadlines]: the working-day calendar (a file in config_dir, or a path)
   // and how often due deadline timers are looked for.
   std::string calendar = "calendar.json";
@@ -75,8 +77,8 @@ Status apply_config_file(Settings& s, const std::string& path);
 // Reads OUTPOST_LISTEN, OUTPOST_DATABASE, OUTPOST_CONFIG_DIR, OUTPOST_LOG_FORMAT,
 // OUTPOST_LOG_LEVEL, OUTPOST_DEMO_DATA, OUTPOST_IO_THREADS, OUTPOST_WORKER_THREADS,
 // OUTPOST_ATTACHMENT_LIMIT_BYTES, OUTPOST_TOKEN_TTL_HOURS, OUTPOST_LOGIN_MAX_FAILURES,
-// OUTPOST_LOGIN_LOCK_SECONDS, OUTPOST_LOGIN_DELAY_MS, OUTPOST_CALENDAR,
-// OUTPOST_DEADLINE_INTERVAL_MS, OUTPOST_PII_KEY_FILE, OUTPOST_RETENTION_DAYS.
+// OUTPOST_LOGIN_LOCK_SECONDS, OUTPOST_LOGIN_BACKOFF_AFTER, OUTPOST_LOGIN_DELAY_MS,
+// OUTPOST_CALENDAR, OUTPOST_DEADLINE_INTERVAL_MS, OUTPOST_PII_KEY_FILE, OUTPOST_RETENTION_DAYS.
 Status apply_environment(Settings& s);
 // Checks ranges and names; the message says which setting is wrong.
 Status validate(const Settings& s);

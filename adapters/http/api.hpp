@@ -14,6 +14,7 @@
 
 #include "adapters/http/auth.hpp"
 #include "adapters/http/router.hpp"
+#include "engine/access/login_policy.hpp"
 #include "engine/access/privacy.hpp"
 #include "engine/access/users.hpp"
 #include "engine/cases/annotations.hpp"
@@ -23,13 +24,11 @@
 
 namespace outpost::http {
 
-// POST /api/v1/login: token lifetime and the failed-login lock (settings [auth]).
+// POST /api/v1/login: token lifetime, and the failed-login lock and back-off
+// (settings [auth]).
 struct LoginPolicy {
   std::chrono::milliseconds token_ttl = std::chrono::hours(12);
-  int max_failures = 10;  // in a row, per account and per client address
-  std::chrono::milliseconds lock = std::chrono::minutes(15);
-  std::chrono::milliseconds delay_step = std::chrono::milliseconds(200);  // per failure so far
-  std::chrono::milliseconds max_delay = std::chrono::seconds(3);
+  LoginThrottle throttle;  // per account and per client address
 };
 
 struct ApiContext {

@@ -1,6 +1,5 @@
 // Case routes: create, read, list, apply an event, history.
 #include <array>
-#include <tuple>
 
 #include <spdlog/spdlog.h>
 #include <boost/json/parse.hpp>
@@ -11,6 +10,7 @@
 #include "adapters/http/handler_support.hpp"
 #include "adapters/http/problem.hpp"
 #include "engine/cases/audit_chain.hpp"
+#include "engine/cases/queues.hpp"
 
 namespace outpost::http {
 namespace json = boost::json;
@@ -72,7 +72,7 @@ HttpResponse with_replayed_case_headers(HttpResponse res) {
 
 class CaseRoutes {
  public:
-  explicit CaseRoutes(ApiContext& ctx) : ctx_(ctx) {}
+  explicit CaseRoutes(ApiContext& ctx) : ctx_(ctx), queues_(ctx.workflows) {}
 
   HttpResponse create(const HttpRequest& req) {
     return authenticated(ctx_.auth, req, [&](const Actor& actor) {
@@ -130,50 +130,36 @@ class CaseRoutes {
     });
   }
 
-  // Requests awaiting dispatch (submitted, including returned ones) and
-  // disputes awaiting assignment (accepted), oldest first, with counts.
+  // The queues are defined in engine/cases/queues.hpp.
   HttpResponse dispatch_queue(const HttpRequest& req) {
-    return authenticated(ctx_.auth, req, [&](const Actor& actor) {
-      auto filter = paging_of(req);
-      if (!filter) return problem(filter.error());
-      CaseFilter f = filter.value();
-      f.states = {"submitted", "accepted"};
-      f.oldest_first = true;
-      json::object counts;
-      for (auto [name, returned, arbitration] :
-           {std::tuple{"awaiting", std::optional<bool>{}, std::optional<bool>{}},
-            std::tuple{"returned", std::optional<bool>{true}, std::optional<bool>{}},
-            std::tuple{"arbitration", std::optional<bool>{}, std::optional<bool>{true}}}) {
-        CaseFilter cf = f;
-        cf.returned = returned;
-        cf.arbitration = arbitration;
-        auto n = ctx_.cases.count(cf, actor);
-        if (!n) return problem(n.error());
-        counts[name] = n.value();
-      }
-      return page_response(f, actor, {{"counts", std::move(counts)}});
-    });
+    return queue(req,
+                 [&](const CaseFilter& paging, const Actor&) { return queues_.dispatch(paging); });
   }
 
-  // Open cases the caller's department (lead or co-handling) or the caller
-  // (assignee or co-handler) must act on next, oldest first.
   HttpResponse my_queue(const HttpRequest& req) {
-    return authenticated(ctx_.auth, req, [&](const Actor& actor) {
-      auto filter = paging_of(req);
-      if (!filter) return problem(filter.error());
-      CaseFilter f = filter.value();
-      f.states = {"dispatched", "acknowledged",      "in_progress",      "on_hold",  "assigned",
-                  "mediating",  "agreement_reached", "mediation_failed", "follow_up"};
-      if (!actor.department.empty()) f.handled_by_department = actor.department;
-      f.handled_by_person = actor.username;
-      f.oldest_first = true;
-      auto total = ctx_.cases.count(f, actor);
-      if (!total) return problem(total.error());
-      return page_response(f, actor, {{"counts", {{"total", total.value()}}}});
+    return queue(req, [&](const CaseFilter& paging, const Actor& actor) {
+      return queues_.mine(paging, actor);
     });
   }
 
  private:
+  // A queue's page with {"counts": {name: n, ...}}.
+  template <class Define>
+  HttpResponse queue(const HttpRequest& req, Define&& define) {
+    return authenticated(ctx_.auth, req, [&](const Actor& actor) {
+      auto paging = paging_of(req);
+      if (!paging) return problem(paging.error());
+      const QueueQuery q = define(paging.value(), actor);
+      json::object counts;
+      for (const QueueCount& c : q.counts) {
+        auto n = ctx_.cases.count(c.filter, actor);
+        if (!n) return problem(n.error());
+        counts[c.name] = n.value();
+      }
+      return page_response(q.list, actor, {{"counts", std::move(counts)}});
+    });
+  }
+
   CaseView view_of(const Case& c, const Actor& actor) {
     const Millis now = ctx_.cases.clock().now();
     const Deadlines* deadlines = ctx_.cases.deadlines();
@@ -338,6 +324,7 @@ class CaseRoutes {
   }
 
   ApiContext& ctx_;
+  const CaseQueues queues_;
 };
 
 }  // namespace

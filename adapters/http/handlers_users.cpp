@@ -1,12 +1,12 @@
 // User routes: POST /api/v1/login and /logout for everyone, and the admin API
 // for users and tokens (the roles of manage_users in config/permissions.json:
-// admin as shipped). Rules live in engine/access/users.hpp;
-// this file translates and applies the failed-login lock (ApiContext::login).
+// admin as shipped). Rules live in engine/access/users.hpp, the failed-login
+// lock and back-off in engine/access/login_policy.hpp; this file translates.
+// A refused login is answered at once: no worker ever sleeps here.
 #include <algorithm>
 #include <chrono>
 #include <initializer_list>
 #include <memory>
-#include <thread>
 
 #include <spdlog/spdlog.h>
 #include <boost/json/value.hpp>
@@ -128,11 +128,16 @@ class BodyReader {
   std::vector<FieldError> errors_;
 };
 
+// 429 with Retry-After: the attempt is not checked and not counted.
+HttpResponse refused_response(std::string_view why, Millis retry_at, Millis now) {
+  const std::string seconds = std::to_string(seconds_until(retry_at, now));
+  return problem(Error::make(ErrorKind::rate_limited,
+                             std::string(why) + ": try again in " + seconds + " s"))
+      .with_header("Retry-After", seconds);
+}
+
 HttpResponse locked_response(Millis locked_until, Millis now) {
-  const Millis seconds = std::max<Millis>(1, (locked_until - now + 999) / 1000);
-  return problem(Error::make(ErrorKind::rate_limited, "too many failed logins: try again in " +
-                                                          std::to_string(seconds) + " s"))
-      .with_header("Retry-After", std::to_string(seconds));
+  return refused_response("too many failed logins", locked_until, now);
 }
 
 Millis latest_lock(const std::vector<LoginFailures>& state) {
@@ -168,14 +173,17 @@ class UserRoutes {
     const Millis started = now_millis();
     auto state = store_.login_failures(keys, started);
     if (!state) return problem(state.error());
-    if (const Millis locked = latest_lock(state.value()); locked > started) {
+    const LoginVerdict verdict = judge_login(ctx_.login.throttle, state.value(), started);
+    if (verdict.outcome == LoginOutcome::locked) {
       spdlog::warn("login refused for user '{}' from {}: locked after repeated failures",
                    printable(username), address);
-      return locked_response(locked, started);
+      return locked_response(verdict.retry_at, started);
     }
-    const auto delay =
-        std::min(ctx_.login.delay_step * most_failures(state.value()), ctx_.login.max_delay);
-    if (delay.count() > 0) std::this_thread::sleep_for(delay);
+    if (verdict.outcome == LoginOutcome::backing_off) {
+      spdlog::debug("login refused for user '{}' from {}: too soon after a failure",
+                    printable(username), address);
+      return refused_response("too soon after a failed login", verdict.retry_at, started);
+    }
 
     auto found = store_.find_credentials(username);
     if (!found) return problem(found.error());
@@ -293,14 +301,15 @@ class UserRoutes {
   HttpResponse failed_login(const std::string& username, const std::string& address,
                             const std::vector<std::string>& keys) {
     const Millis now = now_millis();
+    const LoginThrottle& throttle = ctx_.login.throttle;
     auto after =
-        store_.record_login_failure(keys, now, ctx_.login.max_failures, ctx_.login.lock.count());
+        store_.record_login_failure(keys, now, throttle.max_failures, throttle.lock.count());
     if (!after) return problem(after.error());
     spdlog::warn("login failed for user '{}' from {} ({} in a row)", printable(username), address,
                  most_failures(after.value()));
     if (const Millis locked = latest_lock(after.value()); locked > now) {
       spdlog::warn("login locked for user '{}' and address {} for {} s", printable(username),
-                   address, ctx_.login.lock.count() / 1000);
+                   address, throttle.lock.count() / 1000);
       return locked_response(locked, now);
     }
     return problem(Error::make(ErrorKind::unauthenticated, "wrong username or password"));

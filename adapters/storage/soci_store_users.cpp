@@ -74,9 +74,11 @@ LoginFailures read_failures(soci::session& sql, Dialect dialect, const std::stri
                             bool for_update) {
   LoginFailures f;
   soci::indicator found = soci::i_null;
-  std::string text = "SELECT failures, locked_until FROM login_failures WHERE key = :key" +
-                     std::string(for_update && dialect == Dialect::postgresql ? " FOR UPDATE" : "");
-  sql << text, soci::into(f.failures, found), soci::into(f.locked_until), soci::use(key, "key");
+  std::string text =
+      "SELECT failures, locked_until, last_failure FROM login_failures WHERE key = :key" +
+      std::string(for_update && dialect == Dialect::postgresql ? " FOR UPDATE" : "");
+  sql << text, soci::into(f.failures, found), soci::into(f.locked_until),
+      soci::into(f.last_failure), soci::use(key, "key");
   if (found == soci::i_null) return {};
   return f;
 }
@@ -242,6 +244,7 @@ Result<std::vector<LoginFailures>> SociStore::record_login_failure(
           LoginFailures f = read_failures(sql, lease.dialect(), key, true);
           if (f.locked_until != 0 && f.locked_until <= now) f = {};
           f.failures += 1;
+          f.last_failure = now;
           if (f.failures >= max_failures && f.locked_until == 0) f.locked_until = now + lock;
           sql << "UPDATE login_failures SET failures = :failures, last_failure = :now,"
                  " locked_until = :locked_until WHERE key = :key",

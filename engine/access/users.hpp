@@ -55,6 +55,7 @@ struct Credentials {
 struct LoginFailures {
   int failures = 0;         // since the last success or the end of the last lock
   Millis locked_until = 0;  // 0: not locked
+  Millis last_failure = 0;  // when the latest of them was recorded; 0: none
 };
 
 class UserAccountStore {

@@ -1,6 +1,8 @@
 // Users, roles, login and tokens through a real server and the real CLI: the
-// admin API, `outpost user|token`, the failed-login lock, immediate
-// revocation, and refused requests that change nothing.
+// admin API, `outpost user|token`, the failed-login lock and back-off,
+// immediate revocation, and refused requests that change nothing.
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -13,12 +15,18 @@ namespace {
 const Headers kJson{{"Content-Type", "application/json"}};
 constexpr const char* kPassword = "Correct-Horse-4711";
 
-// A server whose login lock lasts 3 s and whose slow-down is short, so the
-// lock can be seen to lift within the test.
+// A server whose login lock lasts 3 s, so the lock can be seen to lift within
+// the test. By default its back-off starts only with the lock (at 10 failures),
+// so that wrong passwords sent back to back each get their 401.
 struct UsersServer {
+  explicit UsersServer(const std::string& backoff_after = "10", const std::string& delay_ms = "10")
+      : server(db.url(), {},
+               {{"OUTPOST_LOGIN_LOCK_SECONDS", "3"},
+                {"OUTPOST_LOGIN_BACKOFF_AFTER", backoff_after},
+                {"OUTPOST_LOGIN_DELAY_MS", delay_ms}}) {}
+
   TestDatabase db;
-  ServerProcess server{
-      db.url(), {}, {{"OUTPOST_LOGIN_LOCK_SECONDS", "3"}, {"OUTPOST_LOGIN_DELAY_MS", "10"}}};
+  ServerProcess server;
   HttpClient admin = server.client();
   HttpClient anonymous = server.client("");
 
@@ -174,6 +182,75 @@ TEST_SUITE("http_users") {
     CHECK(log.find("login locked for user 'li.gang'") != std::string::npos);
     CHECK(log.find(kPassword) == std::string::npos);
     CHECK(log.find("Wrong-Guess") == std::string::npos);
+  }
+
+  TEST_CASE("a login within the back-off gets 429 at once and other clients are served meanwhile") {
+    using std::chrono::milliseconds;
+    using std::chrono::steady_clock;
+    UsersServer t("3", "1000");  // from 3 failures on, the next login waits 3 s
+    t.add_user("qian.bo", "desk");
+
+    int failed = 0;
+    Response refused;
+    for (int i = 1; i <= 10 && refused.status != 429; ++i) {
+      auto r = t.login("qian.bo", "Wrong-Guess-" + std::to_string(i));
+      if (r.status == 401) ++failed;
+      if (r.status != 401) refused = r;
+    }
+    const auto refused_at = steady_clock::now();
+    CHECK(failed == 3);
+    REQUIRE_MESSAGE(refused.status == 429, refused.body);
+    CHECK(refused.header("content-type") == "application/problem+json");
+    const int retry_after = std::stoi(refused.header("retry-after"));
+    CHECK(retry_after >= 1);
+    CHECK(retry_after <= 3);
+
+    // A keeps trying, even with the right password, while B works.
+    std::atomic<bool> b_done{false};
+    std::atomic<int> attempts{0}, not_refused{0};
+    std::thread a([&] {
+      HttpClient c = t.server.client("");
+      while (!b_done && steady_clock::now() < refused_at + milliseconds(2000)) {
+        auto r = c.post_json("/api/v1/login", {{"username", "qian.bo"}, {"password", kPassword}});
+        ++attempts;
+        if (r.status != 429 || r.header("retry-after").empty()) ++not_refused;
+      }
+    });
+    while (attempts < 3 && steady_clock::now() < refused_at + milliseconds(1000)) {
+      std::this_thread::sleep_for(milliseconds(1));
+    }
+    const int before_b = attempts;
+    std::vector<long long> latencies;
+    int b_ok = 0;
+    for (int i = 0; i < 100; ++i) {
+      const auto sent = steady_clock::now();
+      auto r = t.admin.get("/api/v1/cases");
+      latencies.push_back(
+          std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - sent)
+              .count());
+      if (r.status == 200) ++b_ok;
+    }
+    const int during_b = attempts - before_b;
+    b_done = true;
+    a.join();
+    const long long max_us = *std::max_element(latencies.begin(), latencies.end());
+    MESSAGE("100 GET /api/v1/cases while throttled: max ", max_us, " us; ", during_b,
+            " throttled login attempts meanwhile");
+    CHECK(b_ok == 100);
+    CHECK(max_us < 50000);
+    CHECK(before_b >= 3);
+    CHECK(during_b > 0);
+    CHECK(not_refused == 0);
+    // Refused attempts were neither checked nor counted.
+    CHECK(t.db.query_int("SELECT failures FROM login_failures WHERE key = 'user:qian.bo'") == 3);
+    CHECK(t.db.query_int("SELECT count(*) FROM login_failures WHERE failures = 3") == 2);
+    CHECK(t.db.query_int("SELECT count(*) FROM tokens") == 1);  // the bootstrap token only
+
+    std::this_thread::sleep_until(refused_at + std::chrono::seconds(retry_after) +
+                                  milliseconds(100));
+    auto after = t.login("qian.bo", kPassword);
+    CHECK_MESSAGE(after.status == 200, after.body);
+    CHECK(t.db.query_int("SELECT count(*) FROM login_failures") == 0);
   }
 
   TEST_CASE("users and tokens from the CLI; disable and revoke from the CLI") {
