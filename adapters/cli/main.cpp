@@ -27,6 +27,7 @@
 #include "adapters/http/server.hpp"
 #include "adapters/notify/webhook_deliverer.hpp"
 #include "adapters/storage/soci_store.hpp"
+#include "adapters/web/assets.hpp"
 #include "engine/cases/audit_chain.hpp"
 #include "workflows/registry.hpp"
 
@@ -262,6 +263,10 @@ int run_serve(const Flags& flags) {
   ctx.privacy_store = &store;
   http::Router router;
   http::register_api(router, ctx);
+  // The console's build step fills this table (a later issue); while it is
+  // empty, every /console/ path is 404.
+  const web::AssetServer console{web::AssetTable{}};
+  web::register_console_routes(router, console);
 
   // Delivers the outbox until shutdown; stopped before the store closes.
   notify::WebhookDeliverer deliverer(store, clock, webhooks_of(s), deliverer_options(s.outbox));

@@ -130,6 +130,20 @@ class CaseRoutes {
     });
   }
 
+  // GET /api/v1/exports/cases.jsonl: every case the list would show for these
+  // filters, oldest first, one case per line as the list renders it. Read
+  // from the store a page at a time while the body is sent.
+  HttpResponse export_lines(const HttpRequest& req) {
+    return authenticated(ctx_.auth, req, [&](const Actor& actor) {
+      auto filter = export_filter_of(req);
+      if (!filter) return problem(filter.error());
+      HttpResponse res{200, "application/x-ndjson; charset=utf-8", {}, {}};
+      res.with_header("Content-Disposition", "attachment; filename=\"cases.jsonl\"");
+      res.stream = CaseLines{this, std::move(filter.value()), actor};
+      return res;
+    });
+  }
+
   // The queues are defined in engine/cases/queues.hpp.
   HttpResponse dispatch_queue(const HttpRequest& req) {
     return queue(req,
@@ -269,6 +283,55 @@ class CaseRoutes {
     return HttpResponse{200, "application/json", {}, std::move(out)};
   }
 
+  // The list's filters without its paging: an export holds every matching case.
+  Result<CaseFilter> export_filter_of(const HttpRequest& req) {
+    for (const auto& [name, value] : req.query) {
+      if (name == "limit" || name == "cursor") {
+        return Error::invalid_field(name, "is not a parameter of the export, which has every case");
+      }
+    }
+    auto filter = filter_of(req);
+    if (!filter) return filter;
+    filter.value().limit = kMaxPageSize;
+    filter.value().oldest_first = true;
+    return filter;
+  }
+
+  // The body of an export: writes cases as JSON lines until a piece holds
+  // kPieceBytes, fetching the next page with the cursor when one is used up.
+  // At most one page and one piece are in memory.
+  struct CaseLines {
+    static constexpr std::size_t kPieceBytes = 64 * 1024;
+
+    Result<bool> operator()(std::string& out) {
+      while (out.size() < kPieceBytes) {
+        if (next == page.size()) {
+          if (done) return false;
+          page.clear();
+          next = 0;
+          auto fetched = routes->ctx_.cases.list(filter, actor);
+          if (!fetched) return fetched.error();
+          page = std::move(fetched.value().items);
+          filter.cursor = fetched.value().next_cursor;
+          done = !filter.cursor;
+          continue;
+        }
+        JsonText w(out);
+        write_case(w, page[next], routes->view_of(page[next], actor));
+        out += '\n';
+        ++next;
+      }
+      return true;
+    }
+
+    CaseRoutes* routes;
+    CaseFilter filter;
+    Actor actor;
+    std::vector<Case> page = {};
+    std::size_t next = 0;
+    bool done = false;  // `page` is the last one
+  };
+
   // Only limit and cursor: the queues decide their own filters.
   Result<CaseFilter> paging_of(const HttpRequest& req) {
     for (const auto& [name, value] : req.query) {
@@ -341,6 +404,9 @@ void register_case_routes(Router& router, ApiContext& ctx) {
              [routes](const HttpRequest& req, const PathParams& p) {
                return routes->apply_event(req, p);
              });
+  router.add(
+      "GET", "/api/v1/exports/cases.jsonl",
+      [routes](const HttpRequest& req, const PathParams&) { return routes->export_lines(req); });
   router.add("GET", "/api/v1/queues/dispatch", [routes](const HttpRequest& req, const PathParams&) {
     return routes->dispatch_queue(req);
   });

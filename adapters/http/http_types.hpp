@@ -5,11 +5,14 @@
 // handler never recompiles Beast.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "engine/core/error.hpp"
 
 namespace outpost::http {
 
@@ -26,11 +29,23 @@ struct HttpRequest {
   std::optional<std::string_view> query_param(std::string_view name) const;
 };
 
+// A body written piece by piece while it is sent. Each call appends the next
+// piece to `out` (empty on entry) and answers whether more follows. The server
+// asks for a piece only once the previous one is written, so memory stays
+// flat whatever the size of the whole. It runs where handlers run (the worker
+// pool when io_threads > 0) and may block on the database; it owns or
+// outlives everything it uses. An error before the first piece is answered
+// as problem+json; after it, the transfer ends without its last chunk (the
+// client sees it truncated) and is logged.
+using BodyProducer = std::function<Result<bool>(std::string& out)>;
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set, the body comes from here (chunked transfer encoding) and `body` is unused.
+  BodyProducer stream = nullptr;
 
   HttpResponse& with_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

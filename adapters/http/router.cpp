@@ -1,6 +1,7 @@
 #include "adapters/http/router.hpp"
 
 #include <exception>
+#include <stdexcept>
 
 #include <spdlog/spdlog.h>
 
@@ -93,34 +94,91 @@ std::string_view PathParams::get(std::string_view name) const {
   return {};
 }
 
+Router::Segment Router::parse_segment(std::string_view text) {
+  Segment out;
+  while (!text.empty()) {
+    const std::size_t open = text.find('{');
+    const std::size_t close = open == std::string_view::npos ? open : text.find('}', open);
+    if (close == std::string_view::npos) {
+      out.push_back({std::string(text), false});
+      break;
+    }
+    if (open > 0) out.push_back({std::string(text.substr(0, open)), false});
+    if (!out.empty() && out.back().param) {
+      throw std::invalid_argument("two placeholders with no literal between them");
+    }
+    out.push_back({std::string(text.substr(open + 1, close - open - 1)), true});
+    text.remove_prefix(close + 1);
+  }
+  return out;
+}
+
 void Router::add(std::string method, std::string pattern, Handler handler) {
-  Route r{std::move(method), {}, std::move(handler)};
-  for (auto seg : split_path(pattern)) r.segments.emplace_back(seg);
+  Route r{std::move(method), {}, false, std::move(handler)};
+  for (auto seg : split_path(pattern)) {
+    if (r.rest) throw std::invalid_argument("\"*\" must be the last segment of " + pattern);
+    if (seg == "*") {
+      r.rest = true;
+    } else {
+      r.segments.push_back(parse_segment(seg));
+    }
+  }
   routes_.push_back(std::move(r));
+}
+
+bool Router::match_segment(const Piece* piece, const Piece* end, std::string_view text,
+                           PathParams& params) {
+  if (piece == end) return text.empty();
+  if (!piece->param) {
+    return text.starts_with(piece->text) &&
+           match_segment(piece + 1, end, text.substr(piece->text.size()), params);
+  }
+  if (piece + 1 == end) {
+    if (text.empty()) return false;
+    params.values.emplace_back(piece->text, std::string(text));
+    return true;
+  }
+  for (std::size_t n = text.size(); n > 0; --n) {
+    params.values.emplace_back(piece->text, std::string(text.substr(0, n)));
+    if (match_segment(piece + 1, end, text.substr(n), params)) return true;
+    params.values.pop_back();
+  }
+  return false;
+}
+
+std::optional<PathParams> Router::match(const Route& route, std::string_view path,
+                                        const std::vector<std::string_view>& segments) {
+  const std::size_t fixed = route.segments.size();
+  if (route.rest ? segments.size() <= fixed : segments.size() != fixed) return std::nullopt;
+  PathParams params;
+  for (std::size_t i = 0; i < fixed; ++i) {
+    const Segment& pattern = route.segments[i];
+    if (pattern.size() == 1 && pattern.front().param) {
+      params.values.emplace_back(pattern.front().text, std::string(segments[i]));
+    } else if (!match_segment(pattern.data(), pattern.data() + pattern.size(), segments[i],
+                              params)) {
+      return std::nullopt;
+    }
+  }
+  if (route.rest) {
+    const auto start = static_cast<std::size_t>(segments[fixed].data() - path.data());
+    params.values.emplace_back("*", std::string(path.substr(start)));
+  }
+  return params;
 }
 
 HttpResponse Router::handle(const HttpRequest& req) const {
   const auto segments = split_path(req.path);
   std::string allow;
   for (const auto& route : routes_) {
-    if (route.segments.size() != segments.size()) continue;
-    PathParams params;
-    bool match = true;
-    for (std::size_t i = 0; i < segments.size() && match; ++i) {
-      const std::string& pat = route.segments[i];
-      if (pat.size() > 2 && pat.front() == '{' && pat.back() == '}') {
-        params.values.emplace_back(pat.substr(1, pat.size() - 2), std::string(segments[i]));
-      } else {
-        match = pat == segments[i];
-      }
-    }
-    if (!match) continue;
+    auto params = match(route, req.path, segments);
+    if (!params) continue;
     if (route.method != req.method) {
       allow += (allow.empty() ? "" : ", ") + route.method;
       continue;
     }
     try {
-      return route.handler(req, params);
+      return route.handler(req, *params);
     } catch (const std::exception& e) {
       spdlog::error("handler for {} {} failed: {}", req.method, req.path, e.what());
       return problem(Error::make(ErrorKind::internal, "unexpected failure"));

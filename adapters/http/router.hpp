@@ -1,16 +1,28 @@
 // File: adapters/http/router.hpp
 //
-// Maps (method, path pattern) to a handler. Patterns are literal segments and
-// `{name}` placeholders: "/api/v1/cases/{id}/events". A path that matches no
-// pattern is 404; a path that matches with another method is 405 with Allow.
+// Maps (method, path pattern) to a handler. A pattern is a list of segments:
+//   literal             "cases"
+//   placeholder         "{id}"             matches the whole segment (possibly empty)
+//   mixed               "{id}.{format}"    literals around placeholders; here each
+//                                          placeholder matches at least one character,
+//                                          the earlier ones as much as still lets the
+//                                          rest match ("1.2.json": id=1.2, format=json)
+//   rest (last only)    "*"                one or more further segments, joined by
+//                                          '/', as param "*" ("/console/*")
+// Routes are tried in the order they were added; the first that matches path
+// and method answers. A path that matches no pattern is 404; a path that
+// matches with another method is 405 with Allow.
 //
 //   Router r;
 //   r.add("GET", "/api/v1/cases/{id}", [](const HttpRequest& req, const PathParams& p) {...});
+//   r.add("GET", "/open311/v2/requests/{id}.{format}", ...);
 //   HttpResponse res = r.handle(req);
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "adapters/http/http_types.hpp"
@@ -26,15 +38,30 @@ using Handler = std::function<HttpResponse(const HttpRequest&, const PathParams&
 
 class Router {
  public:
+  // Throws std::invalid_argument for a pattern the matcher cannot use: "*"
+  // before the last segment, or two placeholders with no literal between them.
   void add(std::string method, std::string pattern, Handler handler);
   HttpResponse handle(const HttpRequest& req) const;
 
  private:
+  // A literal piece of a segment, or a placeholder's name (`param`).
+  struct Piece {
+    std::string text;
+    bool param = false;
+  };
+  using Segment = std::vector<Piece>;
   struct Route {
     std::string method;
-    std::vector<std::string> segments;
+    std::vector<Segment> segments;  // without the final "*"
+    bool rest = false;              // the pattern ends in "*"
     Handler handler;
   };
+  static Segment parse_segment(std::string_view text);
+  // `segments`: `path` split at '/' (views into it).
+  static std::optional<PathParams> match(const Route& route, std::string_view path,
+                                         const std::vector<std::string_view>& segments);
+  static bool match_segment(const Piece* piece, const Piece* end, std::string_view text,
+                            PathParams& params);
   std::vector<Route> routes_;
 };
 

@@ -93,6 +93,45 @@ HttpRequest to_request(bhttp::request<bhttp::string_body>&& req, Target target,
   return out;
 }
 
+// The header fields every response gets. Cache-Control is no-store unless the
+// handler sets its own: API answers must never be cached, only the console's
+// static files say how they may be.
+template <class Body>
+void set_header(bhttp::response<Body>& out, const HttpResponse& res) {
+  out.set(bhttp::field::server, "outpost");
+  out.set(bhttp::field::content_type, res.content_type);
+  out.set(bhttp::field::cache_control, "no-store");
+  out.set("X-Content-Type-Options", "nosniff");
+  for (const auto& [name, value] : res.headers) out.set(name, value);
+}
+
+// `producer`, with an exception turned into an internal error (none may leave
+// a worker thread) and every error logged with the request it belongs to.
+BodyProducer guarded(BodyProducer producer, std::string request) {
+  return [producer = std::move(producer), request = std::move(request)](std::string& out) {
+    Result<bool> more = [&]() -> Result<bool> {
+      try {
+        return producer(out);
+      } catch (const std::exception& e) {
+        return Error::make(ErrorKind::internal, std::string("the producer threw: ") + e.what());
+      }
+    }();
+    if (!more) spdlog::error("{}: the streamed body failed: {}", request, more.error().message);
+    return more;
+  };
+}
+
+// A response being streamed: its header, the serializer that writes it in
+// chunks, and the piece being written.
+struct Streamed {
+  explicit Streamed(BodyProducer p) : producer(std::move(p)) {}
+  bhttp::response<bhttp::buffer_body> message;
+  bhttp::response_serializer<bhttp::buffer_body> serializer{message};
+  BodyProducer producer;
+  std::string piece;
+  bool started = false;  // the header has been (or is being) written
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, Server::Impl& server)
@@ -206,18 +245,16 @@ class Session : public std::enable_shared_from_this<Session> {
                             .count();
     spdlog::log(res.status >= 500 ? spdlog::level::warn : spdlog::level::debug,
                 "{} {} -> {} in {:.1f} ms", hreq.method, hreq.path, res.status, micros / 1000.0);
+    if (res.stream) res.stream = guarded(std::move(res.stream), hreq.method + " " + hreq.path);
     return res;
   }
 
   // `drain`: the request was refused before it was fully read (see drain_and_close).
   void write(HttpResponse res, unsigned version, bool keep_alive, bool drain = false) {
+    if (res.stream) return write_streamed(std::move(res), version, keep_alive);
     auto out = std::make_shared<bhttp::response<bhttp::string_body>>(
         static_cast<bhttp::status>(res.status), version);
-    out->set(bhttp::field::server, "outpost");
-    out->set(bhttp::field::content_type, res.content_type);
-    out->set(bhttp::field::cache_control, "no-store");
-    out->set("X-Content-Type-Options", "nosniff");
-    for (auto& [name, value] : res.headers) out->set(name, value);
+    set_header(*out, res);
     out->body() = std::move(res.body);
     out->keep_alive(keep_alive && !server_.stopping);
     out->prepare_payload();
@@ -227,6 +264,54 @@ class Session : public std::enable_shared_from_this<Session> {
                          if (ec) return self->close();
                          if (out->keep_alive()) return self->read_header();
                          if (drain) return self->drain_and_close();
+                         self->close();
+                       });
+  }
+
+  // Chunked (HTTP/1.1; HTTP/1.0 gets the body up to the close). Each piece is
+  // produced only after the previous one was written; each write has the
+  // read_timeout.
+  void write_streamed(HttpResponse res, unsigned version, bool keep_alive) {
+    auto s = std::make_shared<Streamed>(std::move(res.stream));
+    s->message.result(static_cast<bhttp::status>(res.status));
+    s->message.version(version);
+    set_header(s->message, res);
+    s->message.keep_alive(keep_alive && version >= 11 && !server_.stopping);
+    s->message.prepare_payload();
+    produce(std::move(s));
+  }
+
+  // Runs the producer where handlers run, then sends what it made from the strand.
+  void produce(std::shared_ptr<Streamed> s) {
+    auto next = [s] {
+      s->piece.clear();
+      return s->producer(s->piece);
+    };
+    if (!server_.workers) return send_piece(std::move(s), next());
+    asio::post(*server_.workers, [self = shared_from_this(), s, next] {
+      asio::post(self->stream_.get_executor(), [self, s, more = next()]() mutable {
+        self->send_piece(std::move(s), std::move(more));
+      });
+    });
+  }
+
+  void send_piece(std::shared_ptr<Streamed> s, Result<bool> more) {
+    if (!more && !s->started) {
+      return write(problem(more.error()), s->message.version(), s->message.keep_alive());
+    }
+    if (!more) return close();  // without the last chunk: the client sees the body cut short
+    if (s->piece.empty() && more.value()) return produce(std::move(s));
+    auto& body = s->message.body();
+    body.data = s->piece.empty() ? nullptr : s->piece.data();
+    body.size = s->piece.size();
+    body.more = more.value();
+    s->started = true;
+    stream_.expires_after(server_.options.read_timeout);
+    bhttp::async_write(stream_, s->serializer,
+                       [self = shared_from_this(), s](beast::error_code ec, std::size_t) {
+                         if (ec && ec != bhttp::error::need_buffer) return self->close();
+                         if (!s->serializer.is_done()) return self->produce(s);
+                         if (s->message.keep_alive()) return self->read_header();
                          self->close();
                        });
   }

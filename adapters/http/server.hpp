@@ -16,6 +16,12 @@
 // idle connections, finishes requests in flight (at most `shutdown_grace`), and
 // run() returns.
 //
+// A response with a BodyProducer (http_types.hpp) is sent with chunked
+// transfer encoding, one piece at a time, each produced where handlers run
+// only after the previous one was written; the connection stays open for the
+// next request afterwards. Every response gets `Cache-Control: no-store` and
+// `X-Content-Type-Options: nosniff` unless its handler sets other values.
+//
 //   Server server(options, router);
 //   auto port = server.listen();   // error message if the address is taken
 //   server.run();                  // until a signal

@@ -39,6 +39,7 @@ class ServerProcess {
   void kill_hard();           // SIGKILL and reap
   bool running() const { return pid_ > 0; }
   unsigned short port() const { return port_; }
+  pid_t pid() const { return pid_; }  // -1 when not running
   HttpClient client(std::string token = kTestToken) const {
     return HttpClient(port_, std::move(token));
   }
