@@ -230,9 +230,9 @@ TEST_SUITE("http_users") {
               .count());
       if (r.status == 200) ++b_ok;
     }
-    const int during_b = attempts - before_b;
     b_done = true;
     a.join();
+    const int during_b = attempts - before_b;  // with the one in flight when B ended
     const long long max_us = *std::max_element(latencies.begin(), latencies.end());
     MESSAGE("100 GET /api/v1/cases while throttled: max ", max_us, " us; ", during_b,
             " throttled login attempts meanwhile");
