@@ -126,7 +126,7 @@ void write_case(JsonText& w, const Case& c, const CaseView& view) {
   w.begin_object();
   w.member("id", c.id);
   w.member("number", c.number);
-  w.member("kind", c.kind);
+  w.member("kind", to_string(c.kind));
   w.member("state", c.state);
   w.member("state_label", view.state_label);
   w.member("version", c.version);
@@ -232,7 +232,7 @@ json::object graph_to_json(const WorkflowGraph& g) {
   for (const auto& t : g.transitions) {
     transitions.push_back({{"from", t.from}, {"event", t.event}, {"to", t.to}, {"guard", t.guard}});
   }
-  return json::object{{"kind", g.kind},
+  return json::object{{"kind", to_string(g.kind)},
                       {"initial_state", g.initial_state},
                       {"states", std::move(states)},
                       {"events", std::move(events)},

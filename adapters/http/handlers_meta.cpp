@@ -20,7 +20,8 @@ Handler authenticated_handler(ApiContext& ctx, F f) {
 }
 
 HttpResponse workflow(ApiContext& ctx, const HttpRequest& req, const PathParams& params) {
-  const Workflow* wf = ctx.workflows.find(params.get("kind"));
+  const std::optional<CaseKind> kind = parse_case_kind(params.get("kind"));
+  const Workflow* wf = kind ? ctx.workflows.find(*kind) : nullptr;
   if (!wf) return problem(Error::make(ErrorKind::not_found, "no workflow for this case kind"));
   const auto format = req.query_param("format").value_or("json");
   if (format == "json") return json_response(200, graph_to_json(wf->graph()));

@@ -196,7 +196,7 @@ std::vector<std::string> handler_entries(const Case& c) {
 void CaseRow::assign(const Case& c) {
   id = c.id;
   number = c.number;
-  kind = c.kind;
+  kind = to_string(c.kind);
   state = c.state;
   version = c.version;
   category = c.category;
@@ -236,7 +236,9 @@ Case CaseRow::to_case() const {
   Case c;
   c.id = id;
   c.number = number;
-  c.kind = kind;
+  const std::optional<CaseKind> parsed_kind = parse_case_kind(kind);
+  if (!parsed_kind) throw std::runtime_error("storage: a case row has an unknown kind");
+  c.kind = *parsed_kind;
   c.state = state;
   c.version = version;
   c.category = category;

@@ -156,16 +156,18 @@ class PermissionsParser : public JsonFields {
     const json::object* o = object_at(*v, "events");
     if (o == nullptr) return;
     for (const auto& kv : *o) {
-      if (workflows.find(kv.key()) == nullptr) {
+      const auto listed = parse_case_kind(kv.key());
+      if (!listed || workflows.find(*listed) == nullptr) {
         fail("events." + std::string(kv.key()), "is not a case kind with a workflow");
       }
     }
     for (const auto& wf : workflows.all()) {
       const WorkflowGraph& g = wf->graph();
-      const std::string path = "events." + g.kind;
-      const json::value* kind = o->if_contains(g.kind);
+      const std::string kind_name(to_string(g.kind));
+      const std::string path = "events." + kind_name;
+      const json::value* kind = o->if_contains(kind_name);
       if (kind == nullptr) {
-        fail(path, "is missing: list the roles of each event of the " + g.kind + " workflow");
+        fail(path, "is missing: list the roles of each event of the " + kind_name + " workflow");
         continue;
       }
       const json::object* granted = object_at(*kind, path);
@@ -175,10 +177,10 @@ class PermissionsParser : public JsonFields {
                                        [&](const auto& e) { return e.name == kv.key(); });
         if (!known) {
           fail(path + "." + std::string(kv.key()),
-               "is not an event of the " + g.kind + " workflow");
+               "is not an event of the " + kind_name + " workflow");
         }
       }
-      auto& events = out_.events_[g.kind];
+      auto& events = out_.events_[kind_name];
       for (const auto& e : g.events) {
         events[e.name] =
             roles(granted->if_contains(e.name), path + "." + e.name, kAuditorNeverWrites);
@@ -245,7 +247,7 @@ Error Permissions::handling_refusal(const Actor& actor, std::string_view what) {
 Permissions::Verdict Permissions::decide_event(const Case& c, std::string_view event,
                                                const Actor& actor) const {
   if (unrestricted_ || has(every_event_, actor.role)) return Verdict::allowed;
-  const auto kind = events_.find(c.kind);
+  const auto kind = events_.find(to_string(c.kind));
   if (kind == events_.end()) return Verdict::allowed;
   const auto granted = kind->second.find(event);
   if (granted == kind->second.end()) return Verdict::allowed;
@@ -268,8 +270,9 @@ Status Permissions::check_event(const Case& c, std::string_view event, const Act
     case Verdict::allowed:
       return Ok{};
     case Verdict::role:
-      return forbidden("only " + roles_text(event_roles(c.kind, event)) + " may apply '" + name +
-                       "' to a " + c.kind + "; the caller's role is " + actor.role);
+      return forbidden("only " + roles_text(event_roles(to_string(c.kind), event)) +
+                       " may apply '" + name + "' to a " + std::string(to_string(c.kind)) +
+                       "; the caller's role is " + actor.role);
     case Verdict::handling:
       return handling_refusal(actor, "apply '" + name + "'");
     case Verdict::arbitration:

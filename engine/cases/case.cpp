@@ -5,6 +5,17 @@
 
 namespace outpost {
 
+std::string_view to_string(CaseKind kind) {
+  return kind == CaseKind::dispute ? "dispute" : "request";
+}
+
+std::optional<CaseKind> parse_case_kind(std::string_view name) {
+  for (CaseKind k : kCaseKinds) {
+    if (to_string(k) == name) return k;
+  }
+  return std::nullopt;
+}
+
 bool case_is_overdue(const Case& c, Millis now) {
   return c.deadline && *c.deadline < now;
 }

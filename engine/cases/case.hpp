@@ -6,6 +6,7 @@
 // copy and one `HistoryEntry` to the store to persist atomically.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,6 +20,14 @@
 namespace outpost {
 
 using CaseId = std::int64_t;
+
+// The two kinds of case: a dispute (矛盾纠纷) and a resident request (居民诉求).
+// Stored and sent as their names, "dispute" and "request": to_string and
+// parse_case_kind are the only conversions, used at the edges.
+enum class CaseKind : std::uint8_t { dispute, request };
+inline constexpr std::array<CaseKind, 2> kCaseKinds{CaseKind::dispute, CaseKind::request};
+std::string_view to_string(CaseKind kind);
+std::optional<CaseKind> parse_case_kind(std::string_view name);
 
 struct Party {
   std::string role;  // applicant | respondent | other
@@ -65,8 +74,8 @@ StepClock clock_from_json(const boost::json::value& v);
 struct Case {
   CaseId id = 0;
   std::string number;  // JF-2026-000123 (dispute) or SQ-2026-000123 (request)
-  std::string kind;    // dispute | request
-  std::string state;   // a state name of the kind's workflow
+  CaseKind kind = CaseKind::dispute;
+  std::string state;  // a state name of the kind's workflow
   std::int64_t version = 0;
   std::string category;
   std::string title;

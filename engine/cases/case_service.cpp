@@ -15,8 +15,8 @@ namespace json = boost::json;
 
 namespace {
 
-std::string_view creation_event(std::string_view kind) {
-  return kind == "dispute" ? "register" : "submit";
+std::string_view creation_event(CaseKind kind) {
+  return kind == CaseKind::dispute ? "register" : "submit";
 }
 
 // What the creating history row records: the case's shape, never personal data.
@@ -25,16 +25,11 @@ json::object creation_data(const Case& c) {
   for (const auto& p : c.parties) {
     counts[p.role] = counts.contains(p.role) ? counts[p.role].as_int64() + 1 : 1;
   }
-  return json::object{{"kind", c.kind},
-                      {"category", c.category},
-                      {"channel", c.channel},
-                      {"community", c.location.community},
-                      {"grid", c.location.grid},
-                      {"micro_grid", c.location.micro_grid},
-                      {"urgency", c.urgency},
-                      {"risk_level", c.risk_level},
-                      {"confidential", c.confidential},
-                      {"parties", std::move(counts)}};
+  return json::object{{"kind", to_string(c.kind)},      {"category", c.category},
+                      {"channel", c.channel},           {"community", c.location.community},
+                      {"grid", c.location.grid},        {"micro_grid", c.location.micro_grid},
+                      {"urgency", c.urgency},           {"risk_level", c.risk_level},
+                      {"confidential", c.confidential}, {"parties", std::move(counts)}};
 }
 
 bool event_allowed(const Workflow& wf, const Case& c, std::string_view event) {
@@ -99,15 +94,15 @@ int utc_year(Millis at) {
   return static_cast<int>(year_month_day(days).year());
 }
 
-std::string format_case_number(std::string_view kind, int year, std::int64_t seq) {
+std::string format_case_number(CaseKind kind, int year, std::int64_t seq) {
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%s-%04d-%06lld", kind == "dispute" ? "JF" : "SQ", year,
+  std::snprintf(buf, sizeof buf, "%s-%04d-%06lld", kind == CaseKind::dispute ? "JF" : "SQ", year,
                 static_cast<long long>(seq));
   return buf;
 }
 
-std::string case_number_counter(std::string_view kind, Millis at) {
-  return std::string(kind) + "-" + std::to_string(utc_year(at));
+std::string case_number_counter(CaseKind kind, Millis at) {
+  return std::string(to_string(kind)) + "-" + std::to_string(utc_year(at));
 }
 
 CaseService::CaseService(CaseStore& store, const WorkflowRegistry& workflows,
@@ -244,7 +239,7 @@ Result<std::int64_t> CaseService::count(CaseFilter filter, const Actor& actor) {
 }
 
 Result<std::vector<CaseId>> CaseService::duplicates_of(const Case& c) {
-  if (c.kind != "request") return std::vector<CaseId>{};
+  if (c.kind != CaseKind::request) return std::vector<CaseId>{};
   return store_.duplicates_of(c.id);
 }
 

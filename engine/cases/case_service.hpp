@@ -37,9 +37,9 @@
 namespace outpost {
 
 // JF-2026-000123 for disputes, SQ-2026-000123 for requests.
-std::string format_case_number(std::string_view kind, int year, std::int64_t seq);
+std::string format_case_number(CaseKind kind, int year, std::int64_t seq);
 // The counter a case number is drawn from, e.g. "dispute-2026".
-std::string case_number_counter(std::string_view kind, Millis at);
+std::string case_number_counter(CaseKind kind, Millis at);
 int utc_year(Millis at);
 
 // One event for one case: its name, the data it carries and, when the caller

@@ -133,7 +133,8 @@ Result<Case> draft_case(const NewCase& cmd, const Catalogue& catalogue,
                         const Jurisdiction& jurisdiction, const WorkflowRegistry& workflows) {
   Rules r;
   r.choice(cmd.kind, "kind", kKinds, false);
-  if (one_of(cmd.kind, kKinds) && !workflows.find(cmd.kind)) {
+  const std::optional<CaseKind> kind = parse_case_kind(cmd.kind);
+  if (kind && !workflows.find(*kind)) {
     r.fail("kind", "kind '" + cmd.kind + "' has no workflow in this release");
   }
   r.text(cmd.category, "category", true, 64);
@@ -154,7 +155,7 @@ Result<Case> draft_case(const NewCase& cmd, const Catalogue& catalogue,
     return e;
   }
   Case c;
-  c.kind = cmd.kind;
+  c.kind = *kind;
   c.category = cmd.category;
   c.title = cmd.title;
   c.description = cmd.description;

@@ -20,7 +20,7 @@ void WorkflowRegistry::add(std::shared_ptr<const Workflow> wf) {
   workflows_.push_back(std::move(wf));
 }
 
-const Workflow* WorkflowRegistry::find(std::string_view kind) const {
+const Workflow* WorkflowRegistry::find(CaseKind kind) const {
   for (const auto& wf : workflows_) {
     if (wf->graph().kind == kind) return wf.get();
   }
@@ -28,7 +28,8 @@ const Workflow* WorkflowRegistry::find(std::string_view kind) const {
 }
 
 std::string to_dot(const WorkflowGraph& g) {
-  std::string out = "digraph " + g.kind + " {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n";
+  std::string out = "digraph " + std::string(to_string(g.kind)) +
+                    " {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n";
   for (const auto& s : g.states) {
     out += "  " + s.name + " [label=\"" + s.name + "\\n" + s.label + "\"" +
            (s.terminal ? ", peripheries=2" : "") + "];\n";

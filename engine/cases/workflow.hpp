@@ -6,7 +6,7 @@
 // builds a machine, restores it from the case's stored state name, and
 // processes at most one event.
 //
-//   const Workflow& wf = registry.find("dispute");
+//   const Workflow& wf = *registry.find(CaseKind::dispute);
 //   Case next = current;
 //   if (Status s = wf.apply(next, "accept", payload); !s) return s.error();
 //   // next.state == "accepted"
@@ -41,7 +41,7 @@ struct WorkflowGraph {
     std::string to;
     std::string guard;  // human description of the guard, empty when none
   };
-  std::string kind;
+  CaseKind kind = CaseKind::dispute;
   std::string initial_state;
   std::vector<State> states;
   std::vector<Event> events;
@@ -76,7 +76,7 @@ class Workflow {
 class WorkflowRegistry {
  public:
   void add(std::shared_ptr<const Workflow> wf);
-  const Workflow* find(std::string_view kind) const;
+  const Workflow* find(CaseKind kind) const;
   const std::vector<std::shared_ptr<const Workflow>>& all() const { return workflows_; }
 
  private:

@@ -187,12 +187,13 @@ bool Deadlines::advance(const Case* before, Case& after, std::string_view event,
   const std::optional<Millis> old_deadline = before != nullptr ? before->deadline : std::nullopt;
   after.clock = old;
   after.deadline = old_deadline;
-  const std::string_view step = policy_.step_of(after.kind, after.state);
-  const bool held = policy_.holds(after.kind, after.state);
+  const std::string_view step = policy_.step_of(to_string(after.kind), after.state);
+  const bool held = policy_.holds(to_string(after.kind), after.state);
 
   if (before == nullptr || step.empty() || step != old.step) {
     const bool had_clock = !old.step.empty();
-    start_clock(after, step, policy_.limit(after.kind, after.category, after.urgency, step),
+    start_clock(after, step,
+                policy_.limit(to_string(after.kind), after.category, after.urgency, step),
                 old.generation + 1, at);
     if (held && after.deadline) {
       after.clock.paused_remaining =

@@ -35,7 +35,7 @@ Result<std::vector<std::string>> co_departments_of(const EventPayload& payload,
 
 Status route(const Case& c, const Catalogue& catalogue, EventPayload& payload,
              const GridLeaderLookup& grid_leader) {
-  const Category* category = catalogue.find_category(c.kind, c.category);
+  const Category* category = catalogue.find_category(to_string(c.kind), c.category);
   if (!payload.given("department")) {
     if (category == nullptr)
       return Error::invalid_field("department", "is required: no routing rule for the category");

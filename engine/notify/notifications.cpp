@@ -55,7 +55,7 @@ std::vector<OutboxMessage> notifications_for(const Case& after, const HistoryEnt
   json::object the_case{
       {"id", after.id},
       {"number", after.number},
-      {"kind", after.kind},
+      {"kind", to_string(after.kind)},
       {"category", after.category},
       {"state", after.state},
       {"urgency", after.urgency},

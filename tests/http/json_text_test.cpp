@@ -69,7 +69,7 @@ TEST_SUITE("json_text") {
     outpost::Case c;
     c.id = 42;
     c.number = "JF-2026-000042";
-    c.kind = "dispute";
+    c.kind = outpost::CaseKind::dispute;
     c.state = "registered";
     c.title = "楼上\"漏水\"";
     c.location = {"LY", "LY-01", "", ""};

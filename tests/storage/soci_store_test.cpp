@@ -52,7 +52,7 @@ struct Migrated {
 
 Case sample_case(const std::string& kind = "dispute", Millis at = kJan2026) {
   Case c;
-  c.kind = kind;
+  c.kind = *outpost::parse_case_kind(kind);
   c.state = kind == "dispute" ? "registered" : "submitted";
   c.category = "neighbour_noise";
   c.title = "楼上噪音 Noise";

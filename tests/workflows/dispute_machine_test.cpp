@@ -28,6 +28,7 @@ namespace {
 using boost::json::array;
 using boost::json::object;
 using outpost::Case;
+using outpost::CaseKind;
 using outpost::ErrorKind;
 using outpost::Status;
 using outpost::Workflow;
@@ -161,7 +162,7 @@ std::shared_ptr<const Workflow> dispute() {
 Case make_case(const std::string& state) {
   Case c;
   c.id = 42;
-  c.kind = "dispute";
+  c.kind = CaseKind::dispute;
   c.state = state;
   return c;
 }
@@ -428,7 +429,7 @@ TEST_SUITE("dispute_machine") {
 
   TEST_CASE("the graph describes the machine") {
     const outpost::WorkflowGraph& g = dispute()->graph();
-    CHECK(g.kind == "dispute");
+    CHECK(g.kind == CaseKind::dispute);
     CHECK(g.initial_state == "registered");
 
     REQUIRE(g.states.size() == 11);
@@ -467,7 +468,7 @@ TEST_SUITE("dispute_machine") {
 
   TEST_CASE("the builtin registry serves the dispute workflow") {
     const outpost::WorkflowRegistry registry = outpost::builtin_workflows();
-    const Workflow* wf = registry.find("dispute");
+    const Workflow* wf = registry.find(CaseKind::dispute);
     REQUIRE(wf != nullptr);
     Case c = make_case("registered");
     REQUIRE(wf->apply(c, "accept", typed(object{})).ok());

@@ -30,6 +30,7 @@ namespace {
 using boost::json::array;
 using boost::json::object;
 using outpost::Case;
+using outpost::CaseKind;
 using outpost::ErrorKind;
 using outpost::Status;
 using outpost::Workflow;
@@ -152,7 +153,7 @@ std::shared_ptr<const Workflow> request() {
 Case make_case(const std::string& state) {
   Case c;
   c.id = 43;
-  c.kind = "request";
+  c.kind = CaseKind::request;
   c.state = state;
   return c;
 }
@@ -442,7 +443,7 @@ TEST_SUITE("request_machine") {
 
   TEST_CASE("the graph describes the request machine") {
     const outpost::WorkflowGraph& g = request()->graph();
-    CHECK(g.kind == "request");
+    CHECK(g.kind == CaseKind::request);
     CHECK(g.initial_state == "submitted");
 
     REQUIRE(g.states.size() == 8);
@@ -486,12 +487,12 @@ TEST_SUITE("request_machine") {
   TEST_CASE("the builtin registry serves both kinds") {
     const outpost::WorkflowRegistry registry = outpost::builtin_workflows();
     CHECK(registry.all().size() == 2);
-    const Workflow* dispute = registry.find("dispute");
-    const Workflow* wf = registry.find("request");
+    const Workflow* dispute = registry.find(CaseKind::dispute);
+    const Workflow* wf = registry.find(CaseKind::request);
     REQUIRE(dispute != nullptr);
     REQUIRE(wf != nullptr);
     CHECK(dispute != wf);
-    CHECK(wf->graph().kind == "request");
+    CHECK(wf->graph().kind == CaseKind::request);
     Case c = make_case("submitted");
     REQUIRE(wf->apply(c, "dispatch", typed(object{{"department", "grid"}})).ok());
     CHECK(c.state == "dispatched");

@@ -13,7 +13,7 @@
 //         msm_support::field::optional(msm_support::field::integer("days", 1, 365))}; }; ... }
 //   void note_start(Case& c, const EventPayload& payload);
 //   struct Def : msm_support::MachineDef<Def> {
-//     static constexpr std::string_view kind = "demo";
+//     static constexpr CaseKind kind = CaseKind::request;
 //     using initial_state = st::open;
 //     using transition_table = boost::mpl::vector<
 //         msm_support::Row<st::open, ev::start, st::running, msm_support::Record<&note_start>>>;
@@ -357,7 +357,7 @@ struct MachineDef : boost::msm::front::state_machine_def<Derived> {
   // as handled: record the failure instead; apply() checks it first.
   template <class Fsm, NamedEvent Evt>
   void exception_caught(const Evt&, Fsm&, std::exception& e) {
-    fault_ = Error::make(ErrorKind::internal, "the " + std::string(Derived::kind) +
+    fault_ = Error::make(ErrorKind::internal, "the " + std::string(to_string(Derived::kind)) +
                                                   " workflow failed on '" + std::string(Evt::name) +
                                                   "': " + e.what());
   }
@@ -410,12 +410,12 @@ class MsmWorkflow final : public Workflow {
     const std::optional<std::size_t> ev = cat.event_index(event);
     if (!ev) {
       return Error::invalid_field("event", "unknown event '" + std::string(event) + "' for a " +
-                                               std::string(Def::kind) + " case");
+                                               std::string(to_string(Def::kind)) + " case");
     }
     const std::optional<int> from = cat.state_id(c.state);
     if (!from) {
       return Error::make(ErrorKind::internal, "state '" + c.state + "' is not a state of the " +
-                                                  std::string(Def::kind) + " workflow");
+                                                  std::string(to_string(Def::kind)) + " workflow");
     }
     Case next = c;
     Machine machine;
@@ -538,7 +538,7 @@ class MsmWorkflow final : public Workflow {
 
   Error refusal(const Case& c, const std::optional<Error>& recorded) const {
     if (!recorded) {
-      return Error::make(ErrorKind::internal, "the " + std::string(Def::kind) +
+      return Error::make(ErrorKind::internal, "the " + std::string(to_string(Def::kind)) +
                                                   " workflow gave no reason for refusing an event");
     }
     Error e = *recorded;

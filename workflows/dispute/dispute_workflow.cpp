@@ -197,7 +197,7 @@ using ms::Row;
 using ReportRisk = Record<&record_risk_report>;
 
 struct DisputeDef : ms::MachineDef<DisputeDef> {
-  static constexpr std::string_view kind = "dispute";
+  static constexpr CaseKind kind = CaseKind::dispute;
   using initial_state = st::registered;
 
   // In the order of the API vocabulary: the graph lists states and events in

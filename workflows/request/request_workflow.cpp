@@ -229,7 +229,7 @@ using ms::Record;
 using ms::Row;
 
 struct RequestDef : ms::MachineDef<RequestDef> {
-  static constexpr std::string_view kind = "request";
+  static constexpr CaseKind kind = CaseKind::request;
   using initial_state = st::submitted;
 
   // In the order of the API vocabulary: the graph lists states and events in

@@ -65,7 +65,7 @@ const Actor kAdmin{8, "admin", "admin", "", ""};
 Case request_case(std::string state, std::string department) {
   Case c;
   c.id = 1;
-  c.kind = "request";
+  c.kind = CaseKind::request;
   c.state = std::move(state);
   c.location = {"LF", "LF-G01", "", ""};
   c.assignment.department = std::move(department);
@@ -78,9 +78,10 @@ TEST_SUITE("permissions") {
   TEST_CASE("the shipped document lists every event of both workflows and every action") {
     for (const auto& wf : workflows().all()) {
       for (const auto& e : wf->graph().events) {
-        CAPTURE(wf->graph().kind);
+        const std::string_view kind = to_string(wf->graph().kind);
+        CAPTURE(kind);
         CAPTURE(e.name);
-        const auto& roles = shipped().event_roles(wf->graph().kind, e.name);
+        const auto& roles = shipped().event_roles(to_string(wf->graph().kind), e.name);
         CHECK_FALSE(roles.empty());
         CHECK_FALSE(contains(roles, "auditor"));
       }

@@ -99,10 +99,10 @@ std::vector<std::string> fields_of(const Error& e) {
 
 TEST_SUITE("case_service") {
   TEST_CASE("case numbers are per kind and year") {
-    CHECK(format_case_number("dispute", 2026, 123) == "JF-2026-000123");
-    CHECK(format_case_number("request", 2027, 1) == "SQ-2027-000001");
+    CHECK(format_case_number(CaseKind::dispute, 2026, 123) == "JF-2026-000123");
+    CHECK(format_case_number(CaseKind::request, 2027, 1) == "SQ-2027-000001");
     CHECK(utc_year(1'790'000'000'000) == 2026);
-    CHECK(case_number_counter("dispute", 1'790'000'000'000) == "dispute-2026");
+    CHECK(case_number_counter(CaseKind::dispute, 1'790'000'000'000) == "dispute-2026");
   }
 
   TEST_CASE(

@@ -52,7 +52,7 @@ TEST_SUITE("queues") {
 
   TEST_CASE("a graph's queue states follow its transitions") {
     WorkflowGraph g;
-    g.kind = "errand";
+    g.kind = CaseKind::request;  // a made-up request workflow
     g.states = {{"new", "", false},
                 {"taken", "", false},
                 {"doing", "", false},
@@ -67,9 +67,7 @@ TEST_SUITE("queues") {
      public:
       explicit Errand(WorkflowGraph g) : g_(std::move(g)) {}
       const WorkflowGraph& graph() const override { return g_; }
-      Status apply(Case&, std::string_view, const EventPayload&) const override {
-        return Ok{};
-      }
+      Status apply(Case&, std::string_view, const EventPayload&) const override { return Ok{}; }
       std::vector<std::string> allowed_events(const Case&) const override { return {}; }
 
      private:

@@ -44,7 +44,7 @@ constexpr Millis kHour = 3'600'000;
 Case request(const char* urgency = "normal") {
   Case c;
   c.id = 7;
-  c.kind = "request";
+  c.kind = CaseKind::request;
   c.category = "facility_repair";
   c.urgency = urgency;
   c.state = "submitted";
@@ -132,7 +132,7 @@ TEST_SUITE("deadlines") {
 
   TEST_CASE("a dispute's mediation clock runs from assignment through mediation") {
     Case c = request();
-    c.kind = "dispute";
+    c.kind = CaseKind::dispute;
     c.category = "neighbour";
     c.state = "registered";
     REQUIRE(china().advance(nullptr, c, "register", at("2026-03-10 10:00")));
