@@ -10,9 +10,9 @@ namespace {
 
 namespace json = boost::json;
 
-// The member at `prefix`, its problems added to `into`; what could not be
-// read stays empty (the engine then names those members again, and merge
-// keeps the first).
+// The member at `prefix`, its problems added to `into`. A member that could
+// not be read stays empty; check_staff names it again at the same path, and
+// JsonFields::merge keeps only the reader's problem there.
 StaffMember read_staff(const json::object& o, std::string_view prefix, JsonFields& into) {
   JsonMembers m(o, prefix);
   m.refuse_unknown({"id", "name", "department", "role", "grid", "micro_grid", "active"},

@@ -1,6 +1,7 @@
 #include "engine/directory/catalogue.hpp"
 
 #include <algorithm>
+#include <array>
 #include <set>
 #include <string>
 #include <utility>
@@ -10,6 +11,7 @@
 namespace outpost {
 namespace {
 
+constexpr std::array<std::string_view, 2> kCaseKinds = {"dispute", "request"};
 constexpr std::string_view kEmpty = "must be a non-empty string";
 
 // Collects the problems of one catalogue, each at its document path.

@@ -20,7 +20,6 @@
 //   if (c && c.value().find_category("dispute", "neighbour")) { … }
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -30,8 +29,6 @@
 #include "engine/core/error.hpp"
 
 namespace outpost {
-
-inline constexpr std::array<std::string_view, 2> kCaseKinds = {"dispute", "request"};
 
 struct Department {
   std::string code;
