@@ -2,8 +2,8 @@
 //
 // Who may do what to which case, as configuration (config/permissions.json,
 // read by adapters/config into PermissionRules, described in
-// config/README.md). Two questions are
-// asked of every request about a case, in this order:
+// config/README.md). Two questions are asked of every request about a case,
+// in this order:
 //
 //  1. Scope — does the actor see the case at all? Roles in `see_all_cases`
 //     see every case; every other actor sees the cases they handle (their
@@ -35,11 +35,10 @@
 
 #include <array>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <optional>
 
 #include "engine/cases/case.hpp"
 #include "engine/cases/store.hpp"
