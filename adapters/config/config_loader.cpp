@@ -5,6 +5,11 @@
 
 #include <boost/json/parse.hpp>
 
+#include "adapters/config/calendar_json.hpp"
+#include "adapters/config/catalogue_json.hpp"
+#include "adapters/config/jurisdiction_json.hpp"
+#include "adapters/config/permissions_json.hpp"
+#include "adapters/config/staff_json.hpp"
 #include "workflows/registry.hpp"
 
 namespace outpost::config {
@@ -42,9 +47,9 @@ Result<DomainConfig> load_domain_config(const std::string& config_dir,
   if (!catalogue_doc) return catalogue_doc.error();
   auto jurisdiction_doc = read_json_file(jurisdiction_path);
   if (!jurisdiction_doc) return jurisdiction_doc.error();
-  auto catalogue = Catalogue::from_json(catalogue_doc.value());
+  auto catalogue = catalogue_from_json(catalogue_doc.value());
   if (!catalogue) return in_file(catalogue.error(), catalogue_path);
-  auto jurisdiction = Jurisdiction::from_json(jurisdiction_doc.value());
+  auto jurisdiction = jurisdiction_from_json(jurisdiction_doc.value());
   if (!jurisdiction) return in_file(jurisdiction.error(), jurisdiction_path);
   const std::string staff_path = config_dir + "/staff.json";
   auto staff_doc = read_json_file(staff_path);
@@ -55,18 +60,19 @@ Result<DomainConfig> load_domain_config(const std::string& config_dir,
       calendar_file.starts_with('/') ? calendar_file : config_dir + "/" + calendar_file;
   auto calendar_doc = read_json_file(calendar_path);
   if (!calendar_doc) return calendar_doc.error();
-  auto calendar = WorkingCalendar::from_json(calendar_doc.value());
+  auto calendar = calendar_from_json(calendar_doc.value());
   if (!calendar) return in_file(calendar.error(), calendar_path);
-  auto policy = DeadlinePolicy::from_catalogue(catalogue_doc.value());
+  auto policy = deadline_policy_from_json(catalogue_doc.value(), catalogue.value());
   if (!policy) return in_file(policy.error(), catalogue_path);
   const std::string permissions_path = config_dir + "/permissions.json";
   auto permissions_doc = read_json_file(permissions_path);
   if (!permissions_doc) return permissions_doc.error();
-  auto permissions = Permissions::from_json(permissions_doc.value(), builtin_workflows());
+  auto permissions = permissions_from_json(permissions_doc.value(), builtin_workflows());
   if (!permissions) return in_file(permissions.error(), permissions_path);
-  return DomainConfig{std::move(catalogue.value()), std::move(jurisdiction.value()),
-                      std::move(staff.value()),     std::move(calendar.value()),
-                      std::move(policy.value()),    std::move(permissions.value())};
+  return DomainConfig{std::move(catalogue.value()),     std::move(jurisdiction.value()),
+                      std::move(staff.value()),         std::move(calendar.value()),
+                      std::move(policy.value()),        std::move(permissions.value()),
+                      std::move(catalogue_doc.value()), std::move(jurisdiction_doc.value())};
 }
 
 }  // namespace outpost::config

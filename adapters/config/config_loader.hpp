@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/json/value.hpp>
+
 #include "engine/access/permissions.hpp"
 #include "engine/core/error.hpp"
 #include "engine/deadlines/calendar.hpp"
@@ -32,6 +34,10 @@ struct DomainConfig {
   // Who may apply which event, take which action, see which case
   // (permissions.json), checked against the built-in workflows.
   Permissions permissions;
+  // catalogue.json and jurisdiction.json as loaded, which GET
+  // /api/v1/catalogue and /api/v1/jurisdiction serve.
+  boost::json::value catalogue_document;
+  boost::json::value jurisdiction_document;
 };
 
 // `calendar`: the calendar file, relative to config_dir unless absolute.

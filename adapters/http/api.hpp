@@ -4,13 +4,16 @@
 // HTTP in, a CaseService call, JSON or problem+json out. They run on the
 // server's worker pool, never on an I/O thread, and may block on the database.
 //
-//   ApiContext ctx{service, users, auth, workflows, catalogue, jurisdiction, directory,
-//                  annotations, &accounts, LoginPolicy{}, &outbox};
+//   ApiContext ctx{service, users, auth, workflows, catalogue_document, jurisdiction,
+//                  jurisdiction_document, directory, annotations, &accounts, LoginPolicy{},
+//                  &outbox};
 //   Router router;
 //   register_api(router, ctx);
 #pragma once
 
 #include <chrono>
+
+#include <boost/json/value.hpp>
 
 #include "adapters/http/auth.hpp"
 #include "adapters/http/router.hpp"
@@ -36,8 +39,10 @@ struct ApiContext {
   UserStore& users;
   Authenticator& auth;
   const WorkflowRegistry& workflows;
-  const Catalogue& catalogue;
+  // GET /api/v1/catalogue and /api/v1/jurisdiction serve these documents.
+  const boost::json::value& catalogue_document;
   const Jurisdiction& jurisdiction;
+  const boost::json::value& jurisdiction_document;
   DirectoryStore& directory;
   AnnotationService& annotations;
   // Users, login and tokens: without an account store those routes are not registered.

@@ -1,10 +1,14 @@
 // Directory routes: departments and staff, read by every user, changed by
 // the roles of manage_directory (config/permissions.json: admins and
-// supervisors as shipped; engine/directory/directory.hpp asks).
+// supervisors as shipped; engine/directory/directory.hpp asks, before the
+// body is read).
 #include <memory>
+#include <type_traits>
 
 #include <boost/json/value.hpp>
 
+#include "adapters/config/json_fields.hpp"
+#include "adapters/config/staff_json.hpp"
 #include "adapters/http/api.hpp"
 #include "adapters/http/handler_support.hpp"
 #include "adapters/http/problem.hpp"
@@ -59,6 +63,32 @@ Result<StaffFilter> staff_filter_of(const HttpRequest& req) {
   return f;
 }
 
+// PATCH /api/v1/staff/{id}: any of name, department, role, grid, micro_grid
+// (null clears), active.
+Result<StaffChange> staff_change_of(const json::value& body) {
+  const json::object* o = body.if_object();
+  if (o == nullptr) return Error::invalid_field("body", "must be a JSON object");
+  config::JsonMembers m(*o, {});
+  m.refuse_unknown({"name", "department", "role", "grid", "micro_grid", "active"},
+                   "a staff member change");
+  StaffChange change{m.string("name", false),         m.string("department", false),
+                     m.string("role", false),         m.nullable_string("grid"),
+                     m.nullable_string("micro_grid"), m.flag("active")};
+  if (Status s = m.outcome("the change is not valid"); !s) return s.error();
+  return change;
+}
+
+// PUT /api/v1/departments/{code}: name and/or active.
+Result<DepartmentChange> department_change_of(const json::value& body) {
+  const json::object* o = body.if_object();
+  if (o == nullptr) return Error::invalid_field("body", "must be a JSON object");
+  config::JsonMembers m(*o, {});
+  m.refuse_unknown({"name", "active"}, "a department");
+  DepartmentChange change{m.string("name", false), m.flag("active")};
+  if (Status s = m.outcome("the department is not valid"); !s) return s.error();
+  return change;
+}
+
 class DirectoryRoutes {
  public:
   explicit DirectoryRoutes(ApiContext& ctx)
@@ -76,9 +106,9 @@ class DirectoryRoutes {
 
   HttpResponse put_department(const HttpRequest& req, const PathParams& params) {
     return authenticated(ctx_.auth, req, [&](const Actor& actor) {
-      auto body = parse_json_body(req);
-      if (!body) return problem(body.error());
-      auto put = directory_.put_department(params.get("code"), body.value(), actor);
+      auto change = authorised_body(req, actor, department_change_of);
+      if (!change) return problem(change.error());
+      auto put = directory_.put_department(params.get("code"), change.value(), actor);
       if (!put) return problem(put.error());
       return json_response(put.value().created ? 201 : 200,
                            department_json(put.value().department));
@@ -106,9 +136,9 @@ class DirectoryRoutes {
 
   HttpResponse create_staff(const HttpRequest& req) {
     return authenticated(ctx_.auth, req, [&](const Actor& actor) {
-      auto body = parse_json_body(req);
-      if (!body) return problem(body.error());
-      auto created = directory_.create_staff(body.value(), actor);
+      auto member = authorised_body(req, actor, config::staff_from_json);
+      if (!member) return problem(member.error());
+      auto created = directory_.create_staff(member.value(), actor);
       if (!created) return problem(created.error());
       return json_response(201, staff_json(created.value()))
           .with_header("Location", "/api/v1/staff/" + created.value().id);
@@ -117,15 +147,28 @@ class DirectoryRoutes {
 
   HttpResponse update_staff(const HttpRequest& req, const PathParams& params) {
     return authenticated(ctx_.auth, req, [&](const Actor& actor) {
-      auto body = parse_json_body(req);
-      if (!body) return problem(body.error());
-      auto updated = directory_.update_staff(params.get("id"), body.value(), actor);
+      auto change = authorised_body(req, actor, staff_change_of);
+      if (!change) return problem(change.error());
+      auto updated = directory_.update_staff(params.get("id"), change.value(), actor);
       if (!updated) return problem(updated.error());
       return json_response(200, staff_json(updated.value()));
     });
   }
 
  private:
+  // The body read by `read` once the actor may change the directory, so
+  // that a caller without the right learns nothing about the body.
+  template <class Read>
+  auto authorised_body(const HttpRequest& req, const Actor& actor, Read read)
+      -> HttpResult<std::decay_t<decltype(read(json::value{}).value())>> {
+    if (Status s = directory_.authorise(actor); !s) return HttpProblem(s.error());
+    auto body = parse_json_body(req);
+    if (!body) return body.error();
+    auto typed = read(body.value());
+    if (!typed) return HttpProblem(typed.error());
+    return std::move(typed.value());
+  }
+
   ApiContext& ctx_;
   Directory directory_;
 };

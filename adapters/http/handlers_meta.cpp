@@ -57,11 +57,11 @@ void register_meta_routes(Router& router, ApiContext& ctx) {
              }));
   router.add("GET", "/api/v1/catalogue",
              authenticated_handler(ctx, [&ctx](const HttpRequest&, const PathParams&) {
-               return json_response(200, ctx.catalogue.document());
+               return json_response(200, ctx.catalogue_document);
              }));
   router.add("GET", "/api/v1/jurisdiction",
              authenticated_handler(ctx, [&ctx](const HttpRequest&, const PathParams&) {
-               return json_response(200, ctx.jurisdiction.document());
+               return json_response(200, ctx.jurisdiction_document);
              }));
   router.add("GET", "/api/v1/openapi.json",
              authenticated_handler(ctx, [](const HttpRequest&, const PathParams&) {

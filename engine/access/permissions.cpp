@@ -6,7 +6,6 @@
 #include <boost/json/value.hpp>
 
 #include "engine/access/users.hpp"
-#include "engine/core/json_fields.hpp"
 #include "engine/directory/routing.hpp"
 
 namespace outpost {
@@ -71,71 +70,70 @@ bool handles_case(const Case& c, const Actor& actor) {
          contains_string(c.facts.if_contains("co_departments"), actor.department);
 }
 
-// Walks the document once, collecting every problem (see engine/core/json_fields.hpp).
-class PermissionsParser : public JsonFields {
+// Checks the rules once, collecting every problem at its document path.
+class PermissionsCheck {
  public:
-  explicit PermissionsParser(Permissions& out) : out_(out) {}
+  explicit PermissionsCheck(Permissions& out) : out_(out) {}
 
-  void parse(const json::value& doc, const WorkflowRegistry& workflows) {
-    const json::object* root = object_at(doc, "$");
-    if (root == nullptr) return;
-    for (const auto& kv : *root) {
-      static constexpr std::array kKnown{
-          "description", "every_event", "handling_only", "see_all_cases", "see_confidential_cases",
-          "actions",     "events"};
-      if (std::find(kKnown.begin(), kKnown.end(), kv.key()) == kKnown.end()) {
-        fail(std::string(kv.key()), "is not a member of the permissions document");
-      }
-    }
-    out_.every_event_ = roles(root->if_contains("every_event"), "every_event", kAuditorNeverWrites);
-    out_.handling_only_ = roles(root->if_contains("handling_only"), "handling_only", {});
-    out_.see_all_cases_ = roles(root->if_contains("see_all_cases"), "see_all_cases", {});
+  std::vector<FieldError> errors;
+
+  void check(const PermissionRules& rules, const WorkflowRegistry& workflows) {
+    out_.every_event_ = roles(rules.every_event, "every_event", kAuditorNeverWrites);
+    out_.handling_only_ = roles(rules.handling_only, "handling_only", {});
+    out_.see_all_cases_ = roles(rules.see_all_cases, "see_all_cases", {});
     out_.see_confidential_cases_ =
-        roles(root->if_contains("see_confidential_cases"), "see_confidential_cases", {});
-    actions(root->if_contains("actions"));
-    events(root->if_contains("events"), workflows);
+        roles(rules.see_confidential_cases, "see_confidential_cases", {});
+    actions(rules.actions);
+    events(rules.events, workflows);
   }
 
  private:
+  using Roles = PermissionRules::Roles;
   Permissions& out_;
+
+  void fail(std::string field, std::string message) {
+    errors.push_back({std::move(field), std::move(message)});
+  }
 
   // A list of known roles, each once. `auditor_refusal` non-empty: the
   // auditor may not be listed, for that reason.
-  std::vector<std::string> roles(const json::value* v, const std::string& path,
-                                 std::string_view auditor_refusal) {
-    std::vector<std::string> out;
-    if (v == nullptr) {
+  Roles roles(const std::optional<Roles>& given, const std::string& path,
+              std::string_view auditor_refusal) {
+    Roles out;
+    if (!given) {
       fail(path, "is missing: list the roles ([] for none)");
       return out;
     }
-    const json::array* list = array(v, path);
-    if (list == nullptr) return out;
-    for (std::size_t i = 0; i < list->size(); ++i) {
+    for (std::size_t i = 0; i < given->size(); ++i) {
       const std::string at = path + "[" + std::to_string(i) + "]";
-      const json::string* role = (*list)[i].if_string();
-      if (role == nullptr || !is_known_role(*role)) {
+      const std::string& role = (*given)[i];
+      if (!is_known_role(role)) {
         fail(at, "must be one of the roles " + known_roles_text());
-      } else if (std::find(out.begin(), out.end(), *role) != out.end()) {
-        fail(at, "role \"" + std::string(*role) + "\" is listed twice");
-      } else if (*role == "auditor" && !auditor_refusal.empty()) {
+      } else if (std::find(out.begin(), out.end(), role) != out.end()) {
+        fail(at, "role \"" + role + "\" is listed twice");
+      } else if (role == "auditor" && !auditor_refusal.empty()) {
         fail(at, std::string(auditor_refusal));
       } else {
-        out.emplace_back(*role);
+        out.push_back(role);
       }
     }
     return out;
   }
 
-  void actions(const json::value* v) {
-    if (v == nullptr) {
+  template <class Map>
+  static std::optional<Roles> entry(const Map& map, std::string_view key) {
+    auto it = map.find(key);
+    return it == map.end() ? std::nullopt : std::optional<Roles>(it->second);
+  }
+
+  void actions(const std::optional<std::map<std::string, Roles, std::less<>>>& given) {
+    if (!given) {
       fail("actions", "is missing: list the roles of each action");
       return;
     }
-    const json::object* o = object_at(*v, "actions");
-    if (o == nullptr) return;
-    for (const auto& kv : *o) {
-      if (std::find(kActionNames.begin(), kActionNames.end(), kv.key()) == kActionNames.end()) {
-        fail("actions." + std::string(kv.key()), "is not an action");
+    for (const auto& kv : *given) {
+      if (std::find(kActionNames.begin(), kActionNames.end(), kv.first) == kActionNames.end()) {
+        fail("actions." + kv.first, "is not an action");
       }
     }
     for (std::size_t i = 0; i < kActionNames.size(); ++i) {
@@ -144,46 +142,41 @@ class PermissionsParser : public JsonFields {
       if (static_cast<Action>(i) == Action::reveal)
         refusal = "an auditor sees personal data masked, never revealed";
       if (static_cast<Action>(i) == Action::read_access_log) refusal = {};
-      out_.actions_[i] = roles(o->if_contains(name), "actions." + std::string(name), refusal);
+      out_.actions_[i] = roles(entry(*given, name), "actions." + std::string(name), refusal);
     }
   }
 
-  void events(const json::value* v, const WorkflowRegistry& workflows) {
-    if (v == nullptr) {
+  void events(const decltype(PermissionRules::events)& given, const WorkflowRegistry& workflows) {
+    if (!given) {
       fail("events", "is missing: list the roles of each event per case kind");
       return;
     }
-    const json::object* o = object_at(*v, "events");
-    if (o == nullptr) return;
-    for (const auto& kv : *o) {
-      const auto listed = parse_case_kind(kv.key());
+    for (const auto& kv : *given) {
+      const auto listed = parse_case_kind(kv.first);
       if (!listed || workflows.find(*listed) == nullptr) {
-        fail("events." + std::string(kv.key()), "is not a case kind with a workflow");
+        fail("events." + kv.first, "is not a case kind with a workflow");
       }
     }
     for (const auto& wf : workflows.all()) {
       const WorkflowGraph& g = wf->graph();
       const std::string kind_name(to_string(g.kind));
       const std::string path = "events." + kind_name;
-      const json::value* kind = o->if_contains(kind_name);
-      if (kind == nullptr) {
+      const auto kind = given->find(kind_name);
+      if (kind == given->end()) {
         fail(path, "is missing: list the roles of each event of the " + kind_name + " workflow");
         continue;
       }
-      const json::object* granted = object_at(*kind, path);
-      if (granted == nullptr) continue;
-      for (const auto& kv : *granted) {
+      for (const auto& kv : kind->second) {
         const bool known = std::any_of(g.events.begin(), g.events.end(),
-                                       [&](const auto& e) { return e.name == kv.key(); });
+                                       [&](const auto& e) { return e.name == kv.first; });
         if (!known) {
-          fail(path + "." + std::string(kv.key()),
-               "is not an event of the " + kind_name + " workflow");
+          fail(path + "." + kv.first, "is not an event of the " + kind_name + " workflow");
         }
       }
       auto& events = out_.events_[kind_name];
       for (const auto& e : g.events) {
         events[e.name] =
-            roles(granted->if_contains(e.name), path + "." + e.name, kAuditorNeverWrites);
+            roles(entry(kind->second, e.name), path + "." + e.name, kAuditorNeverWrites);
       }
     }
   }
@@ -198,12 +191,14 @@ const Permissions& Permissions::unrestricted() {
   return everyone;
 }
 
-Result<Permissions> Permissions::from_json(const json::value& doc,
-                                           const WorkflowRegistry& workflows) {
+Result<Permissions> Permissions::make(const PermissionRules& rules,
+                                      const WorkflowRegistry& workflows) {
   Permissions p;
-  PermissionsParser parser(p);
-  parser.parse(doc, workflows);
-  if (Status s = parser.outcome("the permissions document is invalid"); !s) return s.error();
+  PermissionsCheck check(p);
+  check.check(rules, workflows);
+  if (!check.errors.empty()) {
+    return Error::invalid_fields(std::move(check.errors), "the permissions are invalid");
+  }
   return p;
 }
 

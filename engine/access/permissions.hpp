@@ -1,8 +1,9 @@
 // File: engine/access/permissions.hpp
 //
 // Who may do what to which case, as configuration (config/permissions.json,
-// read by adapters/config, described in config/README.md). Two questions are
-// asked of every request about a case, in this order:
+// read by adapters/config into PermissionRules, described in
+// config/README.md). Two questions are asked of every request about a case,
+// in this order:
 //
 //  1. Scope — does the actor see the case at all? Roles in `see_all_cases`
 //     see every case; every other actor sees the cases they handle (their
@@ -19,23 +20,25 @@
 //     flagged for arbitration (派单异议) is dispatched or assigned only by
 //     the roles of Action::arbitrate. A refusal is forbidden.
 //
-// The document must list every event of every workflow and every action, so
+// The rules must list every event of every workflow and every action, so
 // that nothing is permitted or refused by omission. An auditor never writes:
-// the parser refuses `auditor` anywhere but in the scope lists and
+// make() refuses `auditor` anywhere but in the scope lists and
 // read_access_log.
 //
-//   auto p = Permissions::from_json(doc, builtin_workflows());  // field-path errors
+//   PermissionRules rules;
+//   rules.every_event = {"admin"};
+//   rules.events = {{"request", {{"acknowledge", {"handler"}}, …}}, …};
+//   auto p = Permissions::make(rules, builtin_workflows());  // field-path errors
 //   if (!p.value().sees(c, actor)) return Error::make(ErrorKind::not_found, ...);
 //   if (Status s = p.value().check_event(c, "acknowledge", actor); !s) return s.error();
 #pragma once
 
 #include <array>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/value.hpp>
 
 #include "engine/cases/case.hpp"
 #include "engine/cases/store.hpp"
@@ -66,15 +69,28 @@ bool handles_case(const Case& c, const Actor& actor);
 // True when `person` is one of the case's assignees or co-handlers.
 bool assigned_to(const Case& c, std::string_view person);
 
+// The permissions document as typed values. A list or map that is absent
+// from the document is nullopt (or has no entry); make() names it missing.
+struct PermissionRules {
+  using Roles = std::vector<std::string>;
+  std::optional<Roles> every_event, handling_only, see_all_cases, see_confidential_cases;
+  // Action name (kActionNames) → roles.
+  std::optional<std::map<std::string, Roles, std::less<>>> actions;
+  // Case kind → event → roles.
+  std::optional<std::map<std::string, std::map<std::string, Roles, std::less<>>, std::less<>>>
+      events;
+};
+
 class Permissions {
  public:
   // Everyone sees every case and may do everything: what a service without
   // configured permissions uses (engine tests that are not about them).
   static const Permissions& unrestricted();
-  // invalid with one FieldError per problem, each naming its path, e.g.
-  // "events.request.acknowledge[1]" or "actions.reveal".
-  static Result<Permissions> from_json(const boost::json::value& doc,
-                                       const WorkflowRegistry& workflows);
+  // invalid with one FieldError per problem, each named as in the document,
+  // e.g. "events.request.acknowledge[1]" (a role by its index) or
+  // "actions.reveal": a missing list, an unknown role, action, case kind or
+  // event, a role listed twice, an auditor where it would write.
+  static Result<Permissions> make(const PermissionRules& rules, const WorkflowRegistry& workflows);
 
   bool sees(const Case& c, const Actor& actor) const;
   // The same rule as sees(), for the store's list and count queries.
@@ -107,7 +123,7 @@ class Permissions {
   std::array<Roles, kActionNames.size()> actions_;
   std::map<std::string, std::map<std::string, Roles, std::less<>>, std::less<>> events_;
 
-  friend class PermissionsParser;
+  friend class PermissionsCheck;
 };
 
 }  // namespace outpost

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -40,6 +41,13 @@ struct FieldError {
   std::string message;
 };
 
+// The path of `member` inside the value at `parent`, as FieldError names it:
+// "a.b", or "b" when `parent` is empty (the root).
+inline std::string field_path(std::string_view parent, std::string_view member) {
+  if (parent.empty()) return std::string(member);
+  return std::string(parent) + "." + std::string(member);
+}
+
 struct Error {
   Error() = default;
   Error(ErrorKind k, std::string m) : kind(k), message(std::move(m)) {}
@@ -54,6 +62,11 @@ struct Error {
   static Error invalid_field(std::string field, std::string message) {
     Error e{ErrorKind::invalid, "the request has invalid fields"};
     e.fields.push_back({std::move(field), std::move(message)});
+    return e;
+  }
+  static Error invalid_fields(std::vector<FieldError> fields, std::string message) {
+    Error e{ErrorKind::invalid, std::move(message)};
+    e.fields = std::move(fields);
     return e;
   }
 };

@@ -2,17 +2,22 @@
 //
 // The working-day calendar and deadline arithmetic: when a step's clock that
 // says "2wh" or "5wd" runs out, and how much working time is left when a
-// case is put on hold. Loaded from config/calendar.json (mainland China,
-// +08:00, the State Council's public holidays and make-up working days 调休)
-// or config/calendar-24x7.json (every minute is working time) by
-// adapters/config; pure values, no clock, no I/O.
+// case is put on hold. Built from CalendarRules, which adapters/config reads
+// and checks from config/calendar.json (mainland China, +08:00, the State
+// Council's public holidays and make-up working days 调休) or
+// config/calendar-24x7.json (every minute is working time); pure values, no
+// clock, no I/O.
 //
-//   auto cal = WorkingCalendar::from_json(boost::json::parse(text));   // field-path errors
+//   CalendarRules rules;
+//   rules.working_hours = {{9 * kHourMs, 12 * kHourMs}, {14 * kHourMs, 18 * kHourMs}};
+//   rules.weekend = {false, false, false, false, false, true, true};
+//   rules.holidays = {{{2026, 10, 1}, {2026, 10, 7}}};
+//   WorkingCalendar cal(rules);
 //   auto d = parse_duration("2wh");                                     // {2, working_hours}
-//   Millis deadline = cal.value().add(now, d.value());
+//   Millis deadline = cal.add(now, d.value());
 //   // hold / resume: keep the remaining time, restart it later
-//   Millis left = cal.value().remaining_after_pause(held_at, deadline, d.value().unit);
-//   Millis new_deadline = cal.value().resume(resumed_at, left, d.value().unit);
+//   Millis left = cal.remaining_after_pause(held_at, deadline, d.value().unit);
+//   Millis new_deadline = cal.resume(resumed_at, left, d.value().unit);
 //
 // Time: every instant is UTC epoch milliseconds (Millis). The calendar turns
 // it into local wall time with one fixed UTC offset; that is exact for China,
@@ -69,8 +74,6 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/json/value.hpp>
-
 #include "engine/cases/case.hpp"
 #include "engine/core/error.hpp"
 
@@ -109,19 +112,40 @@ enum class YearStatus {
   not_listed,     // absent from the file (or the calendar observes no holidays)
 };
 
+inline constexpr Millis kHourMs = 3'600'000;
+
+// A working period of the day, in milliseconds since local midnight.
+struct WorkingPeriod {
+  Millis start = 0;
+  Millis end = 0;  // after start, at most 24:00
+};
+
+// Public holidays from `from` to `to`, both included.
+struct HolidayRange {
+  LocalDate from;
+  LocalDate to;
+};
+
+// What config/calendar.json states (config/README.md describes it). The
+// calendar takes the rules as given: adapters/config refuses, with the field
+// path, working periods that are empty, out of order or overlapping, a week
+// without a working day, a day both holiday and make-up day, and an offset
+// over 14 hours.
+struct CalendarRules {
+  Millis utc_offset = 8 * kHourMs;           // east of UTC
+  std::vector<WorkingPeriod> working_hours;  // none: the whole day
+  std::array<bool, 7> weekend{};             // index 0 = Monday
+  bool observes_public_holidays = true;
+  std::vector<HolidayRange> holidays;
+  std::vector<LocalDate> make_up_days;
+  std::map<int, YearStatus> years;
+};
+
 class WorkingCalendar {
  public:
   // The 24×7 calendar at +08:00: every minute is working time.
   WorkingCalendar();
-
-  // Refuses (ErrorKind::invalid, one FieldError per problem, with paths such as
-  // "working_hours[1].start" or "years.2026.make_up_days[0].date") a bad UTC
-  // offset, a working period that is malformed, empty or out of order, an
-  // unknown or repeated weekend day, a week with no working day, a bad or
-  // impossible date, a holiday range that ends before it starts, a day that is
-  // both a holiday and a make-up day, and a year without status or source.
-  // The shape is documented in config/README.md.
-  static Result<WorkingCalendar> from_json(const boost::json::value& v);
+  explicit WorkingCalendar(const CalendarRules& rules);
 
   Millis utc_offset() const { return offset_; }
   // Working time in one working day (7 h for 09:00–12:00 + 14:00–18:00).
@@ -152,18 +176,13 @@ class WorkingCalendar {
   Millis resume(Millis resumed_at, Millis remaining, DurationUnit unit) const;
 
  private:
-  struct Period {
-    Millis start = 0;  // since local midnight
-    Millis end = 0;    // since local midnight, after start, at most 24:00
-  };
-
   // Days are counted from 1970-01-01 in local time.
   bool is_working_day_number(std::int64_t day) const;
   std::int64_t nth_working_day(std::int64_t first_candidate, std::int64_t n) const;
   Millis add_working_days(Millis start, std::int64_t n) const;
 
   Millis offset_ = 8 * 3'600'000;
-  std::vector<Period> periods_;
+  std::vector<WorkingPeriod> periods_;
   std::array<bool, 7> weekend_{};  // index 0 = Monday
   bool observes_holidays_ = false;
   std::set<std::int64_t> holidays_;

@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "engine/cases/case_commit.hpp"
-#include "engine/core/json_fields.hpp"
 #include "engine/notify/notifications.hpp"
 
 namespace outpost {
@@ -13,81 +12,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::string_view kUrgentSuffix = "_urgent";
-
-class PolicyParser : public JsonFields {
- public:
-  void deadlines_policy(
-      const json::value* v,
-      std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>>& steps,
-      std::map<std::string, std::set<std::string, std::less<>>, std::less<>>& holds,
-      double& warn_share, std::optional<Duration>& escalate_after) {
-    const std::string path = "policies.deadlines";
-    if (v == nullptr) {
-      fail(path, "is required: it maps workflow states to deadline steps");
-      return;
-    }
-    const json::object* o = object_at(*v, path);
-    if (o == nullptr) return;
-    if (const json::value* w = o->if_contains("warn_at")) {
-      const double share = w->is_double()  ? w->get_double()
-                           : w->is_int64() ? static_cast<double>(w->get_int64())
-                                           : -1.0;
-      if (!(share > 0.0 && share < 1.0)) {
-        fail(path + ".warn_at", "must be a number between 0 and 1 (the share of the step's time)");
-      } else {
-        warn_share = share;
-      }
-    }
-    if (const json::value* e = o->if_contains("escalate_after")) {
-      auto d = e->is_string() ? parse_duration(e->get_string()) : Result<Duration>(Error{});
-      if (!d) {
-        fail(path + ".escalate_after", "must be a duration such as \"1wh\" (omit it: at once)");
-      } else {
-        escalate_after = d.value();
-      }
-    }
-    if (const json::object* s = object_at_if(o, "steps", path + ".steps")) {
-      for (const json::key_value_pair& kind : *s) {
-        const std::string kind_path = path + ".steps." + std::string(kind.key());
-        const json::object* states = object_at(kind.value(), kind_path);
-        if (states == nullptr) continue;
-        for (const json::key_value_pair& st : *states) {
-          const json::string* step = st.value().if_string();
-          if (step == nullptr || step->empty()) {
-            fail(kind_path + "." + std::string(st.key()), "must be a step name");
-            continue;
-          }
-          steps[std::string(kind.key())][std::string(st.key())] = std::string(*step);
-        }
-      }
-    } else {
-      fail(path + ".steps", "is required: {\"<kind>\": {\"<state>\": \"<step>\"}}");
-    }
-    if (const json::object* h = object_at_if(o, "holds", path + ".holds")) {
-      for (const json::key_value_pair& kind : *h) {
-        const std::string kind_path = path + ".holds." + std::string(kind.key());
-        const json::array* states = kind.value().if_array();
-        if (states == nullptr) {
-          fail(kind_path, "must be an array of state names");
-          continue;
-        }
-        for (const json::value& st : *states) {
-          if (!st.is_string()) {
-            fail(kind_path, "must be an array of state names");
-            continue;
-          }
-          holds[std::string(kind.key())].insert(std::string(st.get_string()));
-        }
-      }
-    }
-  }
-
-  const json::object* object_at_if(const json::object* parent, std::string_view key,
-                                   const std::string& path) {
-    const json::value* v = parent->if_contains(key);
-    return v == nullptr ? nullptr : object_at(*v, path);
-  }
-};
 
 std::string step_key(std::string_view kind, std::string_view category) {
   return std::string(kind) + "/" + std::string(category);
@@ -101,40 +25,47 @@ json::object firing_data(const DueTimer& timer, const Case& c) {
 
 }  // namespace
 
-Result<DeadlinePolicy> DeadlinePolicy::from_catalogue(const json::value& document) {
+Result<DeadlinePolicy> DeadlinePolicy::make(DeadlineRules rules, const Catalogue& catalogue) {
+  const std::string path = "policies.deadlines";
+  std::vector<FieldError> errors;
   DeadlinePolicy p;
-  PolicyParser parser;
-  const json::object* root = document.if_object();
-  const json::value* policies = root ? root->if_contains("policies") : nullptr;
-  const json::value* deadlines =
-      policies && policies->is_object() ? policies->get_object().if_contains("deadlines") : nullptr;
-  parser.deadlines_policy(deadlines, p.steps_, p.holds_, p.warn_share_, p.escalate_after_);
-  const json::value* categories = root ? root->if_contains("categories") : nullptr;
-  if (categories != nullptr && categories->is_object()) {
-    for (const json::key_value_pair& kind : categories->get_object()) {
-      const json::array* list = kind.value().if_array();
-      if (list == nullptr) continue;
-      for (std::size_t i = 0; i < list->size(); ++i) {
-        const json::object* cat = (*list)[i].if_object();
-        if (cat == nullptr) continue;
-        const json::value* code = cat->if_contains("code");
-        const json::value* limits = cat->if_contains("deadlines");
-        if (code == nullptr || !code->is_string() || limits == nullptr || !limits->is_object()) {
-          continue;
-        }
-        auto& into = p.limits_[step_key(kind.key(), code->get_string())];
-        for (const json::key_value_pair& l : limits->get_object()) {
-          // The catalogue checked the notation already.
-          if (auto d = l.value().is_string() ? parse_duration(l.value().get_string())
-                                             : Result<Duration>(Error{})) {
-            into[std::string(l.key())] = d.value();
-          }
-        }
-      }
+  if (rules.warn_at) {
+    if (*rules.warn_at > 0.0 && *rules.warn_at < 1.0) {
+      p.warn_share_ = *rules.warn_at;
+    } else {
+      errors.push_back(
+          {path + ".warn_at", "must be a number between 0 and 1 (the share of the step's time)"});
     }
   }
-  if (Status s = parser.outcome("the deadline policy in the catalogue is invalid"); !s) {
-    return s.error();
+  if (rules.escalate_after) {
+    if (auto d = parse_duration(*rules.escalate_after)) {
+      p.escalate_after_ = d.value();
+    } else {
+      errors.push_back(
+          {path + ".escalate_after", "must be a duration such as \"1wh\" (omit it: at once)"});
+    }
+  }
+  if (!rules.steps) {
+    errors.push_back({path + ".steps", "is required: {\"<kind>\": {\"<state>\": \"<step>\"}}"});
+  } else {
+    for (const auto& [kind, states] : *rules.steps) {
+      for (const auto& [state, step] : states) {
+        if (step.empty())
+          errors.push_back({path + ".steps." + kind + "." + state, "must be a step name"});
+      }
+    }
+    p.steps_ = std::move(*rules.steps);
+  }
+  p.holds_ = std::move(rules.holds);
+  for (const Category& c : catalogue.categories()) {
+    auto& into = p.limits_[step_key(c.kind, c.code)];
+    for (const auto& [step, limit] : c.deadlines) {
+      if (auto d = parse_duration(limit)) into[step] = d.value();  // the catalogue checked it
+    }
+  }
+  if (!errors.empty()) {
+    return Error::invalid_fields(std::move(errors),
+                                 "the deadline policy in the catalogue is invalid");
   }
   return p;
 }

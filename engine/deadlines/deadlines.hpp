@@ -1,17 +1,21 @@
 // File: engine/deadlines/deadlines.hpp
 //
 // Every step of a case has a time limit; this is where it is computed and
-// policed, without I/O. A DeadlinePolicy (read from config/catalogue.json)
-// says which step a workflow state belongs to, which states hold the clock
-// (on_hold) and how long each step may take per kind, category and urgency.
+// policed, without I/O. A DeadlinePolicy (policies.deadlines of
+// config/catalogue.json, read by adapters/config) says which step a workflow
+// state belongs to, which states hold the clock (on_hold) and how long each
+// step may take per kind, category and urgency (the catalogue's categories).
 // Deadlines applies it on the working-day calendar:
 //
+//   DeadlineRules rules;
+//   rules.steps = {{"request", {{"dispatched", "acknowledge"}}}};
+//   auto policy = DeadlinePolicy::make(std::move(rules), catalogue);
 //   Deadlines d(policy.value(), calendar);
 //   d.advance(&before, after, "dispatch", at);   // after.clock, after.deadline
 //   auto timers = d.timers_for(after);           // warning, breach, escalation rows
 //   TimerFiring f = d.fire(timer, current, now); // what a due timer records
 //
-// Catalogue JSON (policies.deadlines; every member optional except steps):
+// In config/catalogue.json (policies.deadlines; every member optional except steps):
 //   "deadlines": { "warn_at": 0.8,                 share of the step's time
 //                  "escalate_after": "1wh",        after the breach; absent: at once
 //                  "steps": { "request": { "dispatched": "acknowledge", … }, … },
@@ -47,20 +51,36 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/json/value.hpp>
-
 #include "engine/cases/case.hpp"
 #include "engine/cases/store.hpp"
 #include "engine/core/error.hpp"
 #include "engine/deadlines/calendar.hpp"
+#include "engine/directory/catalogue.hpp"
 
 namespace outpost {
 
+// policies.deadlines of the catalogue, as typed values.
+struct DeadlineRules {
+  // The share of the step's time after which the warning fires, above 0 and
+  // below 1; absent: 0.8.
+  std::optional<double> warn_at;
+  // A duration after the breach; absent: the escalation fires with the breach.
+  std::optional<std::string> escalate_after;
+  // Kind → workflow state → the step whose clock runs in it; required.
+  std::optional<std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>>>
+      steps;
+  // Kind → the states that hold the clock.
+  std::map<std::string, std::set<std::string, std::less<>>, std::less<>> holds;
+};
+
 class DeadlinePolicy {
  public:
-  // From the catalogue document (policies.deadlines and each category's
-  // deadlines). Errors name the member, e.g. "policies.deadlines.warn_at".
-  static Result<DeadlinePolicy> from_catalogue(const boost::json::value& document);
+  // The rules and the limits of the catalogue's categories (checked by the
+  // catalogue). invalid, each problem named as in the catalogue document
+  // ("policies.deadlines.warn_at", "policies.deadlines.steps.request.closed"),
+  // for a share out of range, a malformed escalate_after, missing steps or an
+  // empty step name.
+  static Result<DeadlinePolicy> make(DeadlineRules rules, const Catalogue& catalogue);
 
   // The step whose clock runs in `state`; empty when none does.
   std::string_view step_of(std::string_view kind, std::string_view state) const;

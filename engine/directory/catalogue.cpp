@@ -6,148 +6,93 @@
 #include <string>
 #include <utility>
 
-#include <boost/json/value.hpp>
-
-#include "engine/core/json_fields.hpp"
+#include "engine/cases/case.hpp"
+#include "engine/deadlines/calendar.hpp"
 
 namespace outpost {
 namespace {
 
-namespace json = boost::json;
+constexpr std::string_view kEmpty = "must be a non-empty string";
 
-constexpr std::array<std::string_view, 2> kKinds = {"dispute", "request"};
-constexpr std::array<std::string_view, 5> kDurationUnits = {"m", "h", "wh", "wd", "d"};
-constexpr std::size_t kMaxDurationDigits = 6;
-
-// N + unit, N a positive integer without leading zeros, e.g. "30d", "3wd", "90m".
-bool is_duration(std::string_view s) {
-  const std::size_t digits = std::min(s.find_first_not_of("0123456789"), s.size());
-  if (digits == 0 || digits > kMaxDurationDigits || s.front() == '0') return false;
-  return std::find(kDurationUnits.begin(), kDurationUnits.end(), s.substr(digits)) !=
-         kDurationUnits.end();
-}
-
-// Walks the document once, collecting every problem (see engine/core/json_fields.hpp).
-class CatalogueParser : public JsonFields {
+// Collects the problems of one catalogue, each at its document path.
+class CatalogueCheck {
  public:
-  std::vector<Department> departments;
-  std::vector<Category> categories;
-  int returns_before_arbitration = 2;
+  std::vector<FieldError> errors;
 
-  void parse(const json::value& v) {
-    const json::object* root = v.if_object();
-    if (root == nullptr) {
-      fail("$", "must be a JSON object");
+  void department(const Department& d, const std::string& path) {
+    if (d.code.empty()) fail(path + ".code", std::string(kEmpty));
+    if (d.name.empty()) fail(path + ".name", std::string(kEmpty));
+    if (!d.code.empty() && !department_codes_.insert(d.code).second) {
+      fail(path + ".code", "department code \"" + d.code + "\" is listed twice");
+    }
+  }
+
+  void kind(const CategoryList& list, const std::string& path) {
+    if (!parse_case_kind(list.kind)) {
+      fail(path, "unknown case kind; expected \"dispute\" or \"request\"");
       return;
     }
-    if (const json::array* list = array(root->if_contains("departments"), "departments")) {
-      for (std::size_t i = 0; i < list->size(); ++i) {
-        department((*list)[i], "departments[" + std::to_string(i) + "]");
-      }
-    }
-    policies(root->if_contains("policies"));
-    const json::value* kinds = root->if_contains("categories");
-    if (kinds == nullptr || !kinds->is_object()) {
-      fail("categories", "must be a JSON object of category lists per kind");
-      return;
-    }
-    for (const json::key_value_pair& kv : kinds->get_object()) {
-      kind(kv.key(), kv.value(), "categories." + std::string(kv.key()));
+    std::set<std::string, std::less<>> codes;
+    for (std::size_t i = 0; i < list.categories.size(); ++i) {
+      category(list.categories[i], path + "[" + std::to_string(i) + "]", codes);
     }
   }
 
  private:
   std::set<std::string, std::less<>> department_codes_;
 
-  void department(const json::value& v, const std::string& path) {
-    const json::object* o = object_at(v, path);
-    if (o == nullptr) return;
-    Department d{text(*o, "code", path), text(*o, "name", path)};
-    if (d.code.empty() || d.name.empty()) return;
-    if (!department_codes_.insert(d.code).second) {
-      fail(path + ".code", "department code \"" + d.code + "\" is listed twice");
-      return;
-    }
-    departments.push_back(std::move(d));
+  void fail(std::string field, std::string message) {
+    errors.push_back({std::move(field), std::move(message)});
   }
 
-  void kind(std::string_view kind, const json::value& v, const std::string& path) {
-    if (std::find(kKinds.begin(), kKinds.end(), kind) == kKinds.end()) {
-      fail(path, "unknown case kind; expected \"dispute\" or \"request\"");
-      return;
+  void category(const Category& c, const std::string& path,
+                std::set<std::string, std::less<>>& codes) {
+    for (auto [member, value] : {std::pair{"code", &c.code}, std::pair{"name", &c.name},
+                                 std::pair{"default_department", &c.default_department}}) {
+      if (value->empty()) fail(path + "." + member, std::string(kEmpty));
     }
-    const json::array* list = array(&v, path);
-    if (list == nullptr) return;
-    std::set<std::string, std::less<>> codes;
-    for (std::size_t i = 0; i < list->size(); ++i) {
-      const std::string item_path = path + "[" + std::to_string(i) + "]";
-      const json::object* o = object_at((*list)[i], item_path);
-      if (o == nullptr) continue;
-      Category c{std::string(kind), text(*o, "code", item_path), text(*o, "name", item_path),
-                 text(*o, "default_department", item_path)};
-      bool ok = !c.code.empty() && !c.name.empty() && !c.default_department.empty();
-      if (!c.code.empty() && !codes.insert(c.code).second) {
-        fail(item_path + ".code", "category code \"" + c.code + "\" is listed twice for this kind");
-        ok = false;
-      }
-      if (!c.default_department.empty() && !department_codes_.contains(c.default_department)) {
-        fail(item_path + ".default_department",
-             "\"" + c.default_department + "\" is not a department code");
-        ok = false;
-      }
-      ok = deadlines(o->if_contains("deadlines"), item_path + ".deadlines") && ok;
-      if (const json::value* co = o->if_contains("co_handler")) {
-        c.grid_leader_co_handles = co->is_string() && co->get_string() == "grid_leader";
-        if (!c.grid_leader_co_handles) {
-          fail(item_path + ".co_handler", "must be \"grid_leader\" when given");
-          ok = false;
-        }
-      }
-      if (ok) categories.push_back(std::move(c));
+    if (!c.code.empty() && !codes.insert(c.code).second) {
+      fail(path + ".code", "category code \"" + c.code + "\" is listed twice for this kind");
     }
-  }
-
-  void policies(const json::value* v) {
-    if (v == nullptr) return;
-    const json::object* o = object_at(*v, "policies");
-    if (o == nullptr) return;
-    if (const json::value* n = o->if_contains("returns_before_arbitration")) {
-      if (!n->is_int64() || n->get_int64() < 1 || n->get_int64() > 10) {
-        fail("policies.returns_before_arbitration", "must be a whole number from 1 to 10");
-      } else {
-        returns_before_arbitration = static_cast<int>(n->get_int64());
-      }
+    if (!c.default_department.empty() && !department_codes_.contains(c.default_department)) {
+      fail(path + ".default_department",
+           "\"" + c.default_department + "\" is not a department code");
     }
-  }
-
-  bool deadlines(const json::value* v, const std::string& path) {
-    if (v == nullptr) return true;
-    const json::object* o = object_at(*v, path);
-    if (o == nullptr) return false;
-    bool ok = true;
-    for (const json::key_value_pair& kv : *o) {
-      const json::string* s = kv.value().if_string();
-      if (s == nullptr || !is_duration(*s)) {
-        fail(path + "." + std::string(kv.key()),
+    for (const auto& [step, limit] : c.deadlines) {
+      if (!parse_duration(limit)) {
+        fail(path + ".deadlines." + step,
              "must be a duration: a positive number and a unit m, h, wh, wd or d (e.g. \"3wd\")");
-        ok = false;
       }
     }
-    return ok;
   }
 };
 
 }  // namespace
 
-Result<Catalogue> Catalogue::from_json(const boost::json::value& v) {
-  CatalogueParser parser;
-  parser.parse(v);
-  if (Status s = parser.outcome("the catalogue document is invalid"); !s) return s.error();
+Result<Catalogue> Catalogue::make(std::vector<Department> departments,
+                                  std::vector<CategoryList> kinds,
+                                  std::int64_t returns_before_arbitration) {
+  CatalogueCheck check;
+  for (std::size_t i = 0; i < departments.size(); ++i) {
+    check.department(departments[i], "departments[" + std::to_string(i) + "]");
+  }
+  for (const CategoryList& list : kinds) check.kind(list, "categories." + list.kind);
+  if (returns_before_arbitration < 1 || returns_before_arbitration > 10) {
+    check.errors.push_back(
+        {"policies.returns_before_arbitration", "must be a whole number from 1 to 10"});
+  }
+  if (!check.errors.empty()) {
+    return Error::invalid_fields(std::move(check.errors), "the catalogue is invalid");
+  }
   Catalogue c;
-  c.departments_ = std::move(parser.departments);
-  c.categories_ = std::move(parser.categories);
-  c.returns_before_arbitration_ = parser.returns_before_arbitration;
-  c.document_ = v;
+  c.departments_ = std::move(departments);
+  for (CategoryList& list : kinds) {
+    for (Category& category : list.categories) {
+      category.kind = list.kind;
+      c.categories_.push_back(std::move(category));
+    }
+  }
+  c.returns_before_arbitration_ = static_cast<int>(returns_before_arbitration);
   return c;
 }
 

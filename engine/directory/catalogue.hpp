@@ -1,37 +1,30 @@
 // File: engine/directory/catalogue.hpp
 //
 // The categories a case may have (per kind, zh-CN names, deadlines and default
-// routing) and the departments cases are assigned to. Loaded from
-// config/catalogue.json by adapters/config; the engine only validates against it.
+// routing) and the departments cases are assigned to. adapters/config reads
+// them from config/catalogue.json and builds the catalogue with make(), which
+// applies the domain's rules; the engine then validates cases against it.
 //
-// JSON shape:
-//   { "departments": [ {"code": "police", "name": "派出所"}, … ],
-//     "policies": { "returns_before_arbitration": 2 },
-//     "categories": { "dispute": [ {"code": "neighbour", "name": "邻里纠纷",
-//                                   "default_department": "grid",
-//                                   "co_handler": "grid_leader",
-//                                   "deadlines": {…}}, … ],
-//                     "request": [ … ] } }
+// Category kinds are "dispute" and "request". A category's deadlines map a step
+// name to a duration written N + unit (m minutes, h hours, wh working hours, wd
+// working days, d calendar days), e.g. {"accept", "1wd"}; make() checks the
+// notation and the deadline code interprets it. make() refuses (ErrorKind::invalid,
+// one FieldError per problem, named as the catalogue document names the entry:
+// "departments[1].code", "categories.dispute[2].default_department") an empty
+// code or name, a duplicate department code or category code within a kind, a
+// default_department that is not a listed department, an unknown kind, a
+// malformed deadline and returns_before_arbitration outside 1..10.
 //
-// Category kinds are "dispute" and "request". "deadlines" maps a step name to a
-// duration written N + unit (m minutes, h hours, wh working hours, wd working days,
-// d calendar days), e.g. {"accept": "1wd", "mediation": "30d"}; the notation is
-// checked here and interpreted by the deadline code. from_json refuses
-// (ErrorKind::invalid, one FieldError per problem, with paths such as
-// "categories.dispute[2].default_department") a missing or empty code or name, a
-// duplicate department code or category code within a kind, a default_department
-// that is not a listed department, an unknown kind and a malformed deadline.
-// Other members (e.g. "description") are kept in document() and otherwise ignored.
-//
-//   auto c = Catalogue::from_json(boost::json::parse(text));
+//   Category neighbour{.code = "neighbour", .name = "邻里纠纷", .default_department = "grid"};
+//   auto c = Catalogue::make({{"grid", "网格"}}, {{"dispute", {neighbour}}});
 //   if (c && c.value().find_category("dispute", "neighbour")) { … }
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
-
-#include <boost/json/value.hpp>
 
 #include "engine/core/error.hpp"
 
@@ -43,17 +36,31 @@ struct Department {
 };
 
 struct Category {
-  std::string kind;
+  std::string kind;  // set by Catalogue::make from the category's list
   std::string code;
   std::string name;
   std::string default_department;
   // "co_handler": "grid_leader" — the leader of the case's grid co-handles it.
   bool grid_leader_co_handles = false;
+  // Step name → its limit in the duration notation, e.g. {"accept", "1wd"}.
+  std::vector<std::pair<std::string, std::string>> deadlines;
+};
+
+// One kind's categories, in document order.
+struct CategoryList {
+  std::string kind;
+  std::vector<Category> categories;
 };
 
 class Catalogue {
  public:
-  static Result<Catalogue> from_json(const boost::json::value& v);
+  Catalogue() = default;
+
+  // The catalogue, by the rules above; entries are named by their index in
+  // `departments` and in their kind's list.
+  static Result<Catalogue> make(std::vector<Department> departments,
+                                std::vector<CategoryList> kinds,
+                                std::int64_t returns_before_arbitration = 2);
 
   const Category* find_category(std::string_view kind, std::string_view code) const;
   const Department* find_department(std::string_view code) const;
@@ -63,14 +70,11 @@ class Catalogue {
   int returns_before_arbitration() const { return returns_before_arbitration_; }
   // All kinds, in document order.
   const std::vector<Category>& categories() const { return categories_; }
-  // The document as loaded, for GET /api/v1/catalogue.
-  const boost::json::value& document() const { return document_; }
 
  private:
   std::vector<Department> departments_;
   std::vector<Category> categories_;
   int returns_before_arbitration_ = 2;
-  boost::json::value document_;
 };
 
 }  // namespace outpost

@@ -7,7 +7,7 @@
 // rows live behind the DirectoryStore port, implemented in adapters/storage.
 //
 //   Directory dir(store, jurisdiction);
-//   auto created = dir.create_staff(body, actor);         // forbidden / already_exists / invalid
+//   auto created = dir.create_staff(member, actor);       // forbidden / already_exists / invalid
 //   auto leader = store.find_grid_leader("LF-G01");       // the active grid_leader, if any
 //
 // Staff members carry no personal contact data (no phone, no ID number): the
@@ -18,8 +18,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/value.hpp>
 
 #include "engine/access/permissions.hpp"
 #include "engine/cases/case.hpp"
@@ -109,39 +107,48 @@ std::vector<FieldError> check_staff(const StaffMember& s,
                                     const std::vector<DepartmentEntry>& departments,
                                     const Jurisdiction& jurisdiction, std::string_view prefix = {});
 
-// A staff member from a JSON object: id, name, department, role (strings),
-// grid and micro_grid (string or null, optional), active (bool, default
-// true). Wrong types and unknown members (a "phone" included) are field
-// errors; references are not checked here (see check_staff).
-Result<StaffMember> staff_from_json(const boost::json::value& v, std::string_view prefix = {});
+// A roster (config/staff.json) as a whole: the members in document order,
+// refused (ErrorKind::invalid, one field error per problem, e.g.
+// "staff[12].grid") when any member fails check_staff or repeats an id.
+Result<std::vector<StaffMember>> make_roster(std::vector<StaffMember> members,
+                                             const std::vector<DepartmentEntry>& departments,
+                                             const Jurisdiction& jurisdiction);
 
-// config/staff.json: {"staff": [ {staff member}, … ]}. Refused as a whole
-// (ErrorKind::invalid, one field error per problem, e.g. "staff[12].grid")
-// when any member is malformed, references an unknown department, grid or
-// micro-grid, or repeats an id.
-Result<std::vector<StaffMember>> roster_from_json(const boost::json::value& v,
-                                                  const Catalogue& catalogue,
-                                                  const Jurisdiction& jurisdiction);
+// What PATCH /api/v1/staff/{id} changes: the members given; an empty grid
+// or micro_grid clears it.
+struct StaffChange {
+  std::optional<std::string> name{}, department{}, role{}, grid{}, micro_grid{};
+  std::optional<bool> active{};
+};
+
+// What PUT /api/v1/departments/{code} gives.
+struct DepartmentChange {
+  std::optional<std::string> name{};
+  std::optional<bool> active{};
+};
 
 // Without configured permissions, only administrators and supervisors change
 // the directory (the shipped config/permissions.json says the same).
 bool may_administer_directory(const Actor& actor);
 
 // The admin use cases: authorise (ErrorKind::forbidden: Action::manage_directory
-// of `permissions`, or may_administer_directory without them), parse and
-// validate the JSON body (ErrorKind::invalid, nothing stored), then write.
+// of `permissions`, or may_administer_directory without them), validate
+// (ErrorKind::invalid, nothing stored), then write.
 class Directory {
  public:
   Directory(DirectoryStore& store, const Jurisdiction& jurisdiction,
             const Permissions* permissions = nullptr)
       : store_(store), jurisdiction_(jurisdiction), permissions_(permissions) {}
 
-  // A staff member body as in staff_from_json. already_exists for a taken id.
-  Result<StaffMember> create_staff(const boost::json::value& body, const Actor& actor);
-  // Any of name, department, role, grid, micro_grid (null clears), active.
-  // A body with only `active` is applied without re-validating the rest, so
+  // Ok when the actor may change the directory; forbidden otherwise. Every
+  // change asks; an adapter may ask before it reads a request's body.
+  Status authorise(const Actor& actor) const;
+
+  // already_exists for a taken id.
+  Result<StaffMember> create_staff(const StaffMember& member, const Actor& actor);
+  // A change of only `active` is applied without re-validating the rest, so
   // that a member whose grid left the jurisdiction can still be deactivated.
-  Result<StaffMember> update_staff(std::string_view id, const boost::json::value& body,
+  Result<StaffMember> update_staff(std::string_view id, const StaffChange& change,
                                    const Actor& actor);
   // Creates (name required) or changes (name and/or active) a department.
   // `created` tells which.
@@ -149,14 +156,12 @@ class Directory {
     DepartmentEntry department;
     bool created = false;
   };
-  Result<PutDepartment> put_department(std::string_view code, const boost::json::value& body,
+  Result<PutDepartment> put_department(std::string_view code, const DepartmentChange& change,
                                        const Actor& actor);
   // invalid when the filter names an unknown department or grid.
   Result<std::vector<StaffMember>> list_staff(const StaffFilter& filter);
 
  private:
-  Status authorise(const Actor& actor) const;
-
   DirectoryStore& store_;
   const Jurisdiction& jurisdiction_;
   const Permissions* permissions_;

@@ -1,41 +1,47 @@
 // File: engine/directory/jurisdiction.hpp
 //
 // Where cases happen: a sub-district's communities (社区), their grids (网格)
-// and micro-grids (微网格). Loaded from config/jurisdiction.json by
-// adapters/config; the engine validates case locations against it.
+// and micro-grids (微网格). adapters/config reads them from
+// config/jurisdiction.json and builds the jurisdiction with make(); the engine
+// validates case locations against it.
 //
-// JSON shape:
-//   { "code": "longfengqiao", "name": "龙凤桥街道",
-//     "communities": [ { "code": "LF", "name": "龙凤社区",
-//        "grids": [ { "code": "LF-G01", "name": "…",
-//                     "micro_grids": [ {"code": "LF-G01-M1", "name": "…"} ] } ] } ] }
+// make() refuses (ErrorKind::invalid, one FieldError per problem, named as the
+// jurisdiction document names the entry, e.g. "communities[1].grids[3].code")
+// an empty code and a code used twice anywhere, the sub-district's own code
+// ("code") included. Entries are named by their index in their list.
 //
-// from_json refuses (ErrorKind::invalid, one FieldError per problem, with paths such
-// as "communities[1].grids[3].code") a missing or empty code or name, a code used
-// twice anywhere in the document, and a missing `communities` or `grids` array.
-// `micro_grids` may be absent (a grid without micro-grids). Other members (e.g.
-// "area", "district") are kept in document() and otherwise ignored.
-//
-//   auto j = Jurisdiction::from_json(boost::json::parse(text));
+//   auto j = Jurisdiction::make("longfengqiao",
+//                               {{"LF", {{"LF-G01", {"LF-G01-M1", "LF-G01-M2"}}}}});
 //   if (j && j.value().community_of_grid("LF-G01") == "LF") { … }
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
-#include <functional>
-
-#include <boost/json/value.hpp>
-
 #include "engine/core/error.hpp"
 
 namespace outpost {
 
+struct GridEntry {
+  std::string code;
+  std::vector<std::string> micro_grids;  // codes, in document order
+};
+
+struct CommunityEntry {
+  std::string code;
+  std::vector<GridEntry> grids;
+};
+
 class Jurisdiction {
  public:
-  static Result<Jurisdiction> from_json(const boost::json::value& v);
+  Jurisdiction() = default;
+
+  // `code`: the sub-district's; `communities` in document order.
+  static Result<Jurisdiction> make(const std::string& code,
+                                   const std::vector<CommunityEntry>& communities);
 
   bool has_community(std::string_view code) const;
   // The community a grid belongs to, or empty when the grid is unknown.
@@ -48,7 +54,6 @@ class Jurisdiction {
   const std::vector<std::string>& community_codes() const { return communities_; }
   std::vector<std::string> grids_of(std::string_view community) const;
   std::vector<std::string> micro_grids_of(std::string_view grid) const;
-  const boost::json::value& document() const { return document_; }
 
  private:
   // Lets the maps be searched with a string_view without building a std::string.
@@ -66,7 +71,6 @@ class Jurisdiction {
   Index<std::string> micro_to_grid_;
   Index<std::vector<std::string>> grids_by_community_;
   Index<std::vector<std::string>> micro_grids_by_grid_;
-  boost::json::value document_;
 };
 
 }  // namespace outpost

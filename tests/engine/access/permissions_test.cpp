@@ -1,51 +1,43 @@
 // Who may do what (engine/access/permissions.hpp): the shipped config/permissions.json,
-// the parser's field-path errors, the scope rule (sees, scope_of) and the
+// the field-path errors of Permissions::make, the scope rule (sees, scope_of) and the
 // decisions on events and actions, on plain Case values.
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include <boost/json.hpp>
 
 #include "engine/access/permissions.hpp"
-#include "workflows/registry.hpp"
+#include "tests/support/shipped_config.hpp"
 
 namespace {
 
 namespace json = boost::json;
 using namespace outpost;
 
-json::value shipped_document() {
-  std::ifstream in(std::string(OUTPOST_CONFIG_DIR) + "/permissions.json", std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot open config/permissions.json");
-  return json::parse(std::string(std::istreambuf_iterator<char>(in), {}));
-}
-
 const WorkflowRegistry& workflows() {
-  static const WorkflowRegistry registry = builtin_workflows();
-  return registry;
+  return testing::shipped_workflows();
 }
 
 const Permissions& shipped() {
-  static const Permissions p = Permissions::from_json(shipped_document(), workflows()).value();
-  return p;
+  return testing::shipped_config().permissions;
 }
 
-// The field paths of a refused document, or a failure when it was accepted.
-std::vector<std::string> refusal_paths(const json::value& doc) {
-  auto p = Permissions::from_json(doc, workflows());
-  std::vector<std::string> out;
-  if (p) {
-    FAIL_CHECK("the document was accepted");
-    return out;
+// Every list present, every event and action granted to admin only.
+PermissionRules complete_rules() {
+  PermissionRules rules;
+  rules.every_event = rules.handling_only = rules.see_all_cases = rules.see_confidential_cases =
+      PermissionRules::Roles{};
+  auto& actions = rules.actions.emplace();
+  for (std::string_view name : kActionNames) actions[std::string(name)] = {"admin"};
+  auto& events = rules.events.emplace();
+  for (const auto& wf : workflows().all()) {
+    for (const auto& e : wf->graph().events)
+      events[std::string(to_string(wf->graph().kind))][e.name] = {"admin"};
   }
-  CHECK(p.error().kind == ErrorKind::invalid);
-  for (const FieldError& f : p.error().fields) out.push_back(f.field);
-  return out;
+  return rules;
 }
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
@@ -97,62 +89,31 @@ TEST_SUITE("permissions") {
     CHECK(shipped().action_roles(Action::manage_users) == std::vector<std::string>{"admin"});
   }
 
-  TEST_CASE("a document that misses or misspells or over-grants is refused with field paths") {
-    const json::value good = shipped_document();
-    CHECK(Permissions::from_json(good, workflows()));
-
-    json::value doc = good;
-    doc.at("events").at("request").as_object().erase("acknowledge");
-    doc.at("events").at("dispute").as_object()["teleport"] = json::array{"desk"};
-    doc.at("events").as_object()["complaint"] = json::object{};
-    auto paths = refusal_paths(doc);
-    CHECK(contains(paths, "events.request.acknowledge"));
-    CHECK(contains(paths, "events.dispute.teleport"));
-    CHECK(contains(paths, "events.complaint"));
-
-    doc = good;
-    doc.at("events").at("dispute").at("accept") = json::array{"desk", "clerk", "desk", 7};
-    doc.at("actions").as_object().erase("reveal");
-    doc.at("actions").as_object()["fly"] = json::array{};
-    doc.as_object()["see_everything"] = json::array{"desk"};
-    doc.at("see_all_cases") = "desk";
-    paths = refusal_paths(doc);
-    CHECK(paths == std::vector<std::string>{"see_everything", "see_all_cases", "actions.fly",
-                                            "actions.reveal", "events.dispute.accept[1]",
-                                            "events.dispute.accept[2]",
-                                            "events.dispute.accept[3]"});
-
-    CHECK(refusal_paths(json::array{}) == std::vector<std::string>{"$"});
-    doc = good;
-    doc.as_object().erase("events");
-    CHECK(refusal_paths(doc) == std::vector<std::string>{"events"});
-  }
-
-  TEST_CASE("an auditor is refused everywhere but in the scope lists and read_access_log") {
-    const json::value good = shipped_document();
-    auto with_auditor = [&](auto&& edit) {
-      json::value doc = good;
-      json::array& roles = edit(doc).as_array();
-      roles.push_back("auditor");
-      return doc;
-    };
-    CHECK(refusal_paths(with_auditor([](json::value& d) -> json::value& {
-            return d.at("events").at("dispute").at("accept");
-          })) == std::vector<std::string>{"events.dispute.accept[2]"});
-    CHECK(refusal_paths(with_auditor([](json::value& d) -> json::value& {
-            return d.at("every_event");
-          })) == std::vector<std::string>{"every_event[1]"});
-    for (const char* action : {"create_case", "add_note", "add_attachment", "reveal", "arbitrate",
-                               "manage_users", "manage_directory"}) {
-      CAPTURE(action);
-      const auto paths = refusal_paths(
-          with_auditor([&](json::value& d) -> json::value& { return d.at("actions").at(action); }));
-      REQUIRE(paths.size() == 1);
-      CHECK(paths[0].rfind(std::string("actions.") + action + "[", 0) == 0);
-    }
-    json::value doc = good;
-    doc.at("actions").at("read_access_log") = json::array{"auditor"};
-    CHECK(Permissions::from_json(doc, workflows()));
+  TEST_CASE("rules that miss, misspell or over-grant are refused, each at its path") {
+    PermissionRules rules = complete_rules();
+    CHECK(Permissions::make(rules, workflows()));
+    (*rules.events)["request"].erase("acknowledge");
+    (*rules.events)["dispute"]["teleport"] = {"desk"};
+    (*rules.events)["complaint"] = {};
+    (*rules.events)["dispute"]["accept"] = {"desk", "clerk", "desk", "auditor"};
+    rules.actions->erase("reveal");
+    (*rules.actions)["fly"] = {};
+    rules.see_all_cases.reset();
+    rules.every_event = {"admin", "auditor"};
+    auto p = Permissions::make(rules, workflows());
+    REQUIRE_FALSE(p);
+    CHECK(p.error().kind == ErrorKind::invalid);
+    std::vector<std::string> paths;
+    for (const FieldError& f : p.error().fields) paths.push_back(f.field);
+    CHECK(paths == std::vector<std::string>{"every_event[1]", "see_all_cases", "actions.fly",
+                                            "actions.reveal", "events.complaint",
+                                            "events.dispute.teleport", "events.dispute.accept[1]",
+                                            "events.dispute.accept[2]", "events.dispute.accept[3]",
+                                            "events.request.acknowledge"});
+    rules = complete_rules();
+    (*rules.actions)["read_access_log"] = {"auditor"};
+    rules.see_confidential_cases = {"auditor"};
+    CHECK(Permissions::make(rules, workflows()));
   }
 
   TEST_CASE("a handler sees what their department or they handle and grid staff see their grid") {

@@ -9,19 +9,15 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
-#include <boost/json.hpp>
-
-#include "adapters/config/config_loader.hpp"
+#include "adapters/config/calendar_json.hpp"
 #include "engine/deadlines/calendar.hpp"
+#include "tests/support/shipped_config.hpp"
 
 namespace {
 
-namespace json = boost::json;
 using outpost::Duration;
 using outpost::DurationUnit;
 using outpost::ErrorKind;
@@ -32,15 +28,8 @@ using outpost::YearStatus;
 
 constexpr Millis kHour = 3'600'000;
 
-json::value read_config(const std::string& name) {
-  std::ifstream in(std::string(OUTPOST_CONFIG_DIR) + "/" + name, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot open config/", name);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return json::parse(text);
-}
-
 WorkingCalendar load(const std::string& name) {
-  auto c = WorkingCalendar::from_json(read_config(name));
+  auto c = outpost::config::calendar_from_json(outpost::testing::config_document(name));
   if (!c.ok()) FAIL_CHECK(c.error().message);
   REQUIRE(c.ok());
   return c.value();
@@ -79,29 +68,6 @@ Duration dur(const char* text) {
 
 std::string deadline(const char* start, const char* duration) {
   return local(china().add(at(start), dur(duration)));
-}
-
-// The field paths of a refused calendar document, sorted.
-std::vector<std::string> refused_fields(const std::string& text) {
-  auto c = WorkingCalendar::from_json(json::parse(text));
-  REQUIRE_FALSE(c.ok());
-  CHECK(c.error().kind == ErrorKind::invalid);
-  std::vector<std::string> fields;
-  for (const auto& f : c.error().fields) fields.push_back(f.field);
-  std::sort(fields.begin(), fields.end());
-  return fields;
-}
-
-// A small valid document; tests replace one part of it.
-std::string doc(const std::string& hours =
-                    R"([{"start":"09:00","end":"12:00"},{"start":"14:00","end":"18:00"}])",
-                const std::string& years = R"({"2026":{"status":"published","source":{"title":"t"},
-                    "holidays":[{"name":"国庆节","from":"2026-10-01","to":"2026-10-07"}],
-                    "make_up_days":[{"date":"2026-10-10"}]}})",
-                const std::string& weekend = R"(["saturday","sunday"])",
-                const std::string& offset = R"("+08:00")") {
-  return R"({"utc_offset":)" + offset + R"(,"working_hours":)" + hours + R"(,"weekend":)" +
-         weekend + R"(,"years":)" + years + "}";
 }
 
 }  // namespace
@@ -298,63 +264,32 @@ TEST_SUITE("calendar") {
     CHECK(utc_evening % (24 * kHour) == 23 * kHour + 30 * 60'000);
     CHECK(cal.format_local(cal.add(utc_evening, dur("1wh"))) == "2026-10-08T10:00:00+08:00");
 
-    auto west = WorkingCalendar::from_json(json::parse(doc(
-        R"([{"start":"09:00","end":"17:00"}])", "{}", R"(["saturday","sunday"])", R"("-05:00")")));
-    REQUIRE(west.ok());
-    CHECK(west.value().format_local(monday_midnight) == "2026-01-04T11:00:00-05:00");
-    CHECK(west.value().local_date(jan_1_2026_utc) == LocalDate{2025, 12, 31});
+    outpost::CalendarRules rules;
+    rules.utc_offset = -5 * kHour;
+    rules.working_hours = {{9 * kHour, 17 * kHour}};
+    rules.weekend = {false, false, false, false, false, true, true};
+    const WorkingCalendar west(rules);
+    CHECK(west.format_local(monday_midnight) == "2026-01-04T11:00:00-05:00");
+    CHECK(west.local_date(jan_1_2026_utc) == LocalDate{2025, 12, 31});
   }
 
-  TEST_CASE("invalid calendar documents are refused with the field path") {
-    CHECK(WorkingCalendar::from_json(json::parse(doc())).ok());
-    // A bad date.
-    CHECK(refused_fields(doc(R"([{"start":"09:00","end":"12:00"}])",
-                             R"({"2026":{"status":"published","source":{"title":"t"},
-                                 "holidays":[{"name":"x","from":"2026-02-30"}]}})")) ==
-          std::vector<std::string>{"years.2026.holidays[0].from"});
-    CHECK(refused_fields(doc(R"([{"start":"09:00","end":"12:00"}])",
-                             R"({"2026":{"status":"published","source":{"title":"t"},
-                                 "holidays":[],"make_up_days":[{"date":"2026/10/10"}]}})")) ==
-          std::vector<std::string>{"years.2026.make_up_days[0].date"});
-    // A day that is both a holiday and a make-up day.
-    CHECK(refused_fields(doc(R"([{"start":"09:00","end":"12:00"}])",
-                             R"({"2026":{"status":"published","source":{"title":"t"},
-                                 "holidays":[{"name":"国庆节","from":"2026-10-01","to":"2026-10-07"}],
-                                 "make_up_days":[{"date":"2026-10-10"},{"date":"2026-10-03"}]}})")) ==
-          std::vector<std::string>{"years.2026.make_up_days[1].date"});
-    // Working hours out of order, ending before they start, or not a time.
-    CHECK(refused_fields(
-              doc(R"([{"start":"14:00","end":"18:00"},{"start":"09:00","end":"12:00"}])")) ==
-          std::vector<std::string>{"working_hours[1].start"});
-    CHECK(refused_fields(doc(R"([{"start":"12:00","end":"09:00"}])")) ==
-          std::vector<std::string>{"working_hours[0].end"});
-    CHECK(refused_fields(doc(R"([{"start":"25:00","end":"26:00"}])")) ==
-          std::vector<std::string>{"working_hours[0].end", "working_hours[0].start"});
-    CHECK(refused_fields(doc("[]")) == std::vector<std::string>{"working_hours"});
-    // Other problems, each at its path.
-    CHECK(refused_fields(doc(R"([{"start":"09:00","end":"12:00"}])", "{}", R"(["funday"])")) ==
-          std::vector<std::string>{"weekend[0]"});
-    CHECK(refused_fields(
-              doc(R"([{"start":"09:00","end":"12:00"}])", "{}",
-                  R"(["monday","tuesday","wednesday","thursday","friday","saturday","sunday"])")) ==
-          std::vector<std::string>{"weekend"});
-    CHECK(refused_fields(doc(R"([{"start":"09:00","end":"12:00"}])", "{}",
-                             R"(["sunday","sunday"])")) == std::vector<std::string>{"weekend[1]"});
-    CHECK(refused_fields(doc(R"([{"start":"09:00","end":"12:00"}])", "{}", R"([])", R"("+8")")) ==
-          std::vector<std::string>{"utc_offset"});
-    CHECK(refused_fields(doc(R"([{"start":"09:00","end":"12:00"}])",
-                             R"({"26":{"status":"published"},"2027":{"note":"x"},
-                                 "2028":{"status":"published","holidays":[]},
-                                 "2029":{"status":"not_published","holidays":[{"name":"x","from":"2029-01-01"}]},
-                                 "2030":{"status":"published","source":{"title":"t"},
-                                         "holidays":[{"name":"x","from":"2031-01-01"},
-                                                     {"name":"y","from":"2030-05-05","to":"2030-05-01"}]}})")) ==
-          std::vector<std::string>{"years.2027.status", "years.2028.source", "years.2029.holidays",
-                                   "years.2030.holidays[0].from", "years.2030.holidays[1].to",
-                                   "years.26"});
-    CHECK(refused_fields("[]") == std::vector<std::string>{"$"});
-    CHECK(refused_fields("{}") ==
-          std::vector<std::string>{"utc_offset", "weekend", "working_hours", "years"});
+  TEST_CASE("a calendar from typed rules counts holiday ranges and make-up days") {
+    outpost::CalendarRules rules;
+    rules.working_hours = {{9 * kHour, 12 * kHour}, {14 * kHour, 18 * kHour}};
+    rules.weekend = {false, false, false, false, false, true, true};
+    rules.holidays = {{{2026, 10, 1}, {2026, 10, 7}}};
+    rules.make_up_days = {{2026, 10, 10}};
+    rules.years = {{2026, YearStatus::published}};
+    const WorkingCalendar cal(rules);
+    CHECK(cal.working_time_per_day() == 7 * kHour);
+    CHECK_FALSE(cal.is_working_day({2026, 10, 1}));
+    CHECK_FALSE(cal.is_working_day({2026, 10, 7}));
+    CHECK(cal.is_working_day({2026, 10, 8}));
+    CHECK(cal.is_working_day({2026, 10, 10}));  // a Saturday, made up
+    CHECK_FALSE(cal.is_working_day({2026, 10, 11}));
+    CHECK(local(cal, cal.add(at(cal, "2026-09-30 17:00"), dur("2wh"))) == "2026-10-08 10:00");
+    CHECK(cal.year_status(2026) == YearStatus::published);
+    CHECK(cal.year_status(2027) == YearStatus::not_listed);
   }
 
   TEST_CASE("parse_duration accepts the catalogue notation and nothing else") {

@@ -2,6 +2,7 @@
 // the shipped catalogue and the shipped China calendar.
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include <doctest/doctest.h>
 #include <boost/json/parse.hpp>
@@ -222,18 +223,34 @@ TEST_SUITE("deadlines") {
           TimerFiring::Verdict::cancel);
   }
 
-  TEST_CASE("a bad deadline policy is refused with the member's path") {
-    auto doc = json::parse(R"({"policies":{"deadlines":{"warn_at":1.5,"escalate_after":"soon",
-      "steps":{"request":{"dispatched":""}},"holds":{"request":"on_hold"}}}})");
-    auto p = DeadlinePolicy::from_catalogue(doc);
+  TEST_CASE("a deadline policy refuses a share out of range, a bad duration and no steps") {
+    DeadlineRules rules;
+    rules.warn_at = 1.5;
+    rules.escalate_after = "soon";
+    rules.steps.emplace()["request"]["dispatched"] = "";
+    auto p = DeadlinePolicy::make(rules, domain().catalogue);
     REQUIRE_FALSE(p);
-    std::string fields;
-    for (const auto& f : p.error().fields) fields += f.field + " ";
-    CHECK(fields.find("policies.deadlines.warn_at") != std::string::npos);
-    CHECK(fields.find("policies.deadlines.escalate_after") != std::string::npos);
-    CHECK(fields.find("policies.deadlines.steps.request.dispatched") != std::string::npos);
-    CHECK(fields.find("policies.deadlines.holds.request") != std::string::npos);
-    CHECK_FALSE(DeadlinePolicy::from_catalogue(json::parse(R"({"policies":{}})")));
+    std::vector<std::string> fields;
+    for (const auto& f : p.error().fields) fields.push_back(f.field);
+    CHECK(fields == std::vector<std::string>{"policies.deadlines.warn_at",
+                                             "policies.deadlines.escalate_after",
+                                             "policies.deadlines.steps.request.dispatched"});
+    CHECK(DeadlinePolicy::make(DeadlineRules{}, domain().catalogue).error().fields.at(0).field ==
+          "policies.deadlines.steps");
+
+    DeadlineRules good;
+    good.warn_at = 0.5;
+    good.escalate_after = "1wh";
+    good.steps.emplace()["request"]["dispatched"] = "acknowledge";
+    good.holds["request"].insert("on_hold");
+    auto policy = DeadlinePolicy::make(good, domain().catalogue);
+    REQUIRE(policy);
+    CHECK(policy.value().step_of("request", "dispatched") == "acknowledge");
+    CHECK(policy.value().holds("request", "on_hold"));
+    CHECK(policy.value().warn_share() == 0.5);
+    CHECK(policy.value().escalate_after() == Duration{1, DurationUnit::working_hours});
+    CHECK(policy.value().limit("dispute", "neighbour", "normal", "accept") ==
+          Duration{1, DurationUnit::working_days});
   }
 }
 
