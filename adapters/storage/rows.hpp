@@ -1,16 +1,15 @@
-// File: adapters/storage/statements.hpp
+// File: adapters/storage/rows.hpp
 //
-// All SQL of the store's hot paths, in one place, prepared once per pooled
-// connection. SOCI binds statements to the addresses of variables, so each
-// `Statements` owns the row buffers its statements read and write: set the
-// buffer, execute the statement, read the buffer. One `Statements` belongs to
-// one connection and is used by one thread at a time; it is neither copied nor
-// moved. Dropping it (after an error, before a reconnect) frees the server-side
-// prepared statements.
+// The row buffers the prepared statements of adapters/storage read and write,
+// and how a statement is prepared. SOCI binds statements to the addresses of
+// variables, so each prepared set (CaseStatements in case_statements.hpp, and
+// the smaller sets beside the stores that own them) holds the buffers of its
+// statements: set the buffer, execute the statement, read the buffer.
 //
-//   Statements& st = ...;                  // the leased connection's set
-//   st.lookup_id = 42;
-//   if (fetch_one(st.select_case)) Case c = st.case_row.to_case();
+//   CaseRow row;                            // buffers outlive the statement
+//   soci::statement st = prepare(sql, "SELECT ... WHERE id = :id",
+//                                [&](soci::statement& s) { bind_case_into(s, row); ... });
+//   if (fetch_one(st)) Case c = row.to_case();
 #pragma once
 
 #include <cstdint>
@@ -131,80 +130,15 @@ struct UserRow {
 // write, open past COMMIT.
 bool fetch_one(soci::statement& st);
 
-class Statements {
- public:
-  // `cipher` seals and opens case_row.parties; null: in clear.
-  Statements(soci::session& sql, const PiiCipher* cipher);
-  Statements(const Statements&) = delete;
-  Statements& operator=(const Statements&) = delete;
-
-  // Buffers.
-  CaseRow case_row;
-  HistoryRow history_row;
-  IdempotencyRow idempotency_row;
-  UserRow user_row;
-  StaffRow staff_row;
-  TimerRowBuffer timer_row;
-  PhoneRowBuffer phone_row;
-  OutboxRowBuffer outbox_row;
-  std::string counter_name;
-  std::int64_t counter_value = 0;
-  std::int64_t expected_version = 0;
-  std::int64_t assignee_case_id = 0;
-  std::string assignee;
-  std::int64_t lookup_id = 0;
-  std::string lookup_text;
-  std::int64_t now = 0;
-  std::int64_t count = 0;
-  std::int64_t duplicate_id = 0;
-
-  // counter_name -> counter_value (the next number of that counter).
-  soci::statement next_counter;
-  // case_row (all but id) -> case_row.id.
-  soci::statement insert_case;
-  // case_row.id, case_row.last_hash.
-  soci::statement set_last_hash;
-  // case_row, expected_version. The first matches only when the stored
-  // handlers equal case_row.handlers, so the common transition needs one
-  // UPDATE and no case_assignees rewrite; see commit_transition.
-  soci::statement update_case_same_assignees;
-  soci::statement update_case;
-  // assignee_case_id (, assignee).
-  soci::statement delete_assignees;
-  soci::statement insert_assignee;
-  // history_row.
-  soci::statement insert_history;
-  // PostgreSQL only (unprepared on SQLite, which has no data-modifying WITH):
-  // case_row, expected_version, history_row in one statement; affects one row
-  // when the case was at expected_version with the same handlers, else none.
-  soci::statement transition_in_one_statement;
-  // idempotency_row.
-  soci::statement insert_idempotency;
-  // lookup_id -> case_row.
-  soci::statement select_case;
-  // lookup_id -> history_row, one fetch per row, oldest first.
-  soci::statement select_history;
-  // idempotency_row.user_id, .scope, .key -> idempotency_row.
-  soci::statement select_idempotency;
-  // -> count.
-  soci::statement count_cases;
-  // lookup_id -> duplicate_id, one fetch per case rejected as its duplicate, ascending.
-  soci::statement select_duplicates;
-  // lookup_text (token hash), now -> user_row.
-  soci::statement select_user_by_token;
-  // lookup_text (a grid) -> staff_row: the grid's active grid leader with the
-  // smallest id (byte-wise), if any. Prepared: an assign looks it up each time.
-  soci::statement select_grid_leader;
-  // timer_row.case_id: drops the case's pending timers.
-  soci::statement delete_pending_timers;
-  // timer_row.
-  soci::statement insert_timer;
-  // outbox_row (due at once).
-  soci::statement insert_outbox;
-  // phone_row: one blind-index entry of a party's phone.
-  soci::statement insert_phone;
-  // phone_row.case_id: drops the case's phone index.
-  soci::statement delete_phones;
-};
+// A statement prepared once on `sql`; `bind(st)` exchanges its buffers first.
+template <class Bind>
+soci::statement prepare(soci::session& sql, const std::string& text, Bind bind) {
+  soci::statement st(sql);
+  bind(st);
+  st.alloc();
+  st.prepare(text);
+  st.define_and_bind();
+  return st;
+}
 
 }  // namespace outpost::storage
