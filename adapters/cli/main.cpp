@@ -26,7 +26,7 @@
 #include "adapters/http/api.hpp"
 #include "adapters/http/server.hpp"
 #include "adapters/notify/webhook_deliverer.hpp"
-#include "adapters/storage/soci_store.hpp"
+#include "adapters/storage/stores.hpp"
 #include "adapters/web/assets.hpp"
 #include "engine/cases/audit_chain.hpp"
 #include "workflows/registry.hpp"
@@ -70,17 +70,17 @@ std::optional<config::Settings> resolve_settings(const Flags& f, int& exit_code)
 }
 
 // Opens the database, creating the folder of an SQLite file, and migrates it.
-Result<std::unique_ptr<SociStore>> open_migrated(
-    const config::Settings& s, std::shared_ptr<const PiiCipher> cipher = nullptr) {
+Result<std::unique_ptr<Stores>> open_migrated(const config::Settings& s,
+                                              std::shared_ptr<const PiiCipher> cipher = nullptr) {
   if (s.database.rfind("sqlite:", 0) == 0) {
     const std::filesystem::path file(s.database.substr(7));
     std::error_code ec;
     if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
   }
-  auto store = open_store(
-      s.database, StoreOptions{static_cast<std::size_t>(config::worker_threads_for(s)), cipher});
+  auto store = open_stores(
+      s.database, DatabaseOptions{static_cast<std::size_t>(config::worker_threads_for(s)), cipher});
   if (!store) return store.error();
-  auto applied = store.value()->migrate();
+  auto applied = store.value()->database->migrate();
   if (!applied) return applied.error();
   for (const auto& name : applied.value()) spdlog::info("applied migration {}", name);
   return std::move(store.value());
@@ -89,7 +89,7 @@ Result<std::unique_ptr<SociStore>> open_migrated(
 // open_migrated with the personal-data key (adapters/config/pii_key.hpp), for
 // the commands that read or write parties; null with `exit_code` set (2: no
 // usable key, 1: the database) after logging why.
-std::unique_ptr<SociStore> open_sealed(const config::Settings& s, int& exit_code) {
+std::unique_ptr<Stores> open_sealed(const config::Settings& s, int& exit_code) {
   auto key = config::load_pii_key(s);
   if (!key) {
     exit_code = fail(2, key.error().message);
@@ -113,7 +113,7 @@ int run_migrate(const Flags& flags) {
   if (!settings) return code;
   auto store = open_migrated(*settings);
   if (!store) return fail(1, "migrate failed: " + store.error().message);
-  auto version = store.value()->schema_version();
+  auto version = store.value()->database->schema_version();
   spdlog::info("database schema at version {}", version ? version.value() : -1);
   return 0;
 }
@@ -124,7 +124,7 @@ int with_store(const Flags& flags, const cli::StoreBody& body) {
   if (!settings) return code;
   auto store = open_migrated(*settings);
   if (!store) return fail(1, "database: " + store.error().message);
-  return body(*store.value(), *settings);
+  return body(store.value()->users, *settings);
 }
 
 http::LoginPolicy login_policy(const config::Settings& s) {
@@ -175,7 +175,7 @@ int run_retention(const Flags& flags, std::optional<long long> days) {
   auto store = open_sealed(s, code);
   if (!store) return code;
   SystemClock clock;
-  PrivacyService privacy(*store, *store, clock);
+  PrivacyService privacy(store->cases, store->privacy, clock);
   spdlog::info("retention: de-identifying cases closed more than {} days ago", period);
   auto run = privacy.deidentify_closed(std::chrono::days(period), "retention", [](int done) {
     spdlog::info("retention: {} cases de-identified so far", done);
@@ -196,22 +196,22 @@ int run_serve(const Flags& flags) {
   if (!domain) return fail(2, "configuration: " + domain.error().message);
   auto opened = open_sealed(s, code);
   if (!opened) return code;
-  SociStore& store = *opened;
-  spdlog::info("database: {} (schema ready)", store.backend());
-  auto sealed = store.seal_clear_parties([](std::int64_t done) {
+  Stores& stores = *opened;
+  spdlog::info("database: {} (schema ready)", stores.database->backend());
+  auto sealed = stores.privacy.seal_clear_parties([](std::int64_t done) {
     spdlog::info("personal data: {} cases written before encryption sealed so far", done);
   });
   if (!sealed) return fail(1, "personal data: " + sealed.error().message);
   if (sealed.value() > 0) spdlog::info("personal data: sealed {} cases", sealed.value());
 
   if (const char* token = std::getenv("OUTPOST_BOOTSTRAP_TOKEN"); token && *token) {
-    auto admin = store.ensure_user_with_token("admin", "admin", sha256_hex(token));
+    auto admin = stores.users.ensure_user_with_token("admin", "admin", sha256_hex(token));
     if (!admin) return fail(1, "bootstrap admin: " + admin.error().message);
     spdlog::info("bootstrap admin user ready (token from OUTPOST_BOOTSTRAP_TOKEN)");
   }
 
-  auto directory =
-      store.seed_directory(departments_of(domain.value().catalogue), domain.value().staff);
+  auto directory = stores.directory.seed_directory(departments_of(domain.value().catalogue),
+                                                   domain.value().staff);
   if (!directory) return fail(1, "directory: " + directory.error().message);
   spdlog::info("directory: seeded {} departments and {} staff members",
                directory.value().departments, directory.value().staff);
@@ -220,48 +220,49 @@ int run_serve(const Flags& flags) {
   SystemClock clock;
   const Deadlines deadlines(domain.value().deadline_policy, domain.value().calendar);
   const Permissions& permissions = domain.value().permissions;
-  CaseService service(store, workflows, domain.value().catalogue, domain.value().jurisdiction,
-                      clock, &deadlines, &permissions);
-  service.set_grid_leader_lookup([&store](std::string_view grid) -> std::optional<std::string> {
-    auto leader = store.find_grid_leader(grid);
+  CaseService service(stores.cases, workflows, domain.value().catalogue,
+                      domain.value().jurisdiction, clock, &deadlines, &permissions);
+  service.set_grid_leader_lookup([&stores](std::string_view grid) -> std::optional<std::string> {
+    auto leader = stores.directory.find_grid_leader(grid);
     if (!leader || !leader.value()) return std::nullopt;
     return leader.value()->id;
   });
   const auto attachment_limit = static_cast<std::size_t>(s.attachment_limit_bytes);
-  AnnotationService annotations(store, store, clock, attachment_limit, &permissions);
+  AnnotationService annotations(stores.cases, stores.annotations, clock, attachment_limit,
+                                &permissions);
 
   if (s.demo_data) {
     // The demo user has no usable token: it exists only to be named in history.
     // It is an admin because it takes cases through every role's steps.
     std::array<unsigned char, 32> secret{};
     randombytes_buf(secret.data(), secret.size());
-    auto demo = store.ensure_user_with_token(
+    auto demo = stores.users.ensure_user_with_token(
         "demo", "admin",
         sha256_hex(std::string_view(reinterpret_cast<char*>(secret.data()), secret.size())));
     if (!demo) return fail(1, "demo user: " + demo.error().message);
     const Actor actor{demo.value().id, demo.value().username, demo.value().role, "", ""};
-    auto seeded = cli::seed_demo_data(service, store, domain.value().jurisdiction,
+    auto seeded = cli::seed_demo_data(service, stores.cases, domain.value().jurisdiction,
                                       domain.value().catalogue, actor);
     if (!seeded) return fail(1, "demo data: " + seeded.error().message);
     if (seeded.value() > 0) spdlog::info("created {} demo cases", seeded.value());
   }
 
-  http::Authenticator auth(store);
+  http::Authenticator auth(stores.users);
   http::ApiContext ctx{service,
-                       store,
+                       stores.users,
                        auth,
                        workflows,
                        domain.value().catalogue_document,
                        domain.value().jurisdiction,
                        domain.value().jurisdiction_document,
-                       store,
+                       stores.directory,
                        annotations,
-                       &store,
+                       &stores.users,
                        login_policy(s),
-                       &store};
-  PrivacyService privacy(store, store, clock);
+                       &stores.outbox};
+  PrivacyService privacy(stores.cases, stores.privacy, clock);
   ctx.privacy = &privacy;
-  ctx.privacy_store = &store;
+  ctx.privacy_store = &stores.privacy;
   http::Router router;
   http::register_api(router, ctx);
   // The console's build step fills this table (a later issue); while it is
@@ -270,11 +271,12 @@ int run_serve(const Flags& flags) {
   web::register_console_routes(router, console);
 
   // Delivers the outbox until shutdown; stopped before the store closes.
-  notify::WebhookDeliverer deliverer(store, clock, webhooks_of(s), deliverer_options(s.outbox));
+  notify::WebhookDeliverer deliverer(stores.outbox, clock, webhooks_of(s),
+                                     deliverer_options(s.outbox));
   deliverer.start();
   // Fires deadline timers until shutdown, this process's share when several
   // share one PostgreSQL.
-  DeadlineScheduler scheduler(store, deadlines, clock);
+  DeadlineScheduler scheduler(stores.timers, deadlines, clock);
   cli::DeadlineTicker ticker(scheduler, std::chrono::milliseconds(s.deadline_interval_ms));
   ticker.start();
 

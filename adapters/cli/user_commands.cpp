@@ -83,26 +83,26 @@ UserCommands::UserCommands(CLI::App& app, const std::function<void(CLI::App*)>& 
 
 std::optional<int> UserCommands::run(const WithStore& with_store) {
   if (user_add_->parsed()) {
-    return with_store([this](SociStore& s, const config::Settings&) { return add(s); });
+    return with_store([this](UserAccountStore& s, const config::Settings&) { return add(s); });
   }
   if (user_list_->parsed()) {
-    return with_store([this](SociStore& s, const config::Settings&) { return list(s); });
+    return with_store([this](UserAccountStore& s, const config::Settings&) { return list(s); });
   }
   if (user_disable_->parsed()) {
-    return with_store([this](SociStore& s, const config::Settings&) { return disable(s); });
+    return with_store([this](UserAccountStore& s, const config::Settings&) { return disable(s); });
   }
   if (token_create_->parsed()) {
-    return with_store([this](SociStore& s, const config::Settings& settings) {
+    return with_store([this](UserAccountStore& s, const config::Settings& settings) {
       return create_token(s, settings);
     });
   }
   if (token_revoke_->parsed()) {
-    return with_store([this](SociStore& s, const config::Settings&) { return revoke(s); });
+    return with_store([this](UserAccountStore& s, const config::Settings&) { return revoke(s); });
   }
   return std::nullopt;
 }
 
-int UserCommands::add(SociStore& store) {
+int UserCommands::add(UserAccountStore& store) {
   std::string password = read_password();
   User user;
   user.username = username_;
@@ -118,7 +118,7 @@ int UserCommands::add(SociStore& store) {
   return 0;
 }
 
-int UserCommands::list(SociStore& store) {
+int UserCommands::list(UserAccountStore& store) {
   auto users = store.list_users();
   if (!users) return report(users.error());
   std::cout << "username\trole\tdepartment\tgrid\tstatus\tdisplay_name\n";
@@ -130,7 +130,7 @@ int UserCommands::list(SociStore& store) {
   return 0;
 }
 
-int UserCommands::disable(SociStore& store) {
+int UserCommands::disable(UserAccountStore& store) {
   auto found = store.find_credentials(username_);
   if (!found) return report(found.error());
   if (!found.value())
@@ -146,7 +146,7 @@ int UserCommands::disable(SociStore& store) {
   return 0;
 }
 
-int UserCommands::create_token(SociStore& store, const config::Settings& settings) {
+int UserCommands::create_token(UserAccountStore& store, const config::Settings& settings) {
   const auto ttl = std::chrono::hours(ttl_hours_.value_or(settings.token_ttl_hours));
   auto issued = issue_token(store, username_, ttl, now_millis());
   if (!issued) return report(issued.error());
@@ -158,7 +158,7 @@ int UserCommands::create_token(SociStore& store, const config::Settings& setting
   return 0;
 }
 
-int UserCommands::revoke(SociStore& store) {
+int UserCommands::revoke(UserAccountStore& store) {
   if (token_.empty() && token_id_.empty()) {
     return report(Error::invalid_field("--token", "give --token or --id"));
   }

@@ -22,13 +22,13 @@
 #include <CLI/CLI.hpp>
 
 #include "adapters/config/settings.hpp"
-#include "adapters/storage/soci_store.hpp"
+#include "engine/access/users.hpp"
 
 namespace outpost::cli {
 
-// Runs `body` on the migrated store of the parsed --database/--config and
+// Runs `body` on the user accounts of the migrated database of the parsed --database/--config and
 // returns its exit code, or the code of the failure to get there.
-using StoreBody = std::function<int(SociStore&, const config::Settings&)>;
+using StoreBody = std::function<int(UserAccountStore&, const config::Settings&)>;
 using WithStore = std::function<int(const StoreBody&)>;
 
 class UserCommands {
@@ -39,11 +39,11 @@ class UserCommands {
   std::optional<int> run(const WithStore& with_store);
 
  private:
-  int add(SociStore& store);
-  int list(SociStore& store);
-  int disable(SociStore& store);
-  int create_token(SociStore& store, const config::Settings& settings);
-  int revoke(SociStore& store);
+  int add(UserAccountStore& store);
+  int list(UserAccountStore& store);
+  int disable(UserAccountStore& store);
+  int create_token(UserAccountStore& store, const config::Settings& settings);
+  int revoke(UserAccountStore& store);
 
   CLI::App* user_add_ = nullptr;
   CLI::App* user_list_ = nullptr;

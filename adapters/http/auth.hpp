@@ -14,8 +14,8 @@
 #include <unordered_map>
 
 #include "adapters/http/http_types.hpp"
+#include "engine/access/user_store.hpp"
 #include "engine/cases/case.hpp"
-#include "engine/cases/store.hpp"
 #include "engine/core/error.hpp"
 
 namespace outpost::http {

@@ -10,7 +10,7 @@
 //   tx.commit();  // otherwise the destructor rolls back
 //
 // On a SQLite connection that is already inside a transaction (a batch of
-// writes committed together, see GroupCommit in store_internals.hpp) the
+// writes committed together, see GroupCommit in database_internals.hpp) the
 // Transaction is a savepoint: commit() releases it, the destructor rolls
 // back to it, and the batch's COMMIT makes it durable.
 #pragma once

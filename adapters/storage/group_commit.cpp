@@ -1,6 +1,6 @@
-// GroupCommit (store_internals.hpp): SQLite writes that share one
+// GroupCommit (database_internals.hpp): SQLite writes that share one
 // transaction and one fsync.
-#include "adapters/storage/store_internals.hpp"
+#include "adapters/storage/database_internals.hpp"
 
 namespace outpost::storage {
 

@@ -1,5 +1,5 @@
--- The ceiling for a create: the statements SociStore::insert_case issues
--- (adapters/storage/statements.cpp, soci_store.cpp) in one transaction, with
+-- The ceiling for a create: the statements SociCaseStore::insert_case issues
+-- (adapters/storage/case_statements.cpp, soci_case_store.cpp) in one transaction, with
 -- the values the benchmark's create request produces (read from the server's
 -- statement log). pgbench -M prepared, like SOCI's prepared statements. (No
 -- case_assignees row: a new case has no assignees; no idempotency row: the

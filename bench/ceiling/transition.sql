@@ -1,6 +1,6 @@
 -- The ceiling for a transition: the statements CaseService::apply and
--- SociStore::find_case / commit_transition issue on PostgreSQL for one event
--- (adapters/storage/statements.cpp, soci_store.cpp), with pgbench -M prepared
+-- SociCaseStore::find_case / commit_transition issue on PostgreSQL for one event
+-- (adapters/storage/case_statements.cpp, soci_case_store.cpp), with pgbench -M prepared
 -- like SOCI's prepared statements, and the values the engine binds for the
 -- benchmark's lifecycle (read from the server's statement log: facts, clock,
 -- handlers, history data, timers and the notification, each as long as the

@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "engine/cases/case.hpp"
-#include "engine/cases/store.hpp"
+#include "engine/cases/case_store.hpp"
 #include "engine/core/clock.hpp"
 #include "engine/core/error.hpp"
 

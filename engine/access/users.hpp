@@ -2,7 +2,7 @@
 //
 // User accounts, roles, passwords and login tokens: the rules shared by the
 // admin API and the `outpost user|token` commands, and the store port they
-// need (UserAccountStore, implemented in adapters/storage/soci_store_users.cpp).
+// need (UserAccountStore, implemented in adapters/storage/soci_user_store.cpp).
 //
 //   User u{.username = "li.na", .role = "handler", .department = "urban"};
 //   auto created = create_user(store, u, password);   // validated, Argon2id-hashed
@@ -25,8 +25,8 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/access/user_store.hpp"
 #include "engine/cases/case.hpp"
-#include "engine/cases/store.hpp"
 #include "engine/core/error.hpp"
 
 namespace outpost {

@@ -24,11 +24,9 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/json/value.hpp>
-
 #include "engine/access/permissions.hpp"
 #include "engine/cases/case.hpp"
-#include "engine/cases/store.hpp"
+#include "engine/cases/case_store.hpp"
 #include "engine/core/clock.hpp"
 #include "engine/core/error.hpp"
 
@@ -127,8 +125,8 @@ class AnnotationStore {
 
 class AnnotationService {
  public:
-  // `max_attachment_bytes`: larger uploads are too_large (the HTTP
-  // server refuses them earlier with the same limit). Without `permissions`,
+  // `max_attachment_bytes`: larger uploads are too_large (an adapter may
+  // refuse them earlier with the same limit). Without `permissions`,
   // every actor sees every case and may annotate it.
   AnnotationService(CaseStore& cases, AnnotationStore& store, const Clock& clock,
                     std::size_t max_attachment_bytes, const Permissions* permissions = nullptr);

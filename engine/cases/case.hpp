@@ -67,10 +67,6 @@ struct StepClock {
   friend bool operator==(const StepClock&, const StepClock&) = default;
 };
 
-boost::json::object clock_to_json(const StepClock& clock);
-// Tolerant: missing or mistyped members take their defaults.
-StepClock clock_from_json(const boost::json::value& v);
-
 struct Case {
   CaseId id = 0;
   std::string number;  // JF-2026-000123 (dispute) or SQ-2026-000123 (request)

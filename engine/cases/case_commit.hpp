@@ -28,8 +28,8 @@
 #include <boost/json/object.hpp>
 
 #include "engine/cases/case.hpp"
+#include "engine/cases/case_store.hpp"
 #include "engine/cases/event_payload.hpp"
-#include "engine/cases/store.hpp"
 #include "engine/core/clock.hpp"
 #include "engine/core/error.hpp"
 

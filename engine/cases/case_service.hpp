@@ -23,9 +23,9 @@
 
 #include "engine/access/permissions.hpp"
 #include "engine/cases/case.hpp"
+#include "engine/cases/case_store.hpp"
 #include "engine/cases/event_payload.hpp"
 #include "engine/cases/new_case.hpp"
-#include "engine/cases/store.hpp"
 #include "engine/cases/workflow.hpp"
 #include "engine/core/clock.hpp"
 #include "engine/core/error.hpp"

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "engine/cases/case.hpp"
-#include "engine/cases/store.hpp"
+#include "engine/cases/case_store.hpp"
 #include "engine/cases/workflow.hpp"
 
 namespace outpost {

@@ -11,10 +11,11 @@
 //   auto fired = scheduler.run_due();   // timers fired or cancelled by this pass
 #pragma once
 
-#include "engine/cases/store.hpp"
+#include "engine/cases/case_store.hpp"
 #include "engine/core/clock.hpp"
 #include "engine/core/error.hpp"
 #include "engine/deadlines/deadlines.hpp"
+#include "engine/deadlines/timer_store.hpp"
 
 namespace outpost {
 

@@ -52,9 +52,9 @@
 #include <vector>
 
 #include "engine/cases/case.hpp"
-#include "engine/cases/store.hpp"
 #include "engine/core/error.hpp"
 #include "engine/deadlines/calendar.hpp"
+#include "engine/deadlines/timer_store.hpp"
 #include "engine/directory/catalogue.hpp"
 
 namespace outpost {

@@ -3,7 +3,7 @@
 // Notifications that people must hear about (a case dispatched or assigned to
 // them, a deadline warning, breach or escalation, a resident's
 // dissatisfaction) are written to the outbox in the same transaction as the
-// event that causes them (SideEffects in engine/cases/store.hpp), and delivered
+// event that causes them (SideEffects in engine/cases/case_store.hpp), and delivered
 // afterwards, at least once, by a deliverer (adapters/notify) to the webhooks
 // in config. A message's `id` is stable (the same on every delivery attempt
 // and every receiver), so receivers drop duplicates by it.

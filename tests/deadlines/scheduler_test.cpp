@@ -12,7 +12,7 @@
 #include <boost/json.hpp>
 
 #include "adapters/config/config_loader.hpp"
-#include "adapters/storage/soci_store.hpp"
+#include "adapters/storage/stores.hpp"
 #include "engine/cases/audit_chain.hpp"
 #include "engine/cases/case_service.hpp"
 #include "engine/deadlines/deadline_scheduler.hpp"
@@ -32,10 +32,10 @@ const config::DomainConfig& domain() {
   return d;
 }
 
-std::unique_ptr<SociStore> open_migrated(const TestDatabase& db) {
-  auto opened = open_store(db.url(), {4, nullptr});
+std::unique_ptr<Stores> open_migrated(const TestDatabase& db) {
+  auto opened = open_stores(db.url(), {4, nullptr});
   REQUIRE_MESSAGE(opened.ok(), opened.error().message);
-  REQUIRE(opened.value()->migrate().ok());
+  REQUIRE(opened.value()->database->migrate().ok());
   return std::move(opened).value();
 }
 
@@ -52,14 +52,14 @@ NewCase request_body() {
 
 struct World {
   TestDatabase db;
-  std::unique_ptr<SociStore> store = open_migrated(db);
+  std::unique_ptr<Stores> store = open_migrated(db);
   WorkflowRegistry workflows = builtin_workflows();
   // Tue 2026-03-10 10:00 in Chongqing: a working day.
   ManualClock clock{domain().calendar.local_time(LocalDate{2026, 3, 10}, 10, 0)};
   Deadlines deadlines{domain().deadline_policy, domain().calendar};
-  CaseService service{*store, workflows, domain().catalogue, domain().jurisdiction,
-                      clock,  &deadlines};
-  DeadlineScheduler scheduler{*store, deadlines, clock};
+  CaseService service{store->cases,          workflows, domain().catalogue,
+                      domain().jurisdiction, clock,     &deadlines};
+  DeadlineScheduler scheduler{store->timers, deadlines, clock};
   Actor desk{1, "desk01", "desk", "", ""};
   Actor dispatcher{2, "disp01", "dispatcher", "", ""};
 
@@ -74,7 +74,7 @@ struct World {
 
   std::vector<std::string> system_events(CaseId id) {
     std::vector<std::string> out;
-    auto history = store->history(id);
+    auto history = store->cases.history(id);
     REQUIRE(history.ok());
     const std::vector<HistoryEntry> rows = std::move(history).value();
     for (const HistoryEntry& e : rows) {
@@ -119,7 +119,7 @@ TEST_SUITE("deadline_scheduler") {
     CHECK(w.system_events(id) == Events{"deadline_warning", "deadline_breached", "escalated"});
     CHECK(w.service.get(id).value().clock.escalated);
 
-    const auto history = w.store->history(id).value();
+    const auto history = w.store->cases.history(id).value();
     CHECK(first_broken_link(history) == 0);
     CHECK(history.back().from_state == "dispatched");
     CHECK(history.back().to_state == "dispatched");
@@ -158,7 +158,7 @@ TEST_SUITE("deadline_scheduler") {
     for (int i = 0; i < 200; ++i) ids.push_back(w.dispatched_request());
     w.clock.advance(24 * 60 * kMinute);       // every warning, breach and escalation is due
     auto second_store = open_migrated(w.db);  // its own connections, as another process
-    DeadlineScheduler other(*second_store, w.deadlines, w.clock);
+    DeadlineScheduler other(second_store->timers, w.deadlines, w.clock);
     auto drain = [](DeadlineScheduler& s) {
       for (int pass = 0; pass < 50; ++pass) {
         auto n = s.run_due(50);
@@ -177,7 +177,7 @@ TEST_SUITE("deadline_scheduler") {
     CHECK(w.count("SELECT count(*) FROM history WHERE event = 'escalated'") == 200);
     CHECK(w.count("SELECT count(*) FROM timers WHERE state = 'pending'") == 0);
     for (CaseId id : {ids.front(), ids[99], ids.back()}) {
-      CHECK(first_broken_link(w.store->history(id).value()) == 0);
+      CHECK(first_broken_link(w.store->cases.history(id).value()) == 0);
     }
   }
 }

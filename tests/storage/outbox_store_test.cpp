@@ -1,4 +1,4 @@
-// SociStore's OutboxStore against a real database (SQLite or PostgreSQL, as
+// SociOutboxStore against a real database (SQLite or PostgreSQL, as
 // OUTPOST_TEST_BACKEND says): claims lease messages exclusively, also across
 // processes; outcomes are recorded once; the list pages newest first.
 #include <sys/wait.h>
@@ -12,7 +12,7 @@
 
 #include <doctest/doctest.h>
 
-#include "adapters/storage/soci_store.hpp"
+#include "adapters/storage/stores.hpp"
 #include "tests/support/test_db.hpp"
 
 namespace {
@@ -21,29 +21,29 @@ using outpost::DeliveryOutcome;
 using outpost::ErrorKind;
 using outpost::Millis;
 using outpost::OutboxState;
-using outpost::SociStore;
 using outpost::StoredOutboxMessage;
+using outpost::Stores;
 using outpost::testing::TestDatabase;
 
 constexpr Millis kNow = 1767225600000;  // 2026-01-01T00:00:00Z
 constexpr Millis kLease = 30000;
 
-outpost::StoreOptions two_connections() {
-  outpost::StoreOptions options;
+outpost::DatabaseOptions two_connections() {
+  outpost::DatabaseOptions options;
   options.pool_size = 2;
   return options;
 }
 
-std::unique_ptr<SociStore> open(const TestDatabase& db) {
-  auto opened = outpost::open_store(db.url(), two_connections());
+std::unique_ptr<Stores> open(const TestDatabase& db) {
+  auto opened = outpost::open_stores(db.url(), two_connections());
   REQUIRE_MESSAGE(opened.ok(), opened.error().message);
   return std::move(opened).value();
 }
 
 struct Migrated {
   TestDatabase db;
-  std::unique_ptr<SociStore> store = open(db);
-  Migrated() { REQUIRE(store->migrate().ok()); }
+  std::unique_ptr<Stores> store = open(db);
+  Migrated() { REQUIRE(store->database->migrate().ok()); }
 
   // Pending messages "m<first>".."m<first + count - 1>", due at `due`, in one statement.
   void add(int first, int count, Millis due, const std::string& state = "pending") {
@@ -59,14 +59,14 @@ struct Migrated {
   }
 
   std::vector<StoredOutboxMessage> claim(int limit, Millis now = kNow) {
-    auto r = store->claim_due_messages(now, limit, now + kLease);
+    auto r = store->outbox.claim_due_messages(now, limit, now + kLease);
     REQUIRE_MESSAGE(r.ok(), r.error().message);
     return r.value();
   }
 
   std::vector<StoredOutboxMessage> list(std::optional<OutboxState> state,
                                         std::optional<std::int64_t> cursor, int limit) {
-    auto r = store->list_outbox(state, cursor, limit);
+    auto r = store->outbox.list_outbox(state, cursor, limit);
     REQUIRE_MESSAGE(r.ok(), r.error().message);
     return r.value();
   }
@@ -80,15 +80,15 @@ std::vector<std::string> ids(const std::vector<StoredOutboxMessage>& messages) {
 
 // Claims batches until none is left and records each claimed message as
 // delivered to `who`; returns how many recordings failed.
-int drain(SociStore& store, const std::string& who) {
+int drain(Stores& store, const std::string& who) {
   int failures = 0;
   for (;;) {
-    auto batch = store.claim_due_messages(kNow, 7, kNow + kLease);
+    auto batch = store.outbox.claim_due_messages(kNow, 7, kNow + kLease);
     if (!batch.ok()) return failures + 1;
     if (batch.value().empty()) return failures;
     for (const StoredOutboxMessage& m : batch.value()) {
       DeliveryOutcome done{{who}, true, false, "", kNow, kNow};
-      if (!store.record_delivery(m.seq, done).ok()) ++failures;
+      if (!store.outbox.record_delivery(m.seq, done).ok()) ++failures;
     }
   }
 }
@@ -133,11 +133,11 @@ TEST_SUITE("storage_outbox") {
     REQUIRE(claimed.size() == 3);
 
     DeliveryOutcome retry{{"audit"}, false, false, "ops: HTTP 500", kNow + 4000, kNow};
-    REQUIRE(m.store->record_delivery(claimed[0].seq, retry).ok());
+    REQUIRE(m.store->outbox.record_delivery(claimed[0].seq, retry).ok());
     DeliveryOutcome delivered{{"audit", "ops"}, true, false, "", kNow, kNow + 10};
-    REQUIRE(m.store->record_delivery(claimed[1].seq, delivered).ok());
+    REQUIRE(m.store->outbox.record_delivery(claimed[1].seq, delivered).ok());
     DeliveryOutcome dead{{}, false, true, "ops: timed out after 5000 ms", kNow, kNow + 20};
-    REQUIRE(m.store->record_delivery(claimed[2].seq, dead).ok());
+    REQUIRE(m.store->outbox.record_delivery(claimed[2].seq, dead).ok());
 
     auto rows = m.list(std::nullopt, std::nullopt, 10);
     REQUIRE(rows.size() == 3);
@@ -158,11 +158,11 @@ TEST_SUITE("storage_outbox") {
     CHECK_FALSE(m3.delivered_at.has_value());
 
     // A late report (a deliverer whose lease ran out) does not undo a final outcome.
-    auto late = m.store->record_delivery(claimed[1].seq, retry);
+    auto late = m.store->outbox.record_delivery(claimed[1].seq, retry);
     REQUIRE_FALSE(late.ok());
     CHECK(late.error().kind == ErrorKind::not_found);
     CHECK(m.db.query_text("SELECT state FROM outbox WHERE id = 'm2'") == "delivered");
-    CHECK_FALSE(m.store->record_delivery(999999, delivered).ok());
+    CHECK_FALSE(m.store->outbox.record_delivery(999999, delivered).ok());
 
     // Only the retried one is claimed again, once due, with what it had.
     CHECK(m.claim(10, kNow + 3999).empty());
@@ -196,7 +196,7 @@ TEST_SUITE("storage_outbox") {
     if (child == 0) {
       // Its own store, as a second `outpost serve` would have; _exit skips
       // the parent's destructors.
-      auto opened = outpost::open_store(m.db.url(), two_connections());
+      auto opened = outpost::open_stores(m.db.url(), two_connections());
       ::_exit(opened.ok() && drain(*opened.value(), "child") == 0 ? 0 : 1);
     }
     auto second = open(m.db);

@@ -1,5 +1,5 @@
-// The SOCI store against a real database: SQLite or PostgreSQL, whichever
-// OUTPOST_TEST_BACKEND names (ctest runs this binary once per backend).
+// The SOCI stores (adapters/storage/stores.hpp) against a real database: SQLite or PostgreSQL,
+// whichever OUTPOST_TEST_BACKEND names (ctest runs this binary once per backend).
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,7 +17,7 @@
 #include <boost/json/object.hpp>
 
 #include "adapters/storage/migrations.hpp"
-#include "adapters/storage/soci_store.hpp"
+#include "adapters/storage/stores.hpp"
 #include "engine/cases/audit_chain.hpp"
 #include "tests/support/test_db.hpp"
 
@@ -30,15 +30,15 @@ using outpost::ErrorKind;
 using outpost::HistoryEntry;
 using outpost::IdempotencyKey;
 using outpost::Millis;
-using outpost::SociStore;
+using outpost::Stores;
 using outpost::testing::TestDatabase;
 
 constexpr Millis kJan2026 = 1767225600000;  // 2026-01-01T00:00:00Z
 constexpr Millis kDay = 86'400'000;
 
-std::unique_ptr<SociStore> open(const TestDatabase& db, std::size_t pool_size = 4,
-                                std::shared_ptr<const outpost::PiiCipher> cipher = nullptr) {
-  auto opened = outpost::open_store(db.url(), {pool_size, std::move(cipher)});
+std::unique_ptr<Stores> open(const TestDatabase& db, std::size_t pool_size = 4,
+                             std::shared_ptr<const outpost::PiiCipher> cipher = nullptr) {
+  auto opened = outpost::open_stores(db.url(), {pool_size, std::move(cipher)});
   REQUIRE_MESSAGE(opened.ok(), opened.error().message);
   return std::move(opened).value();
 }
@@ -46,8 +46,8 @@ std::unique_ptr<SociStore> open(const TestDatabase& db, std::size_t pool_size = 
 // A fresh database with the schema applied.
 struct Migrated {
   TestDatabase db;
-  std::unique_ptr<SociStore> store = open(db);
-  Migrated() { REQUIRE(store->migrate().ok()); }
+  std::unique_ptr<Stores> store = open(db);
+  Migrated() { REQUIRE(store->database->migrate().ok()); }
 };
 
 Case sample_case(const std::string& kind = "dispute", Millis at = kJan2026) {
@@ -85,8 +85,8 @@ HistoryEntry creation_entry(const Case& c) {
   return e;
 }
 
-Case insert(SociStore& store, Case c = sample_case()) {
-  auto r = store.insert_case(c, creation_entry(c), nullptr);
+Case insert(Stores& store, Case c = sample_case()) {
+  auto r = store.cases.insert_case(c, creation_entry(c), nullptr);
   REQUIRE_MESSAGE(r.ok(), r.error().message);
   return r.value();
 }
@@ -116,8 +116,8 @@ Transition transition(const Case& c, const std::string& to, Millis at) {
   return t;
 }
 
-Case find(SociStore& store, CaseId id) {
-  auto r = store.find_case(id);
+Case find(Stores& store, CaseId id) {
+  auto r = store.cases.find_case(id);
   REQUIRE(r.ok());
   REQUIRE(r.value().has_value());
   return *r.value();
@@ -166,9 +166,9 @@ std::vector<CaseId> ids_of(const outpost::CasePage& page) {
   return ids;
 }
 
-std::vector<CaseId> list_ids(SociStore& store, CaseFilter filter) {
+std::vector<CaseId> list_ids(Stores& store, CaseFilter filter) {
   filter.limit = 500;
-  auto r = store.list_cases(filter);
+  auto r = store.cases.list_cases(filter);
   REQUIRE_MESSAGE(r.ok(), r.error().message);
   CHECK_FALSE(r.value().next_cursor.has_value());
   return ids_of(r.value());
@@ -181,39 +181,40 @@ IdempotencyKey idempotency(std::int64_t user_id, const std::string& key) {
 }  // namespace
 
 TEST_SUITE("soci_store") {
-  TEST_CASE("open_store rejects malformed URLs and reports unreachable databases") {
-    CHECK(outpost::open_store("mysql://x", {}).error().kind == ErrorKind::invalid);
-    CHECK(outpost::open_store("sqlite:", {}).error().kind == ErrorKind::invalid);
-    CHECK(outpost::open_store("sqlite::memory:", {}).error().kind == ErrorKind::invalid);
-    CHECK(outpost::open_store("postgresql://postgres@127.0.0.1:1/nowhere", {}).error().kind ==
+  TEST_CASE("open_stores rejects malformed URLs and reports unreachable databases") {
+    CHECK(outpost::open_stores("mysql://x", {}).error().kind == ErrorKind::invalid);
+    CHECK(outpost::open_stores("sqlite:", {}).error().kind == ErrorKind::invalid);
+    CHECK(outpost::open_stores("sqlite::memory:", {}).error().kind == ErrorKind::invalid);
+    CHECK(outpost::open_stores("postgresql://postgres@127.0.0.1:1/nowhere", {}).error().kind ==
           ErrorKind::unavailable);
-    CHECK(outpost::open_store("sqlite:/nonexistent-dir/x/outpost.db", {}).error().kind ==
+    CHECK(outpost::open_stores("sqlite:/nonexistent-dir/x/outpost.db", {}).error().kind ==
           ErrorKind::unavailable);
   }
 
   TEST_CASE("migrate applies every migration once and records it") {
     TestDatabase db;
     auto store = open(db);
-    CHECK(store->backend() == outpost::testing::test_backend());
-    CHECK(store->schema_version().value() == 0);
+    CHECK(store->database->backend() == outpost::testing::test_backend());
+    CHECK(store->database->schema_version().value() == 0);
     const auto all = outpost::storage::migrations(outpost::storage::Dialect::sqlite);
     std::vector<std::string> names;
     for (const auto& m : all) names.push_back(m.name);
     const auto count = static_cast<std::int64_t>(all.size());
 
-    auto first = store->migrate();
+    auto first = store->database->migrate();
     REQUIRE_MESSAGE(first.ok(), first.error().message);
     CHECK(first.value() == names);
-    CHECK(store->schema_version().value() == all.back().version);
+    CHECK(store->database->schema_version().value() == all.back().version);
     CHECK(db.query_int("SELECT count(*) FROM schema_migrations") == count);
     CHECK(db.query_text("SELECT name FROM schema_migrations WHERE version = 1") == "initial");
-    if (store->backend() == "sqlite") CHECK(db.query_text("PRAGMA journal_mode") == "wal");
+    if (store->database->backend() == "sqlite")
+      CHECK(db.query_text("PRAGMA journal_mode") == "wal");
     CHECK(db.query_int("SELECT applied_at FROM schema_migrations WHERE version = 1") > kJan2026);
 
-    auto again = store->migrate();
+    auto again = store->database->migrate();
     REQUIRE(again.ok());
     CHECK(again.value().empty());
-    CHECK(open(db)->migrate().value().empty());
+    CHECK(open(db)->database->migrate().value().empty());
     CHECK(db.query_int("SELECT count(*) FROM schema_migrations") == count);
   }
 
@@ -227,11 +228,11 @@ TEST_SUITE("soci_store") {
     outpost::Result<std::vector<std::string>> rb = outpost::Error{};
     std::thread ta([&] {
       start.arrive_and_wait();
-      ra = a->migrate();
+      ra = a->database->migrate();
     });
     std::thread tb([&] {
       start.arrive_and_wait();
-      rb = b->migrate();
+      rb = b->database->migrate();
     });
     ta.join();
     tb.join();
@@ -265,10 +266,10 @@ TEST_SUITE("soci_store") {
     CHECK_FALSE(bare_found.deadline.has_value());
 
     CHECK(m.db.query_int("SELECT count(*) FROM case_assignees") == 2);
-    CHECK_FALSE(m.store->find_case(stored.id + 1000).value().has_value());
-    CHECK(m.store->count_cases().value() == 2);
+    CHECK_FALSE(m.store->cases.find_case(stored.id + 1000).value().has_value());
+    CHECK(m.store->cases.count_cases().value() == 2);
 
-    auto history = m.store->history(stored.id);
+    auto history = m.store->cases.history(stored.id);
     REQUIRE(history.ok());
     REQUIRE(history.value().size() == 1);
     const HistoryEntry& h = history.value()[0];
@@ -284,7 +285,7 @@ TEST_SUITE("soci_store") {
     TestDatabase db;
     const outpost::PiiKey key = outpost::PiiKey::generate();
     auto store = open(db, 2, std::make_shared<const outpost::PiiCipher>(key));
-    REQUIRE(store->migrate().ok());
+    REQUIRE(store->database->migrate().ok());
     const Case stored = insert(*store, sample_case());
     check_same_case(stored, find(*store, stored.id));  // opened on the way back
 
@@ -297,31 +298,31 @@ TEST_SUITE("soci_store") {
 
     CaseFilter by_phone;
     by_phone.phone = "138-0013-8000";
-    auto found = store->list_cases(by_phone);
+    auto found = store->cases.list_cases(by_phone);
     REQUIRE(found.ok());
     REQUIRE(found.value().items.size() == 1);
     CHECK(found.value().items[0].id == stored.id);
     by_phone.phone = "13900000000";
-    CHECK(store->list_cases(by_phone).value().items.empty());
+    CHECK(store->cases.list_cases(by_phone).value().items.empty());
 
     // Another key cannot read the parties: an error, never a case without them.
     auto stranger =
         open(db, 1, std::make_shared<const outpost::PiiCipher>(outpost::PiiKey::generate()));
-    auto unreadable = stranger->find_case(stored.id);
+    auto unreadable = stranger->cases.find_case(stored.id);
     CHECK_FALSE(unreadable.ok());
 
     // Rows written in clear (before the key) are read, then sealed on request.
     auto clear_store = open(db, 1);
     const Case clear = insert(*clear_store, sample_case("request"));
     CHECK(find(*store, clear.id).parties[0].phone == "13800138000");
-    auto sealed = store->seal_clear_parties();
+    auto sealed = store->privacy.seal_clear_parties();
     REQUIRE(sealed.ok());
     CHECK(sealed.value() == 1);
     CHECK(outpost::PiiCipher::is_sealed(
         db.query_text("SELECT parties FROM cases WHERE id = " + std::to_string(clear.id))));
     by_phone.phone = "13800138000";
-    CHECK(store->list_cases(by_phone).value().items.size() == 2);
-    CHECK(store->seal_clear_parties().value() == 0);
+    CHECK(store->cases.list_cases(by_phone).value().items.size() == 2);
+    CHECK(store->privacy.seal_clear_parties().value() == 0);
   }
 
   TEST_CASE("case numbers count per kind and per year") {
@@ -342,7 +343,7 @@ TEST_SUITE("soci_store") {
     t.updated.assignment = {"legal", {"zhao"}};
     t.updated.facts["accepted_by"] = "mediator";
     t.updated.deadline.reset();
-    REQUIRE(m.store->commit_transition(t.updated, 1, t.entry, nullptr).ok());
+    REQUIRE(m.store->cases.commit_transition(t.updated, 1, t.entry, nullptr).ok());
 
     const Case found = find(*m.store, c.id);
     check_same_case(found, t.updated);
@@ -354,7 +355,7 @@ TEST_SUITE("soci_store") {
 
     // Unchanged assignees keep their rows.
     Transition t2 = transition(found, "assigned", found.updated_at + 1000);
-    REQUIRE(m.store->commit_transition(t2.updated, 2, t2.entry, nullptr).ok());
+    REQUIRE(m.store->cases.commit_transition(t2.updated, 2, t2.entry, nullptr).ok());
     CHECK(find(*m.store, c.id).version == 3);
     CHECK(m.db.query_text("SELECT assignee FROM case_assignees") == "zhao");
   }
@@ -363,15 +364,15 @@ TEST_SUITE("soci_store") {
     Migrated m;
     const Case c = insert(*m.store);
     const Transition won = transition(c, "accepted", c.created_at + 1000);
-    REQUIRE(m.store->commit_transition(won.updated, 1, won.entry, nullptr).ok());
+    REQUIRE(m.store->cases.commit_transition(won.updated, 1, won.entry, nullptr).ok());
 
     Transition stale = transition(c, "withdrawn", c.created_at + 2000);
-    auto same_assignees = m.store->commit_transition(stale.updated, 1, stale.entry, nullptr);
+    auto same_assignees = m.store->cases.commit_transition(stale.updated, 1, stale.entry, nullptr);
     REQUIRE_FALSE(same_assignees.ok());
     CHECK(same_assignees.error().kind == ErrorKind::version_conflict);
 
     stale.updated.assignment = {"police", {"qian"}};
-    auto new_assignees = m.store->commit_transition(stale.updated, 1, stale.entry, nullptr);
+    auto new_assignees = m.store->cases.commit_transition(stale.updated, 1, stale.entry, nullptr);
     REQUIRE_FALSE(new_assignees.ok());
     CHECK(new_assignees.error().kind == ErrorKind::version_conflict);
 
@@ -390,46 +391,46 @@ TEST_SUITE("soci_store") {
     Migrated m;
     const Case draft = sample_case();
     const IdempotencyKey create_key = idempotency(7, "create-1");
-    auto created = m.store->insert_case(draft, creation_entry(draft), &create_key);
+    auto created = m.store->cases.insert_case(draft, creation_entry(draft), &create_key);
     REQUIRE(created.ok());
-    auto record = m.store->find_idempotency(7, "api:cases", "create-1");
+    auto record = m.store->cases.find_idempotency(7, "api:cases", "create-1");
     REQUIRE(record.ok());
     REQUIRE(record.value().has_value());
     CHECK(record.value()->fingerprint == "fp-create-1");
     CHECK(record.value()->case_id == created.value().id);
     CHECK_FALSE(record.value()->answer.has_value());  // nothing saved yet
-    REQUIRE(m.store->save_idempotent_answer(create_key, "201\nJF-2026-000001 v1").ok());
-    CHECK(m.store->find_idempotency(7, "api:cases", "create-1").value()->answer ==
+    REQUIRE(m.store->cases.save_idempotent_answer(create_key, "201\nJF-2026-000001 v1").ok());
+    CHECK(m.store->cases.find_idempotency(7, "api:cases", "create-1").value()->answer ==
           "201\nJF-2026-000001 v1");
-    CHECK_FALSE(m.store->find_idempotency(8, "api:cases", "create-1").value().has_value());
-    CHECK_FALSE(m.store->find_idempotency(7, "api:cases", "create-2").value().has_value());
-    CHECK_FALSE(m.store->find_idempotency(7, "open311", "create-1").value().has_value());
+    CHECK_FALSE(m.store->cases.find_idempotency(8, "api:cases", "create-1").value().has_value());
+    CHECK_FALSE(m.store->cases.find_idempotency(7, "api:cases", "create-2").value().has_value());
+    CHECK_FALSE(m.store->cases.find_idempotency(7, "open311", "create-1").value().has_value());
 
     // The same key again: nothing of the second create survives, not even its number.
-    auto raced_create = m.store->insert_case(draft, creation_entry(draft), &create_key);
+    auto raced_create = m.store->cases.insert_case(draft, creation_entry(draft), &create_key);
     REQUIRE_FALSE(raced_create.ok());
     CHECK(raced_create.error().kind == ErrorKind::idempotency_race);
-    CHECK(m.store->count_cases().value() == 1);
+    CHECK(m.store->cases.count_cases().value() == 1);
     CHECK(m.db.query_int("SELECT count(*) FROM history") == 1);
     CHECK(insert(*m.store).number == "JF-2026-000002");
 
     const Case c = created.value();
     const IdempotencyKey event_key = idempotency(7, "event-1");
     const Transition t = transition(c, "accepted", c.created_at + 1000);
-    REQUIRE(m.store->commit_transition(t.updated, 1, t.entry, &event_key).ok());
-    REQUIRE(m.store->save_idempotent_answer(event_key, "200\nJF-2026-000001 v2").ok());
+    REQUIRE(m.store->cases.commit_transition(t.updated, 1, t.entry, &event_key).ok());
+    REQUIRE(m.store->cases.save_idempotent_answer(event_key, "200\nJF-2026-000001 v2").ok());
 
     const Transition t2 = transition(t.updated, "assigned", c.created_at + 2000);
-    auto raced = m.store->commit_transition(t2.updated, 2, t2.entry, &event_key);
+    auto raced = m.store->cases.commit_transition(t2.updated, 2, t2.entry, &event_key);
     REQUIRE_FALSE(raced.ok());
     CHECK(raced.error().kind == ErrorKind::idempotency_race);
     CHECK(m.db.query_int("SELECT version FROM cases WHERE id = " + std::to_string(c.id)) == 2);
     CHECK(history_count(m.db, c.id) == 2);
-    CHECK(m.store->find_idempotency(7, "api:cases", "event-1").value()->answer ==
+    CHECK(m.store->cases.find_idempotency(7, "api:cases", "event-1").value()->answer ==
           "200\nJF-2026-000001 v2");
 
     // The connection that saw the violation still works.
-    REQUIRE(m.store->commit_transition(t2.updated, 2, t2.entry, nullptr).ok());
+    REQUIRE(m.store->cases.commit_transition(t2.updated, 2, t2.entry, nullptr).ok());
     CHECK(history_count(m.db, c.id) == 3);
   }
 
@@ -466,7 +467,7 @@ TEST_SUITE("soci_store") {
     // d moves on, so state differs.
     const Case d_stored = find(*m.store, ids["d"]);
     const Transition moved = transition(d_stored, "dispatched", d.created_at + 1000);
-    REQUIRE(m.store->commit_transition(moved.updated, 1, moved.entry, nullptr).ok());
+    REQUIRE(m.store->cases.commit_transition(moved.updated, 1, moved.entry, nullptr).ok());
 
     const auto expect = [&](std::initializer_list<const char*> names) {
       std::vector<CaseId> want;
@@ -548,7 +549,7 @@ TEST_SUITE("soci_store") {
     std::vector<CaseId> seen;
     int pages = 0;
     for (;;) {
-      auto page = m.store->list_cases(f);
+      auto page = m.store->cases.list_cases(f);
       REQUIRE(page.ok());
       CHECK(page.value().items.size() <= 3);
       for (CaseId id : ids_of(page.value())) seen.push_back(id);
@@ -562,7 +563,7 @@ TEST_SUITE("soci_store") {
 
     f = {};
     f.limit = 11;
-    auto exact = m.store->list_cases(f);
+    auto exact = m.store->cases.list_cases(f);
     CHECK(exact.value().items.size() == 11);
     CHECK_FALSE(exact.value().next_cursor.has_value());
   }
@@ -572,10 +573,10 @@ TEST_SUITE("soci_store") {
     Case c = insert(*m.store);
     for (const char* to : {"accepted", "assigned", "mediating", "agreement_reached"}) {
       const Transition t = transition(c, to, c.updated_at + 1000);
-      REQUIRE(m.store->commit_transition(t.updated, c.version, t.entry, nullptr).ok());
+      REQUIRE(m.store->cases.commit_transition(t.updated, c.version, t.entry, nullptr).ok());
       c = t.updated;
     }
-    auto history = m.store->history(c.id);
+    auto history = m.store->cases.history(c.id);
     REQUIRE(history.ok());
     const std::vector<HistoryEntry>& h = history.value();
     REQUIRE(h.size() == 5);
@@ -592,7 +593,7 @@ TEST_SUITE("soci_store") {
     CHECK(h.back().hash == find(*m.store, c.id).last_hash);
     CHECK(h[2].data == boost::json::object{{"note", "step 3"}});
     CHECK(outpost::first_broken_link(h) == 0);
-    CHECK(m.store->history(c.id + 1000).value().empty());
+    CHECK(m.store->cases.history(c.id + 1000).value().empty());
   }
 
   TEST_CASE("concurrent transitions on different cases all commit") {
@@ -608,10 +609,10 @@ TEST_SUITE("soci_store") {
     std::vector<std::thread> threads;
     for (int i = 0; i < kThreads; ++i) {
       threads.emplace_back([&, i] {
-        SociStore& store = i % 2 == 0 ? *m.store : *second;
+        Stores& store = i % 2 == 0 ? *m.store : *second;
         start.arrive_and_wait();
         for (int step = 0; step < kSteps; ++step) {
-          auto current = store.find_case(ids[i]);
+          auto current = store.cases.find_case(ids[i]);
           if (!current.ok() || !current.value()) {
             errors[i].push_back(current.ok() ? "missing" : current.error().message);
             return;
@@ -619,7 +620,7 @@ TEST_SUITE("soci_store") {
           const Case& c = *current.value();
           const Transition t =
               transition(c, step % 2 == 0 ? "mediating" : "assigned", c.updated_at + 1);
-          auto r = store.commit_transition(t.updated, c.version, t.entry, nullptr);
+          auto r = store.cases.commit_transition(t.updated, c.version, t.entry, nullptr);
           if (!r.ok()) errors[i].push_back(r.error().message);
         }
       });
@@ -638,14 +639,14 @@ TEST_SUITE("soci_store") {
     constexpr int kSteps = 25;
     const CaseId mine = insert(*m.store).id;
     const CaseId theirs = insert(*m.store).id;
-    const auto advance = [](SociStore& store, CaseId id) {
+    const auto advance = [](Stores& store, CaseId id) {
       int failures = 0;
       for (int step = 0; step < kSteps; ++step) {
-        auto current = store.find_case(id);
+        auto current = store.cases.find_case(id);
         if (!current.ok() || !current.value()) return failures + 1;
         const Case& c = *current.value();
         const Transition t = transition(c, "mediating", c.updated_at + 1);
-        if (!store.commit_transition(t.updated, c.version, t.entry, nullptr).ok()) ++failures;
+        if (!store.cases.commit_transition(t.updated, c.version, t.entry, nullptr).ok()) ++failures;
       }
       return failures;
     };
@@ -654,7 +655,7 @@ TEST_SUITE("soci_store") {
     if (child == 0) {
       // Its own store, as a second `outpost serve` would have; _exit skips
       // the parent's destructors.
-      auto opened = outpost::open_store(m.db.url(), {});
+      auto opened = outpost::open_stores(m.db.url(), {});
       ::_exit(opened.ok() && advance(*opened.value(), theirs) == 0 ? 0 : 1);
     }
     CHECK(advance(*m.store, mine) == 0);
@@ -681,10 +682,10 @@ TEST_SUITE("soci_store") {
       std::vector<std::thread> threads;
       for (int i = 0; i < kThreads; ++i) {
         threads.emplace_back([&, i] {
-          SociStore& store = i % 2 == 0 ? *m.store : *second;
+          Stores& store = i % 2 == 0 ? *m.store : *second;
           Transition t = transition(c, "state_" + std::to_string(i), c.updated_at + 1);
           start.arrive_and_wait();
-          auto r = store.commit_transition(t.updated, c.version, t.entry, nullptr);
+          auto r = store.cases.commit_transition(t.updated, c.version, t.entry, nullptr);
           if (!r.ok()) {
             outcome[i] = r.error().kind;
             messages[i] = r.error().message;
@@ -713,55 +714,55 @@ TEST_SUITE("soci_store") {
   TEST_CASE("ensure_user_with_token is idempotent and tokens find enabled users only") {
     Migrated m;
     const std::string hash(64, 'a');
-    auto first = m.store->ensure_user_with_token("admin", "admin", hash);
+    auto first = m.store->users.ensure_user_with_token("admin", "admin", hash);
     REQUIRE_MESSAGE(first.ok(), first.error().message);
-    auto again = m.store->ensure_user_with_token("admin", "admin", hash);
+    auto again = m.store->users.ensure_user_with_token("admin", "admin", hash);
     REQUIRE(again.ok());
     CHECK(again.value().id == first.value().id);
     CHECK(m.db.query_int("SELECT count(*) FROM users") == 1);
     CHECK(m.db.query_int("SELECT count(*) FROM tokens") == 1);
 
-    auto found = m.store->find_user_by_token_hash(hash);
+    auto found = m.store->users.find_user_by_token_hash(hash);
     REQUIRE(found.ok());
     REQUIRE(found.value().has_value());
     CHECK(found.value()->id == first.value().id);
     CHECK(found.value()->username == "admin");
     CHECK(found.value()->role == "admin");
     CHECK_FALSE(found.value()->disabled);
-    CHECK_FALSE(m.store->find_user_by_token_hash(std::string(64, 'b')).value().has_value());
+    CHECK_FALSE(m.store->users.find_user_by_token_hash(std::string(64, 'b')).value().has_value());
 
     const std::string second_hash(64, 'c');
-    REQUIRE(m.store->ensure_user_with_token("admin", "admin", second_hash).ok());
-    CHECK(m.store->find_user_by_token_hash(second_hash).value().has_value());
+    REQUIRE(m.store->users.ensure_user_with_token("admin", "admin", second_hash).ok());
+    CHECK(m.store->users.find_user_by_token_hash(second_hash).value().has_value());
 
     m.db.exec("UPDATE tokens SET expires_at = 1 WHERE token_hash = '" + second_hash + "'");
-    CHECK_FALSE(m.store->find_user_by_token_hash(second_hash).value().has_value());
+    CHECK_FALSE(m.store->users.find_user_by_token_hash(second_hash).value().has_value());
     m.db.exec("UPDATE tokens SET revoked_at = 1 WHERE token_hash = '" + hash + "'");
-    CHECK_FALSE(m.store->find_user_by_token_hash(hash).value().has_value());
+    CHECK_FALSE(m.store->users.find_user_by_token_hash(hash).value().has_value());
     m.db.exec("UPDATE tokens SET revoked_at = NULL");
     m.db.exec("UPDATE users SET disabled = 1");
-    CHECK_FALSE(m.store->find_user_by_token_hash(hash).value().has_value());
+    CHECK_FALSE(m.store->users.find_user_by_token_hash(hash).value().has_value());
   }
 
   TEST_CASE("ping answers while the database does") {
     Migrated m;
-    CHECK(m.store->ping().ok());
-    CHECK(m.store->count_cases().value() == 0);
+    CHECK(m.store->users.ping().ok());
+    CHECK(m.store->cases.count_cases().value() == 0);
   }
 
   TEST_CASE("a dropped PostgreSQL connection is reported as unavailable, then reconnected") {
     if (outpost::testing::test_backend() != "postgresql") return;
     TestDatabase db;
     auto store = open(db, 1);
-    REQUIRE(store->migrate().ok());
+    REQUIRE(store->database->migrate().ok());
     const Case c = insert(*store);
     db.exec(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
         " WHERE datname = current_database() AND pid <> pg_backend_pid()");
-    auto lost = store->find_case(c.id);
+    auto lost = store->cases.find_case(c.id);
     REQUIRE_FALSE(lost.ok());
     CHECK(lost.error().kind == ErrorKind::unavailable);
     CHECK(find(*store, c.id).number == c.number);
-    CHECK(store->ping().ok());
+    CHECK(store->users.ping().ok());
   }
 }

@@ -7,7 +7,7 @@
 //               named by OUTPOST_TEST_PG_URL_FILE, dropped at the end.
 //
 //   TestDatabase db;                  // fresh and empty
-//   auto store = open_store(db.url());
+//   auto stores = open_stores(db.url());  // adapters/storage/stores.hpp
 //   db.query_int("SELECT count(*) FROM history");  // inspect stored rows directly
 #pragma once
 

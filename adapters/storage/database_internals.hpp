@@ -1,10 +1,11 @@
-// File: adapters/storage/store_internals.hpp
+// File: adapters/storage/database_internals.hpp
 //
-// Private to adapters/storage: the pieces every SociStore method is built
-// from, so that store methods for different concerns can live in their own
-// .cpp files (soci_store.cpp for cases and users, more beside it).
+// Private to adapters/storage: the pieces every store method is built from
+// (SociCaseStore, SociTimerStore, ... each in its own .cpp file), over the
+// shared Database (database.hpp).
 //
-//   return run<Thing>(*impl_, Access::write, "add_thing", [&](Lease& lease) -> Result<Thing> {
+//   return run<Thing>(db_, Access::write, "add_thing", [&](Lease& lease) -> Result<Thing> {
+//     CaseStatements& st = lease.prepared<CaseStatements>();   // if it uses prepared ones
 //     Transaction tx(lease.sql(), lease.dialect());
 //     ...
 //     tx.commit();
@@ -16,6 +17,7 @@
 // contains bound values.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -31,17 +33,39 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <sqlite3.h>
 
+#include "adapters/storage/database.hpp"
 #include "adapters/storage/dialect.hpp"
-#include "adapters/storage/soci_store.hpp"
-#include "adapters/storage/statements.hpp"
+#include "engine/core/clock.hpp"
 
 namespace outpost {
 
 namespace storage {
-class GroupCommit;
-}
 
-struct SociStore::Impl {
+class GroupCommit;
+
+// A store's prepared statements on one connection (CaseStatements, ...), with
+// the buffers they are bound to: neither copied nor moved, used by one thread
+// at a time; dropping it frees the server-side prepared statements. Each kind
+// has a slot of its own in every connection's row of Database::Impl::statements,
+// named by its kSlot, and a constructor (soci::session&, const PiiCipher*).
+class PreparedSet {
+ public:
+  PreparedSet() = default;
+  virtual ~PreparedSet() = default;
+  PreparedSet(const PreparedSet&) = delete;
+  PreparedSet& operator=(const PreparedSet&) = delete;
+};
+
+enum : std::size_t {
+  kCaseStatementsSlot,
+  kUserStatementsSlot,
+  kDirectoryStatementsSlot,
+  kPreparedSetSlots
+};
+
+}  // namespace storage
+
+struct Database::Impl {
   Impl(storage::Dialect d, std::size_t size, std::shared_ptr<std::mutex> sqlite_writer,
        std::shared_ptr<const PiiCipher> pii)
       : dialect(d),
@@ -50,11 +74,15 @@ struct SociStore::Impl {
         writer(std::move(sqlite_writer)),
         cipher(std::move(pii)) {}
 
+  using PreparedSets =
+      std::array<std::unique_ptr<storage::PreparedSet>, storage::kPreparedSetSlots>;
+
   storage::Dialect dialect;
   soci::connection_pool pool;
-  // One prepared set per pool slot, created on first use and dropped after an
-  // error (before a reconnect, since they refer to the old connection).
-  std::vector<std::unique_ptr<storage::Statements>> statements;
+  // Per pool slot, each store's prepared set, created on first use and all
+  // dropped after an error (before a reconnect, since they refer to the old
+  // connection).
+  std::vector<PreparedSets> statements;
   std::shared_ptr<std::mutex> writer;             // SQLite only
   std::shared_ptr<const PiiCipher> cipher;        // may be null: parties in clear
   std::unique_ptr<storage::GroupCommit> batches;  // SQLite only: see GroupCommit
@@ -63,7 +91,7 @@ struct SociStore::Impl {
 namespace storage {
 
 // write_batched: a SQLite write that may share its transaction (and fsync)
-// with other writers of this store (GroupCommit); on PostgreSQL, a write.
+// with other writers of this database (GroupCommit); on PostgreSQL, a write.
 enum class Access { read, write, write_batched };
 
 // Thrown when the idempotency key of a write is already taken: another
@@ -93,7 +121,7 @@ inline bool is_unique_violation(const soci::soci_error& e) {
 // A pool connection for the duration of one call.
 class Lease {
  public:
-  explicit Lease(SociStore::Impl& impl) : impl_(impl), pos_(impl.pool.lease()) {}
+  explicit Lease(Database::Impl& impl) : impl_(impl), pos_(impl.pool.lease()) {}
   ~Lease() { impl_.pool.give_back(pos_); }
   Lease(const Lease&) = delete;
   Lease& operator=(const Lease&) = delete;
@@ -102,16 +130,20 @@ class Lease {
   Dialect dialect() const { return impl_.dialect; }
   const PiiCipher* cipher() const { return impl_.cipher.get(); }
 
-  Statements& statements() {
-    std::unique_ptr<Statements>& st = impl_.statements[pos_];
-    if (!st) st = std::make_unique<Statements>(sql(), impl_.cipher.get());
-    return *st;
+  // This connection's prepared set of kind `Set`, prepared on first use.
+  template <class Set>
+  Set& prepared() {
+    std::unique_ptr<PreparedSet>& set = impl_.statements[pos_][Set::kSlot];
+    if (!set) set = std::make_unique<Set>(sql(), impl_.cipher.get());
+    return static_cast<Set&>(*set);
   }
 
   // After a statement failed: SOCI 4.0.3 leaks a failed statement's
   // PostgreSQL parameter buffers unless the statement is destroyed, and a
   // failed SQLite statement is best not reused either.
-  void discard_statements() { impl_.statements[pos_].reset(); }
+  void discard_statements() {
+    for (std::unique_ptr<PreparedSet>& set : impl_.statements[pos_]) set.reset();
+  }
 
   // Turns a database error into an Error, repairing the connection first. The
   // message names the operation and the database's error code, never the
@@ -141,7 +173,7 @@ class Lease {
   }
 
  private:
-  SociStore::Impl& impl_;
+  Database::Impl& impl_;
   std::size_t pos_;
 };
 
@@ -155,7 +187,7 @@ class Lease {
 // the batch's COMMIT: a 2xx is as durable as before.
 class GroupCommit {
  public:
-  explicit GroupCommit(SociStore::Impl& impl) : impl_(impl) {}
+  explicit GroupCommit(Database::Impl& impl) : impl_(impl) {}
 
   // `write` runs inside the batch's transaction; it returns false when it
   // failed and its changes must be undone. Returns the error of the batch
@@ -170,7 +202,7 @@ class GroupCommit {
   };
   void run_batch(const std::vector<Pending*>& batch);
 
-  SociStore::Impl& impl_;
+  Database::Impl& impl_;
   std::mutex mutex_;
   std::condition_variable done_;
   std::vector<Pending*> queue_;
@@ -197,7 +229,8 @@ Result<T> guarded(Lease& lease, std::string_view operation, Body&& body) {
 // Error. Writers on SQLite hold the file's writer mutex for the whole call,
 // or share a batch (Access::write_batched).
 template <class T, class Body>
-Result<T> run(SociStore::Impl& impl, Access access, std::string_view operation, Body&& body) {
+Result<T> run(Database& db, Access access, std::string_view operation, Body&& body) {
+  Database::Impl& impl = db.impl();
   if (access == Access::write_batched && impl.batches) {
     std::optional<Result<T>> result;
     const std::function<bool(Lease&)> write = [&](Lease& lease) {
@@ -212,14 +245,6 @@ Result<T> run(SociStore::Impl& impl, Access access, std::string_view operation, 
   Lease lease(impl);
   return guarded<T>(lease, operation, body);
 }
-
-// Pieces of a case transaction, in soci_store.cpp, for every writer of a case.
-void insert_history(Statements& st, const HistoryEntry& entry);
-// The version-checked UPDATE of the case row (and its case_assignees rows when
-// its handlers changed); false when the case is no longer at expected_version.
-bool update_case_row(Statements& st, const Case& updated, std::int64_t expected_version);
-// Timers and outbox rows of a change, for case `id`.
-void write_effects(Statements& st, CaseId id, const SideEffects& effects, Millis at);
 
 // Runs a one-off SELECT whose inputs are already exchanged on `st`: binds
 // `row`'s columns, prepares `text`, and returns convert(row) for every row.

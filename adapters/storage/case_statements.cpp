@@ -1,85 +1,15 @@
-#include "adapters/storage/statements.hpp"
+// The case transaction's statements (case_statements.hpp): every SQL text a
+// case write runs, prepared once per pooled connection.
+#include "adapters/storage/case_statements.hpp"
+
+#include <set>
+#include <string>
 
 #include "adapters/storage/dialect.hpp"
 
-#include <optional>
-#include <set>
-#include <stdexcept>
-#include <utility>
-
-#include <boost/json/array.hpp>
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-#include <boost/json/value.hpp>
-
 namespace outpost::storage {
 
-const char* const kCaseColumns =
-    "id, number, kind, state, version, category, title, description, channel, community, grid,"
-    " micro_grid, address, urgency, risk_level, confidential, department, assignees, parties,"
-    " facts, deadline, created_at, updated_at, last_hash, clock";
-
-const char* const kStaffColumns = "id, name, department, role, grid, micro_grid, active";
-
 namespace {
-
-std::string text_of(const boost::json::object& o, std::string_view key) {
-  const boost::json::value* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-std::string parties_json(const std::vector<Party>& parties) {
-  boost::json::array a;
-  for (const Party& p : parties) {
-    a.push_back(boost::json::object{
-        {"role", p.role}, {"name", p.name}, {"phone", p.phone}, {"id_number", p.id_number}});
-  }
-  return boost::json::serialize(a);
-}
-
-// Calls `read` with the parsed `text`, whose tree lives in a stack arena: the
-// small columns of a row that are only read (parties, assignees, clock) cost
-// no heap allocation to parse. A page of 50 cases parses 150 of them.
-template <class Read>
-auto read_parsed(const std::string& text, Read&& read) {
-  unsigned char buffer[4096];
-  boost::json::monotonic_resource arena(buffer, sizeof buffer);
-  const boost::json::value parsed = boost::json::parse(text, &arena);
-  return read(parsed);
-}
-
-std::vector<Party> parties_from(const std::string& text) {
-  return read_parsed(text, [](const boost::json::value& parsed) {
-    std::vector<Party> parties;
-    parties.reserve(parsed.as_array().size());
-    for (const boost::json::value& v : parsed.as_array()) {
-      const boost::json::object& o = v.as_object();
-      parties.push_back(
-          {text_of(o, "role"), text_of(o, "name"), text_of(o, "phone"), text_of(o, "id_number")});
-    }
-    return parties;
-  });
-}
-
-std::string strings_json(const std::vector<std::string>& strings) {
-  boost::json::array a;
-  for (const std::string& s : strings) a.emplace_back(s);
-  return boost::json::serialize(a);
-}
-
-std::vector<std::string> strings_from(const std::string& text) {
-  return read_parsed(text, [](const boost::json::value& parsed) {
-    std::vector<std::string> strings;
-    strings.reserve(parsed.as_array().size());
-    for (const boost::json::value& v : parsed.as_array()) strings.emplace_back(v.as_string());
-    return strings;
-  });
-}
-
-boost::json::object object_from(const std::string& text) {
-  return std::move(boost::json::parse(text).as_object());
-}
 
 void bind_derived_use(soci::statement& st, CaseRow& r) {
   st.exchange(soci::use(r.handlers, "handlers"));
@@ -167,188 +97,9 @@ const std::string kTransitionInOneStatement =
     " CAST(:to_state AS text), CAST(:data AS text), CAST(:prev_hash AS text),"
     " CAST(:hash AS text) FROM updated";
 
-template <class Bind>
-soci::statement prepare(soci::session& sql, const std::string& text, Bind bind) {
-  soci::statement st(sql);
-  bind(st);
-  st.alloc();
-  st.prepare(text);
-  st.define_and_bind();
-  return st;
-}
-
 }  // namespace
 
-std::vector<std::string> handler_entries(const Case& c) {
-  std::set<std::string> set(c.assignment.assignees.begin(), c.assignment.assignees.end());
-  const auto add_all = [&](std::string_view key, std::string_view prefix) {
-    const boost::json::value* v = c.facts.if_contains(key);
-    if (v == nullptr || !v->is_array()) return;
-    for (const auto& item : v->get_array()) {
-      if (item.is_string()) set.insert(std::string(prefix) + std::string(item.get_string()));
-    }
-  };
-  add_all("co_handlers", "");
-  add_all("co_departments", "dept:");
-  return {set.begin(), set.end()};
-}
-
-void CaseRow::assign(const Case& c) {
-  id = c.id;
-  number = c.number;
-  kind = to_string(c.kind);
-  state = c.state;
-  version = c.version;
-  category = c.category;
-  title = c.title;
-  description = c.description;
-  channel = c.channel;
-  community = c.location.community;
-  grid = c.location.grid;
-  micro_grid = c.location.micro_grid;
-  address = c.location.address;
-  urgency = c.urgency;
-  risk_level = c.risk_level;
-  confidential = c.confidential ? 1 : 0;
-  department = c.assignment.department;
-  assignees = strings_json(c.assignment.assignees);
-  parties = cipher != nullptr ? cipher->seal(parties_json(c.parties)) : parties_json(c.parties);
-  facts = boost::json::serialize(c.facts);
-  handlers = strings_json(handler_entries(c));
-  const auto fact_int = [&](std::string_view key) -> std::optional<std::int64_t> {
-    const boost::json::value* v = c.facts.if_contains(key);
-    return v != nullptr && v->is_int64() ? std::optional(v->get_int64()) : std::nullopt;
-  };
-  return_count = fact_int("returns").value_or(0);
-  const boost::json::value* flag = c.facts.if_contains("arbitration");
-  arbitration = flag != nullptr && flag->is_bool() && flag->get_bool() ? 1 : 0;
-  duplicate_of = fact_int("duplicate_of").value_or(0);
-  duplicate_of_ind = fact_int("duplicate_of") ? soci::i_ok : soci::i_null;
-  deadline = c.deadline.value_or(0);
-  deadline_ind = c.deadline ? soci::i_ok : soci::i_null;
-  created_at = c.created_at;
-  updated_at = c.updated_at;
-  last_hash = c.last_hash;
-  clock = boost::json::serialize(clock_to_json(c.clock));
-}
-
-Case CaseRow::to_case() const {
-  Case c;
-  c.id = id;
-  c.number = number;
-  const std::optional<CaseKind> parsed_kind = parse_case_kind(kind);
-  if (!parsed_kind) throw std::runtime_error("storage: a case row has an unknown kind");
-  c.kind = *parsed_kind;
-  c.state = state;
-  c.version = version;
-  c.category = category;
-  c.title = title;
-  c.description = description;
-  c.channel = channel;
-  c.location = {community, grid, micro_grid, address};
-  if (PiiCipher::is_sealed(parties)) {
-    // A row sealed under another key (or altered) cannot be read: fail loudly
-    // rather than show a case without its parties.
-    std::optional<std::string> clear = cipher ? cipher->open(parties) : std::nullopt;
-    if (!clear) throw std::runtime_error("storage: the parties of a case cannot be decrypted");
-    c.parties = parties_from(*clear);
-  } else {
-    c.parties = parties_from(parties);  // written in clear (before encryption, or no key)
-  }
-  c.urgency = urgency;
-  c.risk_level = risk_level;
-  c.confidential = confidential != 0;
-  c.assignment = {department, strings_from(assignees)};
-  if (deadline_ind == soci::i_ok) c.deadline = deadline;
-  c.created_at = created_at;
-  c.updated_at = updated_at;
-  c.facts = object_from(facts);
-  c.last_hash = last_hash;
-  c.clock = read_parsed(clock, [](const boost::json::value& v) { return clock_from_json(v); });
-  return c;
-}
-
-void bind_case_into(soci::statement& st, CaseRow& r) {
-  st.exchange(soci::into(r.id));
-  st.exchange(soci::into(r.number));
-  st.exchange(soci::into(r.kind));
-  st.exchange(soci::into(r.state));
-  st.exchange(soci::into(r.version));
-  st.exchange(soci::into(r.category));
-  st.exchange(soci::into(r.title));
-  st.exchange(soci::into(r.description));
-  st.exchange(soci::into(r.channel));
-  st.exchange(soci::into(r.community));
-  st.exchange(soci::into(r.grid));
-  st.exchange(soci::into(r.micro_grid));
-  st.exchange(soci::into(r.address));
-  st.exchange(soci::into(r.urgency));
-  st.exchange(soci::into(r.risk_level));
-  st.exchange(soci::into(r.confidential));
-  st.exchange(soci::into(r.department));
-  st.exchange(soci::into(r.assignees));
-  st.exchange(soci::into(r.parties));
-  st.exchange(soci::into(r.facts));
-  st.exchange(soci::into(r.deadline, r.deadline_ind));
-  st.exchange(soci::into(r.created_at));
-  st.exchange(soci::into(r.updated_at));
-  st.exchange(soci::into(r.last_hash));
-  st.exchange(soci::into(r.clock));
-}
-
-void HistoryRow::assign(const HistoryEntry& e) {
-  case_id = e.case_id;
-  seq = e.seq;
-  at = e.at;
-  actor = e.actor;
-  event = e.event;
-  from_state = e.from_state;
-  to_state = e.to_state;
-  data = boost::json::serialize(e.data);
-  prev_hash = e.prev_hash;
-  hash = e.hash;
-}
-
-HistoryEntry HistoryRow::to_entry() const {
-  return {case_id, seq, at, actor, event, from_state, to_state, object_from(data), prev_hash, hash};
-}
-
-void StaffRow::assign(const StaffMember& s, Millis now) {
-  id = s.id;
-  name = s.name;
-  department = s.department;
-  role = s.role;
-  grid = s.grid;
-  micro_grid = s.micro_grid;
-  active = s.active ? 1 : 0;
-  updated_at = now;
-}
-
-StaffMember StaffRow::to_staff() const {
-  return StaffMember{id, name, department, role, grid, micro_grid, active != 0};
-}
-
-void StaffRow::bind_into(soci::statement& st) {
-  st.exchange(soci::into(id));
-  st.exchange(soci::into(name));
-  st.exchange(soci::into(department));
-  st.exchange(soci::into(role));
-  st.exchange(soci::into(grid));
-  st.exchange(soci::into(micro_grid));
-  st.exchange(soci::into(active));
-}
-
-User UserRow::to_user() const {
-  return {id, username, display_name, role, department, grid, disabled != 0};
-}
-
-bool fetch_one(soci::statement& st) {
-  const bool got = st.execute(true);
-  if (got) st.fetch();
-  return got;
-}
-
-Statements::Statements(soci::session& sql, const PiiCipher* cipher)
+CaseStatements::CaseStatements(soci::session& sql, const PiiCipher* cipher)
     : next_counter(prepare(sql,
                            "INSERT INTO counters (name, value) VALUES (:name, 1)"
                            " ON CONFLICT (name) DO UPDATE SET value = counters.value + 1"
@@ -462,34 +213,6 @@ Statements::Statements(soci::session& sql, const PiiCipher* cipher)
                                   st.exchange(soci::into(duplicate_id));
                                   st.exchange(soci::use(lookup_id, "id"));
                                 })),
-      select_user_by_token(prepare(sql,
-                                   "SELECT u.id, u.username, u.display_name, u.role,"
-                                   " u.department, u.grid, u.disabled"
-                                   " FROM tokens t JOIN users u ON u.id = t.user_id"
-                                   " WHERE t.token_hash = :token_hash AND u.disabled = 0"
-                                   " AND t.revoked_at IS NULL"
-                                   " AND (t.expires_at IS NULL OR t.expires_at > :now)",
-                                   [this](soci::statement& st) {
-                                     UserRow& u = user_row;
-                                     st.exchange(soci::into(u.id));
-                                     st.exchange(soci::into(u.username));
-                                     st.exchange(soci::into(u.display_name));
-                                     st.exchange(soci::into(u.role));
-                                     st.exchange(soci::into(u.department));
-                                     st.exchange(soci::into(u.grid));
-                                     st.exchange(soci::into(u.disabled));
-                                     st.exchange(soci::use(lookup_text, "token_hash"));
-                                     st.exchange(soci::use(now, "now"));
-                                   })),
-      select_grid_leader(prepare(sql,
-                                 std::string("SELECT ") + kStaffColumns +
-                                     " FROM staff WHERE grid = :grid AND role = '" +
-                                     std::string(kGridLeaderRole) + "' AND active = 1" +
-                                     order_by(dialect_of(sql), "id") + " LIMIT 1",
-                                 [this](soci::statement& st) {
-                                   staff_row.bind_into(st);
-                                   st.exchange(soci::use(lookup_text, "grid"));
-                                 })),
       delete_pending_timers(prepare(
           sql, "DELETE FROM timers WHERE case_id = :case_id AND state = 'pending'",
           [this](soci::statement& st) { st.exchange(soci::use(timer_row.case_id, "case_id")); })),
@@ -529,6 +252,53 @@ Statements::Statements(soci::session& sql, const PiiCipher* cipher)
           sql, "DELETE FROM case_phones WHERE case_id = :case_id",
           [this](soci::statement& st) { st.exchange(soci::use(phone_row.case_id, "case_id")); })) {
   case_row.cipher = cipher;
+}
+
+void insert_history(CaseStatements& st, const HistoryEntry& entry) {
+  st.history_row.assign(entry);
+  st.insert_history.execute(true);
+}
+
+void insert_assignees(CaseStatements& st, CaseId id, const std::vector<std::string>& assignees) {
+  st.assignee_case_id = id;
+  for (const std::string& a : std::set<std::string>(assignees.begin(), assignees.end())) {
+    st.assignee = a;
+    st.insert_assignee.execute(true);
+  }
+}
+
+bool update_case_row(CaseStatements& st, const Case& updated, std::int64_t expected_version) {
+  st.case_row.assign(updated);
+  st.expected_version = expected_version;
+  // Most transitions keep the handlers: then the first UPDATE matches and
+  // case_assignees stays as it is. Otherwise the second one decides between
+  // "handlers changed" and "somebody else changed the case".
+  st.update_case_same_assignees.execute(true);
+  if (st.update_case_same_assignees.get_affected_rows() == 0) {
+    st.update_case.execute(true);
+    if (st.update_case.get_affected_rows() == 0) return false;
+    st.assignee_case_id = updated.id;
+    st.delete_assignees.execute(true);
+    insert_assignees(st, updated.id, handler_entries(updated));
+  }
+  return true;
+}
+
+void write_effects(CaseStatements& st, CaseId id, const SideEffects& effects, Millis at) {
+  st.timer_row.case_id = id;
+  if (effects.replace_timers) st.delete_pending_timers.execute(true);
+  if (effects.forget_phones) {
+    st.phone_row.case_id = id;
+    st.delete_phones.execute(true);
+  }
+  for (const TimerRow& t : effects.timers) {
+    st.timer_row = {id, t.kind, t.step, t.generation, t.due_at, at};
+    st.insert_timer.execute(true);
+  }
+  for (const OutboxMessage& m : effects.outbox) {
+    st.outbox_row = {m.id, m.topic, id, m.payload, m.created_at};
+    st.insert_outbox.execute(true);
+  }
 }
 
 }  // namespace outpost::storage

@@ -1,7 +1,7 @@
-// SociStore's OutboxStore methods (table outbox, migration v6): claiming due
+// SociOutboxStore (soci_outbox_store.hpp), table outbox (migration v6): claiming due
 // notifications for the deliverer, recording what an attempt came to, and the
 // list behind GET /api/v1/outbox. The rows are written by the case
-// transactions (soci_store.cpp). delivered_to is stored as a JSON array.
+// transactions (write_effects in case_statements.cpp). delivered_to is stored as a JSON array.
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -12,8 +12,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "adapters/storage/soci_store.hpp"
-#include "adapters/storage/store_internals.hpp"
+#include "adapters/storage/database_internals.hpp"
+#include "adapters/storage/soci_outbox_store.hpp"
 
 namespace outpost {
 
@@ -140,11 +140,11 @@ std::vector<StoredOutboxMessage> claim_sqlite(soci::session& sql, std::int64_t n
 
 }  // namespace
 
-Result<std::vector<StoredOutboxMessage>> SociStore::claim_due_messages(Millis now, int limit,
-                                                                       Millis lease_until) {
+Result<std::vector<StoredOutboxMessage>> SociOutboxStore::claim_due_messages(Millis now, int limit,
+                                                                             Millis lease_until) {
   if (limit < 1) return std::vector<StoredOutboxMessage>{};
   return run<std::vector<StoredOutboxMessage>>(
-      *impl_, Access::write, "claim_due_messages", [&](Lease& lease) {
+      db_, Access::write, "claim_due_messages", [&](Lease& lease) {
         const std::int64_t n = limit;
         return lease.dialect() == Dialect::postgresql
                    ? claim_postgresql(lease.sql(), now, n, lease_until)
@@ -152,8 +152,8 @@ Result<std::vector<StoredOutboxMessage>> SociStore::claim_due_messages(Millis no
       });
 }
 
-Status SociStore::record_delivery(std::int64_t seq, const DeliveryOutcome& outcome) {
-  return run<Ok>(*impl_, Access::write, "record_delivery", [&](Lease& lease) -> Status {
+Status SociOutboxStore::record_delivery(std::int64_t seq, const DeliveryOutcome& outcome) {
+  return run<Ok>(db_, Access::write, "record_delivery", [&](Lease& lease) -> Status {
     std::string state(to_string(outcome.delivered ? OutboxState::delivered
                                 : outcome.dead    ? OutboxState::dead
                                                   : OutboxState::pending));
@@ -181,28 +181,26 @@ Status SociStore::record_delivery(std::int64_t seq, const DeliveryOutcome& outco
   });
 }
 
-Result<std::vector<StoredOutboxMessage>> SociStore::list_outbox(std::optional<OutboxState> state,
-                                                                std::optional<std::int64_t> cursor,
-                                                                int limit) {
-  return run<std::vector<StoredOutboxMessage>>(
-      *impl_, Access::read, "list_outbox", [&](Lease& lease) {
-        soci::statement st(lease.sql());
-        std::string text = std::string("SELECT ") + kOutboxColumns + " FROM outbox WHERE 1 = 1";
-        const std::string state_name = state ? std::string(to_string(*state)) : std::string();
-        const std::int64_t after = cursor.value_or(0);
-        const std::int64_t n = std::max(limit, 1);
-        if (state) {
-          text += " AND state = :state";
-          st.exchange(soci::use(state_name, "state"));
-        }
-        if (cursor) {
-          text += " AND seq < :cursor";
-          st.exchange(soci::use(after, "cursor"));
-        }
-        text += " ORDER BY seq DESC LIMIT :limit";
-        st.exchange(soci::use(n, "limit"));
-        return fetch_messages(st, text);
-      });
+Result<std::vector<StoredOutboxMessage>> SociOutboxStore::list_outbox(
+    std::optional<OutboxState> state, std::optional<std::int64_t> cursor, int limit) {
+  return run<std::vector<StoredOutboxMessage>>(db_, Access::read, "list_outbox", [&](Lease& lease) {
+    soci::statement st(lease.sql());
+    std::string text = std::string("SELECT ") + kOutboxColumns + " FROM outbox WHERE 1 = 1";
+    const std::string state_name = state ? std::string(to_string(*state)) : std::string();
+    const std::int64_t after = cursor.value_or(0);
+    const std::int64_t n = std::max(limit, 1);
+    if (state) {
+      text += " AND state = :state";
+      st.exchange(soci::use(state_name, "state"));
+    }
+    if (cursor) {
+      text += " AND seq < :cursor";
+      st.exchange(soci::use(after, "cursor"));
+    }
+    text += " ORDER BY seq DESC LIMIT :limit";
+    st.exchange(soci::use(n, "limit"));
+    return fetch_messages(st, text);
+  });
 }
 
 }  // namespace outpost

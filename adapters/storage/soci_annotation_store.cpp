@@ -1,4 +1,4 @@
-// SociStore's AnnotationStore methods: notes and attachments (migration v2).
+// SociAnnotationStore (soci_annotation_store.hpp): notes and attachments (migration v2).
 //
 // Attachment bytes live in the database, in attachment_blobs, one row per
 // SHA-256, so they commit in the same transaction as the history row and are
@@ -21,8 +21,9 @@
 
 #include <soci/soci.h>
 
-#include "adapters/storage/soci_store.hpp"
-#include "adapters/storage/store_internals.hpp"
+#include "adapters/storage/case_statements.hpp"
+#include "adapters/storage/database_internals.hpp"
+#include "adapters/storage/soci_annotation_store.hpp"
 
 namespace outpost {
 
@@ -92,9 +93,7 @@ bool advance_case(soci::session& sql, const Case& updated, std::int64_t expected
 }
 
 void insert_history(Lease& lease, const HistoryEntry& entry) {
-  storage::Statements& st = lease.statements();
-  st.history_row.assign(entry);
-  st.insert_history.execute(true);
+  storage::insert_history(lease.prepared<storage::CaseStatements>(), entry);
 }
 
 // One transaction: the version-checked case update, the history row, then
@@ -195,10 +194,10 @@ void select_rows(soci::session& sql, const std::string& text, Bind&& bind, Each&
 
 }  // namespace
 
-Status SociStore::add_note(const Case& updated, std::int64_t expected_version,
-                           const HistoryEntry& entry, const Note& note) {
+Status SociAnnotationStore::add_note(const Case& updated, std::int64_t expected_version,
+                                     const HistoryEntry& entry, const Note& note) {
   if (Status s = needs_next_version(updated, expected_version); !s) return s;
-  return run<Ok>(*impl_, Access::write, "add_note", [&](Lease& lease) -> Status {
+  return run<Ok>(db_, Access::write, "add_note", [&](Lease& lease) -> Status {
     return commit_annotation(lease, updated, expected_version, entry, [&](soci::session& sql) {
       Note n = note;
       sql << "INSERT INTO notes (case_id, seq, author, body, visibility, at)"
@@ -209,11 +208,11 @@ Status SociStore::add_note(const Case& updated, std::int64_t expected_version,
   });
 }
 
-Status SociStore::add_attachment(const Case& updated, std::int64_t expected_version,
-                                 const HistoryEntry& entry, const Attachment& attachment,
-                                 std::string_view content) {
+Status SociAnnotationStore::add_attachment(const Case& updated, std::int64_t expected_version,
+                                           const HistoryEntry& entry, const Attachment& attachment,
+                                           std::string_view content) {
   if (Status s = needs_next_version(updated, expected_version); !s) return s;
-  return run<Ok>(*impl_, Access::write, "add_attachment", [&](Lease& lease) -> Status {
+  return run<Ok>(db_, Access::write, "add_attachment", [&](Lease& lease) -> Status {
     return commit_annotation(lease, updated, expected_version, entry, [&](soci::session& sql) {
       if (!blob_stored(sql, attachment.sha256)) {
         insert_blob(sql, lease.dialect(), attachment.sha256, content);
@@ -229,8 +228,8 @@ Status SociStore::add_attachment(const Case& updated, std::int64_t expected_vers
   });
 }
 
-Result<std::vector<Note>> SociStore::list_notes(CaseId id) {
-  return run<std::vector<Note>>(*impl_, Access::read, "list_notes", [&](Lease& lease) {
+Result<std::vector<Note>> SociAnnotationStore::list_notes(CaseId id) {
+  return run<std::vector<Note>>(db_, Access::read, "list_notes", [&](Lease& lease) {
     std::int64_t case_id = id;
     Note n;
     std::vector<Note> notes;
@@ -252,8 +251,8 @@ Result<std::vector<Note>> SociStore::list_notes(CaseId id) {
   });
 }
 
-Result<std::vector<Attachment>> SociStore::list_attachments(CaseId id) {
-  return run<std::vector<Attachment>>(*impl_, Access::read, "list_attachments", [&](Lease& lease) {
+Result<std::vector<Attachment>> SociAnnotationStore::list_attachments(CaseId id) {
+  return run<std::vector<Attachment>>(db_, Access::read, "list_attachments", [&](Lease& lease) {
     std::int64_t case_id = id;
     AttachmentRow r;
     std::vector<Attachment> items;
@@ -270,9 +269,10 @@ Result<std::vector<Attachment>> SociStore::list_attachments(CaseId id) {
   });
 }
 
-Result<std::optional<Attachment>> SociStore::find_attachment(CaseId id, std::int64_t seq) {
+Result<std::optional<Attachment>> SociAnnotationStore::find_attachment(CaseId id,
+                                                                       std::int64_t seq) {
   return run<std::optional<Attachment>>(
-      *impl_, Access::read, "find_attachment", [&](Lease& lease) -> std::optional<Attachment> {
+      db_, Access::read, "find_attachment", [&](Lease& lease) -> std::optional<Attachment> {
         std::int64_t case_id = id;
         std::int64_t wanted = seq;
         AttachmentRow r;
@@ -291,9 +291,9 @@ Result<std::optional<Attachment>> SociStore::find_attachment(CaseId id, std::int
       });
 }
 
-Result<std::optional<std::string>> SociStore::read_attachment(std::string_view sha256) {
+Result<std::optional<std::string>> SociAnnotationStore::read_attachment(std::string_view sha256) {
   return run<std::optional<std::string>>(
-      *impl_, Access::read, "read_attachment", [&](Lease& lease) -> std::optional<std::string> {
+      db_, Access::read, "read_attachment", [&](Lease& lease) -> std::optional<std::string> {
         soci::session& sql = lease.sql();
         std::string key(sha256);
         std::optional<std::string> content;

@@ -1,16 +1,16 @@
-// File: adapters/storage/soci_store_pii.cpp
+// File: adapters/storage/soci_privacy_store.cpp
 //
-// SociStore's personal-data parts: the access log of reveals, the record of
-// retention runs (engine/access/privacy.hpp), and sealing the parties of cases
+// SociPrivacyStore (soci_privacy_store.hpp), the personal-data parts: the access log of reveals,
+// the record of retention runs (engine/access/privacy.hpp), and sealing the parties of cases
 // written in clear before the key existed (migration 7) at start-up.
 #include <soci/soci.h>
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "adapters/storage/soci_store.hpp"
-#include "adapters/storage/statements.hpp"
-#include "adapters/storage/store_internals.hpp"
+#include "adapters/storage/case_statements.hpp"
+#include "adapters/storage/database_internals.hpp"
+#include "adapters/storage/soci_privacy_store.hpp"
 
 namespace outpost {
 
@@ -49,8 +49,8 @@ struct AccessRow {
 
 }  // namespace
 
-Result<std::int64_t> SociStore::log_access(const AccessLogEntry& e) {
-  return run<std::int64_t>(*impl_, Access::write, "log_access", [&](Lease& lease) {
+Result<std::int64_t> SociPrivacyStore::log_access(const AccessLogEntry& e) {
+  return run<std::int64_t>(db_, Access::write, "log_access", [&](Lease& lease) {
     boost::json::array fields;
     for (const auto& f : e.fields) fields.emplace_back(f);
     const std::string fields_text = boost::json::serialize(fields);
@@ -64,10 +64,10 @@ Result<std::int64_t> SociStore::log_access(const AccessLogEntry& e) {
   });
 }
 
-Result<std::vector<AccessLogEntry>> SociStore::access_log(std::optional<CaseId> case_id,
-                                                          std::optional<std::int64_t> cursor,
-                                                          int limit) {
-  return run<std::vector<AccessLogEntry>>(*impl_, Access::read, "access_log", [&](Lease& lease) {
+Result<std::vector<AccessLogEntry>> SociPrivacyStore::access_log(std::optional<CaseId> case_id,
+                                                                 std::optional<std::int64_t> cursor,
+                                                                 int limit) {
+  return run<std::vector<AccessLogEntry>>(db_, Access::read, "access_log", [&](Lease& lease) {
     soci::statement st(lease.sql());
     std::string text =
         "SELECT id, at, username, role, case_id, fields, purpose FROM access_log WHERE 1 = 1";
@@ -86,8 +86,8 @@ Result<std::vector<AccessLogEntry>> SociStore::access_log(std::optional<CaseId> 
   });
 }
 
-Result<std::int64_t> SociStore::record_retention_run(const RetentionRun& r) {
-  return run<std::int64_t>(*impl_, Access::write, "record_retention_run", [&](Lease& lease) {
+Result<std::int64_t> SociPrivacyStore::record_retention_run(const RetentionRun& r) {
+  return run<std::int64_t>(db_, Access::write, "record_retention_run", [&](Lease& lease) {
     std::int64_t id = 0;
     lease.sql() << "INSERT INTO retention_runs (at, actor, closed_before, cases)"
                    " VALUES (:at, :actor, :closed_before, :cases) RETURNING id",
@@ -97,12 +97,12 @@ Result<std::int64_t> SociStore::record_retention_run(const RetentionRun& r) {
   });
 }
 
-Result<std::int64_t> SociStore::seal_clear_parties(
+Result<std::int64_t> SociPrivacyStore::seal_clear_parties(
     const std::function<void(std::int64_t)>& progress) {
   std::int64_t total = 0;
-  if (!impl_->cipher) return total;
+  if (!db_.impl().cipher) return total;
   for (;;) {
-    auto batch = run<int>(*impl_, Access::write, "seal_clear_parties", [&](Lease& lease) {
+    auto batch = run<int>(db_, Access::write, "seal_clear_parties", [&](Lease& lease) {
       Transaction tx(lease.sql(), lease.dialect());
       std::vector<std::int64_t> ids(kSealBatch);
       std::vector<std::string> parties(kSealBatch);
@@ -110,9 +110,9 @@ Result<std::int64_t> SociStore::seal_clear_parties(
                      " ORDER BY id LIMIT " +
                          std::to_string(kSealBatch),
           soci::into(ids), soci::into(parties);
-      storage::Statements& st = lease.statements();
+      storage::CaseStatements& st = lease.prepared<storage::CaseStatements>();
       for (std::size_t i = 0; i < ids.size(); ++i) {
-        std::string sealed = impl_->cipher->seal(parties[i]);
+        std::string sealed = db_.impl().cipher->seal(parties[i]);
         lease.sql() << "UPDATE cases SET parties = :parties WHERE id = :id",
             soci::use(sealed, "parties"), soci::use(ids[i], "id");
         st.phone_row.case_id = ids[i];
@@ -120,7 +120,7 @@ Result<std::int64_t> SociStore::seal_clear_parties(
         for (const auto& p : parsed.as_array()) {
           const auto* phone = p.as_object().if_contains("phone");
           if (phone == nullptr || !phone->is_string()) continue;
-          st.phone_row.phone_index = impl_->cipher->phone_index(phone->get_string());
+          st.phone_row.phone_index = db_.impl().cipher->phone_index(phone->get_string());
           if (!st.phone_row.phone_index.empty()) st.insert_phone.execute(true);
         }
       }

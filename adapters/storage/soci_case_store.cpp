@@ -1,77 +1,39 @@
-#include "adapters/storage/soci_store.hpp"
+// SociCaseStore (soci_case_store.hpp): cases, their history and idempotency
+// keys, and the list and count queries.
+#include "adapters/storage/soci_case_store.hpp"
 
 #include <algorithm>
-#include <chrono>
-#include <filesystem>
-#include <map>
 #include <memory>
-#include <mutex>
-#include <set>
 #include <utility>
 
-#include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
-#include <soci/sqlite3/soci-sqlite3.h>
-#include <sqlite3.h>
 
+#include "adapters/storage/case_statements.hpp"
+#include "adapters/storage/database_internals.hpp"
 #include "adapters/storage/dialect.hpp"
-#include "adapters/storage/migrations.hpp"
-#include "adapters/storage/postgresql_url.hpp"
-#include "adapters/storage/statements.hpp"
-#include "adapters/storage/store_internals.hpp"
 #include "engine/cases/audit_chain.hpp"
 #include "engine/cases/case_service.hpp"
 
 namespace outpost {
 
+using storage::Access;
 using storage::CaseRow;
+using storage::CaseStatements;
 using storage::Dialect;
 using storage::fetch_one;
-using storage::Statements;
+using storage::insert_assignees;
+using storage::insert_history;
+using storage::Lease;
+using storage::run;
 using storage::Transaction;
 
 namespace {
 
-// SQLite: all writers of one database file in this process take turns on one
-// mutex instead of in SQLite's busy handler (which would sleep and, past its
-// timeout, fail with "database is locked"). Other processes still wait in
-// `BEGIN IMMEDIATE`.
-std::shared_ptr<std::mutex> writer_mutex_for(const std::string& path) {
-  static std::mutex registry_mutex;
-  static std::map<std::string, std::weak_ptr<std::mutex>> registry;
-  const std::string key = std::filesystem::weakly_canonical(path).string();
-  const std::lock_guard<std::mutex> lock(registry_mutex);
-  std::shared_ptr<std::mutex> writer = registry[key].lock();
-  if (!writer) {
-    writer = std::make_shared<std::mutex>();
-    registry[key] = writer;
-  }
-  return writer;
-}
-
-}  // namespace
-
-namespace {
-
-using storage::Access;
-using storage::backend_name;
 using storage::IdempotencyRace;
-using storage::insert_history;
 using storage::is_unique_violation;
-using storage::Lease;
-using storage::run;
-using storage::system_now;
-
-void insert_assignees(Statements& st, CaseId id, const std::vector<std::string>& assignees) {
-  st.assignee_case_id = id;
-  for (const std::string& a : std::set<std::string>(assignees.begin(), assignees.end())) {
-    st.assignee = a;
-    st.insert_assignee.execute(true);
-  }
-}
 
 // The idempotency key's row, in the caller's transaction; the answer comes later.
-void record_key(Statements& st, const IdempotencyKey& idem, CaseId case_id, Millis at) {
+void record_key(CaseStatements& st, const IdempotencyKey& idem, CaseId case_id, Millis at) {
   st.idempotency_row = {idem.user_id, idem.scope, idem.key,     idem.fingerprint,
                         case_id,      {},         soci::i_null, at};
   try {
@@ -81,36 +43,6 @@ void record_key(Statements& st, const IdempotencyKey& idem, CaseId case_id, Mill
     throw;
   }
 }
-
-}  // namespace
-
-namespace storage {
-
-void insert_history(Statements& st, const HistoryEntry& entry) {
-  st.history_row.assign(entry);
-  st.insert_history.execute(true);
-}
-
-void write_effects(Statements& st, CaseId id, const SideEffects& effects, Millis at) {
-  st.timer_row.case_id = id;
-  if (effects.replace_timers) st.delete_pending_timers.execute(true);
-  if (effects.forget_phones) {
-    st.phone_row.case_id = id;
-    st.delete_phones.execute(true);
-  }
-  for (const TimerRow& t : effects.timers) {
-    st.timer_row = {id, t.kind, t.step, t.generation, t.due_at, at};
-    st.insert_timer.execute(true);
-  }
-  for (const OutboxMessage& m : effects.outbox) {
-    st.outbox_row = {m.id, m.topic, id, m.payload, m.created_at};
-    st.insert_outbox.execute(true);
-  }
-}
-
-}  // namespace storage
-
-namespace {
 
 std::string like_pattern(std::string_view q) {
   std::string pattern = "%";
@@ -312,82 +244,12 @@ std::int64_t count_cases_matching(soci::session& sql, const CaseFilter& f,
   return count;
 }
 
-void open_connection(soci::session& sql, Dialect dialect, const std::string& connect) {
-  if (dialect == Dialect::postgresql) {
-    sql.open(soci::postgresql, connect);
-    // A filtered list walks its filter's (column, id) index backward and stops
-    // after one page. With PostgreSQL's default random_page_cost (4, costed
-    // for spinning disks) the planner prefers walking the primary key and
-    // discarding rows, which over 1,000,000 cases reads 10-30 times as many:
-    // EXPLAIN ANALYZE of `state = 'mediating' ... LIMIT 51` took 0.12-0.40 ms
-    // that way and 0.06 ms on cases_state (bench/RESULTS.md). 1.1 is the usual
-    // value for SSDs and for tables that live in memory.
-    sql << "SET random_page_cost = 1.1";
-    return;
-  }
-  sql.open(soci::sqlite3, connect);
-  // busy_timeout first: switching to WAL needs a lock another opener may hold.
-  sql << "PRAGMA busy_timeout = 5000";
-  std::string mode;
-  sql << "PRAGMA journal_mode = WAL", soci::into(mode);
-  sql << "PRAGMA synchronous = FULL";
-  sql << "PRAGMA foreign_keys = ON";
-}
-
-struct Target {
-  Dialect dialect;
-  std::string connect;
-  std::string sqlite_path;
-};
-
-Result<Target> parse_url(const std::string& url) {
-  constexpr std::string_view kSqlite = "sqlite:";
-  if (url.starts_with(kSqlite)) {
-    const std::string path = url.substr(kSqlite.size());
-    if (path.empty() || path == ":memory:" || path.find('"') != std::string::npos) {
-      return Error::make(ErrorKind::invalid,
-                         "storage: a sqlite URL needs a file path (sqlite:/path/to/outpost.db)");
-    }
-    return Target{Dialect::sqlite, "db=\"" + path + "\"", path};
-  }
-  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
-    std::optional<std::string> connect = storage::soci_postgresql_connect_string(url);
-    if (!connect) {
-      return Error::make(ErrorKind::invalid, "storage: the postgresql URL cannot be parsed");
-    }
-    return Target{Dialect::postgresql, *connect, {}};
-  }
-  return Error::make(ErrorKind::invalid,
-                     "storage: the database URL must start with sqlite:, postgresql:// or "
-                     "postgres://");
-}
-
 }  // namespace
 
-SociStore::SociStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-
-SociStore::~SociStore() = default;
-
-std::string_view SociStore::backend() const {
-  return backend_name(impl_->dialect);
-}
-
-Result<std::vector<std::string>> SociStore::migrate() {
-  return run<std::vector<std::string>>(*impl_, Access::write, "migrate", [](Lease& lease) {
-    return storage::apply_migrations(lease.sql(), lease.dialect(), system_now());
-  });
-}
-
-Result<int> SociStore::schema_version() {
-  return run<int>(*impl_, Access::read, "schema_version", [](Lease& lease) {
-    return storage::schema_version(lease.sql(), lease.dialect());
-  });
-}
-
-Result<Case> SociStore::insert_case(Case c, HistoryEntry first, const IdempotencyKey* idem,
-                                    const SideEffects* effects) {
-  return run<Case>(*impl_, Access::write_batched, "insert_case", [&](Lease& lease) -> Result<Case> {
-    Statements& st = lease.statements();
+Result<Case> SociCaseStore::insert_case(Case c, HistoryEntry first, const IdempotencyKey* idem,
+                                        const SideEffects* effects) {
+  return run<Case>(db_, Access::write_batched, "insert_case", [&](Lease& lease) -> Result<Case> {
+    CaseStatements& st = lease.prepared<CaseStatements>();
     Transaction tx(lease.sql(), lease.dialect());
     st.counter_name = case_number_counter(c.kind, c.created_at);
     fetch_one(st.next_counter);
@@ -421,25 +283,25 @@ Result<Case> SociStore::insert_case(Case c, HistoryEntry first, const Idempotenc
   });
 }
 
-Result<std::optional<Case>> SociStore::find_case(CaseId id) {
-  return run<std::optional<Case>>(*impl_, Access::read, "find_case",
+Result<std::optional<Case>> SociCaseStore::find_case(CaseId id) {
+  return run<std::optional<Case>>(db_, Access::read, "find_case",
                                   [&](Lease& lease) -> std::optional<Case> {
-                                    Statements& st = lease.statements();
+                                    CaseStatements& st = lease.prepared<CaseStatements>();
                                     st.lookup_id = id;
                                     if (!fetch_one(st.select_case)) return std::nullopt;
                                     return st.case_row.to_case();
                                   });
 }
 
-Status SociStore::commit_transition(const Case& updated, std::int64_t expected_version,
-                                    const HistoryEntry& entry, const IdempotencyKey* idem,
-                                    const SideEffects* effects) {
+Status SociCaseStore::commit_transition(const Case& updated, std::int64_t expected_version,
+                                        const HistoryEntry& entry, const IdempotencyKey* idem,
+                                        const SideEffects* effects) {
   if (updated.version != expected_version + 1) {
     return Error::make(ErrorKind::internal,
                        "storage: commit_transition needs updated.version == expected_version + 1");
   }
-  return run<Ok>(*impl_, Access::write_batched, "commit_transition", [&](Lease& lease) -> Status {
-    Statements& st = lease.statements();
+  return run<Ok>(db_, Access::write_batched, "commit_transition", [&](Lease& lease) -> Status {
+    CaseStatements& st = lease.prepared<CaseStatements>();
     if (lease.dialect() == Dialect::postgresql && idem == nullptr && effects == nullptr) {
       st.case_row.assign(updated);
       st.expected_version = expected_version;
@@ -462,42 +324,23 @@ Status SociStore::commit_transition(const Case& updated, std::int64_t expected_v
   });
 }
 
-namespace storage {
+namespace storage {}  // namespace storage
 
-bool update_case_row(Statements& st, const Case& updated, std::int64_t expected_version) {
-  st.case_row.assign(updated);
-  st.expected_version = expected_version;
-  // Most transitions keep the handlers: then the first UPDATE matches and
-  // case_assignees stays as it is. Otherwise the second one decides between
-  // "handlers changed" and "somebody else changed the case".
-  st.update_case_same_assignees.execute(true);
-  if (st.update_case_same_assignees.get_affected_rows() == 0) {
-    st.update_case.execute(true);
-    if (st.update_case.get_affected_rows() == 0) return false;
-    st.assignee_case_id = updated.id;
-    st.delete_assignees.execute(true);
-    insert_assignees(st, updated.id, storage::handler_entries(updated));
-  }
-  return true;
-}
-
-}  // namespace storage
-
-Result<CasePage> SociStore::list_cases(const CaseFilter& filter) {
-  return run<CasePage>(*impl_, Access::read, "list_cases", [&](Lease& lease) {
+Result<CasePage> SociCaseStore::list_cases(const CaseFilter& filter) {
+  return run<CasePage>(db_, Access::read, "list_cases", [&](Lease& lease) {
     return query_cases(lease.sql(), filter, lease.cipher());
   });
 }
 
-Result<std::int64_t> SociStore::count_matching(const CaseFilter& filter) {
-  return run<std::int64_t>(*impl_, Access::read, "count_matching", [&](Lease& lease) {
+Result<std::int64_t> SociCaseStore::count_matching(const CaseFilter& filter) {
+  return run<std::int64_t>(db_, Access::read, "count_matching", [&](Lease& lease) {
     return count_cases_matching(lease.sql(), filter, lease.cipher());
   });
 }
 
-Result<std::vector<CaseId>> SociStore::duplicates_of(CaseId id) {
-  return run<std::vector<CaseId>>(*impl_, Access::read, "duplicates_of", [&](Lease& lease) {
-    Statements& st = lease.statements();
+Result<std::vector<CaseId>> SociCaseStore::duplicates_of(CaseId id) {
+  return run<std::vector<CaseId>>(db_, Access::read, "duplicates_of", [&](Lease& lease) {
+    CaseStatements& st = lease.prepared<CaseStatements>();
     st.lookup_id = id;
     std::vector<CaseId> ids;
     if (st.select_duplicates.execute(true)) {
@@ -509,9 +352,9 @@ Result<std::vector<CaseId>> SociStore::duplicates_of(CaseId id) {
   });
 }
 
-Result<std::vector<HistoryEntry>> SociStore::history(CaseId id) {
-  return run<std::vector<HistoryEntry>>(*impl_, Access::read, "history", [&](Lease& lease) {
-    Statements& st = lease.statements();
+Result<std::vector<HistoryEntry>> SociCaseStore::history(CaseId id) {
+  return run<std::vector<HistoryEntry>>(db_, Access::read, "history", [&](Lease& lease) {
+    CaseStatements& st = lease.prepared<CaseStatements>();
     st.lookup_id = id;
     std::vector<HistoryEntry> entries;
     if (st.select_history.execute(true)) {
@@ -523,13 +366,12 @@ Result<std::vector<HistoryEntry>> SociStore::history(CaseId id) {
   });
 }
 
-Result<std::optional<IdempotencyRecord>> SociStore::find_idempotency(std::int64_t user_id,
-                                                                     std::string_view scope,
-                                                                     std::string_view key) {
+Result<std::optional<IdempotencyRecord>> SociCaseStore::find_idempotency(std::int64_t user_id,
+                                                                         std::string_view scope,
+                                                                         std::string_view key) {
   return run<std::optional<IdempotencyRecord>>(
-      *impl_, Access::read, "find_idempotency",
-      [&](Lease& lease) -> std::optional<IdempotencyRecord> {
-        Statements& st = lease.statements();
+      db_, Access::read, "find_idempotency", [&](Lease& lease) -> std::optional<IdempotencyRecord> {
+        CaseStatements& st = lease.prepared<CaseStatements>();
         storage::IdempotencyRow& r = st.idempotency_row;
         r.user_id = user_id;
         r.scope = scope;
@@ -541,8 +383,8 @@ Result<std::optional<IdempotencyRecord>> SociStore::find_idempotency(std::int64_
       });
 }
 
-Status SociStore::save_idempotent_answer(const IdempotencyKey& key, std::string_view answer) {
-  return run<Ok>(*impl_, Access::write, "save_idempotent_answer", [&](Lease& lease) -> Status {
+Status SociCaseStore::save_idempotent_answer(const IdempotencyKey& key, std::string_view answer) {
+  return run<Ok>(db_, Access::write, "save_idempotent_answer", [&](Lease& lease) -> Status {
     std::int64_t user_id = key.user_id;
     std::string scope = key.scope, client_key = key.key, text(answer);
     lease.sql() << "UPDATE idempotency_keys SET answer = :answer"
@@ -553,82 +395,12 @@ Status SociStore::save_idempotent_answer(const IdempotencyKey& key, std::string_
   });
 }
 
-Result<std::int64_t> SociStore::count_cases() {
-  return run<std::int64_t>(*impl_, Access::read, "count_cases", [](Lease& lease) {
-    Statements& st = lease.statements();
+Result<std::int64_t> SociCaseStore::count_cases() {
+  return run<std::int64_t>(db_, Access::read, "count_cases", [](Lease& lease) {
+    CaseStatements& st = lease.prepared<CaseStatements>();
     fetch_one(st.count_cases);
     return st.count;
   });
-}
-
-Result<std::optional<User>> SociStore::find_user_by_token_hash(std::string_view token_hash) {
-  return run<std::optional<User>>(*impl_, Access::read, "find_user_by_token_hash",
-                                  [&](Lease& lease) -> std::optional<User> {
-                                    Statements& st = lease.statements();
-                                    st.lookup_text = token_hash;
-                                    st.now = system_now();
-                                    if (!fetch_one(st.select_user_by_token)) return std::nullopt;
-                                    return st.user_row.to_user();
-                                  });
-}
-
-Result<User> SociStore::ensure_user_with_token(std::string_view username, std::string_view role,
-                                               std::string_view token_hash) {
-  return run<User>(*impl_, Access::write, "ensure_user_with_token", [&](Lease& lease) {
-    soci::session& sql = lease.sql();
-    std::string name(username);
-    std::string role_name(role);
-    std::string hash(token_hash);
-    std::int64_t now = system_now();
-    Transaction tx(sql, lease.dialect());
-    sql << "INSERT INTO users (username, display_name, role, department, grid, disabled,"
-           " created_at) VALUES (:username, :display_name, :role, '', '', 0, :now)"
-           " ON CONFLICT (username) DO NOTHING",
-        soci::use(name, "username"), soci::use(name, "display_name"), soci::use(role_name, "role"),
-        soci::use(now, "now");
-    storage::UserRow u;
-    sql << "SELECT id, username, display_name, role, department, grid, disabled FROM users"
-           " WHERE username = :username",
-        soci::into(u.id), soci::into(u.username), soci::into(u.display_name), soci::into(u.role),
-        soci::into(u.department), soci::into(u.grid), soci::into(u.disabled),
-        soci::use(name, "username");
-    sql << "INSERT INTO tokens (token_hash, user_id, created_at)"
-           " VALUES (:token_hash, :user_id, :now) ON CONFLICT (token_hash) DO NOTHING",
-        soci::use(hash, "token_hash"), soci::use(u.id, "user_id"), soci::use(now, "now");
-    tx.commit();
-    return u.to_user();
-  });
-}
-
-Status SociStore::ping() {
-  return run<Ok>(*impl_, Access::read, "ping", [](Lease& lease) {
-    int one = 0;
-    lease.sql() << "SELECT 1", soci::into(one);
-    return Ok{};
-  });
-}
-
-Result<std::unique_ptr<SociStore>> open_store(const std::string& url, const StoreOptions& options) {
-  Result<Target> parsed = parse_url(url);
-  if (!parsed) return parsed.error();
-  const Target& target = parsed.value();
-  try {
-    auto impl = std::make_unique<SociStore::Impl>(
-        target.dialect, std::max<std::size_t>(options.pool_size, 1),
-        target.dialect == Dialect::sqlite ? writer_mutex_for(target.sqlite_path) : nullptr,
-        options.cipher);
-    for (std::size_t i = 0; i < impl->statements.size(); ++i) {
-      open_connection(impl->pool.at(i), target.dialect, target.connect);
-    }
-    if (target.dialect == Dialect::sqlite) {
-      impl->batches = std::make_unique<storage::GroupCommit>(*impl);
-    }
-    return std::make_unique<SociStore>(std::move(impl));
-  } catch (const std::exception&) {
-    return Error::make(
-        ErrorKind::unavailable,
-        "storage: cannot open the " + std::string(backend_name(target.dialect)) + " database");
-  }
 }
 
 }  // namespace outpost

@@ -1,6 +1,6 @@
-// File: adapters/storage/soci_store_timers.cpp
+// File: adapters/storage/soci_timer_store.cpp
 //
-// SociStore's TimerStore (engine/cases/store.hpp): finding due deadline timers and
+// SociTimerStore (soci_timer_store.hpp): finding due deadline timers and
 // firing one in a transaction of its own. Exactly once, also with several
 // server processes on one PostgreSQL: the firing transaction locks the timer
 // row (FOR UPDATE SKIP LOCKED: a timer another process is firing is skipped,
@@ -9,18 +9,18 @@
 // SQLite has one writer at a time (BEGIN IMMEDIATE), which gives the same.
 #include <soci/soci.h>
 
-#include "adapters/storage/soci_store.hpp"
-#include "adapters/storage/statements.hpp"
-#include "adapters/storage/store_internals.hpp"
+#include "adapters/storage/case_statements.hpp"
+#include "adapters/storage/database_internals.hpp"
+#include "adapters/storage/soci_timer_store.hpp"
 
 namespace outpost {
 
 using storage::Access;
+using storage::CaseStatements;
 using storage::Dialect;
 using storage::fetch_one;
 using storage::Lease;
 using storage::run;
-using storage::Statements;
 using storage::Transaction;
 
 namespace {
@@ -60,8 +60,8 @@ void close_timer(soci::session& sql, std::int64_t id, std::string_view state, Mi
 
 }  // namespace
 
-Result<std::vector<DueTimer>> SociStore::due_timers(Millis now, int limit) {
-  return run<std::vector<DueTimer>>(*impl_, Access::read, "due_timers", [&](Lease& lease) {
+Result<std::vector<DueTimer>> SociTimerStore::due_timers(Millis now, int limit) {
+  return run<std::vector<DueTimer>>(db_, Access::read, "due_timers", [&](Lease& lease) {
     soci::statement st(lease.sql());
     st.exchange(soci::use(now, "now"));
     st.exchange(soci::use(limit, "limit"));
@@ -74,12 +74,12 @@ Result<std::vector<DueTimer>> SociStore::due_timers(Millis now, int limit) {
   });
 }
 
-Result<bool> SociStore::fire_timer(const DueTimer& timer, Millis now,
-                                   const std::function<TimerFiring(const Case&)>& decide) {
-  return run<bool>(*impl_, Access::write, "fire_timer", [&](Lease& lease) -> Result<bool> {
+Result<bool> SociTimerStore::fire_timer(const DueTimer& timer, Millis now,
+                                        const std::function<TimerFiring(const Case&)>& decide) {
+  return run<bool>(db_, Access::write, "fire_timer", [&](Lease& lease) -> Result<bool> {
     Transaction tx(lease.sql(), lease.dialect());
     if (!take_pending_timer(lease.sql(), lease.dialect(), timer.id)) return false;
-    Statements& st = lease.statements();
+    CaseStatements& st = lease.prepared<CaseStatements>();
     st.lookup_id = timer.case_id;
     if (!fetch_one(st.select_case)) {
       close_timer(lease.sql(), timer.id, "cancelled", now);

@@ -1,5 +1,7 @@
-// SociStore's UserAccountStore methods: user accounts, login tokens and the
-// failed-login counters (migrations v1 and v5).
+// SociUserStore (soci_user_store.hpp): who a login token belongs to, user
+// accounts, login tokens and the failed-login counters (migrations v1 and v5).
+#include "adapters/storage/soci_user_store.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -8,13 +10,14 @@
 
 #include <soci/soci.h>
 
-#include "adapters/storage/soci_store.hpp"
-#include "adapters/storage/store_internals.hpp"
+#include "adapters/storage/database_internals.hpp"
+#include "adapters/storage/rows.hpp"
 
 namespace outpost {
 
 using storage::Access;
 using storage::Dialect;
+using storage::fetch_one;
 using storage::Lease;
 using storage::run;
 using storage::system_now;
@@ -25,6 +28,39 @@ namespace {
 constexpr const char* kUserColumns =
     "id, username, display_name, role, department, grid, disabled, password_hash";
 constexpr std::size_t kMinTokenPrefix = 12;
+
+// The user store's prepared statements on one connection.
+struct UserStatements final : storage::PreparedSet {
+  static constexpr std::size_t kSlot = storage::kUserStatementsSlot;
+  UserStatements(soci::session& sql, const PiiCipher*);
+
+  storage::UserRow user_row;
+  std::string lookup_text;
+  std::int64_t now = 0;
+  // lookup_text (token hash), now -> user_row.
+  soci::statement select_user_by_token;
+};
+
+UserStatements::UserStatements(soci::session& sql, const PiiCipher*)
+    : select_user_by_token(storage::prepare(sql,
+                                            "SELECT u.id, u.username, u.display_name, u.role,"
+                                            " u.department, u.grid, u.disabled"
+                                            " FROM tokens t JOIN users u ON u.id = t.user_id"
+                                            " WHERE t.token_hash = :token_hash AND u.disabled = 0"
+                                            " AND t.revoked_at IS NULL"
+                                            " AND (t.expires_at IS NULL OR t.expires_at > :now)",
+                                            [this](soci::statement& st) {
+                                              storage::UserRow& u = user_row;
+                                              st.exchange(soci::into(u.id));
+                                              st.exchange(soci::into(u.username));
+                                              st.exchange(soci::into(u.display_name));
+                                              st.exchange(soci::into(u.role));
+                                              st.exchange(soci::into(u.department));
+                                              st.exchange(soci::into(u.grid));
+                                              st.exchange(soci::into(u.disabled));
+                                              st.exchange(soci::use(lookup_text, "token_hash"));
+                                              st.exchange(soci::use(now, "now"));
+                                            })) {}
 
 // One users row as bound variables: SOCI binds by reference and has no bool.
 struct AccountRow {
@@ -85,8 +121,47 @@ LoginFailures read_failures(soci::session& sql, Dialect dialect, const std::stri
 
 }  // namespace
 
-Result<User> SociStore::create_user(const User& user, std::string_view password_hash) {
-  return run<User>(*impl_, Access::write, "create_user", [&](Lease& lease) -> Result<User> {
+Result<std::optional<User>> SociUserStore::find_user_by_token_hash(std::string_view token_hash) {
+  return run<std::optional<User>>(db_, Access::read, "find_user_by_token_hash",
+                                  [&](Lease& lease) -> std::optional<User> {
+                                    UserStatements& st = lease.prepared<UserStatements>();
+                                    st.lookup_text = token_hash;
+                                    st.now = system_now();
+                                    if (!fetch_one(st.select_user_by_token)) return std::nullopt;
+                                    return st.user_row.to_user();
+                                  });
+}
+
+Result<User> SociUserStore::ensure_user_with_token(std::string_view username, std::string_view role,
+                                                   std::string_view token_hash) {
+  return run<User>(db_, Access::write, "ensure_user_with_token", [&](Lease& lease) {
+    soci::session& sql = lease.sql();
+    std::string name(username);
+    std::string role_name(role);
+    std::string hash(token_hash);
+    std::int64_t now = system_now();
+    Transaction tx(sql, lease.dialect());
+    sql << "INSERT INTO users (username, display_name, role, department, grid, disabled,"
+           " created_at) VALUES (:username, :display_name, :role, '', '', 0, :now)"
+           " ON CONFLICT (username) DO NOTHING",
+        soci::use(name, "username"), soci::use(name, "display_name"), soci::use(role_name, "role"),
+        soci::use(now, "now");
+    storage::UserRow u;
+    sql << "SELECT id, username, display_name, role, department, grid, disabled FROM users"
+           " WHERE username = :username",
+        soci::into(u.id), soci::into(u.username), soci::into(u.display_name), soci::into(u.role),
+        soci::into(u.department), soci::into(u.grid), soci::into(u.disabled),
+        soci::use(name, "username");
+    sql << "INSERT INTO tokens (token_hash, user_id, created_at)"
+           " VALUES (:token_hash, :user_id, :now) ON CONFLICT (token_hash) DO NOTHING",
+        soci::use(hash, "token_hash"), soci::use(u.id, "user_id"), soci::use(now, "now");
+    tx.commit();
+    return u.to_user();
+  });
+}
+
+Result<User> SociUserStore::create_user(const User& user, std::string_view password_hash) {
+  return run<User>(db_, Access::write, "create_user", [&](Lease& lease) -> Result<User> {
     soci::session& sql = lease.sql();
     AccountRow row;
     row.username = user.username;
@@ -118,8 +193,8 @@ Result<User> SociStore::create_user(const User& user, std::string_view password_
   });
 }
 
-Result<std::vector<User>> SociStore::list_users() {
-  return run<std::vector<User>>(*impl_, Access::read, "list_users", [&](Lease& lease) {
+Result<std::vector<User>> SociUserStore::list_users() {
+  return run<std::vector<User>>(db_, Access::read, "list_users", [&](Lease& lease) {
     soci::statement st(lease.sql());
     const std::string order = lease.dialect() == Dialect::postgresql
                                   ? " ORDER BY username COLLATE \"C\""
@@ -133,14 +208,14 @@ Result<std::vector<User>> SociStore::list_users() {
   });
 }
 
-Result<std::optional<Credentials>> SociStore::find_credentials(std::string_view username) {
-  return run<std::optional<Credentials>>(
-      *impl_, Access::read, "find_credentials",
-      [&](Lease& lease) { return select_account(lease.sql(), username); });
+Result<std::optional<Credentials>> SociUserStore::find_credentials(std::string_view username) {
+  return run<std::optional<Credentials>>(db_, Access::read, "find_credentials", [&](Lease& lease) {
+    return select_account(lease.sql(), username);
+  });
 }
 
-Result<User> SociStore::update_user(const User& user) {
-  return run<User>(*impl_, Access::write, "update_user", [&](Lease& lease) -> Result<User> {
+Result<User> SociUserStore::update_user(const User& user) {
+  return run<User>(db_, Access::write, "update_user", [&](Lease& lease) -> Result<User> {
     soci::session& sql = lease.sql();
     AccountRow row;
     row.username = user.username;
@@ -168,8 +243,9 @@ Result<User> SociStore::update_user(const User& user) {
   });
 }
 
-Status SociStore::add_token(std::int64_t user_id, std::string_view token_hash, Millis expires_at) {
-  return run<Ok>(*impl_, Access::write, "add_token", [&](Lease& lease) {
+Status SociUserStore::add_token(std::int64_t user_id, std::string_view token_hash,
+                                Millis expires_at) {
+  return run<Ok>(db_, Access::write, "add_token", [&](Lease& lease) {
     std::string hash(token_hash);
     std::int64_t id = user_id;
     std::int64_t expires = expires_at;
@@ -182,14 +258,14 @@ Status SociStore::add_token(std::int64_t user_id, std::string_view token_hash, M
   });
 }
 
-Status SociStore::revoke_token(std::string_view hash_prefix) {
+Status SociUserStore::revoke_token(std::string_view hash_prefix) {
   std::string prefix(hash_prefix);
   std::transform(prefix.begin(), prefix.end(), prefix.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (!is_hex_prefix(prefix)) {
     return Error::invalid_field("token", "must be 12 to 64 hex digits of the token's SHA-256");
   }
-  return run<Ok>(*impl_, Access::write, "revoke_token", [&](Lease& lease) -> Status {
+  return run<Ok>(db_, Access::write, "revoke_token", [&](Lease& lease) -> Status {
     soci::session& sql = lease.sql();
     std::string pattern = prefix + "%";
     std::string hash;
@@ -216,9 +292,9 @@ Status SociStore::revoke_token(std::string_view hash_prefix) {
   });
 }
 
-Result<std::vector<LoginFailures>> SociStore::login_failures(const std::vector<std::string>& keys,
-                                                             Millis now) {
-  return run<std::vector<LoginFailures>>(*impl_, Access::read, "login_failures", [&](Lease& lease) {
+Result<std::vector<LoginFailures>> SociUserStore::login_failures(
+    const std::vector<std::string>& keys, Millis now) {
+  return run<std::vector<LoginFailures>>(db_, Access::read, "login_failures", [&](Lease& lease) {
     std::vector<LoginFailures> out;
     for (const std::string& key : keys) {
       LoginFailures f = read_failures(lease.sql(), lease.dialect(), key, false);
@@ -229,10 +305,10 @@ Result<std::vector<LoginFailures>> SociStore::login_failures(const std::vector<s
   });
 }
 
-Result<std::vector<LoginFailures>> SociStore::record_login_failure(
+Result<std::vector<LoginFailures>> SociUserStore::record_login_failure(
     const std::vector<std::string>& keys, Millis now, int max_failures, Millis lock) {
   return run<std::vector<LoginFailures>>(
-      *impl_, Access::write, "record_login_failure", [&](Lease& lease) {
+      db_, Access::write, "record_login_failure", [&](Lease& lease) {
         soci::session& sql = lease.sql();
         std::vector<LoginFailures> out;
         std::int64_t at = now;
@@ -257,13 +333,17 @@ Result<std::vector<LoginFailures>> SociStore::record_login_failure(
       });
 }
 
-Status SociStore::clear_login_failures(const std::vector<std::string>& keys) {
-  return run<Ok>(*impl_, Access::write, "clear_login_failures", [&](Lease& lease) {
+Status SociUserStore::clear_login_failures(const std::vector<std::string>& keys) {
+  return run<Ok>(db_, Access::write, "clear_login_failures", [&](Lease& lease) {
     for (const std::string& key : keys) {
       lease.sql() << "DELETE FROM login_failures WHERE key = :key", soci::use(key, "key");
     }
     return Ok{};
   });
+}
+
+Status SociUserStore::ping() {
+  return db_.ping();
 }
 
 }  // namespace outpost

@@ -1,11 +1,14 @@
-// SociStore's DirectoryStore methods: departments and staff (migration v3).
+// SociDirectoryStore (soci_directory_store.hpp): departments and staff (migration v3).
+#include "adapters/storage/soci_directory_store.hpp"
+
 #include <string>
 #include <utility>
 
 #include <soci/soci.h>
 
-#include "adapters/storage/soci_store.hpp"
-#include "adapters/storage/store_internals.hpp"
+#include "adapters/storage/database_internals.hpp"
+#include "adapters/storage/dialect.hpp"
+#include "adapters/storage/rows.hpp"
 
 namespace outpost {
 
@@ -21,6 +24,29 @@ namespace {
 using storage::kStaffColumns;
 using storage::order_by;
 using storage::StaffRow;
+
+// The directory's prepared statements on one connection.
+struct DirectoryStatements final : storage::PreparedSet {
+  static constexpr std::size_t kSlot = storage::kDirectoryStatementsSlot;
+  DirectoryStatements(soci::session& sql, const PiiCipher*);
+
+  StaffRow staff_row;
+  std::string lookup_text;
+  // lookup_text (a grid) -> staff_row: the grid's active grid leader with the
+  // smallest id (byte-wise), if any. Prepared: an assign looks it up each time.
+  soci::statement select_grid_leader;
+};
+
+DirectoryStatements::DirectoryStatements(soci::session& sql, const PiiCipher*)
+    : select_grid_leader(storage::prepare(sql,
+                                          std::string("SELECT ") + kStaffColumns +
+                                              " FROM staff WHERE grid = :grid AND role = '" +
+                                              std::string(kGridLeaderRole) + "' AND active = 1" +
+                                              order_by(storage::dialect_of(sql), "id") + " LIMIT 1",
+                                          [this](soci::statement& st) {
+                                            staff_row.bind_into(st);
+                                            st.exchange(soci::use(lookup_text, "grid"));
+                                          })) {}
 
 // INSERT of a StaffRow, prepared once per call; `conflict` finishes the statement.
 soci::statement insert_staff_statement(soci::session& sql, StaffRow& row, const char* conflict) {
@@ -41,27 +67,26 @@ std::vector<StaffMember> fetch_staff(soci::statement& st, StaffRow& row, const s
 
 }  // namespace
 
-Result<std::vector<DepartmentEntry>> SociStore::list_departments() {
-  return run<std::vector<DepartmentEntry>>(
-      *impl_, Access::read, "list_departments", [](Lease& lease) {
-        DepartmentEntry d;
-        int active = 0;
-        soci::statement st = (lease.sql().prepare << "SELECT code, name, active FROM departments" +
-                                                         order_by(lease.dialect(), "code"),
-                              soci::into(d.code), soci::into(d.name), soci::into(active));
-        std::vector<DepartmentEntry> out;
-        if (st.execute(true)) {
-          do {
-            d.active = active != 0;
-            out.push_back(d);
-          } while (st.fetch());
-        }
-        return out;
-      });
+Result<std::vector<DepartmentEntry>> SociDirectoryStore::list_departments() {
+  return run<std::vector<DepartmentEntry>>(db_, Access::read, "list_departments", [](Lease& lease) {
+    DepartmentEntry d;
+    int active = 0;
+    soci::statement st = (lease.sql().prepare << "SELECT code, name, active FROM departments" +
+                                                     order_by(lease.dialect(), "code"),
+                          soci::into(d.code), soci::into(d.name), soci::into(active));
+    std::vector<DepartmentEntry> out;
+    if (st.execute(true)) {
+      do {
+        d.active = active != 0;
+        out.push_back(d);
+      } while (st.fetch());
+    }
+    return out;
+  });
 }
 
-Status SociStore::upsert_department(const DepartmentEntry& d) {
-  return run<Ok>(*impl_, Access::write, "upsert_department", [&](Lease& lease) {
+Status SociDirectoryStore::upsert_department(const DepartmentEntry& d) {
+  return run<Ok>(db_, Access::write, "upsert_department", [&](Lease& lease) {
     std::string code = d.code;
     std::string name = d.name;
     int active = d.active ? 1 : 0;
@@ -76,8 +101,8 @@ Status SociStore::upsert_department(const DepartmentEntry& d) {
   });
 }
 
-Result<std::vector<StaffMember>> SociStore::list_staff(const StaffFilter& filter) {
-  return run<std::vector<StaffMember>>(*impl_, Access::read, "list_staff", [&](Lease& lease) {
+Result<std::vector<StaffMember>> SociDirectoryStore::list_staff(const StaffFilter& filter) {
+  return run<std::vector<StaffMember>>(db_, Access::read, "list_staff", [&](Lease& lease) {
     StaffRow row;
     soci::statement st(lease.sql());
     std::string text = std::string("SELECT ") + kStaffColumns + " FROM staff WHERE 1 = 1";
@@ -98,9 +123,9 @@ Result<std::vector<StaffMember>> SociStore::list_staff(const StaffFilter& filter
   });
 }
 
-Result<std::optional<StaffMember>> SociStore::find_staff(std::string_view id) {
+Result<std::optional<StaffMember>> SociDirectoryStore::find_staff(std::string_view id) {
   return run<std::optional<StaffMember>>(
-      *impl_, Access::read, "find_staff", [&](Lease& lease) -> std::optional<StaffMember> {
+      db_, Access::read, "find_staff", [&](Lease& lease) -> std::optional<StaffMember> {
         StaffRow row;
         const std::string key(id);
         soci::statement st(lease.sql());
@@ -112,8 +137,8 @@ Result<std::optional<StaffMember>> SociStore::find_staff(std::string_view id) {
       });
 }
 
-Status SociStore::create_staff(const StaffMember& s) {
-  return run<Ok>(*impl_, Access::write, "create_staff", [&](Lease& lease) -> Status {
+Status SociDirectoryStore::create_staff(const StaffMember& s) {
+  return run<Ok>(db_, Access::write, "create_staff", [&](Lease& lease) -> Status {
     StaffRow row;
     row.assign(s, system_now());
     soci::statement st = insert_staff_statement(lease.sql(), row, "ON CONFLICT (id) DO NOTHING");
@@ -125,8 +150,8 @@ Status SociStore::create_staff(const StaffMember& s) {
   });
 }
 
-Status SociStore::upsert_staff(const StaffMember& s) {
-  return run<Ok>(*impl_, Access::write, "upsert_staff", [&](Lease& lease) {
+Status SociDirectoryStore::upsert_staff(const StaffMember& s) {
+  return run<Ok>(db_, Access::write, "upsert_staff", [&](Lease& lease) {
     StaffRow row;
     row.assign(s, system_now());
     soci::statement st = insert_staff_statement(
@@ -139,8 +164,8 @@ Status SociStore::upsert_staff(const StaffMember& s) {
   });
 }
 
-Status SociStore::set_staff_active(std::string_view id, bool active) {
-  return run<Ok>(*impl_, Access::write, "set_staff_active", [&](Lease& lease) -> Status {
+Status SociDirectoryStore::set_staff_active(std::string_view id, bool active) {
+  return run<Ok>(db_, Access::write, "set_staff_active", [&](Lease& lease) -> Status {
     std::string key(id);
     int flag = active ? 1 : 0;
     std::int64_t now = system_now();
@@ -156,20 +181,19 @@ Status SociStore::set_staff_active(std::string_view id, bool active) {
   });
 }
 
-Result<std::optional<StaffMember>> SociStore::find_grid_leader(std::string_view grid) {
-  return run<std::optional<StaffMember>>(*impl_, Access::read, "find_grid_leader",
-                                         [&](Lease& lease) -> std::optional<StaffMember> {
-                                           storage::Statements& st = lease.statements();
-                                           st.lookup_text = grid;
-                                           if (!storage::fetch_one(st.select_grid_leader))
-                                             return std::nullopt;
-                                           return st.staff_row.to_staff();
-                                         });
+Result<std::optional<StaffMember>> SociDirectoryStore::find_grid_leader(std::string_view grid) {
+  return run<std::optional<StaffMember>>(
+      db_, Access::read, "find_grid_leader", [&](Lease& lease) -> std::optional<StaffMember> {
+        DirectoryStatements& st = lease.prepared<DirectoryStatements>();
+        st.lookup_text = grid;
+        if (!storage::fetch_one(st.select_grid_leader)) return std::nullopt;
+        return st.staff_row.to_staff();
+      });
 }
 
-Result<DirectorySeed> SociStore::seed_directory(const std::vector<DepartmentEntry>& departments,
-                                                const std::vector<StaffMember>& staff) {
-  return run<DirectorySeed>(*impl_, Access::write, "seed_directory", [&](Lease& lease) {
+Result<DirectorySeed> SociDirectoryStore::seed_directory(
+    const std::vector<DepartmentEntry>& departments, const std::vector<StaffMember>& staff) {
+  return run<DirectorySeed>(db_, Access::write, "seed_directory", [&](Lease& lease) {
     soci::session& sql = lease.sql();
     const std::int64_t now = system_now();
     DirectorySeed seeded;

@@ -1,9 +1,10 @@
-// File: engine/cases/store.hpp
+// File: engine/cases/case_store.hpp
 //
-// The storage ports. adapters/storage implements them with SOCI for SQLite and
-// PostgreSQL. Every method either fully happens or does not happen at all, and
+// The case store port: cases, their history, lists and counts, and what a
+// change writes with it (timers, outbox messages, the idempotency key).
+// adapters/storage implements it with SOCI for SQLite and PostgreSQL. Every method either fully happens or does not happen at all, and
 // reports failures as Error values (database unreachable: ErrorKind::unavailable).
-// Implementations are thread-safe: the HTTP adapter calls them from a pool.
+// Implementations are thread-safe: adapters call them from several threads.
 #pragma once
 
 #include <cstdint>
@@ -141,69 +142,6 @@ class CaseStore {
   virtual Status save_idempotent_answer(const IdempotencyKey& key, std::string_view answer) = 0;
 
   virtual Result<std::int64_t> count_cases() = 0;
-};
-
-// A pending timer that has fallen due.
-struct DueTimer {
-  std::int64_t id = 0;
-  CaseId case_id = 0;
-  std::string kind;  // warning | breach | escalation
-  std::string step;
-  std::int64_t generation = 0;
-  Millis due_at = 0;
-};
-
-// What firing a due timer comes to (engine/deadlines/deadlines.hpp decides).
-struct TimerFiring {
-  enum class Verdict {
-    fire,    // commit `updated` with the sealed `entry` and `effects`; the timer is fired
-    cancel,  // the timer no longer applies (its clock moved on): it is cancelled
-    later,   // not yet (an escalation whose breach is still being recorded)
-  };
-  Verdict verdict = Verdict::cancel;
-  Case updated;
-  HistoryEntry entry;
-  SideEffects effects;
-};
-
-class TimerStore {
- public:
-  virtual ~TimerStore() = default;
-  // Ids of pending timers due at `now`, by due time, at most `limit`.
-  virtual Result<std::vector<DueTimer>> due_timers(Millis now, int limit) = 0;
-  // One transaction: takes the timer if it is still pending and no other
-  // transaction holds it (PostgreSQL: FOR UPDATE SKIP LOCKED; another server
-  // process may be firing it), loads its case and asks `decide`. fire: the
-  // case is updated (version-checked), the history row and effects are
-  // written and the timer is marked fired, together. Answers whether the
-  // timer was fired or cancelled by this call: false when it was taken or
-  // done elsewhere, when `decide` said later, or when the case changed
-  // meanwhile (the timer stays pending and is tried again).
-  virtual Result<bool> fire_timer(const DueTimer& timer, Millis now,
-                                  const std::function<TimerFiring(const Case&)>& decide) = 0;
-};
-
-struct User {
-  std::int64_t id = 0;
-  std::string username;
-  std::string display_name;
-  std::string role;
-  std::string department;
-  std::string grid;
-  bool disabled = false;
-};
-
-class UserStore {
- public:
-  virtual ~UserStore() = default;
-  // The enabled user owning an unexpired, unrevoked token with this SHA-256 hex hash.
-  virtual Result<std::optional<User>> find_user_by_token_hash(std::string_view token_hash) = 0;
-  // Creates the user (role as given) if missing and attaches the token hash if
-  // missing. Used for OUTPOST_BOOTSTRAP_TOKEN and demo data.
-  virtual Result<User> ensure_user_with_token(std::string_view username, std::string_view role,
-                                              std::string_view token_hash) = 0;
-  // Answers when the database answers (readiness).
-  virtual Status ping() = 0;
 };
 
 }  // namespace outpost

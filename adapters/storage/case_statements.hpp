@@ -1,0 +1,112 @@
+// File: adapters/storage/case_statements.hpp
+//
+// The prepared statements of a case transaction, one set per pooled
+// connection: whoever writes a case (SociCaseStore, and the timer, annotation
+// and privacy stores when they change one) uses this set, so one transaction
+// can change the case, append its history and write its timers, outbox rows
+// and phone index (write_effects). The set is created on a connection's first
+// use and dropped after an error (Lease::discard_statements).
+//
+//   CaseStatements& st = lease.prepared<CaseStatements>();
+//   st.lookup_id = 42;
+//   if (fetch_one(st.select_case)) Case c = st.case_row.to_case();
+//
+//   Transaction tx(lease.sql(), lease.dialect());
+//   if (!update_case_row(st, updated, expected_version)) return conflict;
+//   insert_history(st, entry);
+//   write_effects(st, updated.id, effects, entry.at);
+//   tx.commit();
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <soci/soci.h>
+
+#include "adapters/storage/database_internals.hpp"
+#include "adapters/storage/rows.hpp"
+#include "engine/access/pii.hpp"
+#include "engine/cases/case.hpp"
+#include "engine/cases/case_store.hpp"
+
+namespace outpost::storage {
+
+class CaseStatements final : public PreparedSet {
+ public:
+  static constexpr std::size_t kSlot = kCaseStatementsSlot;
+  // `cipher` seals and opens case_row.parties; null: in clear.
+  CaseStatements(soci::session& sql, const PiiCipher* cipher);
+
+  // Buffers.
+  CaseRow case_row;
+  HistoryRow history_row;
+  IdempotencyRow idempotency_row;
+  TimerRowBuffer timer_row;
+  PhoneRowBuffer phone_row;
+  OutboxRowBuffer outbox_row;
+  std::string counter_name;
+  std::int64_t counter_value = 0;
+  std::int64_t expected_version = 0;
+  std::int64_t assignee_case_id = 0;
+  std::string assignee;
+  std::int64_t lookup_id = 0;
+  std::int64_t count = 0;
+  std::int64_t duplicate_id = 0;
+
+  // counter_name -> counter_value (the next number of that counter).
+  soci::statement next_counter;
+  // case_row (all but id) -> case_row.id.
+  soci::statement insert_case;
+  // case_row.id, case_row.last_hash.
+  soci::statement set_last_hash;
+  // case_row, expected_version. The first matches only when the stored
+  // handlers equal case_row.handlers, so the common transition needs one
+  // UPDATE and no case_assignees rewrite; see commit_transition.
+  soci::statement update_case_same_assignees;
+  soci::statement update_case;
+  // assignee_case_id (, assignee).
+  soci::statement delete_assignees;
+  soci::statement insert_assignee;
+  // history_row.
+  soci::statement insert_history;
+  // PostgreSQL only (unprepared on SQLite, which has no data-modifying WITH):
+  // case_row, expected_version, history_row in one statement; affects one row
+  // when the case was at expected_version with the same handlers, else none.
+  soci::statement transition_in_one_statement;
+  // idempotency_row.
+  soci::statement insert_idempotency;
+  // lookup_id -> case_row.
+  soci::statement select_case;
+  // lookup_id -> history_row, one fetch per row, oldest first.
+  soci::statement select_history;
+  // idempotency_row.user_id, .scope, .key -> idempotency_row.
+  soci::statement select_idempotency;
+  // -> count.
+  soci::statement count_cases;
+  // lookup_id -> duplicate_id, one fetch per case rejected as its duplicate, ascending.
+  soci::statement select_duplicates;
+  // timer_row.case_id: drops the case's pending timers.
+  soci::statement delete_pending_timers;
+  // timer_row.
+  soci::statement insert_timer;
+  // outbox_row (due at once).
+  soci::statement insert_outbox;
+  // phone_row: one blind-index entry of a party's phone.
+  soci::statement insert_phone;
+  // phone_row.case_id: drops the case's phone index.
+  soci::statement delete_phones;
+};
+
+// Pieces of a case transaction, for every writer of a case.
+void insert_history(CaseStatements& st, const HistoryEntry& entry);
+// Indexes `assignees` (deduplicated) in case_assignees for case `id`.
+void insert_assignees(CaseStatements& st, CaseId id, const std::vector<std::string>& assignees);
+// The version-checked UPDATE of the case row (and its case_assignees rows when
+// its handlers changed); false when the case is no longer at expected_version.
+bool update_case_row(CaseStatements& st, const Case& updated, std::int64_t expected_version);
+// Timers and outbox rows of a change, for case `id`.
+void write_effects(CaseStatements& st, CaseId id, const SideEffects& effects, Millis at);
+
+}  // namespace outpost::storage

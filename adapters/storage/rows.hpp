@@ -1,0 +1,145 @@
+// File: adapters/storage/rows.hpp
+//
+// The row buffers the prepared statements of adapters/storage read and write,
+// and how a statement is prepared. SOCI binds statements to the addresses of
+// variables, so each prepared set (CaseStatements in case_statements.hpp, and
+// the smaller sets beside the stores that own them) holds the buffers of its
+// statements: set the buffer, execute the statement, read the buffer.
+//
+//   CaseRow row;                            // buffers outlive the statement
+//   soci::statement st = prepare(sql, "SELECT ... WHERE id = :id",
+//                                [&](soci::statement& s) { bind_case_into(s, row); ... });
+//   if (fetch_one(st)) Case c = row.to_case();
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <soci/soci.h>
+
+#include "engine/access/pii.hpp"
+#include "engine/access/user_store.hpp"
+#include "engine/cases/case.hpp"
+#include "engine/cases/case_store.hpp"
+#include "engine/directory/directory.hpp"
+
+namespace outpost::storage {
+
+// The columns of `cases`, in the order `bind_case_into` binds them.
+extern const char* const kCaseColumns;
+
+struct CaseRow {
+  std::int64_t id = 0;
+  std::string number, kind, state;
+  std::int64_t version = 0;
+  std::string category, title, description, channel;
+  std::string community, grid, micro_grid, address;
+  std::string urgency, risk_level;
+  int confidential = 0;
+  std::string department;
+  std::string assignees, parties, facts;  // JSON text
+  // Derived from the case for lookups (migration 4): the handler set, and
+  // mirrors of facts.returns, facts.arbitration and facts.duplicate_of.
+  std::string handlers;  // JSON text, see handler_entries()
+  std::int64_t return_count = 0;
+  int arbitration = 0;
+  std::int64_t duplicate_of = 0;
+  soci::indicator duplicate_of_ind = soci::i_null;
+  std::int64_t deadline = 0;
+  soci::indicator deadline_ind = soci::i_null;
+  std::int64_t created_at = 0, updated_at = 0;
+  std::string last_hash;
+  std::string clock;  // JSON text (StepClock), migration 6
+  // Seals `parties` in assign() and opens it in to_case(); null: in clear.
+  const PiiCipher* cipher = nullptr;
+
+  void assign(const Case& c);
+  Case to_case() const;
+};
+
+// Who handles a case, as indexed in case_assignees: its assignees, its
+// co-handlers (facts.co_handlers) and "dept:<code>" for each co-department
+// (facts.co_departments); sorted, without duplicates.
+std::vector<std::string> handler_entries(const Case& c);
+
+// Binds the columns of kCaseColumns to `row`, for a SELECT of a case.
+void bind_case_into(soci::statement& st, CaseRow& row);
+
+struct HistoryRow {
+  std::int64_t case_id = 0, seq = 0, at = 0;
+  std::string actor, event, from_state, to_state;
+  std::string data;  // JSON text
+  std::string prev_hash, hash;
+
+  void assign(const HistoryEntry& e);
+  HistoryEntry to_entry() const;
+};
+
+struct IdempotencyRow {
+  std::int64_t user_id = 0;
+  std::string scope, key, fingerprint;
+  std::int64_t case_id = 0;
+  std::string answer;
+  soci::indicator answer_indicator = soci::i_null;  // i_null until the adapter saves its answer
+  std::int64_t created_at = 0;
+};
+
+// One staff row as bound variables: SOCI binds by reference and has no bool.
+struct StaffRow {
+  std::string id, name, department, role, grid, micro_grid;
+  int active = 1;
+  std::int64_t updated_at = 0;
+
+  void assign(const StaffMember& s, Millis now);
+  StaffMember to_staff() const;
+  // The columns of kStaffColumns, in order.
+  void bind_into(soci::statement& st);
+};
+
+// The staff columns a SELECT reads into a StaffRow.
+extern const char* const kStaffColumns;
+
+struct PhoneRowBuffer {
+  std::int64_t case_id = 0;
+  std::string phone_index;
+};
+
+struct TimerRowBuffer {
+  std::int64_t case_id = 0;
+  std::string kind, step;
+  std::int64_t generation = 0, due_at = 0, created_at = 0;
+};
+
+struct OutboxRowBuffer {
+  std::string id, topic;
+  std::int64_t case_id = 0;
+  std::string payload;
+  std::int64_t created_at = 0;
+};
+
+struct UserRow {
+  std::int64_t id = 0;
+  std::string username, display_name, role, department, grid;
+  int disabled = 0;
+
+  User to_user() const;
+};
+
+// Executes a statement that yields at most one row into its bound buffers;
+// true when it did. Fetches once more so that SOCI 4.0.3 finishes (resets) the
+// statement: an unfinished SQLite statement keeps its read snapshot, or its
+// write, open past COMMIT.
+bool fetch_one(soci::statement& st);
+
+// A statement prepared once on `sql`; `bind(st)` exchanges its buffers first.
+template <class Bind>
+soci::statement prepare(soci::session& sql, const std::string& text, Bind bind) {
+  soci::statement st(sql);
+  bind(st);
+  st.alloc();
+  st.prepare(text);
+  st.define_and_bind();
+  return st;
+}
+
+}  // namespace outpost::storage

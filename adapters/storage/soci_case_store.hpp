@@ -1,0 +1,52 @@
+// File: adapters/storage/soci_case_store.hpp
+//
+// The case store port (engine/cases/case_store.hpp) on the shared Database: cases,
+// their history, idempotency keys, and the list and count queries. A
+// transition's timers, outbox rows and phone index are written in the same
+// transaction as the case (CaseStatements, case_statements.hpp).
+//
+//   auto db = open_database(url, options);     // database.hpp; migrated
+//   SociCaseStore cases(*db.value());
+//   auto page = cases.list_cases(filter);
+//
+// PostgreSQL: the common transition (handlers unchanged, no Idempotency-Key,
+// no side effects) is one statement in autocommit. SQLite: writes of cases
+// share a transaction and its fsync with other writers (group commit).
+// Threads and errors: as Database.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "adapters/storage/database.hpp"
+#include "engine/cases/case_store.hpp"
+
+namespace outpost {
+
+class SociCaseStore final : public CaseStore {
+ public:
+  explicit SociCaseStore(Database& db) : db_(db) {}
+
+  Result<Case> insert_case(Case c, HistoryEntry first, const IdempotencyKey* idem,
+                           const SideEffects* effects = nullptr) override;
+  Result<std::optional<Case>> find_case(CaseId id) override;
+  Status commit_transition(const Case& updated, std::int64_t expected_version,
+                           const HistoryEntry& entry, const IdempotencyKey* idem,
+                           const SideEffects* effects = nullptr) override;
+  Result<CasePage> list_cases(const CaseFilter& filter) override;
+  Result<std::int64_t> count_matching(const CaseFilter& filter) override;
+  Result<std::vector<CaseId>> duplicates_of(CaseId id) override;
+  Result<std::vector<HistoryEntry>> history(CaseId id) override;
+  Result<std::optional<IdempotencyRecord>> find_idempotency(std::int64_t user_id,
+                                                            std::string_view scope,
+                                                            std::string_view key) override;
+  Status save_idempotent_answer(const IdempotencyKey& key, std::string_view answer) override;
+  Result<std::int64_t> count_cases() override;
+
+ private:
+  Database& db_;
+};
+
+}  // namespace outpost
