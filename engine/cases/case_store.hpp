@@ -2,8 +2,9 @@
 //
 // The case store port: cases, their history, lists and counts, and what a
 // change writes with it (timers, outbox messages, the idempotency key).
-// adapters/storage implements it with SOCI for SQLite and PostgreSQL. Every method either fully happens or does not happen at all, and
-// reports failures as Error values (database unreachable: ErrorKind::unavailable).
+// adapters/storage implements it with SOCI for SQLite and PostgreSQL. Every
+// method either fully happens or does not happen at all, and reports failures
+// as Error values (database unreachable: ErrorKind::unavailable).
 // Implementations are thread-safe: adapters call them from several threads.
 #pragma once
 
