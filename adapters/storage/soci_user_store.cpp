@@ -68,6 +68,18 @@ struct AccountRow {
   std::string username, display_name, role, department, grid, password_hash;
   int disabled = 0;
 
+  // The columns a user's own fields fill (not id, not the password hash).
+  static AccountRow of(const User& user) {
+    AccountRow row;
+    row.username = user.username;
+    row.display_name = user.display_name;
+    row.role = user.role;
+    row.department = user.department;
+    row.grid = user.grid;
+    row.disabled = user.disabled ? 1 : 0;
+    return row;
+  }
+
   void bind_into(soci::statement& st) {
     st.exchange(soci::into(id));
     st.exchange(soci::into(username));
@@ -163,13 +175,7 @@ Result<User> SociUserStore::ensure_user_with_token(std::string_view username, st
 Result<User> SociUserStore::create_user(const User& user, std::string_view password_hash) {
   return run<User>(db_, Access::write, "create_user", [&](Lease& lease) -> Result<User> {
     soci::session& sql = lease.sql();
-    AccountRow row;
-    row.username = user.username;
-    row.display_name = user.display_name;
-    row.role = user.role;
-    row.department = user.department;
-    row.grid = user.grid;
-    row.disabled = user.disabled ? 1 : 0;
+    AccountRow row = AccountRow::of(user);
     row.password_hash = password_hash;
     std::int64_t now = system_now();
     Transaction tx(sql, lease.dialect());
@@ -217,13 +223,7 @@ Result<std::optional<Credentials>> SociUserStore::find_credentials(std::string_v
 Result<User> SociUserStore::update_user(const User& user) {
   return run<User>(db_, Access::write, "update_user", [&](Lease& lease) -> Result<User> {
     soci::session& sql = lease.sql();
-    AccountRow row;
-    row.username = user.username;
-    row.display_name = user.display_name;
-    row.role = user.role;
-    row.department = user.department;
-    row.grid = user.grid;
-    row.disabled = user.disabled ? 1 : 0;
+    AccountRow row = AccountRow::of(user);
     Transaction tx(sql, lease.dialect());
     soci::statement update =
         (sql.prepare << "UPDATE users SET display_name = :display_name, role = :role,"

@@ -37,16 +37,16 @@ std::set<std::string> hand_over_sources(const WorkflowGraph& g) {
 // Everything reachable from a hand-over's target without a hand-back.
 std::set<std::string> handling(const WorkflowGraph& g) {
   std::set<std::string> reached;
-  std::vector<std::string> todo;
+  std::vector<std::string> pending;
   for (const auto& t : g.transitions) {
-    if (is_one_of(t.event, kHandOvers)) todo.push_back(t.to);
+    if (is_one_of(t.event, kHandOvers)) pending.push_back(t.to);
   }
-  while (!todo.empty()) {
-    const std::string state = todo.back();
-    todo.pop_back();
+  while (!pending.empty()) {
+    const std::string state = pending.back();
+    pending.pop_back();
     if (!reached.insert(state).second) continue;
     for (const auto& t : g.transitions) {
-      if (t.from == state && !is_one_of(t.event, kHandBacks)) todo.push_back(t.to);
+      if (t.from == state && !is_one_of(t.event, kHandBacks)) pending.push_back(t.to);
     }
   }
   return reached;
