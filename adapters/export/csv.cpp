@@ -17,8 +17,20 @@ bool looks_like_formula(std::string_view cell) {
   }
 }
 
+namespace {
+
+bool needs_quotes(std::string_view cell) {
+  // A plain loop: string_view::find_first_of calls memchr once per character.
+  for (const char ch : cell) {
+    if (ch == ',' || ch == '"' || ch == '\r' || ch == '\n') return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 void append_field(std::string& out, std::string_view cell) {
-  if (cell.find_first_of(",\"\r\n") == std::string_view::npos) {
+  if (!needs_quotes(cell)) {
     out += cell;
     return;
   }

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <cstdio>
 #include <deque>
 #include <memory>
 #include <vector>
@@ -391,12 +390,12 @@ ExportLabels::ExportLabels(const WorkflowRegistry& workflows, const json::value&
                            const json::value& jurisdiction) {
   for (const auto& wf : workflows.all()) {
     const WorkflowGraph& g = wf->graph();
-    const std::string kind(to_string(g.kind));
-    for (const auto& s : g.states) states_[kind + ":" + s.name] = s.label;
-    for (const auto& e : g.events) events_[kind + ":" + e.name] = e.label;
+    const auto kind = static_cast<std::size_t>(g.kind);
+    for (const auto& s : g.states) states_[kind][s.name] = s.label;
+    for (const auto& e : g.events) events_[kind][e.name] = e.label;
     // What the engine records besides the workflow's events.
     for (const auto& [name, label] : kEngineEvents) {
-      events_.emplace(kind + ":" + std::string(name), std::string(label));
+      events_[kind].emplace(std::string(name), std::string(label));
     }
   }
   const auto text = [](const json::object& o, std::string_view key) {
@@ -419,8 +418,10 @@ ExportLabels::ExportLabels(const WorkflowRegistry& workflows, const json::value&
   // "categories": {"dispute": [{code, name}, …], "request": […]}
   if (const json::value* cats = member(catalogue, "categories"); cats && cats->is_object()) {
     for (const auto& kv : cats->get_object()) {
+      const auto kind = parse_case_kind(kv.key());
+      if (!kind) continue;
       each(&kv.value(), [&](const json::object& c) {
-        categories_[std::string(kv.key()) + ":" + text(c, "code")] = text(c, "name");
+        categories_[static_cast<std::size_t>(*kind)][text(c, "code")] = text(c, "name");
       });
     }
   }
@@ -444,24 +445,18 @@ std::string_view ExportLabels::find(const Names& names, std::string_view key) {
   return it->second;
 }
 
-namespace {
-std::string kind_key(CaseKind kind, std::string_view name) {
-  return std::string(to_string(kind)) + ":" + std::string(name);
-}
-}  // namespace
-
 std::string_view ExportLabels::state(CaseKind kind, std::string_view state) const {
-  auto label = find(states_, kind_key(kind, state));
+  auto label = find(states_[static_cast<std::size_t>(kind)], state);
   return label.empty() ? state : label;
 }
 
 std::string_view ExportLabels::event(CaseKind kind, std::string_view event) const {
-  auto label = find(events_, kind_key(kind, event));
+  auto label = find(events_[static_cast<std::size_t>(kind)], event);
   return label.empty() ? event : label;
 }
 
 std::string_view ExportLabels::category(CaseKind kind, std::string_view code) const {
-  auto label = find(categories_, kind_key(kind, code));
+  auto label = find(categories_[static_cast<std::size_t>(kind)], code);
   return label.empty() ? code : label;
 }
 
@@ -538,13 +533,21 @@ std::string shanghai_time(Millis at) {
   const sys_time<milliseconds> local{milliseconds(at + kShanghaiOffset)};
   const auto day = floor<days>(local);
   const year_month_day ymd{day};
-  const hh_mm_ss<milliseconds> t{local - day};
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02ld:%02ld:%02ld", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<long>(t.hours().count()), static_cast<long>(t.minutes().count()),
-                static_cast<long>(t.seconds().count()));
-  return buf;
+  const hh_mm_ss<seconds> t{floor<seconds>(local - day)};
+  // Written by hand: this runs two or three times per exported row.
+  std::string out = "0000-00-00 00:00:00";
+  const auto put = [&out](std::size_t pos, unsigned value, int digits) {
+    for (int i = digits - 1; i >= 0; --i, value /= 10) {
+      out[pos + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+    }
+  };
+  put(0, static_cast<unsigned>(static_cast<int>(ymd.year())), 4);
+  put(5, static_cast<unsigned>(ymd.month()), 2);
+  put(8, static_cast<unsigned>(ymd.day()), 2);
+  put(11, static_cast<unsigned>(t.hours().count()), 2);
+  put(14, static_cast<unsigned>(t.minutes().count()), 2);
+  put(17, static_cast<unsigned>(t.seconds().count()), 2);
+  return out;
 }
 
 std::string export_filename(const ExportRequest& req, Millis now) {

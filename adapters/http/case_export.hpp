@@ -23,6 +23,7 @@
 // handler's case of another department) stays masked.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -65,9 +66,11 @@ class ExportLabels {
 
  private:
   using Names = std::map<std::string, std::string, std::less<>>;
+  using NamesByKind = std::array<Names, kCaseKinds.size()>;  // indexed by CaseKind
   static std::string_view find(const Names& names, std::string_view key);
 
-  Names states_, events_, categories_, departments_, places_;  // "kind:name" for the first three
+  NamesByKind states_, events_, categories_;
+  Names departments_, places_;
 };
 
 struct ExportRequest {

@@ -353,6 +353,42 @@ TEST_SUITE("http_exports") {
     CHECK(access_rows(t.db) == 2);
   }
 
+  TEST_CASE("outpost export writes the bytes of the HTTP export, and refuses bad filters") {
+    TestServer t;
+    seed_cases(t.db, 1, 30, 50);
+    json::object body = dispute_body();
+    body["title"] = "=1+1";
+    t.create_case(body);
+    const Headers env{{"OUTPOST_PII_KEY", kTestPiiKey}};
+    const fs::path out =
+        fs::temp_directory_path() / ("outpost-cli-export-" + std::to_string(::getpid()));
+    for (const std::string format : {"csv", "jsonl"}) {
+      CAPTURE(format);
+      const std::string query = "?format=" + format + "&community=LF";
+      auto http = t.client.get("/api/v1/exports/history" + query);
+      REQUIRE(http.status == 200);
+      auto cli = run_outpost({"export", "history", "--database", t.db.url(), "--format", format,
+                              "--out", out.string(), "community=LF"},
+                             env);
+      REQUIRE_MESSAGE(cli.exit_code == 0, cli.output);
+      std::ifstream in(out, std::ios::binary);
+      CHECK(std::string(std::istreambuf_iterator<char>(in), {}) == http.body);
+      http = t.client.get("/api/v1/exports/cases" + query);
+      cli = run_outpost({"export", "cases", "--database", t.db.url(), "--format", format, "--out",
+                         out.string(), "community=LF"},
+                        env);
+      REQUIRE_MESSAGE(cli.exit_code == 0, cli.output);
+      std::ifstream cases_in(out, std::ios::binary);
+      const std::string written(std::istreambuf_iterator<char>(cases_in), {});
+      CHECK(written == http.body);
+      CHECK(written.find(format == "csv" ? "'=1+1" : "\"=1+1\"") != std::string::npos);
+    }
+    fs::remove(out);
+    auto bad = run_outpost({"export", "cases", "--database", t.db.url(), "overdue=maybe"}, env);
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.output.find("overdue") != std::string::npos);
+  }
+
   TEST_CASE("who may export, and bad queries answered like the list's before anything is sent") {
     TestServer t;
     t.create_case();
