@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <deque>
 #include <memory>
+#include <span>
+#include <stdexcept>
 #include <vector>
 
 #include <boost/json/serialize.hpp>
@@ -83,13 +84,24 @@ std::string shanghai_rfc3339(Millis at) {
 }
 
 // Where one row's cells go: a CSV line or a JSON object per line. The row
-// functions below call these in the order of their column table.
+// functions below name each cell's column; a name out of the table's order
+// is a programming error that fails the export (any test of it) at once.
 class RowSink {
  public:
   virtual ~RowSink() = default;
-  virtual void header(const Column* columns, std::size_t count) = 0;
-  virtual void begin_row() = 0;
-  virtual void end_row() = 0;
+  void header(const Column* columns, std::size_t count) {
+    columns_ = columns;
+    count_ = count;
+    write_header();
+  }
+  void begin_row() {
+    at_ = 0;
+    open_row();
+  }
+  void end_row() {
+    if (at_ != count_) throw std::logic_error("an export row has too few cells");
+    close_row();
+  }
   // A value the system produced (code, label, hash): never neutralised.
   virtual void ours(std::string_view key, std::string_view v) = 0;
   // A value a person typed: neutralised in CSV.
@@ -100,32 +112,38 @@ class RowSink {
   virtual void parties(std::string_view key, const std::vector<Party>& parties) = 0;
   virtual void list(std::string_view key, const std::vector<std::string>& items) = 0;
   virtual void object(std::string_view key, const json::object& o) = 0;
+
+ protected:
+  virtual void write_header() = 0;
+  virtual void open_row() = 0;
+  virtual void close_row() = 0;
+  std::span<const Column> columns() const { return {columns_, count_}; }
+  // The next column, which must be `key`.
+  const Column& next(std::string_view key) {
+    if (at_ >= count_ || columns_[at_].key != key) {
+      throw std::logic_error("export cell " + std::string(key) + " is out of its column order");
+    }
+    return columns_[at_++];
+  }
+
+ private:
+  const Column* columns_ = nullptr;
+  std::size_t count_ = 0, at_ = 0;
 };
 
 class CsvSink final : public RowSink {
  public:
   explicit CsvSink(std::string*& out) : out_(out) {}
 
-  void header(const Column* columns, std::size_t count) override {
-    csv::CsvWriter w(*out_);
-    w.bom();
-    for (std::size_t i = 0; i < count; ++i) w.ours(columns[i].header);
-    w.end_row();
-  }
-  void begin_row() override { row_.emplace(*out_); }
-  void end_row() override {
-    row_->end_row();
-    row_.reset();
-  }
-  void ours(std::string_view, std::string_view v) override { row_->ours(v); }
-  void text(std::string_view, std::string_view v) override { row_->text(v); }
-  void number(std::string_view, std::int64_t n) override { row_->number(n); }
-  void flag(std::string_view, bool b) override { row_->ours(b ? "是" : "否"); }
-  void time(std::string_view, std::optional<Millis> at) override {
-    row_->ours(at ? shanghai_time(*at) : std::string());
+  void ours(std::string_view key, std::string_view v) override { cell(key).ours(v); }
+  void text(std::string_view key, std::string_view v) override { cell(key).text(v); }
+  void number(std::string_view key, std::int64_t n) override { cell(key).number(n); }
+  void flag(std::string_view key, bool b) override { cell(key).ours(b ? "是" : "否"); }
+  void time(std::string_view key, std::optional<Millis> at) override {
+    cell(key).ours(at ? shanghai_time(*at) : std::string());
   }
   // "申请人 张* 138****8000 5001**********1234；被申请人 李*"
-  void parties(std::string_view, const std::vector<Party>& parties) override {
+  void parties(std::string_view key, const std::vector<Party>& parties) override {
     std::string cell;
     for (const Party& p : parties) {
       if (!cell.empty()) cell += "；";
@@ -134,18 +152,34 @@ class CsvSink final : public RowSink {
         if (!v->empty()) cell += " " + *v;
       }
     }
-    row_->text(cell);
+    this->cell(key).text(cell);
   }
-  void list(std::string_view, const std::vector<std::string>& items) override {
+  void list(std::string_view key, const std::vector<std::string>& items) override {
     std::string cell;
     for (const std::string& s : items) cell += (cell.empty() ? "" : "、") + s;
-    row_->text(cell);
+    this->cell(key).text(cell);
   }
-  void object(std::string_view, const json::object& o) override {
-    row_->text(o.empty() ? std::string() : json::serialize(o));
+  void object(std::string_view key, const json::object& o) override {
+    cell(key).text(o.empty() ? std::string() : json::serialize(o));
   }
 
  private:
+  void write_header() override {
+    csv::CsvWriter w(*out_);
+    w.bom();
+    for (const Column& c : columns()) w.ours(c.header);
+    w.end_row();
+  }
+  void open_row() override { row_.emplace(*out_); }
+  void close_row() override {
+    row_->end_row();
+    row_.reset();
+  }
+  csv::CsvWriter& cell(std::string_view key) {
+    next(key);
+    return *row_;
+  }
+
   std::string*& out_;
   std::optional<csv::CsvWriter> row_;
 };
@@ -154,30 +188,19 @@ class JsonLinesSink final : public RowSink {
  public:
   explicit JsonLinesSink(std::string*& out) : out_(out) {}
 
-  void header(const Column*, std::size_t) override {}
-  void begin_row() override {
-    row_.emplace(*out_);
-    row_->begin_object();
-  }
-  void end_row() override {
-    row_->end_object();
-    *out_ += '\n';
-    row_.reset();
-  }
-  void ours(std::string_view key, std::string_view v) override { row_->key(key).text_or_null(v); }
+  void ours(std::string_view key, std::string_view v) override { member(key).text_or_null(v); }
   void text(std::string_view key, std::string_view v) override { ours(key, v); }
-  void number(std::string_view key, std::int64_t n) override { row_->member(key, n); }
-  void flag(std::string_view key, bool b) override { row_->member(key, b); }
+  void number(std::string_view key, std::int64_t n) override { member(key).value(n); }
+  void flag(std::string_view key, bool b) override { member(key).value(b); }
   void time(std::string_view key, std::optional<Millis> at) override {
-    row_->key(key);
     if (at) {
-      row_->value(shanghai_rfc3339(*at));
+      member(key).value(shanghai_rfc3339(*at));
     } else {
-      row_->null();
+      member(key).null();
     }
   }
   void parties(std::string_view key, const std::vector<Party>& parties) override {
-    row_->key(key).begin_array();
+    member(key).begin_array();
     for (const Party& p : parties) {
       row_->begin_object();
       row_->member("role", p.role).member("role_label", role_label(p.role));
@@ -189,15 +212,27 @@ class JsonLinesSink final : public RowSink {
     row_->end_array();
   }
   void list(std::string_view key, const std::vector<std::string>& items) override {
-    row_->key(key).begin_array();
+    member(key).begin_array();
     for (const std::string& s : items) row_->value(s);
     row_->end_array();
   }
   void object(std::string_view key, const json::object& o) override {
-    row_->key(key).value(json::value(o));
+    member(key).value(json::value(o));
   }
 
  private:
+  void write_header() override {}
+  void open_row() override {
+    row_.emplace(*out_);
+    row_->begin_object();
+  }
+  void close_row() override {
+    row_->end_object();
+    *out_ += '\n';
+    row_.reset();
+  }
+  JsonText& member(std::string_view key) { return row_->key(next(key).key); }
+
   std::string*& out_;
   std::optional<JsonText> row_;
 };
