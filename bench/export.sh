@@ -54,7 +54,7 @@ rm -f "$rss_samples"
 errors=0
 [[ $status == 200 ]] || { say "export: HTTP status $status"; errors=1; }
 
-rate() { awk -v n="$rows" -v s="$1" 'BEGIN {printf "%.1f", s > 0 ? n / s : 0}'; }
+rate() { awk -v n="$rows" -v s="$1" 'BEGIN {printf "%.1f", (s > 0 ? n / s : 0)}'; }
 zeros="p50_ms=0 p95_ms=0 p99_ms=0 max_ms=0"
 echo "result backend=postgresql kind=engine op=export_csv conc=1 count=$rows seconds=$seconds" \
   "rps=$(rate "$seconds") $zeros errors=$errors rss_max_kb=${rss_max_kb:-0} bytes=$bytes" >>"$results"
