@@ -320,6 +320,11 @@ class ExportStream {
     req_.filter.limit = req_.page_size;
     req_.filter.oldest_first = true;
     req_.filter.cursor.reset();
+    // A case created at or after `to` has no entry before it (a case's
+    // entries are never older than the case): the store need not read it.
+    if (req_.to && (!req_.filter.created_to || *req_.to < *req_.filter.created_to)) {
+      req_.filter.created_to = req_.to;
+    }
     reveal_ = req_.purpose.has_value() && src_.privacy != nullptr;
   }
 
