@@ -397,10 +397,20 @@ TEST_SUITE("http_exports") {
     CHECK(desk.get("/api/v1/exports/cases").status == 403);
     CHECK(handler.get("/api/v1/exports/history").status == 403);
     CHECK(t.server.client("").get("/api/v1/exports/cases").status == 401);
-    for (const char* role : {"dispatcher", "supervisor", "auditor"}) {
+    // The list's scope: a confidential case only for the roles that see it.
+    json::object secret = dispute_body();
+    secret["confidential"] = true;
+    const auto hidden = t.create_case(secret);
+    for (const auto& [role, sees] : {std::pair{"dispatcher", false}, std::pair{"supervisor", true},
+                                     std::pair{"auditor", true}}) {
       CAPTURE(role);
       HttpClient c = t.client_as(std::string("u.") + role, role);
-      CHECK(c.get("/api/v1/exports/cases").status == 200);
+      auto r = c.get("/api/v1/exports/cases?format=jsonl");
+      REQUIRE(r.status == 200);
+      CHECK(by_id(read_lines(r.body)).count(hidden) == (sees ? 1u : 0u));
+      auto h = c.get("/api/v1/exports/history?format=jsonl");
+      REQUIRE(h.status == 200);
+      CHECK(by_id(read_lines(h.body), "case_id").count(hidden) == (sees ? 1u : 0u));
     }
     for (const std::string query : {"?overdue=maybe", "?created_from=yesterday", "?format=xlsx",
                                     "?limit=10", "?cursor=3", "?max_rows=0", "?page_size=100000",
