@@ -33,6 +33,7 @@
 #include <boost/json/value.hpp>
 
 #include "adapters/http/case_query.hpp"
+#include "adapters/http/export_labels.hpp"
 #include "adapters/http/http_types.hpp"
 #include "engine/access/privacy.hpp"
 #include "engine/cases/case_service.hpp"
@@ -47,31 +48,6 @@ inline constexpr std::size_t kExportPieceBytes = 64 * 1024;
 inline constexpr int kDefaultExportPageSize = 1000;
 inline constexpr int kMaxExportPageSize = 5000;
 inline constexpr std::size_t kMaxPurposeBytes = 500;
-
-// The zh-CN names of the codes an export shows next to them: kinds, states
-// and events (from the workflows), categories and departments (catalogue),
-// communities, grids and micro-grids (jurisdiction). An unknown code is its
-// own label.
-class ExportLabels {
- public:
-  ExportLabels(const WorkflowRegistry& workflows, const boost::json::value& catalogue_document,
-               const boost::json::value& jurisdiction_document);
-
-  static std::string_view kind(CaseKind kind);
-  std::string_view state(CaseKind kind, std::string_view state) const;
-  std::string_view event(CaseKind kind, std::string_view event) const;
-  std::string_view category(CaseKind kind, std::string_view code) const;
-  std::string_view department(std::string_view code) const;
-  std::string_view place(std::string_view code) const;  // community, grid or micro-grid
-
- private:
-  using Names = std::map<std::string, std::string, std::less<>>;
-  using NamesByKind = std::array<Names, kCaseKinds.size()>;  // indexed by CaseKind
-  static std::string_view find(const Names& names, std::string_view key);
-
-  NamesByKind states_, events_, categories_;
-  Names departments_, places_;
-};
 
 struct ExportRequest {
   ExportKind kind = ExportKind::cases;
