@@ -155,7 +155,8 @@ def table(args):
     def line(r, target, met, ceiling=None):
         ceiling_rate = float(ceiling["rps"]) if ceiling else None
         ratio = ratio_of(r, ceiling)
-        op = r["op"] if r.get("kind") != "ceiling" else f"{r['op']} (direct SQL, pgbench)"
+        tool = "COPY TO STDOUT, psql" if r["op"] == "export_csv" else "direct SQL, pgbench"
+        op = r["op"] if r.get("kind") != "ceiling" else f"{r['op']} ({tool})"
         out.append(
             f"| {op} | {r['backend']} | {r['conc']} | {int(r['count']):,} | {fmt_rate(float(r['rps']))}"
             f" | {float(r['p50_ms']):.2f} | {float(r['p95_ms']):.2f} | {float(r['p99_ms']):.2f}"
@@ -197,6 +198,16 @@ def table(args):
             n = stored.get("postgresql", 0)
             met = yes(ok) if n >= 1_000_000 else f"n/a ({n:,} cases stored)"
             line(r, f"≥ 3,000/s, p95 ≤ 50 ms, 1,000,000 cases ({n:,} stored)", met)
+    for r in results:
+        if r.get("kind") == "engine" and r["op"] == "export_csv":
+            check(r, "export_csv")
+            copy = find(r["backend"], "ceiling", "export_csv", r["conc"])
+            ratio = ratio_of(r, copy)
+            rss_mb = int(r.get("rss_max_kb", "0")) / 1024
+            n = stored.get("postgresql", 0)
+            ok = ratio is not None and ratio >= 0.5 and rss_mb <= 150
+            line(r, f"≥ 0.5 × COPY rows/s, server RSS ≤ 150 MB during it ({rss_mb:.0f} MB)",
+                 yes(ok) if n >= 1_000_000 else f"n/a ({n:,} cases stored)", copy)
     for r in results:
         if r.get("backend") == "sqlite" and r.get("kind") == "engine":
             check(r, f"sqlite {r['op']}")

@@ -5,6 +5,7 @@
 //   outpost user add|list|disable, outpost token create|revoke (adapters/cli/user_commands.hpp)
 //   outpost retention run [--days N]   (de-identify cases closed longer ago;
 //   engine/access/privacy.hpp) outpost --help | --version
+//   outpost export cases|history …     (adapters/cli/export_command.hpp)
 // Exit codes: 0 success (and after a clean shutdown), 1 runtime failure, 2 bad usage or settings.
 #include <sodium.h>
 
@@ -18,6 +19,7 @@
 
 #include "adapters/cli/deadline_ticker.hpp"
 #include "adapters/cli/demo_data.hpp"
+#include "adapters/cli/export_command.hpp"
 #include "adapters/cli/logging.hpp"
 #include "adapters/cli/user_commands.hpp"
 #include "adapters/config/config_loader.hpp"
@@ -187,6 +189,26 @@ int run_retention(const Flags& flags, std::optional<long long> days) {
   return 0;
 }
 
+// `outpost export cases|history`: the HTTP export's bytes, as the operator.
+int run_export(const Flags& flags, cli::ExportCommand& command) {
+  int code = 0;
+  auto settings = resolve_settings(flags, code);
+  if (!settings) return code;
+  auto domain = config::load_domain_config(settings->config_dir, settings->calendar);
+  if (!domain) return fail(2, "configuration: " + domain.error().message);
+  auto store = open_sealed(*settings, code);
+  if (!store) return code;
+  const WorkflowRegistry workflows = builtin_workflows();
+  SystemClock clock;
+  const Deadlines deadlines(domain.value().deadline_policy, domain.value().calendar);
+  CaseService service(store->cases, workflows, domain.value().catalogue,
+                      domain.value().jurisdiction, clock, &deadlines, &domain.value().permissions);
+  PrivacyService privacy(store->cases, store->privacy, clock);
+  const http::ExportLabels labels(workflows, domain.value().catalogue_document,
+                                  domain.value().jurisdiction_document);
+  return command.run(http::ExportSources{service, &privacy, labels}, clock.now());
+}
+
 int run_serve(const Flags& flags) {
   int code = 0;
   auto settings = resolve_settings(flags, code);
@@ -346,8 +368,10 @@ int main(int argc, char** argv) {
   std::optional<long long> retention_days;
   retention_run->add_option("--days", retention_days,
                             "Retention period in days (default [retention] closed_days, 1095)");
+  cli::ExportCommand export_command(app, add_common);
   CLI11_PARSE(app, argc, argv);
   if (serve->parsed()) return run_serve(flags);
+  if (export_command.parsed()) return run_export(flags, export_command);
   if (retention_run->parsed()) return run_retention(flags, retention_days);
   if (auto code = user_commands.run(
           [&flags](const cli::StoreBody& body) { return with_store(flags, body); })) {

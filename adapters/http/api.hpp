@@ -70,6 +70,7 @@ void register_annotation_routes(Router& router, ApiContext& ctx);
 void register_user_routes(Router& router, ApiContext& ctx);
 void register_outbox_routes(Router& router, ApiContext& ctx);
 void register_privacy_routes(Router& router, ApiContext& ctx);
+void register_export_routes(Router& router, ApiContext& ctx);
 
 // The embedded OpenAPI document (adapters/http/openapi.json).
 std::string_view openapi_document();

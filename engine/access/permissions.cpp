@@ -24,7 +24,8 @@ constexpr std::array<std::string_view, kActionNames.size()> kActionTexts = {
     "read the access log",
     "dispatch or assign a case flagged for arbitration (派单异议)",
     "manage users and tokens",
-    "change departments and staff"};
+    "change departments and staff",
+    "export cases and their history"};
 
 bool contains_string(const json::value* list, std::string_view s) {
   if (list == nullptr || !list->is_array()) return false;
@@ -142,6 +143,7 @@ class PermissionsCheck {
       if (static_cast<Action>(i) == Action::reveal)
         refusal = "an auditor sees personal data masked, never revealed";
       if (static_cast<Action>(i) == Action::read_access_log) refusal = {};
+      if (static_cast<Action>(i) == Action::export_cases) refusal = {};
       out_.actions_[i] = roles(entry(*given, name), "actions." + std::string(name), refusal);
     }
   }

@@ -22,30 +22,6 @@ namespace {
 
 constexpr std::int64_t kMiB = 1024 * 1024;
 
-// Adds cases `first`..`last` straight into the database in one statement
-// (one transaction), numbered ST-<g>, half in community LF and half in LY,
-// each with a description of `description_bytes` ASCII letters. Parties are
-// stored in clear, which the store reads as it reads rows written before
-// personal-data sealing.
-void seed_cases(const TestDatabase& db, std::int64_t first, std::int64_t last,
-                std::size_t description_bytes) {
-  std::string description(description_bytes, 'x');
-  for (std::size_t i = 0; i < description.size(); i += 7) description[i] = "abcdefghij"[i % 10];
-  db.exec(
-      "WITH RECURSIVE seq(g) AS (SELECT " + std::to_string(first) +
-      " UNION ALL SELECT g + 1 FROM seq WHERE g < " + std::to_string(last) +
-      ") INSERT INTO cases (number, kind, state, version, category, title, description, channel,"
-      " community, grid, micro_grid, address, urgency, risk_level, confidential, department,"
-      " assignees, handlers, parties, facts, created_at, updated_at, last_hash)"
-      " SELECT 'ST-' || g, 'dispute', 'registered', 1, 'neighbour', '楼上漏水 ' || g, '" +
-      description +
-      "', 'desk', CASE WHEN g % 2 = 0 THEN 'LF' ELSE 'LY' END, CASE WHEN g % 2 = 0 THEN 'LF-G01'"
-      " ELSE 'LY-G01' END, '', '西山坪家属区3栋', 'normal', 'low', 0, '', '[]', '[]',"
-      " '[{\"role\":\"applicant\",\"name\":\"张秀英\",\"phone\":\"13800138000\","
-      "\"id_number\":\"500109198801012345\"}]', '{}', 1767225600000 + g * 10,"
-      " 1767225600000 + g * 10, 'seeded' FROM seq");
-}
-
 // The peak resident set of a process so far (VmHWM), in bytes.
 std::int64_t peak_resident_bytes(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");

@@ -1,0 +1,512 @@
+#include "adapters/http/case_export.hpp"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <vector>
+
+#include <boost/json/serialize.hpp>
+
+#include "adapters/export/csv.hpp"
+#include "adapters/http/case_json.hpp"
+#include "adapters/http/handler_support.hpp"
+#include "adapters/http/json_text.hpp"
+#include "engine/access/masking.hpp"
+
+namespace outpost::http {
+namespace json = boost::json;
+
+namespace {
+
+constexpr Millis kShanghaiOffset = 8 * 3600 * 1000;
+
+// One column of an export: its JSON key and its CSV header.
+struct Column {
+  std::string_view key;
+  std::string_view header;
+};
+
+// clang-format off
+constexpr std::array<Column, 30> kCaseColumns{{
+    {"id", "案件ID"}, {"number", "案件编号"},
+    {"kind", "类型"}, {"kind_label", "类型名称"},
+    {"state", "状态"}, {"state_label", "状态名称"},
+    {"category", "类别"}, {"category_label", "类别名称"},
+    {"title", "标题"}, {"description", "描述"}, {"channel", "渠道"},
+    {"community", "社区"}, {"community_label", "社区名称"},
+    {"grid", "网格"}, {"grid_label", "网格名称"},
+    {"micro_grid", "微网格"}, {"address", "地址"},
+    {"parties", "当事人"},
+    {"urgency", "紧急程度"}, {"risk_level", "风险等级"}, {"confidential", "保密"},
+    {"department", "承办部门"}, {"department_label", "承办部门名称"},
+    {"assignees", "承办人"}, {"return_count", "退单次数"},
+    {"deadline", "办理时限"}, {"overdue", "是否超期"},
+    {"created_at", "受理时间"}, {"updated_at", "更新时间"}, {"version", "版本"},
+}};
+
+constexpr std::array<Column, 15> kHistoryColumns{{
+    {"case_id", "案件ID"}, {"number", "案件编号"}, {"kind", "类型"},
+    {"seq", "序号"}, {"at", "时间"}, {"actor", "操作人"},
+    {"event", "事件"}, {"event_label", "事件名称"},
+    {"from_state", "原状态"}, {"from_state_label", "原状态名称"},
+    {"to_state", "新状态"}, {"to_state_label", "新状态名称"},
+    {"data", "数据"}, {"hash", "哈希"}, {"prev_hash", "前哈希"},
+}};
+// clang-format on
+
+std::string_view role_label(std::string_view role) {
+  if (role == "applicant") return "申请人";
+  if (role == "respondent") return "被申请人";
+  if (role == "other") return "其他当事人";
+  return role;
+}
+
+// "2026-12-06T13:58:57+08:00": the same wall time as the CSV, with its offset.
+std::string shanghai_rfc3339(Millis at) {
+  std::string local = shanghai_time(at);
+  local[10] = 'T';
+  return local + "+08:00";
+}
+
+// Where one row's cells go: a CSV line or a JSON object per line. The row
+// functions below name each cell's column; a name out of the table's order
+// is a programming error that fails the export (any test of it) at once.
+class RowSink {
+ public:
+  virtual ~RowSink() = default;
+  void header(const Column* columns, std::size_t count) {
+    columns_ = columns;
+    count_ = count;
+    write_header();
+  }
+  void begin_row() {
+    at_ = 0;
+    open_row();
+  }
+  void end_row() {
+    if (at_ != count_) throw std::logic_error("an export row has too few cells");
+    close_row();
+  }
+  // A value the system produced (code, label, hash): never neutralised.
+  virtual void ours(std::string_view key, std::string_view v) = 0;
+  // A value a person typed: neutralised in CSV.
+  virtual void text(std::string_view key, std::string_view v) = 0;
+  virtual void number(std::string_view key, std::int64_t n) = 0;
+  virtual void flag(std::string_view key, bool b) = 0;
+  virtual void time(std::string_view key, std::optional<Millis> at) = 0;
+  virtual void parties(std::string_view key, const std::vector<Party>& parties) = 0;
+  virtual void list(std::string_view key, const std::vector<std::string>& items) = 0;
+  virtual void object(std::string_view key, const json::object& o) = 0;
+
+ protected:
+  virtual void write_header() = 0;
+  virtual void open_row() = 0;
+  virtual void close_row() = 0;
+  std::span<const Column> columns() const { return {columns_, count_}; }
+  // The next column, which must be `key`.
+  const Column& next(std::string_view key) {
+    if (at_ >= count_ || columns_[at_].key != key) {
+      throw std::logic_error("export cell " + std::string(key) + " is out of its column order");
+    }
+    return columns_[at_++];
+  }
+
+ private:
+  const Column* columns_ = nullptr;
+  std::size_t count_ = 0, at_ = 0;
+};
+
+class CsvSink final : public RowSink {
+ public:
+  explicit CsvSink(std::string*& out) : out_(out) {}
+
+  void ours(std::string_view key, std::string_view v) override { cell(key).ours(v); }
+  void text(std::string_view key, std::string_view v) override { cell(key).text(v); }
+  void number(std::string_view key, std::int64_t n) override { cell(key).number(n); }
+  void flag(std::string_view key, bool b) override { cell(key).ours(b ? "是" : "否"); }
+  void time(std::string_view key, std::optional<Millis> at) override {
+    cell(key).ours(at ? shanghai_time(*at) : std::string());
+  }
+  // "申请人 张* 138****8000 5001**********1234；被申请人 李*"
+  void parties(std::string_view key, const std::vector<Party>& parties) override {
+    std::string cell;
+    for (const Party& p : parties) {
+      if (!cell.empty()) cell += "；";
+      cell += role_label(p.role);
+      for (const std::string* v : {&p.name, &p.phone, &p.id_number}) {
+        if (!v->empty()) cell += " " + *v;
+      }
+    }
+    this->cell(key).text(cell);
+  }
+  void list(std::string_view key, const std::vector<std::string>& items) override {
+    std::string cell;
+    for (const std::string& s : items) cell += (cell.empty() ? "" : "、") + s;
+    this->cell(key).text(cell);
+  }
+  void object(std::string_view key, const json::object& o) override {
+    cell(key).text(o.empty() ? std::string() : json::serialize(o));
+  }
+
+ private:
+  void write_header() override {
+    csv::CsvWriter w(*out_);
+    w.bom();
+    for (const Column& c : columns()) w.ours(c.header);
+    w.end_row();
+  }
+  void open_row() override { row_.emplace(*out_); }
+  void close_row() override {
+    row_->end_row();
+    row_.reset();
+  }
+  csv::CsvWriter& cell(std::string_view key) {
+    next(key);
+    return *row_;
+  }
+
+  std::string*& out_;
+  std::optional<csv::CsvWriter> row_;
+};
+
+class JsonLinesSink final : public RowSink {
+ public:
+  explicit JsonLinesSink(std::string*& out) : out_(out) {}
+
+  void ours(std::string_view key, std::string_view v) override { member(key).text_or_null(v); }
+  void text(std::string_view key, std::string_view v) override { ours(key, v); }
+  void number(std::string_view key, std::int64_t n) override { member(key).value(n); }
+  void flag(std::string_view key, bool b) override { member(key).value(b); }
+  void time(std::string_view key, std::optional<Millis> at) override {
+    if (at) {
+      member(key).value(shanghai_rfc3339(*at));
+    } else {
+      member(key).null();
+    }
+  }
+  void parties(std::string_view key, const std::vector<Party>& parties) override {
+    member(key).begin_array();
+    for (const Party& p : parties) {
+      row_->begin_object();
+      row_->member("role", p.role).member("role_label", role_label(p.role));
+      row_->key("name").text_or_null(p.name);
+      row_->key("phone").text_or_null(p.phone);
+      row_->key("id_number").text_or_null(p.id_number);
+      row_->end_object();
+    }
+    row_->end_array();
+  }
+  void list(std::string_view key, const std::vector<std::string>& items) override {
+    member(key).begin_array();
+    for (const std::string& s : items) row_->value(s);
+    row_->end_array();
+  }
+  void object(std::string_view key, const json::object& o) override {
+    member(key).value(json::value(o));
+  }
+
+ private:
+  void write_header() override {}
+  void open_row() override {
+    row_.emplace(*out_);
+    row_->begin_object();
+  }
+  void close_row() override {
+    row_->end_object();
+    *out_ += '\n';
+    row_.reset();
+  }
+  JsonText& member(std::string_view key) { return row_->key(next(key).key); }
+
+  std::string*& out_;
+  std::optional<JsonText> row_;
+};
+
+std::vector<Party> masked(const std::vector<Party>& parties) {
+  std::vector<Party> out;
+  out.reserve(parties.size());
+  for (const Party& p : parties) {
+    out.push_back({p.role, mask_name(p.name), mask_phone(p.phone), mask_id_number(p.id_number)});
+  }
+  return out;
+}
+
+void case_row(RowSink& s, const Case& c, const std::vector<Party>& parties,
+              const ExportLabels& labels, Millis now) {
+  s.begin_row();
+  s.number("id", c.id);
+  s.ours("number", c.number);
+  s.ours("kind", to_string(c.kind));
+  s.ours("kind_label", ExportLabels::kind(c.kind));
+  s.ours("state", c.state);
+  s.ours("state_label", labels.state(c.kind, c.state));
+  s.ours("category", c.category);
+  s.ours("category_label", labels.category(c.kind, c.category));
+  s.text("title", c.title);
+  s.text("description", c.description);
+  s.ours("channel", c.channel);
+  s.ours("community", c.location.community);
+  s.ours("community_label", labels.place(c.location.community));
+  s.ours("grid", c.location.grid);
+  s.ours("grid_label", labels.place(c.location.grid));
+  s.ours("micro_grid", c.location.micro_grid);
+  s.text("address", c.location.address);
+  s.parties("parties", parties);
+  s.ours("urgency", c.urgency);
+  s.ours("risk_level", c.risk_level);
+  s.flag("confidential", c.confidential);
+  s.ours("department", c.assignment.department);
+  s.ours("department_label", c.assignment.department.empty()
+                                 ? std::string_view()
+                                 : labels.department(c.assignment.department));
+  s.list("assignees", c.assignment.assignees);
+  const json::value* returns = c.facts.if_contains("returns");
+  s.number("return_count", returns != nullptr && returns->is_int64() ? returns->get_int64() : 0);
+  s.time("deadline", c.deadline);
+  s.flag("overdue", case_is_overdue(c, now));
+  s.time("created_at", c.created_at);
+  s.time("updated_at", c.updated_at);
+  s.number("version", c.version);
+  s.end_row();
+}
+
+void history_row(RowSink& s, const Case& c, const HistoryEntry& e, const ExportLabels& labels) {
+  s.begin_row();
+  s.number("case_id", e.case_id);
+  s.ours("number", c.number);
+  s.ours("kind", to_string(c.kind));
+  s.number("seq", e.seq);
+  s.time("at", e.at);
+  s.text("actor", e.actor);
+  s.ours("event", e.event);
+  s.ours("event_label", labels.event(c.kind, e.event));
+  s.ours("from_state", e.from_state);
+  s.ours("from_state_label",
+         e.from_state.empty() ? std::string_view() : labels.state(c.kind, e.from_state));
+  s.ours("to_state", e.to_state);
+  s.ours("to_state_label", labels.state(c.kind, e.to_state));
+  s.object("data", e.data);
+  s.ours("hash", e.hash);
+  s.ours("prev_hash", e.prev_hash);
+  s.end_row();
+}
+
+// The body of one export: pages of cases through the list's cursor, each
+// case written as one row (cases) or as its history entries (history).
+class ExportStream {
+ public:
+  ExportStream(ExportSources sources, ExportRequest req, Actor actor)
+      : src_(sources), req_(std::move(req)), actor_(std::move(actor)) {
+    if (req_.format == ExportFormat::csv) {
+      sink_ = std::make_unique<CsvSink>(out_);
+    } else {
+      sink_ = std::make_unique<JsonLinesSink>(out_);
+    }
+    req_.filter.limit = req_.page_size;
+    req_.filter.oldest_first = true;
+    req_.filter.cursor.reset();
+    // A case created at or after `to` has no entry before it (a case's
+    // entries are never older than the case): the store need not read it.
+    if (req_.to && (!req_.filter.created_to || *req_.to < *req_.filter.created_to)) {
+      req_.filter.created_to = req_.to;
+    }
+    reveal_ = req_.purpose.has_value() && src_.privacy != nullptr;
+  }
+
+  Result<bool> operator()(std::string& out) {
+    out_ = &out;
+    if (!started_) {
+      started_ = true;
+      const bool cases = req_.kind == ExportKind::cases;
+      sink_->header(cases ? kCaseColumns.data() : kHistoryColumns.data(),
+                    cases ? kCaseColumns.size() : kHistoryColumns.size());
+    }
+    while (out.size() < kExportPieceBytes) {
+      if (req_.max_rows && rows_ >= *req_.max_rows) return false;
+      if (next_ == page_.size()) {
+        if (last_page_) return false;
+        if (Status s = fetch_page(); !s) return s.error();
+        continue;
+      }
+      if (Status s = write(page_[next_]); !s) return s.error();
+      ++next_;
+    }
+    return true;
+  }
+
+ private:
+  Status fetch_page() {
+    page_.clear();
+    next_ = 0;
+    auto fetched = src_.cases.list(req_.filter, actor_);
+    if (!fetched) return fetched.error();
+    page_ = std::move(fetched.value().items);
+    req_.filter.cursor = fetched.value().next_cursor;
+    last_page_ = !req_.filter.cursor;
+    now_ = src_.cases.clock().now();
+    return Ok{};
+  }
+
+  Status write(const Case& c) {
+    if (req_.kind == ExportKind::history) return write_history(c);
+    auto parties = parties_of(c);
+    if (!parties) return parties.error();
+    case_row(*sink_, c, parties.value(), src_.labels, now_);
+    ++rows_;
+    return Ok{};
+  }
+
+  // The history entries of `c` within [from, to), up to max_rows in all.
+  Status write_history(const Case& c) {
+    auto entries = src_.cases.history(c.id, actor_);
+    if (!entries) return entries.error();
+    for (const HistoryEntry& e : entries.value()) {
+      if ((req_.from && e.at < *req_.from) || (req_.to && e.at >= *req_.to)) continue;
+      if (req_.max_rows && rows_ >= *req_.max_rows) break;
+      history_row(*sink_, c, e, src_.labels);
+      ++rows_;
+    }
+    return Ok{};
+  }
+
+  // Masked, or — with a purpose and a role that may reveal this case — in
+  // clear after the case's access_log row is written.
+  Result<std::vector<Party>> parties_of(const Case& c) {
+    if (!reveal_ || !src_.cases.permissions().check(Action::reveal, actor_, &c)) {
+      return masked(c.parties);
+    }
+    auto shown = src_.privacy->reveal(c, {}, *req_.purpose, actor_);
+    if (!shown) return shown.error();
+    return std::move(shown.value().parties);
+  }
+
+  ExportSources src_;
+  ExportRequest req_;
+  Actor actor_;
+  std::string* out_ = nullptr;
+  std::unique_ptr<RowSink> sink_;
+  bool reveal_ = false;
+  bool started_ = false;
+  std::vector<Case> page_;
+  std::size_t next_ = 0;
+  bool last_page_ = false;
+  std::int64_t rows_ = 0;
+  Millis now_ = 0;
+};
+
+bool accepts_json_lines(std::optional<std::string_view> accept) {
+  if (!accept) return false;
+  return accept->find("application/x-ndjson") != std::string_view::npos ||
+         accept->find("application/jsonl") != std::string_view::npos;
+}
+
+void read_bounded(std::string_view name, std::string_view value, std::int64_t max,
+                  std::optional<std::int64_t>& out, Error& err) {
+  out = parse_int(value);
+  if (!out || *out < 1 || *out > max) {
+    err.fields.push_back(
+        {std::string(name), "must be an integer from 1 to " + std::to_string(max)});
+  }
+}
+
+}  // namespace
+
+Result<ExportRequest> read_export_request(const QueryParams& query,
+                                          std::optional<std::string_view> accept, ExportKind kind) {
+  ExportRequest req;
+  req.kind = kind;
+  req.format = accepts_json_lines(accept) ? ExportFormat::jsonl : ExportFormat::csv;
+  Error err{ErrorKind::invalid, "the query has invalid parameters"};
+  QueryParams filters;
+  for (const auto& [name, value] : query) {
+    if (name == "format") {
+      if (value == "csv" || value == "jsonl") {
+        req.format = value == "csv" ? ExportFormat::csv : ExportFormat::jsonl;
+      } else {
+        err.fields.push_back({name, "must be csv or jsonl"});
+      }
+    } else if (name == "purpose") {
+      if (value.empty() || value.size() > kMaxPurposeBytes) {
+        err.fields.push_back({name, "must be 1 to 500 bytes"});
+      } else {
+        req.purpose = value;
+      }
+    } else if (name == "max_rows") {
+      read_bounded(name, value, INT64_MAX, req.max_rows, err);
+    } else if (name == "page_size") {
+      std::optional<std::int64_t> size;
+      read_bounded(name, value, kMaxExportPageSize, size, err);
+      if (size) req.page_size = static_cast<int>(*size);
+    } else if (kind == ExportKind::history && (name == "from" || name == "to")) {
+      auto t = parse_rfc3339(value);
+      if (!t) {
+        err.fields.push_back({name, "must be an RFC 3339 time such as 2026-01-31T08:00:00Z"});
+      } else {
+        (name == "from" ? req.from : req.to) = *t;
+      }
+    } else if (name == "limit" || name == "cursor") {
+      err.fields.push_back({name, "is not a parameter of an export, which has every row"});
+    } else {
+      filters.emplace_back(name, value);
+    }
+  }
+  auto filter = case_filter_of(filters);
+  if (!filter) {
+    for (auto& f : filter.error().fields) err.fields.push_back(std::move(f));
+  } else {
+    req.filter = std::move(filter.value());
+  }
+  if (req.from && req.to && *req.from >= *req.to) {
+    err.fields.push_back({"to", "must be after from"});
+  }
+  if (!err.fields.empty()) return err;
+  return req;
+}
+
+Status admit_export(const ExportRequest& req, const Permissions& permissions, const Actor& actor) {
+  if (Status s = permissions.check(Action::export_cases, actor); !s) return s;
+  if (req.purpose) return permissions.check(Action::reveal, actor);
+  return Ok{};
+}
+
+std::string shanghai_time(Millis at) {
+  using namespace std::chrono;
+  const sys_time<milliseconds> local{milliseconds(at + kShanghaiOffset)};
+  const auto day = floor<days>(local);
+  const year_month_day ymd{day};
+  const hh_mm_ss<seconds> t{floor<seconds>(local - day)};
+  // Written by hand: this runs two or three times per exported row.
+  std::string out = "0000-00-00 00:00:00";
+  const auto put = [&out](std::size_t pos, unsigned value, int digits) {
+    for (int i = digits - 1; i >= 0; --i, value /= 10) {
+      out[pos + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+    }
+  };
+  put(0, static_cast<unsigned>(static_cast<int>(ymd.year())), 4);
+  put(5, static_cast<unsigned>(ymd.month()), 2);
+  put(8, static_cast<unsigned>(ymd.day()), 2);
+  put(11, static_cast<unsigned>(t.hours().count()), 2);
+  put(14, static_cast<unsigned>(t.minutes().count()), 2);
+  put(17, static_cast<unsigned>(t.seconds().count()), 2);
+  return out;
+}
+
+std::string export_filename(const ExportRequest& req, Millis now) {
+  return std::string(req.kind == ExportKind::cases ? "cases-" : "history-") +
+         shanghai_time(now).substr(0, 10) + (req.format == ExportFormat::csv ? ".csv" : ".jsonl");
+}
+
+std::string_view export_content_type(ExportFormat format) {
+  return format == ExportFormat::csv ? "text/csv; charset=utf-8; header=present"
+                                     : "application/x-ndjson; charset=utf-8";
+}
+
+BodyProducer export_body(ExportSources sources, ExportRequest req, Actor actor) {
+  auto stream = std::make_shared<ExportStream>(sources, std::move(req), std::move(actor));
+  return [stream](std::string& out) { return (*stream)(out); };
+}
+
+}  // namespace outpost::http
