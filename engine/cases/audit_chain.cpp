@@ -82,14 +82,7 @@ void seal(HistoryEntry& e, std::string_view prev_hash) {
 }
 
 std::int64_t first_broken_link(const std::vector<HistoryEntry>& entries) {
-  std::string expected_prev(kGenesisHash);
-  for (const auto& e : entries) {
-    if (e.prev_hash != expected_prev || sha256_hex(e.prev_hash + canonical_form(e)) != e.hash) {
-      return e.seq;
-    }
-    expected_prev = e.hash;
-  }
-  return 0;
+  return first_broken_link_of(entries);
 }
 
 }  // namespace outpost

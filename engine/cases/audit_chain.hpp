@@ -40,4 +40,18 @@ void seal(HistoryEntry& e, std::string_view prev_hash);
 // The seq of the first row that does not verify, or 0 when the chain is intact.
 std::int64_t first_broken_link(const std::vector<HistoryEntry>& entries);
 
+// The same walk for any chain whose rows have seq, prev_hash and hash and a
+// canonical_form(row) (the audits' history, engine/audits/audit.hpp).
+template <class Entry>
+std::int64_t first_broken_link_of(const std::vector<Entry>& entries) {
+  std::string expected_prev(kGenesisHash);
+  for (const auto& e : entries) {
+    if (e.prev_hash != expected_prev || sha256_hex(e.prev_hash + canonical_form(e)) != e.hash) {
+      return e.seq;
+    }
+    expected_prev = e.hash;
+  }
+  return 0;
+}
+
 }  // namespace outpost
