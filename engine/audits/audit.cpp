@@ -48,25 +48,11 @@ std::string audit_number_counter(Millis period_from) {
 }
 
 std::string canonical_form(const AuditHistoryEntry& e) {
-  boost::json::object o;
-  o["actor"] = e.actor;
-  o["at"] = e.at;
-  o["audit_id"] = e.audit_id;
-  o["data"] = e.data;
-  o["event"] = e.event;
-  if (e.from_state.empty()) {
-    o["from_state"] = nullptr;
-  } else {
-    o["from_state"] = e.from_state;
-  }
-  o["seq"] = e.seq;
-  o["to_state"] = e.to_state;
-  return canonical_json(o);
+  return canonical_row("audit_id", e.audit_id, e);
 }
 
 void seal(AuditHistoryEntry& e, std::string_view prev_hash) {
-  e.prev_hash = std::string(prev_hash);
-  e.hash = sha256_hex(e.prev_hash + canonical_form(e));
+  seal_row(e, prev_hash);
 }
 
 std::int64_t first_broken_link(const std::vector<AuditHistoryEntry>& entries) {

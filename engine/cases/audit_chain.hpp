@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include "engine/cases/case.hpp"
@@ -33,6 +34,34 @@ std::string canonical_json(const boost::json::value& v);
 std::string sha256_hex(std::string_view bytes);
 
 std::string canonical_form(const HistoryEntry& e);
+
+// The canonical form of any chained row, its owner named by `owner_key`
+// ("case_id" for cases, "audit_id" for audits): the keys of canonical_form.
+template <class Entry>
+std::string canonical_row(std::string_view owner_key, std::int64_t owner, const Entry& e) {
+  boost::json::object o;
+  o["actor"] = e.actor;
+  o["at"] = e.at;
+  o[owner_key] = owner;
+  o["data"] = e.data;
+  o["event"] = e.event;
+  // The creating row has no previous state: null, exactly as the history API shows it.
+  if (e.from_state.empty()) {
+    o["from_state"] = nullptr;
+  } else {
+    o["from_state"] = e.from_state;
+  }
+  o["seq"] = e.seq;
+  o["to_state"] = e.to_state;
+  return canonical_json(o);
+}
+
+// Sets e.prev_hash and e.hash of any chained row with a canonical_form(e).
+template <class Entry>
+void seal_row(Entry& e, std::string_view prev_hash) {
+  e.prev_hash = std::string(prev_hash);
+  e.hash = sha256_hex(e.prev_hash + canonical_form(e));
+}
 
 // Sets e.prev_hash and e.hash.
 void seal(HistoryEntry& e, std::string_view prev_hash);
