@@ -228,11 +228,10 @@ json::object sample_to_json(const Audit& a) {
 }
 
 json::object audit_to_json(const Audit& a, const AuditView& view) {
-  json::array findings, allowed;
+  json::array findings;
+  json::object labels;  // zh-CN label of each allowed event
   for (const AuditFinding& f : a.findings) findings.push_back(finding_to_json(f, view.categories));
-  for (const std::string& e : view.allowed_events) {
-    allowed.push_back({{"name", e}, {"label", view.workflow.event_label(e)}});
-  }
+  for (const std::string& e : view.allowed_events) labels[e] = view.workflow.event_label(e);
   json::object o{
       {"id", a.id},
       {"number", a.number},
@@ -246,7 +245,8 @@ json::object audit_to_json(const Audit& a, const AuditView& view) {
       {"state", a.state},
       {"state_label", view.workflow.state_label(a.state)},
       {"version", a.version},
-      {"allowed_events", std::move(allowed)},
+      {"allowed_events", string_array(view.allowed_events)},
+      {"allowed_event_labels", std::move(labels)},
       {"findings", std::move(findings)},
       {"created_by", a.created_by},
       {"created_at", format_rfc3339(a.created_at)},

@@ -302,6 +302,11 @@ Result<AuditService::Change> AuditService::derive(const Audit& current, const Au
 
 Result<Audit> AuditService::apply(AuditId id, const AuditCommand& cmd, const Actor& actor,
                                   const IdempotencyKey* idem) {
+  const auto& events = workflow_.graph().events;
+  if (std::none_of(events.begin(), events.end(),
+                   [&](const auto& e) { return e.name == cmd.event; })) {
+    return Error::invalid_field("event", "'" + cmd.event + "' is not an event of the audit");
+  }
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     auto found = store_.find_audit(id);
     if (!found) return found.error();
