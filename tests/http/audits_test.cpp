@@ -39,23 +39,8 @@ std::vector<std::string> names(const json::value& list) {
 
 // The audit chain recomputed from the history API alone.
 std::int64_t first_broken_audit_link(std::int64_t id, const json::array& history) {
-  std::vector<outpost::AuditHistoryEntry> entries;
-  for (const auto& v : history) {
-    const auto& o = v.as_object();
-    outpost::AuditHistoryEntry e;
-    e.audit_id = id;
-    e.seq = o.at("seq").as_int64();
-    e.at = epoch_millis(text(o.at("at")));
-    e.actor = text(o.at("actor"));
-    e.event = text(o.at("event"));
-    e.from_state = o.at("from_state").is_null() ? "" : text(o.at("from_state"));
-    e.to_state = text(o.at("to_state"));
-    e.data = o.at("data").as_object();
-    e.prev_hash = text(o.at("prev_hash"));
-    e.hash = text(o.at("hash"));
-    entries.push_back(std::move(e));
-  }
-  return outpost::first_broken_link(entries);
+  return outpost::first_broken_link(chain_from_api<outpost::AuditHistoryEntry>(
+      history, [id](outpost::AuditHistoryEntry& e) { e.audit_id = id; }));
 }
 
 struct AuditServer : TestServer {
