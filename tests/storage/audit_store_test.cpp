@@ -147,6 +147,9 @@ TEST_SUITE("audit_store") {
     CHECK(cases.value()[1].id == unhappy);
     CHECK(cases.value()[1].dissatisfied);
     CHECK_FALSE(cases.value()[1].high_risk);
-    CHECK(before != after);
+    for (const PopulationCase& c : cases.value()) {
+      CHECK(c.id != before);  // received before the period
+      CHECK(c.id != after);   // received at its exclusive end
+    }
   }
 }
