@@ -69,8 +69,10 @@ class MemoryAuditStore final : public AuditStore {
 class FakeIssuer final : public CheckpointIssuer {
  public:
   Millis asked = 0;
+  bool refuse = false;  // as the real issuer does while `until` is in the future
   Result<CheckpointRef> checkpoint_covering(Millis until) override {
     asked = until;
+    if (refuse) return Error::make(ErrorKind::not_allowed_in_state, "the period is not over");
     return CheckpointRef{42, "cm9vdA==", until + 1000, "outpost/history\n42\ncm9vdA==\n"};
   }
 };
@@ -216,5 +218,69 @@ TEST_SUITE("audit_service") {
     auto sampled = f.apply(a.value().id, draw_share(3, 1.0));
     CHECK(sampled.sample->draw.population == 6);
     for (CaseId id : sampled.sample->draw.case_ids) CHECK(id % 2 == 1);
+  }
+
+  TEST_CASE("sign-off refused by the checkpoints leaves the audit unsealed") {
+    Fixture f;
+    Audit a = f.plan();
+    a = f.apply(a.id, draw(4, 1));
+    a = f.apply(a.id, ev("start_review"));
+    a = f.apply(a.id, finding({a.sample->draw.case_ids[0], "conforming", "", "", ""}));
+    a = f.apply(a.id, ev("issue_findings"));
+    f.issuer.refuse = true;
+    auto refused = f.svc.apply(a.id, ev("sign_off"), f.auditor, nullptr);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().kind == ErrorKind::not_allowed_in_state);
+    CHECK(f.store.audits.at(a.id).state == "findings_issued");
+    CHECK(f.store.audits.at(a.id).version == a.version);
+    CHECK_FALSE(f.store.audits.at(a.id).checkpoint);
+  }
+
+  TEST_CASE("the shipped permissions: reviewers review, departments answer their own findings") {
+    Fixture f;
+    const AuditPermissions& shipped = testing::shipped_config().audit_permissions;
+    AuditService svc{f.store,
+                     builtin_audit_workflow(),
+                     shipped,
+                     testing::shipped_config().catalogue,
+                     {{"other", "其他"}},
+                     f.clock};
+    const Actor other_auditor{3, "zhou.audit", "auditor", "", ""};
+    const Actor legal{4, "wu", "handler", "legal", ""};
+    const Actor urban{5, "ma", "handler", "urban", ""};
+    auto planned = svc.create({"q3", kQ3, kQ3 + 92 * kDay, {}, {"lin.audit"}}, f.auditor, nullptr);
+    REQUIRE(planned.ok());
+    const AuditId id = planned.value().id;
+    CHECK(svc.create({"q3", kQ3, kQ3 + kDay, {}, {"lin.audit"}}, legal, nullptr).error().kind ==
+          ErrorKind::forbidden);
+    REQUIRE(svc.apply(id, draw(2, 2), f.auditor, nullptr).ok());
+    // Not a reviewer of this audit: the review is not theirs.
+    CHECK(svc.apply(id, ev("start_review"), other_auditor, nullptr).error().kind ==
+          ErrorKind::forbidden);
+    REQUIRE(svc.apply(id, ev("start_review"), f.auditor, nullptr).ok());
+    const auto sample = f.store.audits.at(id).sample->draw.case_ids;
+    REQUIRE(svc.apply(id, finding({sample[0], "deficiency", "other", "缺回访", "legal"}), f.auditor,
+                      nullptr)
+                .ok());
+    REQUIRE(svc.apply(id, finding({sample[1], "deficiency", "other", "缺文书", "urban"}), f.auditor,
+                      nullptr)
+                .ok());
+    REQUIRE(svc.apply(id, ev("issue_findings"), f.auditor, nullptr).ok());
+    REQUIRE(svc.apply(id, ev("start_rectification"), f.auditor, nullptr).ok());
+
+    auto seen = svc.get(id, legal);
+    REQUIRE(seen.ok());
+    REQUIRE(seen.value().findings.size() == 1);
+    CHECK(seen.value().findings[0].department == "legal");
+    CHECK(svc.allowed_events(seen.value(), legal) == std::vector<std::string>{"answer_finding"});
+    // urban's finding is 2: legal may not answer it.
+    CHECK(svc.apply(id, judge("answer_finding", 2, "x"), legal, nullptr).error().kind ==
+          ErrorKind::forbidden);
+    CHECK(svc.apply(id, judge("answer_finding", 1, "已回访"), legal, nullptr).ok());
+    CHECK(svc.apply(id, judge("accept_rectification", 1, ""), legal, nullptr).error().kind ==
+          ErrorKind::forbidden);
+    CHECK(svc.apply(id, judge("answer_finding", 2, "已补文书"), urban, nullptr).ok());
+    CHECK(svc.list(urban).value().size() == 1);
+    CHECK(svc.list(Actor{6, "li", "handler", "police", ""}).value().empty());
   }
 }
