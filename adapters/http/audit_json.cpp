@@ -34,8 +34,8 @@ class Members {
   std::optional<std::int64_t> integer(const json::object& o, std::string_view key) {
     const json::value* v = o.if_contains(key);
     if (v == nullptr) return std::nullopt;
-    if (!v->is_int64() && !v->is_uint64()) {
-      errors.push_back({std::string(key), "must be an integer"});
+    if (!v->is_int64()) {  // a number above 2^63-1 parses as uint64: refused too
+      errors.push_back({std::string(key), "must be an integer from -2^63 to 2^63-1"});
       return std::nullopt;
     }
     return v->to_number<std::int64_t>();

@@ -74,6 +74,8 @@ bool AuditPermissions::sees_all(const Actor& actor) const {
 bool AuditPermissions::sees(const Audit& a, const Actor& actor) const {
   if (sees_all(actor) || has(a.reviewers, actor.username)) return true;
   if (!has(rules_.read_department, actor.role) || actor.department.empty()) return false;
+  // A department hears of its findings once they are issued, not while the review runs.
+  if (a.state == "planned" || a.state == "sampled" || a.state == "under_review") return false;
   return std::any_of(a.findings.begin(), a.findings.end(), [&](const AuditFinding& f) {
     return f.verdict == kFindingDeficiency && f.department == actor.department;
   });

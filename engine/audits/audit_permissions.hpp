@@ -10,8 +10,8 @@
 //               "events": { "draw_sample": ["auditor", "supervisor"], … } }
 //
 // - plan: who creates audits; read_all: who sees every audit;
-//   read_department: who sees an audit that has a finding addressed to
-//   their department, and only those findings.
+//   read_department: who sees an audit that has a deficiency addressed to
+//   their department once the findings are issued, and only those findings.
 // - events: the roles that may apply each event of the audit workflow;
 //   every event must be listed.
 // - Review events (start_review, record_finding, issue_findings,

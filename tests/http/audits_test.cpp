@@ -5,6 +5,8 @@
 // allowed events; bad input is a problem+json and changes nothing.
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -244,6 +246,9 @@ TEST_SUITE("http_audits") {
         t.audit_event(t.auditor, id, "draw_sample", {{"seed", 1}, {"force_in", {"tall"}}}), 422,
         "force_in");
     check_problem(t.audit_event(t.auditor, id, "approve"), 422, "event");
+    check_problem(t.audit_event(t.auditor, id, "draw_sample",
+                                {{"seed", std::numeric_limits<std::uint64_t>::max()}, {"size", 2}}),
+                  422, "seed");
     CHECK(t.snapshot(id) == planned);
 
     t.audit_step(t.auditor, id, "draw_sample", {{"seed", 5}, {"size", 2}});

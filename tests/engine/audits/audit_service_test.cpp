@@ -265,6 +265,8 @@ TEST_SUITE("audit_service") {
     REQUIRE(svc.apply(id, finding({sample[1], "deficiency", "other", "缺文书", "urban"}), f.auditor,
                       nullptr)
                 .ok());
+    // While the review runs the departments do not see the audit.
+    CHECK(svc.get(id, legal).error().kind == ErrorKind::not_found);
     REQUIRE(svc.apply(id, ev("issue_findings"), f.auditor, nullptr).ok());
     REQUIRE(svc.apply(id, ev("start_rectification"), f.auditor, nullptr).ok());
 
