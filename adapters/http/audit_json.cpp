@@ -263,6 +263,18 @@ json::object audit_to_json(const Audit& a, const AuditView& view) {
   return o;
 }
 
+json::object audit_graph_to_json(const AuditGraph& g) {
+  WorkflowGraph shaped;
+  shaped.initial_state = g.initial_state;
+  shaped.states = g.states;
+  shaped.events = g.events;
+  shaped.transitions = g.transitions;
+  json::object o = graph_to_json(shaped);
+  o.erase("kind");  // an audit is no case kind
+  o["name"] = "audit";
+  return o;
+}
+
 json::object audit_history_to_json(const AuditHistoryEntry& e, const AuditWorkflow& wf) {
   return {
       {"seq", e.seq},

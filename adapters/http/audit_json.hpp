@@ -41,6 +41,8 @@ struct AuditView {
 boost::json::object audit_to_json(const Audit& a, const AuditView& view);
 // The audit's sample: rules, population, strata and the case ids.
 boost::json::object sample_to_json(const Audit& a);
+// The machine's graph with zh-CN labels, shaped like a case workflow's.
+boost::json::object audit_graph_to_json(const AuditGraph& g);
 boost::json::object audit_history_to_json(const AuditHistoryEntry& e, const AuditWorkflow& wf);
 
 }  // namespace outpost::http

@@ -1,5 +1,5 @@
 // Audit routes (docs/AUDITS.md): plan, list, read, apply an event, the sample,
-// the history, the finding categories. Handlers only translate; the rules are
+// the history, the finding categories, the workflow's graph. Handlers only translate; the rules are
 // AuditService's. Events, If-Match, Idempotency-Key and the 409 with allowed
 // events mirror the case API.
 #include <memory>
@@ -89,6 +89,12 @@ class AuditRoutes {
     });
   }
 
+  HttpResponse workflow(const HttpRequest& req) {
+    return authenticated(auth_, req, [&](const Actor&) {
+      return json_response(200, audit_graph_to_json(audits_.workflow().graph()));
+    });
+  }
+
   HttpResponse categories(const HttpRequest& req) {
     return authenticated(auth_, req, [&](const Actor&) {
       json::array items;
@@ -145,6 +151,8 @@ void register_audit_routes(Router& router, ApiContext& ctx) {
   router.add(
       "GET", "/api/v1/audits/finding-categories",
       [routes](const HttpRequest& req, const PathParams&) { return routes->categories(req); });
+  router.add("GET", "/api/v1/audits/workflow",
+             [routes](const HttpRequest& req, const PathParams&) { return routes->workflow(req); });
   router.add("POST", "/api/v1/audits",
              [routes](const HttpRequest& req, const PathParams&) { return routes->create(req); });
   router.add("GET", "/api/v1/audits",

@@ -121,6 +121,15 @@ void check_problem(const Response& r, int status, const std::string& field = "")
 TEST_SUITE("http_audits") {
   TEST_CASE("an audit runs its whole machine, with a deficiency sent back once") {
     AuditServer t;
+    auto graph = t.auditor.get("/api/v1/audits/workflow");
+    REQUIRE(graph.status == 200);
+    CHECK(text(graph.json().at("initial_state")) == "planned");
+    CHECK(graph.json().at("states").as_array().size() == 7);
+    CHECK(text(graph.json().at("events").at(0).at("label")) == "抽取样本");
+    auto categories = t.legal.get("/api/v1/audits/finding-categories");
+    REQUIRE(categories.status == 200);
+    CHECK(text(categories.json().at("items").at(0).at("label")) == "受理不规范");
+
     const std::int64_t id = t.plan();
     json::value a = t.get_audit(id);
     CHECK(text(a.at("state")) == "planned");
@@ -232,6 +241,7 @@ TEST_SUITE("http_audits") {
     stranger["reviewers"] = {"nobody"};
     check_problem(t.auditor.post_json("/api/v1/audits", stranger), 422, "reviewers[0]");
     check_problem(t.legal.post_json("/api/v1/audits", t.plan_body()), 403);
+    check_problem(t.auditor.post_json("/api/v1/audits", json::object{{"title", 3}}), 422, "title");
     CHECK(t.db.query_int("SELECT count(*) FROM audits") == 0);
 
     const std::int64_t id = t.plan();
