@@ -285,6 +285,11 @@ int run_serve(const Flags& flags) {
   PrivacyService privacy(stores.cases, stores.privacy, clock);
   ctx.privacy = &privacy;
   ctx.privacy_store = &stores.privacy;
+  // The history checkpoints (engine/proof) are not wired yet: sign-off binds none.
+  AuditService audits(stores.audits, builtin_audit_workflow(), domain.value().audit_permissions,
+                      domain.value().catalogue, domain.value().finding_categories, clock,
+                      &stores.users, nullptr);
+  ctx.audits = &audits;
   http::Router router;
   http::register_api(router, ctx);
   // The console's build step fills this table (a later issue); while it is

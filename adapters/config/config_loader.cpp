@@ -5,6 +5,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "adapters/config/audit_json.hpp"
 #include "adapters/config/calendar_json.hpp"
 #include "adapters/config/catalogue_json.hpp"
 #include "adapters/config/jurisdiction_json.hpp"
@@ -69,10 +70,19 @@ Result<DomainConfig> load_domain_config(const std::string& config_dir,
   if (!permissions_doc) return permissions_doc.error();
   auto permissions = permissions_from_json(permissions_doc.value(), builtin_workflows());
   if (!permissions) return in_file(permissions.error(), permissions_path);
+  auto audit_permissions =
+      audit_permissions_from_json(permissions_doc.value(), builtin_audit_workflow());
+  if (!audit_permissions) return in_file(audit_permissions.error(), permissions_path);
+  const std::string audit_path = config_dir + "/audit.json";
+  auto audit_doc = read_json_file(audit_path);
+  if (!audit_doc) return audit_doc.error();
+  auto categories = finding_categories_from_json(audit_doc.value());
+  if (!categories) return in_file(categories.error(), audit_path);
   return DomainConfig{std::move(catalogue.value()),     std::move(jurisdiction.value()),
                       std::move(staff.value()),         std::move(calendar.value()),
                       std::move(policy.value()),        std::move(permissions.value()),
-                      std::move(catalogue_doc.value()), std::move(jurisdiction_doc.value())};
+                      std::move(catalogue_doc.value()), std::move(jurisdiction_doc.value()),
+                      std::move(categories.value()),    std::move(audit_permissions.value())};
 }
 
 }  // namespace outpost::config

@@ -1,9 +1,9 @@
 // File: adapters/config/config_loader.hpp
 //
 // Reads the shipped configuration data (config/catalogue.json,
-// config/jurisdiction.json, config/staff.json, config/calendar.json and
-// config/permissions.json, or the same names in another folder) into the
-// engine's values. Errors name the file and, for
+// config/jurisdiction.json, config/staff.json, config/calendar.json,
+// config/permissions.json and config/audit.json, or the same names in another
+// folder) into the engine's values. Errors name the file and, for
 // validation, the field path.
 #pragma once
 
@@ -13,6 +13,8 @@
 #include <boost/json/value.hpp>
 
 #include "engine/access/permissions.hpp"
+#include "engine/audits/audit_permissions.hpp"
+#include "engine/audits/audit_service.hpp"
 #include "engine/core/error.hpp"
 #include "engine/deadlines/calendar.hpp"
 #include "engine/deadlines/deadlines.hpp"
@@ -38,6 +40,10 @@ struct DomainConfig {
   // /api/v1/catalogue and /api/v1/jurisdiction serve.
   boost::json::value catalogue_document;
   boost::json::value jurisdiction_document;
+  // The audits: deficiency categories (audit.json) and who may do what to
+  // audits (the "audits" member of permissions.json).
+  std::vector<FindingCategory> finding_categories;
+  AuditPermissions audit_permissions;
 };
 
 // `calendar`: the calendar file, relative to config_dir unless absolute.

@@ -20,6 +20,7 @@
 #include "engine/access/login_policy.hpp"
 #include "engine/access/privacy.hpp"
 #include "engine/access/users.hpp"
+#include "engine/audits/audit_service.hpp"
 #include "engine/cases/annotations.hpp"
 #include "engine/cases/case_service.hpp"
 #include "engine/directory/directory.hpp"
@@ -53,6 +54,8 @@ struct ApiContext {
   // Reveal and the access log: without both those routes are not registered.
   PrivacyService* privacy = nullptr;
   PrivacyStore* privacy_store = nullptr;
+  // The audit API: without an audit service those routes are not registered.
+  AuditService* audits = nullptr;
 };
 
 void register_api(Router& router, ApiContext& ctx);
@@ -71,6 +74,7 @@ void register_user_routes(Router& router, ApiContext& ctx);
 void register_outbox_routes(Router& router, ApiContext& ctx);
 void register_privacy_routes(Router& router, ApiContext& ctx);
 void register_export_routes(Router& router, ApiContext& ctx);
+void register_audit_routes(Router& router, ApiContext& ctx);
 
 // The embedded OpenAPI document (adapters/http/openapi.json).
 std::string_view openapi_document();

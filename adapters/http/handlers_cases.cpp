@@ -1,5 +1,6 @@
 // Case routes: create, read, list, apply an event, history.
 #include <spdlog/spdlog.h>
+#include <array>
 #include <boost/json/parse.hpp>
 
 #include "adapters/http/api.hpp"
@@ -7,8 +8,8 @@
 #include "adapters/http/case_query.hpp"
 #include "adapters/http/case_request.hpp"
 #include "adapters/http/handler_support.hpp"
+#include "adapters/http/idempotency.hpp"
 #include "adapters/http/problem.hpp"
-#include "engine/cases/audit_chain.hpp"
 #include "engine/cases/queues.hpp"
 
 namespace outpost::http {
@@ -16,58 +17,10 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::size_t kMaxIdempotencyKey = 255;
 // The scope of the case API's Idempotency-Keys in the store: creates and
 // events share it, so one key names one request across both.
 constexpr std::string_view kIdempotencyScope = "api:cases";
-
-// The answer saved under an Idempotency-Key: "<status>" LF body.
-std::string encode_answer(int status, std::string_view body) {
-  return std::to_string(status) + "\n" + std::string(body);
-}
-
-std::optional<std::pair<int, std::string>> decode_answer(std::string_view answer) {
-  const std::size_t lf = answer.find('\n');
-  if (lf == std::string_view::npos) return std::nullopt;
-  auto status = parse_int(answer.substr(0, lf));
-  if (!status) return std::nullopt;
-  return std::pair{static_cast<int>(*status), std::string(answer.substr(lf + 1))};
-}
-
-// If-Match: "3" (or W/"3"); "*" matches any version.
-Result<std::optional<std::int64_t>> if_match_of(const HttpRequest& req) {
-  auto h = req.header("if-match");
-  if (!h || *h == "*") return std::optional<std::int64_t>{};
-  std::string_view v = *h;
-  if (v.substr(0, 2) == "W/") v.remove_prefix(2);
-  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-  auto version = parse_int(v);
-  if (!version) return Error::make(ErrorKind::malformed, "If-Match must be an ETag such as \"3\"");
-  return std::optional<std::int64_t>{*version};
-}
-
-// A case response with its ETag (the version) and, for 201, its Location.
-HttpResponse case_response(int status, const Case& c, std::string body) {
-  HttpResponse res{status, "application/json", {}, std::move(body)};
-  res.with_header("ETag", "\"" + std::to_string(c.version) + "\"");
-  if (status == 201) res.with_header("Location", "/api/v1/cases/" + std::to_string(c.id));
-  return res;
-}
-
-// The same headers for a replayed response, whose case is known only from
-// its stored body.
-HttpResponse with_replayed_case_headers(HttpResponse res) {
-  boost::system::error_code ec;
-  json::value body = json::parse(res.body, ec);
-  const json::object* o = ec ? nullptr : body.if_object();
-  if (!o || !o->contains("version") || !o->contains("id")) return res;
-  res.with_header("ETag", "\"" + std::to_string(o->at("version").to_number<std::int64_t>()) + "\"");
-  if (res.status == 201) {
-    res.with_header("Location",
-                    "/api/v1/cases/" + std::to_string(o->at("id").to_number<std::int64_t>()));
-  }
-  return res;
-}
+constexpr std::string_view kCaseLocation = "/api/v1/cases/";
 
 class CaseRoutes {
  public:
@@ -95,7 +48,8 @@ class CaseRoutes {
       if (!duplicates) return problem(duplicates.error());
       CaseView view = view_of(c.value(), actor);
       view.duplicates = std::move(duplicates.value());
-      return case_response(200, c.value(), case_json(c.value(), view));
+      return versioned_response(200, c.value().id, c.value().version, case_json(c.value(), view),
+                                kCaseLocation);
     });
   }
 
@@ -204,61 +158,19 @@ class CaseRoutes {
     return problem(merged_case_errors(request.errors, domain ? Error{} : domain.error()));
   }
 
-  // Runs `op` at most once per (user, Idempotency-Key): a repeat with the same
-  // method, path and body gets the first response again; a different body is
-  // 422. The store records the key with the change; the answer is saved right
-  // after the commit. Should the process stop in between, a repeat answers the
-  // case as it is then, with the first request's status: the change still
-  // happened exactly once.
+  // At most once per (user, Idempotency-Key): adapters/http/idempotency.hpp.
   template <class Op>
   HttpResponse idempotent(const HttpRequest& req, const Actor& actor, int status, Op&& op) {
-    const auto key = req.header("idempotency-key");
-    if (!key) {
-      auto done = op(nullptr);
-      if (!done) return problem(done.error());
-      return case_response(status, done.value(), render(done.value(), actor));
-    }
-    if (key->empty() || key->size() > kMaxIdempotencyKey) {
-      return problem(
-          Error::make(ErrorKind::malformed, "Idempotency-Key must be 1 to 255 characters"));
-    }
-    const IdempotencyKey idem{actor.user_id, std::string(kIdempotencyScope), std::string(*key),
-                              sha256_hex(req.method + " " + req.path + "\n" + req.body)};
-    if (auto replay = replay_of(idem, actor, status)) return *replay;
-    auto done = op(&idem);
-    if (!done && done.error().kind == ErrorKind::idempotency_race) {
-      if (auto replay = replay_of(idem, actor, status)) return *replay;
-    }
-    if (!done) return problem(done.error());
-    std::string body = render(done.value(), actor);
-    if (Status saved = ctx_.cases.save_idempotent_answer(idem, encode_answer(status, body));
-        !saved) {
-      spdlog::warn("case {}: the answer to an idempotent request was not saved: {}",
-                   done.value().id, saved.error().message);
-    }
-    return case_response(status, done.value(), std::move(body));
-  }
-
-  std::optional<HttpResponse> replay_of(const IdempotencyKey& idem, const Actor& actor,
-                                        int status) {
-    auto found = ctx_.cases.find_idempotent(idem);
-    if (!found) return problem(found.error());
-    if (!found.value()) return std::nullopt;
-    const IdempotencyRecord& record = *found.value();
-    if (record.fingerprint != idem.fingerprint) {
-      return problem(Error::invalid_field("Idempotency-Key",
-                                          "this key was already used for a different request"));
-    }
-    HttpResponse replayed;
-    if (auto answer = record.answer ? decode_answer(*record.answer) : std::nullopt) {
-      replayed = with_replayed_case_headers(
-          HttpResponse{answer->first, "application/json", {}, std::move(answer->second)});
-    } else {
-      auto now = ctx_.cases.get(record.case_id, actor);
-      if (!now) return problem(now.error());
-      replayed = case_response(status, now.value(), render(now.value(), actor));
-    }
-    return replayed.with_header("Idempotent-Replayed", "true");
+    const IdempotentResource<Case> cases{
+        kIdempotencyScope,
+        kCaseLocation,
+        [&](const IdempotencyKey& k) { return ctx_.cases.find_idempotent(k); },
+        [&](const IdempotencyKey& k, std::string_view answer) {
+          return ctx_.cases.save_idempotent_answer(k, answer);
+        },
+        [&](std::int64_t id) { return ctx_.cases.get(id, actor); },
+        [&](const Case& c) { return render(c, actor); }};
+    return http::idempotent(cases, req, actor, status, std::forward<Op>(op));
   }
 
   // {"items": [case, ...], "next_cursor": "<id>" | null, <extra members>}.

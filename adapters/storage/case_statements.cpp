@@ -301,4 +301,16 @@ void write_effects(CaseStatements& st, CaseId id, const SideEffects& effects, Mi
   }
 }
 
+// The idempotency key's row, in the caller's transaction; the answer comes later.
+void record_key(CaseStatements& st, const IdempotencyKey& idem, CaseId case_id, Millis at) {
+  st.idempotency_row = {idem.user_id, idem.scope, idem.key,     idem.fingerprint,
+                        case_id,      {},         soci::i_null, at};
+  try {
+    st.insert_idempotency.execute(true);
+  } catch (const soci::soci_error& e) {
+    if (is_unique_violation(e)) throw IdempotencyRace{};
+    throw;
+  }
+}
+
 }  // namespace outpost::storage

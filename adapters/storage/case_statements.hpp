@@ -106,6 +106,10 @@ void insert_assignees(CaseStatements& st, CaseId id, const std::vector<std::stri
 // The version-checked UPDATE of the case row (and its case_assignees rows when
 // its handlers changed); false when the case is no longer at expected_version.
 bool update_case_row(CaseStatements& st, const Case& updated, std::int64_t expected_version);
+// The idempotency key's row, in the caller's transaction; the answer comes
+// later. `resource` is the case (or audit) the change belongs to. Throws
+// IdempotencyRace when the key is taken.
+void record_key(CaseStatements& st, const IdempotencyKey& idem, std::int64_t resource, Millis at);
 // Timers and outbox rows of a change, for case `id`.
 void write_effects(CaseStatements& st, CaseId id, const SideEffects& effects, Millis at);
 

@@ -272,6 +272,62 @@ constexpr const char* kV8IdempotencyKeys[] = {
     "DROP TABLE idempotency",
 };
 
+// The quarterly audits (engine/audits): the audit row (scope, reviewers, the
+// sample's rules and strata and the bound checkpoint as JSON documents), the
+// sampled case ids, the findings, and the audit's own hash-chained history.
+constexpr const char* kV10Audits[] = {
+    "CREATE TABLE audits ("
+    " id {identity},"
+    " number text NOT NULL UNIQUE,"
+    " title text NOT NULL,"
+    " period_from bigint NOT NULL,"
+    " period_to bigint NOT NULL,"
+    " scope text NOT NULL,"      // JSON object
+    " reviewers text NOT NULL,"  // JSON array of usernames
+    " state text NOT NULL,"
+    " version bigint NOT NULL,"
+    " sample text,"      // JSON object; NULL until drawn
+    " checkpoint text,"  // JSON object; NULL until signed off with one
+    " created_by text NOT NULL,"
+    " created_at bigint NOT NULL,"
+    " updated_at bigint NOT NULL,"
+    " last_hash text NOT NULL)",
+    "CREATE TABLE audit_sample ("
+    " audit_id bigint NOT NULL REFERENCES audits (id),"
+    " case_id bigint NOT NULL,"
+    " forced integer NOT NULL,"
+    " PRIMARY KEY (audit_id, case_id))",
+    "CREATE TABLE audit_findings ("
+    " audit_id bigint NOT NULL REFERENCES audits (id),"
+    " id bigint NOT NULL,"
+    " case_id bigint NOT NULL,"
+    " verdict text NOT NULL,"
+    " category text NOT NULL,"
+    " comment text NOT NULL,"
+    " department text NOT NULL,"
+    " status text NOT NULL,"
+    " answer text NOT NULL,"
+    " review_comment text NOT NULL,"
+    " send_backs bigint NOT NULL,"
+    " recorded_by text NOT NULL,"
+    " recorded_at bigint NOT NULL,"
+    " updated_at bigint NOT NULL,"
+    " PRIMARY KEY (audit_id, id))",
+    "CREATE INDEX audit_findings_department ON audit_findings (department, audit_id)",
+    "CREATE TABLE audit_history ("
+    " audit_id bigint NOT NULL REFERENCES audits (id),"
+    " seq bigint NOT NULL,"
+    " at bigint NOT NULL,"
+    " actor text NOT NULL,"
+    " event text NOT NULL,"
+    " from_state text NOT NULL,"
+    " to_state text NOT NULL,"
+    " data text NOT NULL,"  // JSON object
+    " prev_hash text NOT NULL,"
+    " hash text NOT NULL,"
+    " PRIMARY KEY (audit_id, seq))",
+};
+
 Migration migration(int version, std::string name, std::span<const char* const> statements,
                     Dialect dialect) {
   Migration m{version, std::move(name), {}};
@@ -315,7 +371,8 @@ std::vector<Migration> migrations(Dialect dialect) {
           migration(5, "users", kV5Users, dialect),
           migration(6, "deadlines", kV6Deadlines, dialect),
           migration(7, "personal_data", kV7PersonalData, dialect),
-          migration(8, "idempotency_keys", kV8IdempotencyKeys, dialect)};
+          migration(8, "idempotency_keys", kV8IdempotencyKeys, dialect),
+          migration(10, "audits", kV10Audits, dialect)};
 }
 
 std::vector<std::string> apply_migrations(soci::session& sql, Dialect dialect, Millis now) {

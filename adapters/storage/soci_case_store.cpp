@@ -29,21 +29,6 @@ using storage::Transaction;
 
 namespace {
 
-using storage::IdempotencyRace;
-using storage::is_unique_violation;
-
-// The idempotency key's row, in the caller's transaction; the answer comes later.
-void record_key(CaseStatements& st, const IdempotencyKey& idem, CaseId case_id, Millis at) {
-  st.idempotency_row = {idem.user_id, idem.scope, idem.key,     idem.fingerprint,
-                        case_id,      {},         soci::i_null, at};
-  try {
-    st.insert_idempotency.execute(true);
-  } catch (const soci::soci_error& e) {
-    if (is_unique_violation(e)) throw IdempotencyRace{};
-    throw;
-  }
-}
-
 std::string like_pattern(std::string_view q) {
   std::string pattern = "%";
   for (const char ch : q) {

@@ -20,6 +20,7 @@
 
 #include "adapters/storage/database.hpp"
 #include "adapters/storage/soci_annotation_store.hpp"
+#include "adapters/storage/soci_audit_store.hpp"
 #include "adapters/storage/soci_case_store.hpp"
 #include "adapters/storage/soci_directory_store.hpp"
 #include "adapters/storage/soci_outbox_store.hpp"
@@ -43,6 +44,7 @@ struct Stores {
   SociAnnotationStore annotations;
   SociOutboxStore outbox;
   SociPrivacyStore privacy;
+  SociAuditStore audits;
 };
 
 // open_database(url, options) and the stores over it; the same URL rules and

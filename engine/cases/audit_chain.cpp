@@ -59,37 +59,15 @@ std::string sha256_hex(std::string_view bytes) {
 }
 
 std::string canonical_form(const HistoryEntry& e) {
-  boost::json::object o;
-  o["actor"] = e.actor;
-  o["at"] = e.at;
-  o["case_id"] = e.case_id;
-  o["data"] = e.data;
-  o["event"] = e.event;
-  // The creating row has no previous state: null, exactly as the history API shows it.
-  if (e.from_state.empty()) {
-    o["from_state"] = nullptr;
-  } else {
-    o["from_state"] = e.from_state;
-  }
-  o["seq"] = e.seq;
-  o["to_state"] = e.to_state;
-  return canonical_json(o);
+  return canonical_row("case_id", e.case_id, e);
 }
 
 void seal(HistoryEntry& e, std::string_view prev_hash) {
-  e.prev_hash = std::string(prev_hash);
-  e.hash = sha256_hex(e.prev_hash + canonical_form(e));
+  seal_row(e, prev_hash);
 }
 
 std::int64_t first_broken_link(const std::vector<HistoryEntry>& entries) {
-  std::string expected_prev(kGenesisHash);
-  for (const auto& e : entries) {
-    if (e.prev_hash != expected_prev || sha256_hex(e.prev_hash + canonical_form(e)) != e.hash) {
-      return e.seq;
-    }
-    expected_prev = e.hash;
-  }
-  return 0;
+  return first_broken_link_of(entries);
 }
 
 }  // namespace outpost

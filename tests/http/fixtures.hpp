@@ -66,13 +66,15 @@ inline Millis epoch_millis(const std::string& rfc3339) {
          ((h * 60 + mi) * 60 + s) * 1000LL + ms;
 }
 
-// Recomputes every hash of the chain from the history API alone.
-inline std::int64_t first_broken_link(std::int64_t id, const json::array& history) {
-  std::vector<HistoryEntry> entries;
+// The rows of a hash chain (a case's or an audit's) as the history API shows
+// them, with their owner's id set by `own(entry)`.
+template <class Entry, class Own>
+std::vector<Entry> chain_from_api(const json::array& history, Own&& own) {
+  std::vector<Entry> entries;
   for (const auto& v : history) {
     const auto& o = v.as_object();
-    HistoryEntry e;
-    e.case_id = id;
+    Entry e;
+    own(e);
     e.seq = o.at("seq").as_int64();
     e.at = epoch_millis(text(o.at("at")));
     e.actor = text(o.at("actor"));
@@ -84,7 +86,13 @@ inline std::int64_t first_broken_link(std::int64_t id, const json::array& histor
     e.hash = text(o.at("hash"));
     entries.push_back(std::move(e));
   }
-  return outpost::first_broken_link(entries);
+  return entries;
+}
+
+// Recomputes every hash of the chain from the history API alone.
+inline std::int64_t first_broken_link(std::int64_t id, const json::array& history) {
+  return outpost::first_broken_link(
+      chain_from_api<HistoryEntry>(history, [id](HistoryEntry& e) { e.case_id = id; }));
 }
 
 struct TestServer {

@@ -394,6 +394,18 @@ void restore_state(Machine& machine, int state_id) {
   machine.serialize(writer, 0);
 }
 
+// Names state S at its MSM id in `names` (indexed by state id) and adds it
+// to `states` the first time it is seen.
+template <class Stt, NamedState S>
+void describe_state(std::vector<std::string_view>& names,
+                    std::vector<WorkflowGraph::State>& states) {
+  constexpr int id = boost::msm::back::get_state_id<Stt, S>::value;
+  std::string_view& slot = names[static_cast<std::size_t>(id)];
+  if (!slot.empty()) return;
+  slot = S::name;
+  states.push_back({std::string(S::name), std::string(S::label), S::terminal});
+}
+
 // ---- The Workflow -------------------------------------------------------------
 
 // outpost::Workflow for the machine defined by `Def`. Stateless and
@@ -481,11 +493,7 @@ class MsmWorkflow final : public Workflow {
 
   template <NamedState S>
   static void add_state(Catalog& cat) {
-    constexpr int id = boost::msm::back::get_state_id<Stt, S>::value;
-    std::string_view& slot = cat.state_names[static_cast<std::size_t>(id)];
-    if (!slot.empty()) return;
-    slot = S::name;
-    cat.graph.states.push_back({std::string(S::name), std::string(S::label), S::terminal});
+    describe_state<Stt, S>(cat.state_names, cat.graph.states);
   }
 
   // The graph's guard text: the rule's description and the condition's, joined.
