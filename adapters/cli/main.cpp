@@ -263,6 +263,9 @@ int run_serve(const Flags& flags) {
   PrivacyService privacy(stores.cases, stores.privacy, clock);
   ctx.privacy = &privacy;
   ctx.privacy_store = &stores.privacy;
+  ReportService reports(stores.reports, permissions, domain.value().calendar, clock);
+  ctx.reports = &reports;
+  ctx.clock = &clock;
   http::Router router;
   http::register_api(router, ctx);
   // The console's build step fills this table (a later issue); while it is

@@ -24,6 +24,7 @@
 #include "engine/cases/case_service.hpp"
 #include "engine/directory/directory.hpp"
 #include "engine/notify/outbox.hpp"
+#include "engine/reports/report_store.hpp"
 
 namespace outpost::http {
 
@@ -53,6 +54,9 @@ struct ApiContext {
   // Reveal and the access log: without both those routes are not registered.
   PrivacyService* privacy = nullptr;
   PrivacyStore* privacy_store = nullptr;
+  // GET /api/v1/reports/*: without both those routes are not registered.
+  ReportService* reports = nullptr;
+  const Clock* clock = nullptr;
 };
 
 void register_api(Router& router, ApiContext& ctx);
@@ -70,6 +74,7 @@ void register_annotation_routes(Router& router, ApiContext& ctx);
 void register_user_routes(Router& router, ApiContext& ctx);
 void register_outbox_routes(Router& router, ApiContext& ctx);
 void register_privacy_routes(Router& router, ApiContext& ctx);
+void register_report_routes(Router& router, ApiContext& ctx);
 
 // The embedded OpenAPI document (adapters/http/openapi.json).
 std::string_view openapi_document();
