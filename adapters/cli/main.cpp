@@ -283,7 +283,6 @@ int run_serve(const Flags& flags) {
   ctx.privacy_store = &stores.privacy;
   ReportService reports(stores.reports, permissions, domain.value().calendar, clock);
   ctx.reports = &reports;
-  ctx.clock = &clock;
   http::Router router;
   http::register_api(router, ctx);
   // The console's build step fills this table (a later issue); while it is

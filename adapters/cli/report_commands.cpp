@@ -74,7 +74,7 @@ std::string group_title(const KpiGroup& g) {
 
 }  // namespace
 
-std::string kpi_table(const KpiQuery& query, const KpiResult& result, Millis as_of) {
+std::string kpi_table(const KpiQuery& query, const KpiResult& result) {
   std::vector<const KpiGroup*> columns;
   for (const KpiGroup& g : result.groups) columns.push_back(&g);
   columns.push_back(&result.totals);
@@ -102,7 +102,7 @@ std::string kpi_table(const KpiQuery& query, const KpiResult& result, Millis as_
   std::ostringstream out;
   out << "期间 " << http::format_local_date(query.from) << " 至 "
       << http::format_local_date(query.to) << "（Asia/Shanghai，按受理日期）  分组："
-      << (groups.empty() ? "无" : groups) << "  截至 " << format_rfc3339(as_of) << "\n";
+      << (groups.empty() ? "无" : groups) << "  截至 " << format_rfc3339(result.as_of) << "\n";
   for (std::size_t r = 0; r < rows.size(); ++r) {
     for (std::size_t c = 0; c < rows[r].size(); ++c) {
       out << (c == 0 ? "" : "  ") << pad(rows[r][c], widths[c], c > 0);
@@ -165,17 +165,16 @@ int ReportCommands::kpis(ReportService& reports) {
     return 2;
   }
   const Actor operator_actor{0, "cli", "admin", "", ""};
-  const Millis as_of = SystemClock().now();
   auto result = reports.kpis(operator_actor, query.value());
   if (!result) {
     std::cerr << "outpost: " << result.error().message << "\n";
     return 1;
   }
   if (format_ == "json") {
-    std::cout << boost::json::serialize(http::kpi_result_json(query.value(), result.value(), as_of))
+    std::cout << boost::json::serialize(http::kpi_result_json(query.value(), result.value()))
               << "\n";
   } else {
-    std::cout << kpi_table(query.value(), result.value(), as_of);
+    std::cout << kpi_table(query.value(), result.value());
   }
   return 0;
 }

@@ -51,7 +51,7 @@ class ReportCommands {
 
 // The report as a table for a terminal: a line per figure, a column per group
 // and the totals, widths counted in terminal cells (a CJK character takes two).
-std::string kpi_table(const KpiQuery& query, const KpiResult& result, Millis as_of);
+std::string kpi_table(const KpiQuery& query, const KpiResult& result);
 // docs/REPORTS.md's table of the definitions.
 std::string definitions_markdown();
 

@@ -54,9 +54,8 @@ struct ApiContext {
   // Reveal and the access log: without both those routes are not registered.
   PrivacyService* privacy = nullptr;
   PrivacyStore* privacy_store = nullptr;
-  // GET /api/v1/reports/*: without both those routes are not registered.
+  // GET /api/v1/reports/*: without it those routes are not registered.
   ReportService* reports = nullptr;
-  const Clock* clock = nullptr;
 };
 
 void register_api(Router& router, ApiContext& ctx);

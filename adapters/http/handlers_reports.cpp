@@ -13,28 +13,25 @@ namespace outpost::http {
 
 namespace {
 
-HttpResponse kpis(ReportService& reports, Authenticator& auth, const Clock& clock,
-                  const HttpRequest& req) {
+HttpResponse kpis(ReportService& reports, Authenticator& auth, const HttpRequest& req) {
   return authenticated(auth, req, [&](const Actor& actor) {
     auto query = kpi_query_of(req.query);
     if (!query) return problem(query.error());
-    const Millis as_of = clock.now();
     auto result = reports.kpis(actor, query.value());
     if (!result) return problem(result.error());
-    return json_response(200, kpi_result_json(query.value(), result.value(), as_of));
+    return json_response(200, kpi_result_json(query.value(), result.value()));
   });
 }
 
 }  // namespace
 
 void register_report_routes(Router& router, ApiContext& ctx) {
-  if (ctx.reports == nullptr || ctx.clock == nullptr) return;
+  if (ctx.reports == nullptr) return;
   ReportService& reports = *ctx.reports;
   Authenticator& auth = ctx.auth;
-  const Clock& clock = *ctx.clock;
   router.add("GET", "/api/v1/reports/kpis",
-             [&reports, &auth, &clock](const HttpRequest& req, const PathParams&) {
-               return kpis(reports, auth, clock, req);
+             [&reports, &auth](const HttpRequest& req, const PathParams&) {
+               return kpis(reports, auth, req);
              });
   router.add(
       "GET", "/api/v1/reports/definitions", [&auth](const HttpRequest& req, const PathParams&) {

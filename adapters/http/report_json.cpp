@@ -44,7 +44,7 @@ std::string format_local_date(LocalDate d) {
   return buf;
 }
 
-json::value kpi_result_json(const KpiQuery& query, const KpiResult& result, Millis as_of) {
+json::value kpi_result_json(const KpiQuery& query, const KpiResult& result) {
   json::array group_by;
   for (ReportGroup g : query.group_by) group_by.emplace_back(to_string(g));
   json::array groups;
@@ -58,7 +58,7 @@ json::value kpi_result_json(const KpiQuery& query, const KpiResult& result, Mill
                         {"to", format_local_date(query.to)},
                         {"time_zone", "Asia/Shanghai"}}},
                       {"group_by", std::move(group_by)},
-                      {"as_of", format_rfc3339(as_of)},
+                      {"as_of", format_rfc3339(result.as_of)},
                       {"groups", std::move(groups)},
                       {"totals", {{"figures", figures_json(result.totals)}}}};
 }

@@ -25,7 +25,7 @@
 
 namespace outpost::http {
 
-boost::json::value kpi_result_json(const KpiQuery& query, const KpiResult& result, Millis as_of);
+boost::json::value kpi_result_json(const KpiQuery& query, const KpiResult& result);
 
 // {"items": [{"id", "name_zh", "name_en", "numerator", "denominator", "unit"}]}
 boost::json::value kpi_definitions_json();

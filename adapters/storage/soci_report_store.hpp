@@ -1,10 +1,12 @@
 // File: adapters/storage/soci_report_store.hpp
 //
-// The reports' port (engine/reports/report_store.hpp) on the shared Database:
-// one SELECT over the cohort's cases and their kpi_* milestone columns
-// (migration 11), filtered by the cases_created_at index, streamed row by row.
-// With per_staff it joins case_assignees (people only, not "dept:" entries),
-// one row per case and person, a case without one once with staff "".
+// The reports' port (engine/reports/report_store.hpp) on the shared Database,
+// over the cases' kpi_* milestone columns (migration 11), the cohort found by
+// the cases_created_at index: the classes in one GROUP BY, the spans streamed
+// row by row. The month of receipt is computed in SQL (strftime in SQLite,
+// to_char in PostgreSQL) with the calendar's fixed offset. The staff key joins
+// case_assignees (people only, not "dept:" entries): one row per case and
+// person, a case without one once with staff "".
 // Threads and errors: as Database.
 #pragma once
 
@@ -17,8 +19,10 @@ class SociReportStore final : public ReportStore {
  public:
   explicit SociReportStore(Database& db) : db_(db) {}
 
-  Status scan_report_cases(const ReportScan& scan,
-                           const std::function<void(const ReportCase&)>& each) override;
+  Status scan_report_classes(const ReportScan& scan,
+                             const std::function<void(const ReportClass&)>& each) override;
+  Status scan_report_spans(const ReportScan& scan,
+                           const std::function<void(const ReportSpan&)>& each) override;
 
  private:
   Database& db_;

@@ -11,13 +11,11 @@
 namespace outpost {
 namespace {
 
-struct Context {
-  Millis now = 0;
-  std::string_view today;  // YYYY-MM-DD, local
-};
-
-using Term = std::int64_t (*)(const ReportCase&, const Context&);
-using Span = std::optional<Millis> (*)(const ReportCase&);
+// A term is a case's share of a numerator or denominator: 0 or 1 for most,
+// so that a class of `weight` cases adds weight × term; an amount (returns,
+// extensions, …) is summed over the class by the store and added as it is.
+using Term = std::int64_t (*)(const ReportClass&);
+using Span = std::optional<Millis> (*)(const ReportSpan&);
 
 struct FigureRule {
   FigureDefinition def;
@@ -25,21 +23,23 @@ struct FigureRule {
   Term denominator = nullptr;  // ratio
   Span until = nullptr;        // working_hours: receipt → this milestone
   double percentile = 0;       // working_hours
+  bool amount = false;         // the numerator is a summed amount, not a 0/1 term
 };
 
-bool is_dispute(const ReportCase& c) {
+bool is_dispute(const ReportClass& c) {
   return c.kind == CaseKind::dispute;
 }
-bool is_request(const ReportCase& c) {
+bool is_request(const ReportClass& c) {
   return c.kind == CaseKind::request;
 }
-bool visited(const ReportCase& c) {
+bool visited(const ReportClass& c) {
   return !c.milestones.visit_satisfaction.empty();
 }
-bool agreement_due(const ReportCase& c, const Context& x) {
+// The due date is reached (ReportClass::performance_due), or performance is
+// already confirmed.
+bool agreement_due(const ReportClass& c) {
   const Milestones& m = c.milestones;
-  return m.agreement &&
-         (m.performed || (!m.performance_due.empty() && m.performance_due <= x.today));
+  return m.agreement && (m.performed || c.performance_due);
 }
 std::int64_t one_if(bool b) {
   return b ? 1 : 0;
@@ -49,12 +49,8 @@ constexpr FigureUnit kCount = FigureUnit::count, kRatio = FigureUnit::ratio,
                      kHours = FigureUnit::working_hours;
 constexpr std::string_view kCohort = "cases received in the period";
 
-#define OUTPOST_TERM(body)                                    \
-  [](const ReportCase& c, const Context& x) -> std::int64_t { \
-    (void)c;                                                  \
-    (void)x;                                                  \
-    return body;                                              \
-  }
+#define OUTPOST_TERM(body) \
+  []([[maybe_unused]] const ReportClass& c) -> std::int64_t { return body; }
 
 const FigureRule kFigures[] = {
     {{"received", "受理总数", "Cases received", kCohort, "", kCount}, OUTPOST_TERM(1)},
@@ -64,12 +60,12 @@ const FigureRule kFigures[] = {
      OUTPOST_TERM(one_if(is_request(c)))},
     {{"open_now", "未结案数", "Open now", "cases not closed now (not in state closed or rejected)",
       "", kCount},
-     OUTPOST_TERM(one_if(!c.milestones.closed_at))},
+     OUTPOST_TERM(one_if(!c.closed))},
     {{"closed", "已结案数", "Closed", "cases closed or rejected now", "", kCount},
-     OUTPOST_TERM(one_if(c.milestones.closed_at.has_value()))},
+     OUTPOST_TERM(one_if(c.closed))},
     {{"overdue_now", "当前超期数", "Overdue now",
       "cases whose current step's deadline has passed now", "", kCount},
-     OUTPOST_TERM(one_if(c.deadline&&* c.deadline < x.now))},
+     OUTPOST_TERM(one_if(c.overdue))},
     {{"response_rate", "响应率", "Response rate (signed for in time)",
       "requests whose first 签收 (acknowledge) came no later than the deadline of their "
       "acknowledge step",
@@ -111,12 +107,12 @@ const FigureRule kFigures[] = {
       "disputes with an agreement whose performance_due date is today or earlier, or whose "
       "performance is already confirmed",
       "", kCount},
-     OUTPOST_TERM(one_if(agreement_due(c, x)))},
+     OUTPOST_TERM(one_if(agreement_due(c)))},
     {{"performance_rate", "履行率", "Performance rate",
       "agreements due whose performance was confirmed (confirm_performance)", "agreements due",
       kRatio},
-     OUTPOST_TERM(one_if(agreement_due(c, x) && c.milestones.performed)),
-     OUTPOST_TERM(one_if(agreement_due(c, x)))},
+     OUTPOST_TERM(one_if(agreement_due(c) && c.milestones.performed)),
+     OUTPOST_TERM(one_if(agreement_due(c)))},
     {{"judicial_applied", "申请司法确认数", "Judicial confirmations applied for",
       "disputes whose agreement was submitted for judicial confirmation "
       "(apply_judicial_confirmation)",
@@ -132,14 +128,14 @@ const FigureRule kFigures[] = {
       "cases dispatched", kHours},
      nullptr,
      nullptr,
-     [](const ReportCase& c) { return c.milestones.dispatched_at; },
+     [](const ReportSpan& s) { return s.dispatched_at; },
      0.5},
     {{"hours_to_dispatch_p90", "受理至派单时长90分位", "Receipt to dispatch, 90th percentile",
       "working hours from receipt to the first dispatch (派单) or assignment (分派)",
       "cases dispatched", kHours},
      nullptr,
      nullptr,
-     [](const ReportCase& c) { return c.milestones.dispatched_at; },
+     [](const ReportSpan& s) { return s.dispatched_at; },
      0.9},
     {{"hours_to_first_handling_median", "受理至首次办理时长中位数",
       "Receipt to first handling, median",
@@ -147,7 +143,7 @@ const FigureRule kFigures[] = {
       "cases handled", kHours},
      nullptr,
      nullptr,
-     [](const ReportCase& c) { return c.milestones.first_handled_at; },
+     [](const ReportSpan& s) { return s.first_handled_at; },
      0.5},
     {{"hours_to_first_handling_p90", "受理至首次办理时长90分位",
       "Receipt to first handling, 90th percentile",
@@ -155,38 +151,58 @@ const FigureRule kFigures[] = {
       "cases handled", kHours},
      nullptr,
      nullptr,
-     [](const ReportCase& c) { return c.milestones.first_handled_at; },
+     [](const ReportSpan& s) { return s.first_handled_at; },
      0.9},
     {{"hours_to_closure_median", "受理至结案时长中位数", "Receipt to closure, median",
       "working hours from receipt to the latest closing (closed or rejected)", "cases closed",
       kHours},
      nullptr,
      nullptr,
-     [](const ReportCase& c) { return c.milestones.closed_at; },
+     [](const ReportSpan& s) { return s.closed_at; },
      0.5},
     {{"hours_to_closure_p90", "受理至结案时长90分位", "Receipt to closure, 90th percentile",
       "working hours from receipt to the latest closing (closed or rejected)", "cases closed",
       kHours},
      nullptr,
      nullptr,
-     [](const ReportCase& c) { return c.milestones.closed_at; },
+     [](const ReportSpan& s) { return s.closed_at; },
      0.9},
     {{"returns", "退单次数", "Returns (退单)",
       "returns of a dispatch or assignment (return_dispatch, return_assignment), summed", "",
       kCount},
-     OUTPOST_TERM(c.returns)},
+     OUTPOST_TERM(c.returns),
+     nullptr,
+     nullptr,
+     0,
+     true},
     {{"arbitrations", "派单仲裁次数", "Arbitrations (派单异议)",
       "times a case was flagged for arbitration after repeated returns, summed", "", kCount},
-     OUTPOST_TERM(c.milestones.arbitrations)},
+     OUTPOST_TERM(c.milestones.arbitrations),
+     nullptr,
+     nullptr,
+     0,
+     true},
     {{"extensions_requested", "申请延期次数", "Extensions requested",
       "extension requests (request_extension), summed", "", kCount},
-     OUTPOST_TERM(c.milestones.extensions)},
+     OUTPOST_TERM(c.milestones.extensions),
+     nullptr,
+     nullptr,
+     0,
+     true},
     {{"extensions_approved", "批准延期次数", "Extensions approved",
       "extensions approved (approve_extension), summed", "", kCount},
-     OUTPOST_TERM(c.milestones.extensions_approved)},
+     OUTPOST_TERM(c.milestones.extensions_approved),
+     nullptr,
+     nullptr,
+     0,
+     true},
     {{"escalations", "督办次数", "Escalations (督办)",
       "escalations recorded when a step stayed overdue (escalated), summed", "", kCount},
-     OUTPOST_TERM(c.milestones.escalations)},
+     OUTPOST_TERM(c.milestones.escalations),
+     nullptr,
+     nullptr,
+     0,
+     true},
 };
 
 #undef OUTPOST_TERM
@@ -296,13 +312,19 @@ Result<KpiQuery> make_kpi_query(std::string_view from, std::string_view to,
   return q;
 }
 
-ReportScan scan_of(const KpiQuery& q, const ReportScope& scope, const WorkingCalendar& calendar) {
+ReportScan scan_of(const KpiQuery& q, const ReportScope& scope, const WorkingCalendar& calendar,
+                   Millis now) {
   ReportScan s;
   s.created_from = calendar.local_time(q.from, 0, 0);
   s.created_to = calendar.local_time(q.to, 0, 0) + 24 * kHourMs;
   s.scope = scope;
-  s.per_staff =
-      std::find(q.group_by.begin(), q.group_by.end(), ReportGroup::staff) != q.group_by.end();
+  s.now = now;
+  s.today = format_date(calendar.local_date(now));
+  s.utc_offset = calendar.utc_offset();
+  for (ReportGroup g : q.group_by) {
+    const ReportGroup key = g == ReportGroup::quarter ? ReportGroup::month : g;
+    if (std::find(s.keys.begin(), s.keys.end(), key) == s.keys.end()) s.keys.push_back(key);
+  }
   return s;
 }
 
@@ -321,62 +343,67 @@ double working_hours_between(const WorkingCalendar& calendar, Millis from, Milli
          static_cast<double>(kHourMs);
 }
 
-KpiReport::KpiReport(KpiQuery query, const WorkingCalendar& calendar, Millis now)
-    : query_(std::move(query)),
-      calendar_(calendar),
-      now_(now),
-      today_(format_date(calendar.local_date(now))),
-      totals_(std::make_unique<Tally>()) {}
+KpiReport::KpiReport(KpiQuery query, const WorkingCalendar& calendar)
+    : query_(std::move(query)), calendar_(calendar), totals_(std::make_unique<Tally>()) {}
 
 KpiReport::~KpiReport() = default;
 
-std::vector<std::string> KpiReport::key_of(const ReportCase& c) const {
+std::vector<std::string> KpiReport::key_of(const ReportKeys& k) const {
   std::vector<std::string> key;
   key.reserve(query_.group_by.size());
-  const LocalDate received = calendar_.local_date(c.created_at);
   for (ReportGroup g : query_.group_by) {
-    char buf[40];
     switch (g) {
       case ReportGroup::community:
-        key.push_back(c.community);
+        key.push_back(k.community);
         break;
       case ReportGroup::grid:
-        key.push_back(c.grid);
+        key.push_back(k.grid);
         break;
       case ReportGroup::category:
-        key.push_back(c.category);
+        key.push_back(k.category);
         break;
       case ReportGroup::department:
-        key.push_back(c.department);
+        key.push_back(k.department);
         break;
       case ReportGroup::staff:
-        key.push_back(c.staff);
+        key.push_back(k.staff);
         break;
       case ReportGroup::month:
-        std::snprintf(buf, sizeof buf, "%04d-%02d", received.year, received.month);
-        key.emplace_back(buf);
+        key.push_back(k.month);
         break;
-      case ReportGroup::quarter:
-        std::snprintf(buf, sizeof buf, "%04d-Q%d", received.year, (received.month + 2) / 3);
-        key.emplace_back(buf);
+      case ReportGroup::quarter: {
+        const int month = k.month.size() == 7 ? std::atoi(k.month.c_str() + 5) : 0;
+        key.push_back(k.month.substr(0, 4) + "-Q" + std::to_string((month + 2) / 3));
         break;
+      }
     }
   }
   return key;
 }
 
+KpiReport::Tally& KpiReport::group(const ReportKeys& k) {
+  auto& slot = groups_[key_of(k)];
+  if (!slot) slot = std::make_unique<Tally>();
+  return *slot;
+}
+
 namespace {
 
-void tally(KpiReport::Tally& t, const ReportCase& c, const Context& x,
-           const WorkingCalendar& calendar) {
+void tally_class(KpiReport::Tally& t, const ReportClass& c) {
   for (std::size_t i = 0; i < kFigureCount; ++i) {
     const FigureRule& rule = kFigures[i];
-    if (rule.numerator != nullptr) t.numerator[i] += rule.numerator(c, x);
-    if (rule.denominator != nullptr) t.denominator[i] += rule.denominator(c, x);
-    if (rule.until != nullptr) {
-      if (const std::optional<Millis> end = rule.until(c)) {
-        t.hours[i].push_back(working_hours_between(calendar, c.created_at, *end));
-      }
+    const std::int64_t times = rule.amount ? 1 : c.weight;
+    if (rule.numerator != nullptr) t.numerator[i] += times * rule.numerator(c);
+    if (rule.denominator != nullptr) t.denominator[i] += times * rule.denominator(c);
+  }
+}
+
+void tally_span(KpiReport::Tally& t, const ReportSpan& s, const WorkingCalendar& calendar) {
+  for (std::size_t i = 0; i < kFigureCount; ++i) {
+    const FigureRule& rule = kFigures[i];
+    if (rule.until == nullptr) continue;
+    if (const std::optional<Millis> end = rule.until(s)) {
+      t.hours[i].push_back(working_hours_between(calendar, s.created_at, *end));
     }
   }
 }
@@ -413,13 +440,19 @@ KpiGroup group_of(std::vector<std::pair<std::string, std::string>> key, KpiRepor
 
 }  // namespace
 
-void KpiReport::add(const ReportCase& c) {
-  auto& slot = groups_[key_of(c)];
-  if (!slot) slot = std::make_unique<Tally>();
-  const Context x{now_, today_};
-  tally(*slot, c, x, calendar_);
-  if (c.id != last_id_) tally(*totals_, c, x, calendar_);
-  last_id_ = c.id;
+void KpiReport::add_class(const ReportClass& c) {
+  tally_class(group(c.keys), c);
+  if (query_.group_by.empty()) tally_class(*totals_, c);
+}
+
+void KpiReport::add_total_class(const ReportClass& c) {
+  tally_class(*totals_, c);
+}
+
+void KpiReport::add_span(const ReportSpan& s) {
+  tally_span(group(s.keys), s, calendar_);
+  if (s.id != last_span_id_) tally_span(*totals_, s, calendar_);
+  last_span_id_ = s.id;
 }
 
 KpiResult KpiReport::finish() {

@@ -15,9 +15,15 @@
 // each, once in the totals), month and quarter of receipt.
 //
 //   auto q = make_kpi_query("2026-07-01", "2026-09-30", {"community", "month"});
-//   KpiReport report(q.value(), calendar, now);
-//   store.scan_report_cases(scan_of(q.value(), scope), [&](const ReportCase& c) { report.add(c);
-//   }); KpiResult r = report.finish();   // r.groups[i].key, r.groups[i].figures[j], r.totals
+//   ReportService reports(store, permissions, calendar, clock);   // report_store.hpp
+//   KpiResult r = reports.kpis(actor, q.value()).value();
+//   // r.groups[i].key, r.groups[i].figures[j], r.totals
+//
+// How it is computed: the store adds up the counts and ratios in the
+// database (ReportClass: one GROUP BY over the cohort) and streams each
+// case's receipt and milestone times (ReportSpan) for the working-hours
+// percentiles, which need the calendar; KpiReport turns both into figures
+// with the one table of definitions.
 //
 // Counts are integers with no denominator. Ratios are numerator / denominator
 // (null when the denominator is 0). Durations are working hours on the
@@ -65,24 +71,52 @@ struct KpiQuery {
 Result<KpiQuery> make_kpi_query(std::string_view from, std::string_view to,
                                 const std::vector<std::string>& group_by);
 
-// What the store scans: the cohort, in the store's terms.
+// What the store scans: the cohort, in the store's terms, and the inputs of
+// the "now" figures (a deadline before `now` is overdue; an agreement whose
+// performance_due is on or before `today` is due).
 struct ReportScan {
   Millis created_from = 0, created_to = 0;  // inclusive, exclusive
   ReportScope scope;
-  bool per_staff = false;  // one row per (case, staff member); a case without one: staff ""
+  Millis now = 0;
+  std::string today;      // YYYY-MM-DD, local
+  Millis utc_offset = 0;  // of the local calendar, for the month of receipt
+  // The keys to group by: community, grid, category, department, staff,
+  // month (quarter is grouped as month, then merged). Empty: totals only.
+  std::vector<ReportGroup> keys;
 };
-ReportScan scan_of(const KpiQuery& q, const ReportScope& scope, const WorkingCalendar& calendar);
+ReportScan scan_of(const KpiQuery& q, const ReportScope& scope, const WorkingCalendar& calendar,
+                   Millis now);
 
-// One case as the reports read it: the grouping columns and the milestones.
-// Rows come ordered by id; with per_staff, a case's rows are adjacent.
-struct ReportCase {
-  CaseId id = 0;
+// The grouping values of a scanned row; only those the scan's keys name are filled.
+struct ReportKeys {
+  std::string community, grid, category, department, staff;
+  std::string month;  // YYYY-MM of receipt, local
+};
+
+// The cases of the cohort that share a key and every input of the counts and
+// ratios, added up by the store (one GROUP BY): `weight` cases, with these
+// flags, and the sums of their per-case amounts (returns, milestones'
+// arbitrations, extensions, extensions_approved, escalations). With the staff
+// key a case is in the class of each of its staff; a case without one is in
+// staff "".
+struct ReportClass {
+  ReportKeys keys;
   CaseKind kind = CaseKind::dispute;
-  std::string state, community, grid, category, department, staff;
-  Millis created_at = 0;
-  std::optional<Millis> deadline;
+  std::int64_t weight = 0;
+  bool closed = false;           // closed or rejected now (a closing milestone)
+  bool overdue = false;          // its deadline is before the scan's now
+  bool performance_due = false;  // performance_due on or before the scan's today
   std::int64_t returns = 0;
-  Milestones milestones;
+  Milestones milestones;  // flags and sums; the times are not filled
+};
+
+// One case's times, for the working-hours percentiles. With the staff key,
+// one row per staff member, a case's rows adjacent (ordered by id).
+struct ReportSpan {
+  CaseId id = 0;
+  ReportKeys keys;
+  Millis created_at = 0;
+  std::optional<Millis> dispatched_at, first_handled_at, closed_at;
 };
 
 enum class FigureUnit { count, ratio, working_hours };
@@ -110,31 +144,36 @@ struct KpiGroup {
 struct KpiResult {
   std::vector<KpiGroup> groups;  // ordered by key
   KpiGroup totals;               // key empty; every case once
+  Millis as_of = 0;              // the "now" of the figures
 };
 
 // Adds up one report: add() each scanned case, then finish().
 class KpiReport {
  public:
-  KpiReport(KpiQuery query, const WorkingCalendar& calendar, Millis now);
+  KpiReport(KpiQuery query, const WorkingCalendar& calendar);
   ~KpiReport();
   KpiReport(const KpiReport&) = delete;
   KpiReport& operator=(const KpiReport&) = delete;
 
-  void add(const ReportCase& c);
+  // The classes of a scan with the query's keys, then (when the query
+  // groups) those of a scan without keys for the totals; the spans of a scan
+  // with the query's keys (they count in the totals too, a case once).
+  void add_class(const ReportClass& c);
+  void add_total_class(const ReportClass& c);
+  void add_span(const ReportSpan& s);
   KpiResult finish();
 
   struct Tally;  // the sums of one group (kpi.cpp)
 
  private:
-  std::vector<std::string> key_of(const ReportCase& c) const;
+  std::vector<std::string> key_of(const ReportKeys& k) const;
+  Tally& group(const ReportKeys& k);
 
   KpiQuery query_;
   const WorkingCalendar& calendar_;
-  Millis now_;
-  std::string today_;  // YYYY-MM-DD, local
   std::map<std::vector<std::string>, std::unique_ptr<Tally>> groups_;
   std::unique_ptr<Tally> totals_;
-  CaseId last_id_ = 0;
+  CaseId last_span_id_ = 0;
 };
 
 // The nearest-rank percentile of `values` (sorted in place): the ⌈p·n⌉-th

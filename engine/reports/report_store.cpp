@@ -7,11 +7,21 @@ namespace outpost {
 Result<KpiResult> ReportService::kpis(const Actor& actor, const KpiQuery& query) const {
   Result<ReportScope> scope = permissions_.report_scope(actor);
   if (!scope) return scope.error();
-  KpiReport report(query, calendar_, clock_.now());
-  Status scanned = store_.scan_report_cases(scan_of(query, scope.value(), calendar_),
-                                            [&](const ReportCase& c) { report.add(c); });
-  if (!scanned) return scanned.error();
-  return report.finish();
+  const ReportScan scan = scan_of(query, scope.value(), calendar_, clock_.now());
+  KpiReport report(query, calendar_);
+  Status done =
+      store_.scan_report_classes(scan, [&](const ReportClass& c) { report.add_class(c); });
+  if (done && !scan.keys.empty()) {
+    ReportScan totals = scan;
+    totals.keys.clear();
+    done = store_.scan_report_classes(totals,
+                                      [&](const ReportClass& c) { report.add_total_class(c); });
+  }
+  if (done) done = store_.scan_report_spans(scan, [&](const ReportSpan& s) { report.add_span(s); });
+  if (!done) return done.error();
+  KpiResult result = report.finish();
+  result.as_of = scan.now;
+  return result;
 }
 
 }  // namespace outpost

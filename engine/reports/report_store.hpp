@@ -1,9 +1,10 @@
 // File: engine/reports/report_store.hpp
 //
-// The reports' port and service. The store streams the cases of a report's
-// cohort (ReportScan, engine/reports/kpi.hpp), one ReportCase at a time,
-// ordered by id; adapters/storage implements it with one query over the
-// cases' milestone columns, holding nothing in memory but the current row.
+// The reports' port and service. The store adds up a report's cohort
+// (ReportScan, engine/reports/kpi.hpp) in classes of cases that count alike
+// (one GROUP BY over the cases' milestone columns) and streams the times of
+// the cases that reached a milestone, one row at a time; adapters/storage
+// implements it.
 // ReportService asks the caller's scope (Permissions::report_scope), scans
 // and adds up, as of the clock's now.
 //
@@ -25,8 +26,13 @@ class Permissions;
 class ReportStore {
  public:
   virtual ~ReportStore() = default;
-  virtual Status scan_report_cases(const ReportScan& scan,
-                                   const std::function<void(const ReportCase&)>& each) = 0;
+  // The cohort's cases added up per class (ReportClass), grouped by scan.keys.
+  virtual Status scan_report_classes(const ReportScan& scan,
+                                     const std::function<void(const ReportClass&)>& each) = 0;
+  // The cohort's cases that reached a milestone, one ReportSpan each (per
+  // staff member with the staff key, then ordered by id).
+  virtual Status scan_report_spans(const ReportScan& scan,
+                                   const std::function<void(const ReportSpan&)>& each) = 0;
 };
 
 class ReportService {

@@ -430,6 +430,41 @@ TEST_SUITE("http_reports") {
                     "department " + department);
     }
 
+    // By month and quarter of receipt (computed in SQL): one group, the totals.
+    const json::object by_time = get_report(t.client, period_query("month,quarter"));
+    REQUIRE(by_time.at("groups").as_array().size() == 1);
+    const json::object& only = by_time.at("groups").as_array()[0].as_object();
+    const std::string month = today.substr(0, 7);
+    const int quarter = (std::stoi(today.substr(5, 2)) + 2) / 3;
+    CHECK(text(only.at("key").at("month")) == month);
+    CHECK(text(only.at("key").at("quarter")) ==
+          today.substr(0, 4) + "-Q" + std::to_string(quarter));
+    check_figures(
+        only.at("figures").as_object(),
+        expected_figures(all, epoch_millis(text(by_time.at("as_of"))), today, known.ack_deadlines),
+        "month");
+
+    // By staff: a case counts for each of its people, once in the totals.
+    const json::object by_staff = get_report(t.client, period_query("staff"));
+    std::vector<const Stored*> wang;
+    for (const Stored& s : cases) {
+      if (t.db.query_text("SELECT assignees FROM cases WHERE id = " + std::to_string(s.id))
+              .find("\"wang.li\"") != std::string::npos) {
+        wang.push_back(&s);
+      }
+    }
+    bool found = false;
+    for (const json::value& g : by_staff.at("groups").as_array()) {
+      if (text(g.at("key").at("staff")) != "wang.li") continue;
+      found = true;
+      check_figures(g.at("figures").as_object(),
+                    expected_figures(wang, epoch_millis(text(by_staff.at("as_of"))), today,
+                                     known.ack_deadlines),
+                    "staff wang.li");
+    }
+    CHECK(found);
+    CHECK(by_staff.at("totals").at("figures").at("received").at("numerator") == 10);
+
     // The definitions name every figure the report carries, with a zh-CN name.
     auto defs = t.client.get("/api/v1/reports/definitions");
     REQUIRE(defs.status == 200);

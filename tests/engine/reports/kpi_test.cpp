@@ -103,59 +103,96 @@ TEST_SUITE("reports_kpi") {
 
   TEST_CASE("the cohort is the local days of the period, both ends included") {
     const WorkingCalendar cal = office_calendar();
-    auto q = make_kpi_query("2026-07-01", "2026-09-30", {"staff"});
+    auto q = make_kpi_query("2026-07-01", "2026-09-30", {"staff", "quarter", "month"});
     REQUIRE(q);
-    const ReportScan scan = scan_of(q.value(), ReportScope{}, cal);
+    const Millis now = cal.local_time({2026, 12, 1}, 0, 30);
+    const ReportScan scan = scan_of(q.value(), ReportScope{}, cal, now);
     CHECK(scan.created_from == cal.local_time({2026, 7, 1}, 0, 0));
     CHECK(scan.created_to == cal.local_time({2026, 10, 1}, 0, 0));
-    CHECK(scan.per_staff);
+    CHECK(scan.today == "2026-12-01");  // local, though still 11-30 in UTC
+    CHECK(scan.keys == std::vector{ReportGroup::staff, ReportGroup::month});
   }
 
-  TEST_CASE("groups by month and quarter of receipt; totals count a case once") {
+  TEST_CASE("classes count weight times, amounts as summed; quarters merge months") {
     const WorkingCalendar cal = office_calendar();
-    auto q = make_kpi_query("2026-06-01", "2026-12-31", {"quarter", "staff"});
+    auto q = make_kpi_query("2026-06-01", "2026-12-31", {"quarter"});
     REQUIRE(q);
-    const Millis now = cal.local_time({2026, 12, 1}, 10, 0);
-    KpiReport report(q.value(), cal, now);
+    KpiReport report(q.value(), cal);
 
-    ReportCase a;  // received Tue 2026-06-30 23:30 local: June, Q2
-    a.id = 1;
+    ReportClass a;  // 3 requests received in June, signed for in time, returned 4 times in all
+    a.keys.month = "2026-06";
     a.kind = CaseKind::request;
-    a.created_at = cal.local_time({2026, 6, 30}, 23, 30);
-    a.milestones.dispatched_at = cal.local_time({2026, 7, 1}, 10, 0);  // 1 working hour
+    a.weight = 3;
+    a.returns = 4;
     a.milestones.acknowledged_in_time = true;
-    a.staff = "wang";
-    report.add(a);
-    a.staff = "li";  // the same case, co-handled
-    report.add(a);
+    report.add_class(a);
+    ReportClass july;  // 2 mediated disputes in July, overdue
+    july.keys.month = "2026-07";
+    july.weight = 2;
+    july.overdue = true;
+    july.milestones.mediated = true;
+    report.add_class(july);
+    ReportClass august = july;  // 1 in August with an agreement, due
+    august.keys.month = "2026-08";
+    august.weight = 1;
+    august.performance_due = true;
+    august.milestones.agreement = true;
+    report.add_class(august);
+    for (const ReportClass* c : {&a, &july, &august}) report.add_total_class(*c);
 
-    ReportCase b;  // received in July, overdue, agreement due and performed
-    b.id = 2;
-    b.kind = CaseKind::dispute;
-    b.created_at = cal.local_time({2026, 7, 2}, 9, 0);
-    b.deadline = now - 1;
-    b.milestones.mediated = b.milestones.agreement = true;
-    b.milestones.performance_due = "2026-11-30";
-    b.milestones.dispatched_at = cal.local_time({2026, 7, 2}, 15, 0);  // 3 + 1 = 4 working hours
-    b.staff = "wang";
-    report.add(b);
+    // Received Tue 2026-06-30 23:30, dispatched 07-01 10:00: 1 working hour.
+    ReportSpan s;
+    s.id = 1;
+    s.keys.month = "2026-06";
+    s.created_at = cal.local_time({2026, 6, 30}, 23, 30);
+    s.dispatched_at = cal.local_time({2026, 7, 1}, 10, 0);
+    report.add_span(s);
+    // 09:00 → 15:00 the same day: 3 + 1 working hours.
+    s.id = 2;
+    s.keys.month = "2026-07";
+    s.created_at = cal.local_time({2026, 7, 2}, 9, 0);
+    s.dispatched_at = cal.local_time({2026, 7, 2}, 15, 0);
+    report.add_span(s);
 
     KpiResult r = report.finish();
-    REQUIRE(r.groups.size() == 3);  // (2026-Q2, li), (2026-Q2, wang), (2026-Q3, wang)
-    CHECK(r.groups[0].key == std::vector<std::pair<std::string, std::string>>{
-                                 {"quarter", "2026-Q2"}, {"staff", "li"}});
-    CHECK(r.groups[2].key[0].second == "2026-Q3");
-    CHECK(figure(r.groups[1], "received").numerator == 1);
-    CHECK(figure(r.totals, "received").numerator == 2);  // not 3
-    CHECK(figure(r.totals, "overdue_now").numerator == 1);
-    CHECK(figure(r.totals, "response_rate").value == 1.0);
-    CHECK(figure(r.totals, "mediation_success_rate").numerator == 1);
-    CHECK(figure(r.totals, "agreements_due").numerator == 1);
-    CHECK(figure(r.totals, "performance_rate").value == 0.0);
+    REQUIRE(r.groups.size() == 2);
+    CHECK(r.groups[0].key ==
+          std::vector<std::pair<std::string, std::string>>{{"quarter", "2026-Q2"}});
+    CHECK(r.groups[1].key[0].second == "2026-Q3");
+    CHECK(figure(r.groups[0], "received").numerator == 3);
+    CHECK(figure(r.groups[0], "returns").numerator == 4);  // summed, not 3 × 4
+    CHECK(figure(r.groups[0], "response_rate").value == 1.0);
+    CHECK(figure(r.groups[1], "received").numerator == 3);
+    CHECK(figure(r.groups[1], "overdue_now").numerator == 3);
+    CHECK(figure(r.groups[1], "mediation_success_rate").numerator == 1);
+    CHECK(figure(r.groups[1], "mediation_success_rate").denominator == 3);
+    CHECK(figure(r.groups[1], "agreements_due").numerator == 1);
+    CHECK(figure(r.groups[1], "performance_rate").value == 0.0);
     CHECK_FALSE(figure(r.totals, "resolution_rate").value.has_value());  // nobody visited
+    CHECK(figure(r.totals, "received").numerator == 6);
     CHECK(figure(r.totals, "hours_to_dispatch_median").value == 1.0);
     CHECK(figure(r.totals, "hours_to_dispatch_p90").value == 4.0);
     CHECK(figure(r.totals, "hours_to_dispatch_p90").denominator == 2);
+  }
+
+  TEST_CASE("a case of several staff is in each staff group and once in the totals") {
+    const WorkingCalendar cal = office_calendar();
+    auto q = make_kpi_query("2026-06-01", "2026-12-31", {"staff"});
+    REQUIRE(q);
+    KpiReport report(q.value(), cal);
+    ReportSpan s;
+    s.id = 7;
+    s.created_at = cal.local_time({2026, 7, 1}, 9, 0);
+    s.closed_at = cal.local_time({2026, 7, 1}, 11, 0);
+    for (const char* staff : {"li", "wang"}) {
+      s.keys.staff = staff;
+      report.add_span(s);
+    }
+    KpiResult r = report.finish();
+    REQUIRE(r.groups.size() == 2);
+    CHECK(figure(r.groups[0], "hours_to_closure_median").denominator == 1);
+    CHECK(figure(r.groups[1], "hours_to_closure_median").value == 2.0);
+    CHECK(figure(r.totals, "hours_to_closure_median").denominator == 1);
   }
 
   TEST_CASE("every figure is defined once, with names, and docs/REPORTS.md names it") {
