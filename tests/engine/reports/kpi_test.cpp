@@ -113,7 +113,7 @@ TEST_SUITE("reports_kpi") {
     CHECK(scan.keys == std::vector{ReportGroup::staff, ReportGroup::month});
   }
 
-  TEST_CASE("classes count weight times, amounts as summed; quarters merge months") {
+  TEST_CASE("classes count weight times, amounts as summed, quarters merge months") {
     const WorkingCalendar cal = office_calendar();
     auto q = make_kpi_query("2026-06-01", "2026-12-31", {"quarter"});
     REQUIRE(q);
