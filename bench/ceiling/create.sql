@@ -6,7 +6,8 @@
 -- benchmark sends no Idempotency-Key.) The parties are a sealed value as long
 -- as the engine's (one the server wrote under a throwaway key), and each
 -- party's phone gets its blind-index row in case_phones, as the engine writes.
--- A new dispute starts its "accept" clock: three timer rows (warning, breach,
+-- The kpi_* milestone columns (migration 11) are inserted empty, as the engine
+-- binds them for a new case. A new dispute starts its "accept" clock: three timer rows (warning, breach,
 -- escalation) in the same transaction.
 -- JSON literals keep a space after a colon that precedes a number or a word:
 -- pgbench reads ":word" and ":123" as variables (so does the sealed value's

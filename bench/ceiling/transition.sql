@@ -26,6 +26,10 @@
 -- (about 300 bytes instead of 180 in clear) and the staff directory holds the
 -- grid leaders the assign's SELECT finds.
 --
+-- The case row's SELECT and UPDATEs read and write the kpi_* milestone columns
+-- (migration 11) as the engine does, with the values the lifecycle's events
+-- give them (dispatched from assign on, mediated from start_mediation, ...).
+--
 -- The SELECT also reads `handlers`, which the engine derives from the row
 -- instead (assignees and facts.co_handlers): this script needs the value for
 -- the handlers-checked UPDATE, one more column of the same row.
