@@ -4,14 +4,21 @@
 -- can read back and render; cases are spread over the 3 communities and their
 -- grids, the dispute states, categories and channels. Numbers are
 -- <prefix>-<g>, so they never collide with the server's JF-YYYY-NNNNNN.
--- `handlers` mirrors the assignees, as the engine keeps it. Other columns
--- added by later migrations keep their defaults.
+-- `handlers` mirrors the assignees, as the engine keeps it. The kpi_*
+-- milestone columns (migration 11, engine/cases/milestones.hpp) agree with
+-- the state: dispatched from assigned on, mediated from mediating on, an
+-- agreement with a due date, performed, visited, closed, escalated now and
+-- then; times within hours after receipt. Other columns added by later
+-- migrations keep their defaults.
 --
 --   psql -v ON_ERROR_STOP=1 -v n=1000000 -v prefix=BL -f bench/bulk_load.sql URL
 INSERT INTO cases (number, kind, state, version, category, title, description, channel,
                    community, grid, micro_grid, address, urgency, risk_level, confidential,
                    department, assignees, handlers, parties, facts, deadline, created_at,
-                   updated_at, last_hash)
+                   updated_at, last_hash, kpi_dispatched_at, kpi_handled_at, kpi_closed_at,
+                   kpi_escalations, kpi_visit, kpi_resolved, kpi_mediated, kpi_agreement,
+                   kpi_failed, kpi_refused, kpi_performed, kpi_judicial_applied,
+                   kpi_judicial_confirmed, kpi_performance_due)
 SELECT :'prefix' || '-' || lpad(g::text, 8, '0'),
        'dispute',
        (ARRAY['registered', 'accepted', 'assigned', 'mediating', 'agreement_reached',
@@ -40,5 +47,21 @@ SELECT :'prefix' || '-' || lpad(g::text, 8, '0'),
        NULL,
        1767225600000 + g * 10,
        1767225600000 + g * 10,
-       md5(g::text) || md5((g + 1)::text)
+       md5(g::text) || md5((g + 1)::text),
+       -- by g % 11 (the state above): 2 assigned, 3 mediating, 4 agreement_reached,
+       -- 5 follow_up, 6 closed, 7 declined, 8 mediation_failed, 9 referred, 10 withdrawn
+       CASE WHEN g % 11 IN (2, 3, 4, 5, 6, 8, 9) THEN 1767225600000 + g * 10 + (g % 97) * 60000 END,
+       CASE WHEN g % 11 IN (3, 4, 5, 6, 8, 9) THEN 1767225600000 + g * 10 + (g % 89 + 100) * 60000 END,
+       CASE WHEN g % 11 = 6 THEN 1767225600000 + g * 10 + (g % 53 + 1) * 3600000 END,
+       CASE WHEN g % 17 = 0 THEN 1 ELSE 0 END,
+       CASE WHEN g % 11 IN (5, 6) THEN (ARRAY['satisfied', 'basically_satisfied', 'dissatisfied'])[1 + g % 3] END,
+       CASE WHEN g % 11 IN (5, 6) THEN CASE WHEN g % 3 = 2 THEN 0 ELSE 1 END END,
+       CASE WHEN g % 11 IN (3, 4, 5, 6, 8, 9) THEN 1 ELSE 0 END,
+       CASE WHEN g % 11 IN (4, 5, 6) THEN 1 ELSE 0 END,
+       CASE WHEN g % 11 IN (8, 9) THEN 1 ELSE 0 END,
+       CASE WHEN g % 11 IN (7, 10) THEN 1 ELSE 0 END,
+       CASE WHEN g % 11 IN (5, 6) THEN 1 ELSE 0 END,
+       CASE WHEN g % 11 IN (4, 5, 6) AND g % 4 = 0 THEN 1 ELSE 0 END,
+       CASE WHEN g % 11 IN (4, 5, 6) AND g % 8 = 0 THEN 1 ELSE 0 END,
+       CASE WHEN g % 11 IN (4, 5, 6) THEN '2026-0' || (1 + g % 9) || '-15' END
 FROM generate_series(1, :n) AS g;

@@ -234,6 +234,13 @@ def table(args):
             out.append(f"Server peak RSS ({r['backend']}, VmHWM over the whole run): {mb:.1f} MB"
                        f" — target ≤ 150 MB: {yes(mb <= 150)}")
     for r in rows:
+        if r["type"] == "kpi":
+            ratio = float(r["ratio"])
+            out.append(f"KPI report, {r['from']}–{r['to']} over {int(r['cases']):,} cases (bench/kpi.sh,"
+                       f" median of {r['runs']}): `outpost report kpis` {float(r['engine_s']):.2f} s,"
+                       f" psql aggregate {float(r['psql_s']):.2f} s, {ratio:.2f}×"
+                       f" — target ≤ 1.5×: {yes(ratio <= 1.5)}")
+    for r in rows:
         if r["type"] == "cases":
             out.append(f"Cases stored at the end ({r['backend']}): {int(r['cases']):,}")
     print("\n".join(out))

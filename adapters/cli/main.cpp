@@ -3,6 +3,7 @@
 //                   [--log-level LEVEL] [--demo-data] [--ready-file PATH]
 //   outpost migrate [--database URL] [--config FILE]
 //   outpost user add|list|disable, outpost token create|revoke (adapters/cli/user_commands.hpp)
+//   outpost report kpis|definitions (adapters/cli/report_commands.hpp)
 //   outpost retention run [--days N]   (de-identify cases closed longer ago;
 //   engine/access/privacy.hpp) outpost --help | --version
 //   outpost export cases|history …     (adapters/cli/export_command.hpp)
@@ -21,6 +22,7 @@
 #include "adapters/cli/demo_data.hpp"
 #include "adapters/cli/export_command.hpp"
 #include "adapters/cli/logging.hpp"
+#include "adapters/cli/report_commands.hpp"
 #include "adapters/cli/user_commands.hpp"
 #include "adapters/config/config_loader.hpp"
 #include "adapters/config/pii_key.hpp"
@@ -127,6 +129,22 @@ int with_store(const Flags& flags, const cli::StoreBody& body) {
   auto store = open_migrated(*settings);
   if (!store) return fail(1, "database: " + store.error().message);
   return body(store.value()->users, *settings);
+}
+
+// The report service over the migrated database, with the configured
+// calendar and permissions (`outpost report kpis`).
+int with_reports(const Flags& flags, const cli::ReportBody& body) {
+  int code = 0;
+  auto settings = resolve_settings(flags, code);
+  if (!settings) return code;
+  auto domain = config::load_domain_config(settings->config_dir, settings->calendar);
+  if (!domain) return fail(2, "configuration: " + domain.error().message);
+  auto store = open_migrated(*settings);
+  if (!store) return fail(1, "database: " + store.error().message);
+  SystemClock clock;
+  ReportService reports(store.value()->reports, domain.value().permissions, domain.value().calendar,
+                        clock);
+  return body(reports);
 }
 
 http::LoginPolicy login_policy(const config::Settings& s) {
@@ -290,6 +308,8 @@ int run_serve(const Flags& flags) {
                       domain.value().catalogue, domain.value().finding_categories, clock,
                       &stores.users, nullptr);
   ctx.audits = &audits;
+  ReportService reports(stores.reports, permissions, domain.value().calendar, clock);
+  ctx.reports = &reports;
   http::Router router;
   http::register_api(router, ctx);
   // The console's build step fills this table (a later issue); while it is
@@ -365,6 +385,7 @@ int main(int argc, char** argv) {
   CLI::App* migrate = app.add_subcommand("migrate", "Apply pending database schema migrations");
   add_common(migrate);
   cli::UserCommands user_commands(app, add_common);
+  cli::ReportCommands report_commands(app, add_common);
   CLI::App* retention = app.add_subcommand("retention", "Personal-data retention (PIPL)");
   retention->require_subcommand(1);
   CLI::App* retention_run = retention->add_subcommand(
@@ -378,6 +399,10 @@ int main(int argc, char** argv) {
   if (serve->parsed()) return run_serve(flags);
   if (export_command.parsed()) return run_export(flags, export_command);
   if (retention_run->parsed()) return run_retention(flags, retention_days);
+  if (auto code = report_commands.run(
+          [&flags](const cli::ReportBody& body) { return with_reports(flags, body); })) {
+    return *code;
+  }
   if (auto code = user_commands.run(
           [&flags](const cli::StoreBody& body) { return with_store(flags, body); })) {
     return *code;

@@ -25,7 +25,7 @@ class PermissionsReader : public JsonFields {
     for (const auto& kv : *root) {
       static constexpr std::array kKnown{
           "description", "every_event", "handling_only", "see_all_cases", "see_confidential_cases",
-          "actions",     "events",      "audits"};
+          "actions",     "events",      "audits",      "reports"};
       if (std::find(kKnown.begin(), kKnown.end(), kv.key()) == kKnown.end()) {
         fail(std::string(kv.key()), "is not a member of the permissions document");
       }
@@ -40,6 +40,11 @@ class PermissionsReader : public JsonFields {
         rules.actions = role_lists(*o, "actions");
     }
     if (const json::value* v = root->if_contains("events")) events(*v);
+    if (const json::value* v = root->if_contains("reports")) {
+      if (const json::object* o = object_at(*v, "reports")) {
+        rules.reports = role_lists(*o, "reports");
+      }
+    }
     return true;
   }
 

@@ -25,6 +25,7 @@
 #include "engine/cases/case_service.hpp"
 #include "engine/directory/directory.hpp"
 #include "engine/notify/outbox.hpp"
+#include "engine/reports/report_store.hpp"
 
 namespace outpost::http {
 
@@ -56,6 +57,8 @@ struct ApiContext {
   PrivacyStore* privacy_store = nullptr;
   // The audit API: without an audit service those routes are not registered.
   AuditService* audits = nullptr;
+  // GET /api/v1/reports/*: without it those routes are not registered.
+  ReportService* reports = nullptr;
 };
 
 void register_api(Router& router, ApiContext& ctx);
@@ -75,6 +78,7 @@ void register_outbox_routes(Router& router, ApiContext& ctx);
 void register_privacy_routes(Router& router, ApiContext& ctx);
 void register_export_routes(Router& router, ApiContext& ctx);
 void register_audit_routes(Router& router, ApiContext& ctx);
+void register_report_routes(Router& router, ApiContext& ctx);
 
 // The embedded OpenAPI document (adapters/http/openapi.json).
 std::string_view openapi_document();

@@ -79,6 +79,7 @@ void register_api(Router& router, ApiContext& ctx) {
   register_privacy_routes(router, ctx);
   register_export_routes(router, ctx);
   register_audit_routes(router, ctx);
+  register_report_routes(router, ctx);
 }
 
 }  // namespace outpost::http

@@ -43,6 +43,7 @@ void bind_mutable_use(soci::statement& st, CaseRow& r) {
   st.exchange(soci::use(r.updated_at, "updated_at"));
   st.exchange(soci::use(r.last_hash, "last_hash"));
   st.exchange(soci::use(r.clock, "clock"));
+  r.milestones.bind_use(st);
 }
 
 // Binds every use-column of a case except id (which the database assigns).
@@ -54,15 +55,17 @@ void bind_case_use(soci::statement& st, CaseRow& r) {
 }
 
 // Columns a transition may change; number, kind and created_at never change.
-constexpr const char* kUpdateCase =
-    "UPDATE cases SET state = :state, version = :version, category = :category, title = :title,"
-    " description = :description, channel = :channel, community = :community, grid = :grid,"
-    " micro_grid = :micro_grid, address = :address, urgency = :urgency,"
-    " risk_level = :risk_level, confidential = :confidential, department = :department,"
-    " assignees = :assignees, parties = :parties, facts = :facts, handlers = :handlers,"
-    " return_count = :return_count, arbitration = :arbitration, duplicate_of = :duplicate_of,"
-    " deadline = :deadline, updated_at = :updated_at, last_hash = :last_hash, clock = :clock"
-    " WHERE id = :id AND version = :expected_version";
+const std::string kUpdateCase =
+    std::string(
+        "UPDATE cases SET state = :state, version = :version, category = :category, title = :title,"
+        " description = :description, channel = :channel, community = :community, grid = :grid,"
+        " micro_grid = :micro_grid, address = :address, urgency = :urgency,"
+        " risk_level = :risk_level, confidential = :confidential, department = :department,"
+        " assignees = :assignees, parties = :parties, facts = :facts, handlers = :handlers,"
+        " return_count = :return_count, arbitration = :arbitration, duplicate_of = :duplicate_of,"
+        " deadline = :deadline, updated_at = :updated_at, last_hash = :last_hash, clock = "
+        ":clock, ") +
+    kMilestoneAssignments + " WHERE id = :id AND version = :expected_version";
 
 void bind_case_update(soci::statement& st, CaseRow& r, std::int64_t& expected_version) {
   bind_mutable_use(st, r);
@@ -88,7 +91,7 @@ void bind_history_use(soci::statement& st, HistoryRow& h) {
 // costs one round trip instead of BEGIN, UPDATE, INSERT and COMMIT. The history
 // row is inserted only when the version-checked UPDATE matched.
 const std::string kTransitionInOneStatement =
-    std::string("WITH updated AS (") + kUpdateCase +
+    "WITH updated AS (" + kUpdateCase +
     " AND handlers = :handlers RETURNING id)"
     " INSERT INTO history (case_id, seq, at, actor, event, from_state, to_state, data,"
     " prev_hash, hash)"
@@ -113,14 +116,15 @@ CaseStatements::CaseStatements(soci::session& sql, const PiiCipher* cipher)
                           " description, channel, community, grid, micro_grid, address, urgency,"
                           " risk_level, confidential, department, assignees, parties, facts,"
                           " handlers, return_count, arbitration, duplicate_of,"
-                          " deadline, created_at, updated_at, last_hash, clock)"
-                          " VALUES (:number, :kind, :state, :version, :category, :title,"
-                          " :description, :channel, :community, :grid, :micro_grid, :address,"
-                          " :urgency, :risk_level, :confidential, :department, :assignees,"
-                          " :parties, :facts, :handlers, :return_count, :arbitration,"
-                          " :duplicate_of, :deadline, :created_at, :updated_at, :last_hash,"
-                          " :clock)"
-                          " RETURNING id",
+                          " deadline, created_at, updated_at, last_hash, clock, " +
+                              std::string(kMilestoneColumns) +
+                              ") VALUES (:number, :kind, :state, :version, :category, :title,"
+                              " :description, :channel, :community, :grid, :micro_grid,"
+                              " :address, :urgency, :risk_level, :confidential, :department,"
+                              " :assignees, :parties, :facts, :handlers, :return_count,"
+                              " :arbitration, :duplicate_of, :deadline, :created_at, :updated_at,"
+                              " :last_hash, :clock, " +
+                              kMilestoneValues + ") RETURNING id",
                           [this](soci::statement& st) {
                             bind_case_use(st, case_row);
                             st.exchange(soci::into(case_row.id));
@@ -131,7 +135,7 @@ CaseStatements::CaseStatements(soci::session& sql, const PiiCipher* cipher)
                               st.exchange(soci::use(case_row.id, "id"));
                             })),
       update_case_same_assignees(prepare(
-          sql, std::string(kUpdateCase) + " AND handlers = :handlers",
+          sql, kUpdateCase + " AND handlers = :handlers",
           [this](soci::statement& st) { bind_case_update(st, case_row, expected_version); })),
       update_case(prepare(
           sql, kUpdateCase,

@@ -335,6 +335,14 @@ Migration migration(int version, std::string name, std::span<const char* const> 
   return m;
 }
 
+Migration milestones_migration(Dialect dialect) {
+  Migration m = migration(11, "milestones", kV11Milestones, dialect);
+  for (std::string& statement : milestones_from_json(dialect)) {
+    m.statements.push_back(std::move(statement));
+  }
+  return m;
+}
+
 bool ledger_exists(soci::session& sql, Dialect dialect) {
   int tables = 0;
   if (dialect == Dialect::sqlite) {
@@ -372,7 +380,8 @@ std::vector<Migration> migrations(Dialect dialect) {
           migration(6, "deadlines", kV6Deadlines, dialect),
           migration(7, "personal_data", kV7PersonalData, dialect),
           migration(8, "idempotency_keys", kV8IdempotencyKeys, dialect),
-          migration(10, "audits", kV10Audits, dialect)};
+          migration(10, "audits", kV10Audits, dialect),
+          milestones_migration(dialect)};
 }
 
 std::vector<std::string> apply_migrations(soci::session& sql, Dialect dialect, Millis now) {

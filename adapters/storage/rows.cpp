@@ -13,10 +13,13 @@
 
 namespace outpost::storage {
 
-const char* const kCaseColumns =
-    "id, number, kind, state, version, category, title, description, channel, community, grid,"
-    " micro_grid, address, urgency, risk_level, confidential, department, assignees, parties,"
-    " facts, deadline, created_at, updated_at, last_hash, clock";
+const std::string kCaseColumns =
+    std::string(
+        "id, number, kind, state, version, category, title, description, channel,"
+        " community, grid, micro_grid, address, urgency, risk_level, confidential,"
+        " department, assignees, parties, facts, deadline, created_at, updated_at,"
+        " last_hash, clock, ") +
+    kMilestoneColumns;
 
 const char* const kStaffColumns = "id, name, department, role, grid, micro_grid, active";
 
@@ -176,6 +179,7 @@ void CaseRow::assign(const Case& c) {
   updated_at = c.updated_at;
   last_hash = c.last_hash;
   clock = boost::json::serialize(clock_to_json(c.clock));
+  milestones.assign(c.milestones);
 }
 
 Case CaseRow::to_case() const {
@@ -211,6 +215,7 @@ Case CaseRow::to_case() const {
   c.facts = object_from(facts);
   c.last_hash = last_hash;
   c.clock = read_parsed(clock, [](const boost::json::value& v) { return clock_from_json(v); });
+  c.milestones = milestones.to_milestones();
   return c;
 }
 
@@ -240,6 +245,7 @@ void bind_case_into(soci::statement& st, CaseRow& r) {
   st.exchange(soci::into(r.updated_at));
   st.exchange(soci::into(r.last_hash));
   st.exchange(soci::into(r.clock));
+  r.milestones.bind_into(st);
 }
 
 void HistoryRow::assign(const HistoryEntry& e) {

@@ -17,6 +17,7 @@
 
 #include <soci/soci.h>
 
+#include "adapters/storage/milestone_columns.hpp"
 #include "engine/access/pii.hpp"
 #include "engine/access/user_store.hpp"
 #include "engine/cases/case.hpp"
@@ -26,7 +27,7 @@
 namespace outpost::storage {
 
 // The columns of `cases`, in the order `bind_case_into` binds them.
-extern const char* const kCaseColumns;
+extern const std::string kCaseColumns;
 
 struct CaseRow {
   std::int64_t id = 0;
@@ -49,7 +50,8 @@ struct CaseRow {
   soci::indicator deadline_ind = soci::i_null;
   std::int64_t created_at = 0, updated_at = 0;
   std::string last_hash;
-  std::string clock;  // JSON text (StepClock), migration 6
+  std::string clock;        // JSON text (StepClock), migration 6
+  MilestoneRow milestones;  // the kpi_* columns, migration 11
   // Seals `parties` in assign() and opens it in to_case(); null: in clear.
   const PiiCipher* cipher = nullptr;
 

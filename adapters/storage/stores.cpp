@@ -13,7 +13,8 @@ Stores::Stores(std::unique_ptr<Database> db)
       annotations(*database),
       outbox(*database),
       privacy(*database),
-      audits(*database) {}
+      audits(*database),
+      reports(*database) {}
 
 Result<std::unique_ptr<Stores>> open_stores(const std::string& url,
                                             const DatabaseOptions& options) {

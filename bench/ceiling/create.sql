@@ -6,7 +6,8 @@
 -- benchmark sends no Idempotency-Key.) The parties are a sealed value as long
 -- as the engine's (one the server wrote under a throwaway key), and each
 -- party's phone gets its blind-index row in case_phones, as the engine writes.
--- A new dispute starts its "accept" clock: three timer rows (warning, breach,
+-- The kpi_* milestone columns (migration 11) are inserted empty, as the engine
+-- binds them for a new case. A new dispute starts its "accept" clock: three timer rows (warning, breach,
 -- escalation) in the same transaction.
 -- JSON literals keep a space after a colon that precedes a number or a word:
 -- pgbench reads ":word" and ":123" as variables (so does the sealed value's
@@ -18,13 +19,19 @@ INSERT INTO counters (name, value) VALUES ('dispute-2026', 1)
 INSERT INTO cases (number, kind, state, version, category, title, description, channel,
                    community, grid, micro_grid, address, urgency, risk_level, confidential,
                    department, assignees, parties, facts, handlers, return_count, arbitration,
-                   duplicate_of, deadline, created_at, updated_at, last_hash, clock)
+                   duplicate_of, deadline, created_at, updated_at, last_hash, clock,
+                   kpi_dispatched_at, kpi_handled_at, kpi_closed_at, kpi_ack_in_time,
+                   kpi_arbitrations, kpi_extensions, kpi_extensions_approved, kpi_escalations,
+                   kpi_visit, kpi_resolved, kpi_mediated, kpi_agreement, kpi_failed, kpi_refused,
+                   kpi_performed, kpi_judicial_applied, kpi_judicial_confirmed,
+                   kpi_performance_due)
   VALUES (:c_number, 'dispute', 'registered', 1, 'neighbour', '楼上漏水影响楼下住户',
           '楼上卫生间漏水，双方就维修费用协商未果。', 'desk', 'LF', 'LF-G01', '',
           '西山坪家属区3栋', 'normal', 'low', 0, '', '[]',
           'x1' || ':' || 'DEXL8R748DWZe60N0rtqRoO4DOzQXgpe1wO3VDddOx2fsF74OEXPvcbRSGkcxFOOt3ceSplMticQ9qBXM7kyMmhhLy7UB9Qr8MKBIkrzMQ1VTNP5ZAh/vB7fNoro2TeUq++B1ljXRtxIgiQgBWRPRAYLB0a5hMYyitW5FTkqc2LSoTGBFmw5/zH43vs/v0/Suz7LlaxkO8PPxtcgmsVSx0pWLX5w6AuM17yZzvFGr496pn6Mur6SsydPLGVss5Dfb50oRF0GJjbNSp5gNYH/sA4jZLDw7w==',
           '{}', '[]', 0, 0, NULL, 1780025200000, 1780000000000, 1780000000000, '',
-          '{"step":"accept","duration":"1wd","started_at": 1780000000000,"generation": 1,"warned": false,"breached": false,"escalated": false}')
+          '{"step":"accept","duration":"1wd","started_at": 1780000000000,"generation": 1,"warned": false,"breached": false,"escalated": false}',
+          NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, NULL)
   RETURNING id \gset c_
 INSERT INTO case_phones (case_id, phone_index)
   VALUES (:c_id, '0ee0f094e9b1dcdf9d1da5c63c7a84f6c945bc2a348d550083b8a40be03172ae')

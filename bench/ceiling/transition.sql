@@ -26,6 +26,10 @@
 -- (about 300 bytes instead of 180 in clear) and the staff directory holds the
 -- grid leaders the assign's SELECT finds.
 --
+-- The case row's SELECT and UPDATEs read and write the kpi_* milestone columns
+-- (migration 11) as the engine does, with the values the lifecycle's events
+-- give them (dispatched from assign on, mediated from start_mediation, ...).
+--
 -- The SELECT also reads `handlers`, which the engine derives from the row
 -- instead (assignees and facts.co_handlers): this script needs the value for
 -- the handlers-checked UPDATE, one more column of the same row.
@@ -46,7 +50,10 @@
 \set r random(1, 2000000000)
 SELECT id, number, kind, state, version, category, title, description, channel, community, grid,
        micro_grid, address, urgency, risk_level, confidential, department, assignees, parties,
-       facts, deadline, created_at, updated_at, last_hash, clock, handlers
+       facts, deadline, created_at, updated_at, last_hash, clock, kpi_dispatched_at, kpi_handled_at, kpi_closed_at, kpi_ack_in_time, kpi_arbitrations,
+       kpi_extensions, kpi_extensions_approved, kpi_escalations, kpi_visit, kpi_resolved,
+       kpi_mediated, kpi_agreement, kpi_failed, kpi_refused, kpi_performed, kpi_judicial_applied,
+       kpi_judicial_confirmed, kpi_performance_due, handlers
   FROM cases WHERE id = :id \gset c_
 \set v_next :c_version + 1
 \if :evi = 2
@@ -63,7 +70,16 @@ UPDATE cases SET state = 'assigned', version = :v_next, category = :c_category, 
     arbitration = 0, duplicate_of = NULL, deadline = 1782592000000 + :n,
     updated_at = 1780000000000 + :n,
     last_hash = '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
-    clock = '{"step":"mediation","duration":"30d","started_at": 1780000000000,"generation": 3,"warned": false,"breached": false,"escalated": false}'
+    clock = '{"step":"mediation","duration":"30d","started_at": 1780000000000,"generation": 3,"warned": false,"breached": false,"escalated": false}',
+    kpi_dispatched_at = CASE WHEN :evi >= 2 THEN 1780000000000 + :n END,
+    kpi_handled_at = CASE WHEN :evi >= 3 THEN 1780000000000 + :n END,
+    kpi_closed_at = CASE WHEN :evi = 7 THEN 1780000000000 + :n END, kpi_ack_in_time = NULL,
+    kpi_arbitrations = 0, kpi_extensions = 0, kpi_extensions_approved = 0, kpi_escalations = 0,
+    kpi_visit = CASE WHEN :evi >= 6 THEN 'satisfied' END,
+    kpi_resolved = CASE WHEN :evi >= 6 THEN 1 END, kpi_mediated = CASE WHEN :evi >= 3 THEN 1 ELSE 0 END,
+    kpi_agreement = CASE WHEN :evi >= 4 THEN 1 ELSE 0 END, kpi_failed = 0, kpi_refused = 0,
+    kpi_performed = CASE WHEN :evi >= 5 THEN 1 ELSE 0 END, kpi_judicial_applied = 0,
+    kpi_judicial_confirmed = 0, kpi_performance_due = CASE WHEN :evi >= 4 THEN '2026-12-31' END
   WHERE id = :id AND version = :c_version
     AND handlers = '["gl-' || :c_grid || '","officer-' || :r || '"]';
 UPDATE cases SET state = 'assigned', version = :v_next, category = :c_category, title = :c_title,
@@ -76,7 +92,16 @@ UPDATE cases SET state = 'assigned', version = :v_next, category = :c_category, 
     arbitration = 0, duplicate_of = NULL, deadline = 1782592000000 + :n,
     updated_at = 1780000000000 + :n,
     last_hash = '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
-    clock = '{"step":"mediation","duration":"30d","started_at": 1780000000000,"generation": 3,"warned": false,"breached": false,"escalated": false}'
+    clock = '{"step":"mediation","duration":"30d","started_at": 1780000000000,"generation": 3,"warned": false,"breached": false,"escalated": false}',
+    kpi_dispatched_at = CASE WHEN :evi >= 2 THEN 1780000000000 + :n END,
+    kpi_handled_at = CASE WHEN :evi >= 3 THEN 1780000000000 + :n END,
+    kpi_closed_at = CASE WHEN :evi = 7 THEN 1780000000000 + :n END, kpi_ack_in_time = NULL,
+    kpi_arbitrations = 0, kpi_extensions = 0, kpi_extensions_approved = 0, kpi_escalations = 0,
+    kpi_visit = CASE WHEN :evi >= 6 THEN 'satisfied' END,
+    kpi_resolved = CASE WHEN :evi >= 6 THEN 1 END, kpi_mediated = CASE WHEN :evi >= 3 THEN 1 ELSE 0 END,
+    kpi_agreement = CASE WHEN :evi >= 4 THEN 1 ELSE 0 END, kpi_failed = 0, kpi_refused = 0,
+    kpi_performed = CASE WHEN :evi >= 5 THEN 1 ELSE 0 END, kpi_judicial_applied = 0,
+    kpi_judicial_confirmed = 0, kpi_performance_due = CASE WHEN :evi >= 4 THEN '2026-12-31' END
   WHERE id = :id AND version = :c_version;
 DELETE FROM case_assignees WHERE case_id = :id;
 INSERT INTO case_assignees (case_id, assignee) VALUES (:id, 'gl-' || :c_grid);
@@ -114,7 +139,16 @@ WITH updated AS (
       handlers = :c_handlers, return_count = 0, arbitration = 0, duplicate_of = NULL,
       deadline = :c_deadline, updated_at = 1780000000000 + :n,
       last_hash = '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
-      clock = :c_clock
+      clock = :c_clock,
+    kpi_dispatched_at = CASE WHEN :evi >= 2 THEN 1780000000000 + :n END,
+    kpi_handled_at = CASE WHEN :evi >= 3 THEN 1780000000000 + :n END,
+    kpi_closed_at = CASE WHEN :evi = 7 THEN 1780000000000 + :n END, kpi_ack_in_time = NULL,
+    kpi_arbitrations = 0, kpi_extensions = 0, kpi_extensions_approved = 0, kpi_escalations = 0,
+    kpi_visit = CASE WHEN :evi >= 6 THEN 'satisfied' END,
+    kpi_resolved = CASE WHEN :evi >= 6 THEN 1 END, kpi_mediated = CASE WHEN :evi >= 3 THEN 1 ELSE 0 END,
+    kpi_agreement = CASE WHEN :evi >= 4 THEN 1 ELSE 0 END, kpi_failed = 0, kpi_refused = 0,
+    kpi_performed = CASE WHEN :evi >= 5 THEN 1 ELSE 0 END, kpi_judicial_applied = 0,
+    kpi_judicial_confirmed = 0, kpi_performance_due = CASE WHEN :evi >= 4 THEN '2026-12-31' END
     WHERE id = :id AND version = :c_version AND handlers = :c_handlers
     RETURNING id)
 INSERT INTO history (case_id, seq, at, actor, event, from_state, to_state, data, prev_hash, hash)
@@ -153,7 +187,16 @@ UPDATE cases SET
                    '{"step":"judicial_confirmation","duration":"30d","started_at": 1780000000000,"generation": 4,"warned": false,"breached": false,"escalated": false}',
                    '{"step":"follow_up","duration":"3wd","started_at": 1780000000000,"generation": 5,"warned": false,"breached": false,"escalated": false}',
                    '{}',
-                   '{"step":"","duration":"","started_at": 0,"generation": 6,"warned": false,"breached": false,"escalated": false}'])[:evi]
+                   '{"step":"","duration":"","started_at": 0,"generation": 6,"warned": false,"breached": false,"escalated": false}'])[:evi],
+    kpi_dispatched_at = CASE WHEN :evi >= 2 THEN 1780000000000 + :n END,
+    kpi_handled_at = CASE WHEN :evi >= 3 THEN 1780000000000 + :n END,
+    kpi_closed_at = CASE WHEN :evi = 7 THEN 1780000000000 + :n END, kpi_ack_in_time = NULL,
+    kpi_arbitrations = 0, kpi_extensions = 0, kpi_extensions_approved = 0, kpi_escalations = 0,
+    kpi_visit = CASE WHEN :evi >= 6 THEN 'satisfied' END,
+    kpi_resolved = CASE WHEN :evi >= 6 THEN 1 END, kpi_mediated = CASE WHEN :evi >= 3 THEN 1 ELSE 0 END,
+    kpi_agreement = CASE WHEN :evi >= 4 THEN 1 ELSE 0 END, kpi_failed = 0, kpi_refused = 0,
+    kpi_performed = CASE WHEN :evi >= 5 THEN 1 ELSE 0 END, kpi_judicial_applied = 0,
+    kpi_judicial_confirmed = 0, kpi_performance_due = CASE WHEN :evi >= 4 THEN '2026-12-31' END
   WHERE id = :id AND version = :c_version AND handlers = :c_handlers;
 INSERT INTO history (case_id, seq, at, actor, event, from_state, to_state, data, prev_hash, hash)
   VALUES (:id, :v_next, 1780000000000 + :n, 'admin',

@@ -86,6 +86,7 @@ class PermissionsCheck {
         roles(rules.see_confidential_cases, "see_confidential_cases", {});
     actions(rules.actions);
     events(rules.events, workflows);
+    reports(rules.reports);
   }
 
  private:
@@ -145,6 +146,19 @@ class PermissionsCheck {
       if (static_cast<Action>(i) == Action::read_access_log) refusal = {};
       if (static_cast<Action>(i) == Action::export_cases) refusal = {};
       out_.actions_[i] = roles(entry(*given, name), "actions." + std::string(name), refusal);
+    }
+  }
+
+  void reports(const std::optional<std::map<std::string, Roles, std::less<>>>& given) {
+    if (!given) return;
+    for (const auto& kv : *given) {
+      if (kv.first != "all" && kv.first != "own_department") {
+        fail("reports." + kv.first, "is not a report scope: all or own_department");
+      }
+    }
+    if (auto all = entry(*given, "all")) out_.reports_all_ = roles(all, "reports.all", {});
+    if (auto own = entry(*given, "own_department")) {
+      out_.reports_own_department_ = roles(own, "reports.own_department", {});
     }
   }
 
@@ -277,6 +291,17 @@ Status Permissions::check_event(const Case& c, std::string_view event, const Act
   }
   return forbidden("the case is flagged for arbitration (派单异议) after repeated returns: only " +
                    roles_text(action_roles(Action::arbitrate)) + " may " + name + " it now");
+}
+
+Result<ReportScope> Permissions::report_scope(const Actor& actor) const {
+  if (unrestricted_) return ReportScope{};
+  const bool confidential = has(see_confidential_cases_, actor.role);
+  if (has(reports_all_, actor.role)) return ReportScope{std::nullopt, confidential};
+  if (has(reports_own_department_, actor.role) && !actor.department.empty()) {
+    return ReportScope{actor.department, confidential};
+  }
+  return forbidden("only " + roles_text(reports_all_) + " may read the reports of every case, " +
+                   roles_text(reports_own_department_) + " those of their own department");
 }
 
 Status Permissions::check(Action action, const Actor& actor, const Case* c) const {

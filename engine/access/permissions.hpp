@@ -44,6 +44,7 @@
 #include "engine/cases/case_store.hpp"
 #include "engine/cases/workflow.hpp"
 #include "engine/core/error.hpp"
+#include "engine/reports/report_scope.hpp"
 
 namespace outpost {
 
@@ -80,6 +81,9 @@ struct PermissionRules {
   // Case kind → event → roles.
   std::optional<std::map<std::string, std::map<std::string, Roles, std::less<>>, std::less<>>>
       events;
+  // Who reads the reports (engine/reports): "all" (every case) and
+  // "own_department" (the cases their department leads). Absent: nobody.
+  std::optional<std::map<std::string, Roles, std::less<>>> reports;
 };
 
 class Permissions {
@@ -107,6 +111,12 @@ class Permissions {
   // one (a note, an attachment, a reveal); forbidden otherwise.
   Status check(Action action, const Actor& actor, const Case* c = nullptr) const;
 
+  // What the actor's reports may count (engine/reports/kpi.hpp): every case
+  // for a role in reports.all, the cases led by the actor's department for
+  // one in reports.own_department; confidential cases only for a role in
+  // see_confidential_cases. forbidden for any other role.
+  Result<ReportScope> report_scope(const Actor& actor) const;
+
   // The roles the document grants an event or an action, as written.
   const std::vector<std::string>& event_roles(std::string_view kind, std::string_view event) const;
   const std::vector<std::string>& action_roles(Action action) const;
@@ -123,6 +133,7 @@ class Permissions {
   Roles every_event_, handling_only_, see_all_cases_, see_confidential_cases_;
   std::array<Roles, kActionNames.size()> actions_;
   std::map<std::string, std::map<std::string, Roles, std::less<>>, std::less<>> events_;
+  Roles reports_all_, reports_own_department_;
 
   friend class PermissionsCheck;
 };

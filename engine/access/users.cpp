@@ -43,10 +43,11 @@ Status validate_user(const User& u) {
   }
   if (!is_known_role(u.role)) {
     err.fields.push_back(
-        {"role", "must be one of desk, dispatcher, handler, supervisor, auditor, admin"});
+        {"role",
+         "must be one of desk, dispatcher, handler, supervisor, auditor, admin, department_head"});
   }
-  if (u.role == "handler" && u.department.empty()) {
-    err.fields.push_back({"department", "is required for a handler"});
+  if ((u.role == "handler" || u.role == "department_head") && u.department.empty()) {
+    err.fields.push_back({"department", "is required for a " + u.role});
   }
   if (u.role != "handler" && !u.grid.empty()) {
     err.fields.push_back({"grid", "only a handler has a grid"});

@@ -31,8 +31,10 @@
 
 namespace outpost {
 
-inline constexpr std::string_view kRoles[] = {"desk",       "dispatcher", "handler",
-                                              "supervisor", "auditor",    "admin"};
+// department_head: the head of a department (科室负责人), who reads the
+// reports of their department (permissions.json "reports").
+inline constexpr std::string_view kRoles[] = {
+    "desk", "dispatcher", "handler", "supervisor", "auditor", "admin", "department_head"};
 inline constexpr std::size_t kMinPasswordBytes = 8;
 inline constexpr std::size_t kMaxPasswordBytes = 1024;
 

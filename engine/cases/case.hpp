@@ -15,6 +15,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "engine/cases/milestones.hpp"
 #include "engine/core/clock.hpp"
 
 namespace outpost {
@@ -91,6 +92,7 @@ struct Case {
   // "follow_up_recorded", counters). Owned by the workflow; stored as JSON.
   boost::json::object facts;
   std::string last_hash;  // hash of the newest history row: the chain's head
+  Milestones milestones;  // what the history has reached (milestones.hpp)
 };
 
 // One row of a case's append-only, hash-chained history.
@@ -122,6 +124,9 @@ struct Actor {
 };
 
 bool case_is_overdue(const Case& c, Millis now);
+// Updates next.milestones for the history row `entry` that takes `before` to
+// `next` (milestones.hpp).
+void record_milestones(const Case& before, Case& next, const HistoryEntry& entry);
 // True when the case's facts hold `key: true`.
 bool fact_flag(const Case& c, std::string_view key);
 

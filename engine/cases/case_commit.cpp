@@ -53,6 +53,7 @@ HistoryEntry seal_change(const Case& current, Case& next, Millis now, std::strin
   entry.data = std::move(data);
   seal(entry, current.last_hash);
   next.last_hash = entry.hash;
+  record_milestones(current, next, entry);
   return entry;
 }
 

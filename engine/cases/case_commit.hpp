@@ -61,7 +61,8 @@ boost::json::object history_data(const EventPayload& payload);
 
 // The history row of a change from `current` to `next` by `actor` at `now`
 // (at = max(now, current.updated_at)), sealed onto the case's chain; sets
-// next.version, next.updated_at and next.last_hash to match it.
+// next.version, next.updated_at and next.last_hash to match it, and moves
+// next.milestones (milestones.hpp) by it.
 HistoryEntry seal_change(const Case& current, Case& next, Millis now, std::string actor,
                          std::string event, boost::json::object data);
 

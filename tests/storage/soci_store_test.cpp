@@ -72,6 +72,21 @@ Case sample_case(const std::string& kind = "dispute", Millis at = kJan2026) {
              {"sessions", 2},
              {"notes", boost::json::array{"a", 1, nullptr}},
              {"nested", boost::json::object{{"k", "v"}}}};
+  // Every milestone column set (migration 11), so that each is read back.
+  outpost::Milestones& m = c.milestones;
+  m.dispatched_at = at + 1;
+  m.first_handled_at = at + 2;
+  m.closed_at = at + 3;
+  m.acknowledged_in_time = false;
+  m.arbitrations = 1;
+  m.extensions = 2;
+  m.extensions_approved = 3;
+  m.escalations = 4;
+  m.visit_satisfaction = "basically_satisfied";
+  m.visit_resolved = false;
+  m.mediated = m.agreement = m.mediation_failed = m.refused = true;
+  m.performed = m.judicial_applied = m.judicial_confirmed = true;
+  m.performance_due = "2026-03-31";
   return c;
 }
 
@@ -154,6 +169,7 @@ void check_same_case(const Case& a, const Case& b) {
   CHECK(a.updated_at == b.updated_at);
   CHECK(a.facts == b.facts);
   CHECK(a.last_hash == b.last_hash);
+  CHECK(a.milestones == b.milestones);
 }
 
 std::int64_t history_count(const TestDatabase& db, CaseId id) {
@@ -260,6 +276,7 @@ TEST_SUITE("soci_store") {
     bare.assignment = {};
     bare.facts = {};
     bare.confidential = false;
+    bare.milestones = {};
     const Case bare_stored = insert(*m.store, bare);
     const Case bare_found = find(*m.store, bare_stored.id);
     check_same_case(bare_stored, bare_found);
@@ -323,6 +340,79 @@ TEST_SUITE("soci_store") {
     by_phone.phone = "13800138000";
     CHECK(store->cases.list_cases(by_phone).value().items.size() == 2);
     CHECK(store->privacy.seal_clear_parties().value() == 0);
+  }
+
+  TEST_CASE("migration 11 derives existing cases' milestones from their history as the engine") {
+    Migrated m;
+    // Cases taken through their events the way the case service seals them,
+    // milestones moved by the engine's own rule (record_milestones).
+    const auto walk = [&](Case c, std::vector<std::pair<std::string, boost::json::object>> events,
+                          std::vector<std::string> states) {
+      c.milestones = {};
+      c.facts = {};
+      Case current = insert(*m.store, c);
+      for (std::size_t i = 0; i < events.size(); ++i) {
+        Transition t = transition(current, states[i], current.updated_at + 3'600'000);
+        t.entry.event = events[i].first;
+        t.entry.data = events[i].second;
+        outpost::seal(t.entry, current.last_hash);
+        t.updated.last_hash = t.entry.hash;
+        outpost::record_milestones(current, t.updated, t.entry);
+        REQUIRE(m.store->cases.commit_transition(t.updated, current.version, t.entry, nullptr));
+        current = find(*m.store, current.id);
+      }
+      return current;
+    };
+    const Case dispute =
+        walk(sample_case(),
+             {{"accept", {}},
+              {"assign", {}},
+              {"start_mediation", {}},
+              {"reach_agreement", {{"terms", "t"}, {"performance_due", "2026-02-28"}}},
+              {"apply_judicial_confirmation", {{"court", "c"}}},
+              {"confirm_performance", {}},
+              {"record_follow_up", {{"satisfaction", "dissatisfied"}, {"note", "n"}}},
+              {"close", {}}},
+             {"accepted", "assigned", "mediating", "agreement_reached", "agreement_reached",
+              "follow_up", "follow_up", "closed"});
+    const Case request =
+        walk(sample_case("request"),
+             {{"dispatch", {}},
+              {"acknowledge", {}},
+              {"start_work", {}},
+              {"request_extension", {{"days", 2}, {"reason", "r"}}},
+              {"approve_extension", {}},
+              {"escalated", {{"step", "resolve"}}},
+              {"resolve", {{"resolution", "r"}}},
+              {"record_follow_up", {{"satisfaction", "satisfied"}, {"note", "n"}}}},
+             {"dispatched", "acknowledged", "in_progress", "in_progress", "in_progress",
+              "in_progress", "resolved", "closed"});
+    CHECK(dispute.milestones.closed_at.has_value());
+    CHECK(request.milestones.extensions == 1);
+
+    m.db.exec(
+        "UPDATE cases SET kpi_dispatched_at = NULL, kpi_handled_at = NULL, kpi_closed_at = NULL,"
+        " kpi_extensions = 0, kpi_extensions_approved = 0, kpi_escalations = 0, kpi_visit = NULL,"
+        " kpi_resolved = NULL, kpi_mediated = 0, kpi_agreement = 0, kpi_failed = 0,"
+        " kpi_refused = 0, kpi_performed = 0, kpi_performance_due = NULL");
+    const auto dialect = outpost::testing::test_backend() == "sqlite"
+                             ? outpost::storage::Dialect::sqlite
+                             : outpost::storage::Dialect::postgresql;
+    for (const auto& migration : outpost::storage::migrations(dialect)) {
+      if (migration.version != 11) continue;
+      for (const std::string& statement : migration.statements) {
+        if (statement.rfind("UPDATE", 0) == 0) m.db.exec(statement);
+      }
+    }
+    for (const Case* before : {&dispute, &request}) {
+      outpost::Milestones expected = before->milestones;
+      expected.acknowledged_in_time.reset();  // not derived from the history
+      outpost::Milestones derived = find(*m.store, before->id).milestones;
+      derived.acknowledged_in_time.reset();
+      // judicial_applied / judicial_confirmed are new with migration 11: no history before it.
+      expected.judicial_applied = derived.judicial_applied;
+      CHECK(derived == expected);
+    }
   }
 
   TEST_CASE("case numbers count per kind and per year") {

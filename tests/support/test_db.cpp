@@ -135,6 +135,26 @@ std::string TestDatabase::query_text(const std::string& sql_text) const {
   return ind == soci::i_ok ? value : std::string();
 }
 
+std::vector<std::vector<std::optional<std::string>>> TestDatabase::query_rows(
+    const std::string& sql_text) const {
+  soci::session sql;
+  open_session(sql, url_);
+  std::vector<std::vector<std::optional<std::string>>> rows;
+  soci::rowset<soci::row> rs = (sql.prepare << sql_text);
+  for (const soci::row& r : rs) {
+    std::vector<std::optional<std::string>> row;
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      if (r.get_indicator(i) == soci::i_null) {
+        row.emplace_back(std::nullopt);
+      } else {
+        row.emplace_back(r.get<std::string>(i));
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 void TestDatabase::exec(const std::string& sql_text) const {
   soci::session sql;
   open_session(sql, url_);

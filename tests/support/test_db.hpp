@@ -12,7 +12,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace outpost::testing {
 
@@ -31,6 +33,9 @@ class TestDatabase {
   std::int64_t query_int(const std::string& sql) const;
   // Runs a query that returns one text value.
   std::string query_text(const std::string& sql) const;
+  // Runs a query whose columns are all text (CAST the others AS text): every
+  // row, NULL as nullopt.
+  std::vector<std::vector<std::optional<std::string>>> query_rows(const std::string& sql) const;
   // PostgreSQL only: drops the database under a running server (terminating
   // its connections), so the server finds its database gone.
   void drop_now() const;

@@ -50,31 +50,44 @@ const std::map<std::string, std::string> kStateLabels{
     {"withdrawn", "已撤回"}};
 
 // In the order of the API's vocabulary table.
-const std::vector<std::string> kEvents{"accept",          "decline",
-                                       "assign",          "return_assignment",
-                                       "start_mediation", "record_session",
-                                       "reach_agreement", "fail_mediation",
-                                       "refer",           "confirm_performance",
-                                       "report_breach",   "record_follow_up",
-                                       "close",           "withdraw",
-                                       "reopen",          "report_risk"};
+const std::vector<std::string> kEvents{"accept",
+                                       "decline",
+                                       "assign",
+                                       "return_assignment",
+                                       "start_mediation",
+                                       "record_session",
+                                       "reach_agreement",
+                                       "fail_mediation",
+                                       "refer",
+                                       "confirm_performance",
+                                       "report_breach",
+                                       "record_follow_up",
+                                       "close",
+                                       "withdraw",
+                                       "reopen",
+                                       "report_risk",
+                                       "apply_judicial_confirmation",
+                                       "record_judicial_confirmation"};
 
-const std::map<std::string, std::string> kEventLabels{{"accept", "受理"},
-                                                      {"decline", "不予受理"},
-                                                      {"assign", "分派"},
-                                                      {"return_assignment", "退回分派"},
-                                                      {"start_mediation", "开始调解"},
-                                                      {"record_session", "记录调解"},
-                                                      {"reach_agreement", "达成协议"},
-                                                      {"fail_mediation", "调解不成"},
-                                                      {"refer", "移交"},
-                                                      {"confirm_performance", "确认履行"},
-                                                      {"report_breach", "报告未履行"},
-                                                      {"record_follow_up", "记录回访"},
-                                                      {"close", "结案"},
-                                                      {"withdraw", "撤回"},
-                                                      {"reopen", "重新开启"},
-                                                      {"report_risk", "报告风险"}};
+const std::map<std::string, std::string> kEventLabels{
+    {"accept", "受理"},
+    {"decline", "不予受理"},
+    {"assign", "分派"},
+    {"return_assignment", "退回分派"},
+    {"start_mediation", "开始调解"},
+    {"record_session", "记录调解"},
+    {"reach_agreement", "达成协议"},
+    {"fail_mediation", "调解不成"},
+    {"refer", "移交"},
+    {"confirm_performance", "确认履行"},
+    {"report_breach", "报告未履行"},
+    {"record_follow_up", "记录回访"},
+    {"close", "结案"},
+    {"withdraw", "撤回"},
+    {"reopen", "重新开启"},
+    {"report_risk", "报告风险"},
+    {"apply_judicial_confirmation", "申请司法确认"},
+    {"record_judicial_confirmation", "司法确认"}};
 
 const std::map<std::string, std::vector<std::string>> kRequired{
     {"accept", {}},
@@ -92,7 +105,9 @@ const std::map<std::string, std::vector<std::string>> kRequired{
     {"close", {}},
     {"withdraw", {"reason"}},
     {"reopen", {"reason"}},
-    {"report_risk", {"reported_to", "detail"}}};
+    {"report_risk", {"reported_to", "detail"}},
+    {"apply_judicial_confirmation", {"court"}},
+    {"record_judicial_confirmation", {"outcome", "reference"}}};
 
 using Transition = std::tuple<std::string, std::string, std::string>;  // from, event, to
 
@@ -121,6 +136,10 @@ std::vector<Transition> expected_transitions() {
       {"assigned", "withdraw", "withdrawn"},
       {"mediating", "withdraw", "withdrawn"},
       {"closed", "reopen", "mediating"},
+      {"agreement_reached", "apply_judicial_confirmation", "agreement_reached"},
+      {"follow_up", "apply_judicial_confirmation", "follow_up"},
+      {"agreement_reached", "record_judicial_confirmation", "agreement_reached"},
+      {"follow_up", "record_judicial_confirmation", "follow_up"},
   };
   for (const std::string& s : kStates) {
     if (s != "closed") t.emplace_back(s, "report_risk", s);  // "any open state → same"
@@ -149,6 +168,9 @@ object valid_payload(const std::string& event) {
       {"withdraw", {{"reason", "applicant withdrew"}}},
       {"reopen", {{"reason", "dispute flared up again"}}},
       {"report_risk", {{"reported_to", "police"}, {"detail", "threats of violence"}}},
+      {"apply_judicial_confirmation", {{"court", "西山坪人民法庭"}}},
+      {"record_judicial_confirmation",
+       {{"outcome", "confirmed"}, {"reference", "(2026)渝0109民特12号"}}},
   };
   const auto it = payloads.find(event);
   return it == payloads.end() ? object{} : it->second;
@@ -178,7 +200,9 @@ void apply_ok(Case& c, const std::string& event) {
 // Expects `event` with `payload` to be refused as invalid, naming exactly `fields`.
 void check_invalid(const std::string& state, const std::string& event, const object& payload,
                    const std::vector<std::string>& fields) {
-  outpost::testing::check_invalid(*dispute(), make_case(state), event, payload, fields);
+  Case c = make_case(state);
+  c.facts["judicial_confirmation"] = "applied";  // record_judicial_confirmation's rule holds
+  outpost::testing::check_invalid(*dispute(), c, event, payload, fields);
 }
 
 }  // namespace
@@ -195,6 +219,7 @@ TEST_SUITE("dispute_machine") {
         INFO("state=", state, " event=", event);
         Case c = make_case(state);
         c.facts["follow_up_recorded"] = true;  // so that close from follow_up passes its rule
+        c.facts["judicial_confirmation"] = "applied";  // and record_judicial_confirmation its
         check_pair(*wf, c, event, valid_payload(event), expected_target(state, event),
                    expected_allowed);
       }
@@ -331,8 +356,8 @@ TEST_SUITE("dispute_machine") {
       apply_ok(c, event);
     }
     REQUIRE(c.state == "follow_up");
-    const std::vector<std::string> without_close{"report_breach", "record_follow_up",
-                                                 "report_risk"};
+    const std::vector<std::string> without_close{"report_breach", "record_follow_up", "report_risk",
+                                                 "apply_judicial_confirmation"};
     const auto close_is_refused = [&] {
       const Case before = c;
       const Status s = wf->apply(c, "close", typed(object{}));
@@ -347,8 +372,9 @@ TEST_SUITE("dispute_machine") {
     CHECK(wf->allowed_events(c) == without_close);
 
     apply_ok(c, "record_follow_up");
-    CHECK(wf->allowed_events(c) ==
-          std::vector<std::string>{"report_breach", "record_follow_up", "close", "report_risk"});
+    CHECK(wf->allowed_events(c) == std::vector<std::string>{"report_breach", "record_follow_up",
+                                                            "close", "report_risk",
+                                                            "apply_judicial_confirmation"});
     for (const char* event : {"report_breach", "reach_agreement", "confirm_performance"}) {
       apply_ok(c, event);
     }
@@ -403,6 +429,29 @@ TEST_SUITE("dispute_machine") {
     CHECK(f.facts.at("follow_up_recorded") == false);
   }
 
+  TEST_CASE("judicial confirmation (司法确认) is recorded only after it was applied for") {
+    Case c = make_case("agreement_reached");
+    const Case before = c;
+    const Status early = dispute()->apply(c, "record_judicial_confirmation",
+                                          typed(valid_payload("record_judicial_confirmation")));
+    REQUIRE_FALSE(early.ok());
+    CHECK(early.error().kind == ErrorKind::not_allowed_in_state);
+    CHECK(early.error().message.find("apply_judicial_confirmation") != std::string::npos);
+    check_unchanged(before, c);
+
+    apply_ok(c, "apply_judicial_confirmation");
+    CHECK(c.state == "agreement_reached");
+    CHECK(c.facts.at("judicial_confirmation") == "applied");
+    apply_ok(c, "record_judicial_confirmation",
+             {{"outcome", "not_confirmed"}, {"reference", "(2026)渝0109民特3号"}});
+    CHECK(c.facts.at("judicial_confirmation") == "not_confirmed");
+    apply_ok(c, "apply_judicial_confirmation");
+    apply_ok(c, "confirm_performance");
+    apply_ok(c, "record_judicial_confirmation");
+    CHECK(c.state == "follow_up");
+    CHECK(c.facts.at("judicial_confirmation") == "confirmed");
+  }
+
   TEST_CASE("allowed_events for representative states in graph order") {
     const auto wf = dispute();
     const auto allowed = [&](const std::string& state) {
@@ -413,8 +462,10 @@ TEST_SUITE("dispute_machine") {
     CHECK(allowed("declined") == V{"refer", "close", "report_risk"});
     CHECK(allowed("mediating") ==
           V{"record_session", "reach_agreement", "fail_mediation", "withdraw", "report_risk"});
-    CHECK(allowed("agreement_reached") == V{"confirm_performance", "report_breach", "report_risk"});
-    CHECK(allowed("follow_up") == V{"report_breach", "record_follow_up", "report_risk"});
+    CHECK(allowed("agreement_reached") ==
+          V{"confirm_performance", "report_breach", "report_risk", "apply_judicial_confirmation"});
+    CHECK(allowed("follow_up") ==
+          V{"report_breach", "record_follow_up", "report_risk", "apply_judicial_confirmation"});
     CHECK(allowed("closed") == V{"reopen"});
     CHECK(allowed("no_such_state").empty());
   }
@@ -439,22 +490,23 @@ TEST_SUITE("dispute_machine") {
       CHECK(g.states[i].terminal == (kStates[i] == "closed"));
     }
 
-    REQUIRE(g.events.size() == 16);
+    REQUIRE(g.events.size() == 18);
     for (std::size_t i = 0; i < g.events.size(); ++i) {
       CHECK(g.events[i].name == kEvents[i]);
       CHECK(g.events[i].label == kEventLabels.at(kEvents[i]));
       CHECK(g.events[i].required == kRequired.at(kEvents[i]));
     }
 
-    REQUIRE(g.transitions.size() == 33);
+    REQUIRE(g.transitions.size() == 37);
     const std::set<std::string> states(kStates.begin(), kStates.end());
     std::set<Transition> actual;
     for (const auto& t : g.transitions) {
       CHECK(states.count(t.from) == 1);
       CHECK(states.count(t.to) == 1);
       actual.emplace(t.from, t.event, t.to);
-      const bool ruled =
-          (t.event == "start_mediation") || (t.event == "close" && t.from == "follow_up");
+      const bool ruled = (t.event == "start_mediation") ||
+                         (t.event == "close" && t.from == "follow_up") ||
+                         (t.event == "record_judicial_confirmation");
       CHECK_MESSAGE(t.guard.empty() != ruled, t.from, " --", t.event, "--> ", t.to);
     }
     const std::vector<Transition> expected = expected_transitions();

@@ -10,6 +10,9 @@
 //   reopen_count        int     times the case was reopened
 //   referred_to         string  court | police | arbitration | department
 //   returns             int     times an assignment was returned (return_assignment)
+//   judicial_confirmation string applied | confirmed | not_confirmed: the state of
+//                               the application for judicial confirmation (司法确认)
+//                               of the agreement; absent before one is made
 #include "workflows/dispute/dispute_workflow.hpp"
 
 #include <array>
@@ -67,11 +70,14 @@ constexpr std::array<std::string_view, 4> kReferralTargets{"court", "police", "a
                                                            "department"};
 constexpr std::array<std::string_view, 3> kSatisfaction{"satisfied", "basically_satisfied",
                                                         "dissatisfied"};
+constexpr std::array<std::string_view, 2> kVisitOutcomes{"resolved", "not_resolved"};
+constexpr std::array<std::string_view, 2> kJudicialOutcomes{"confirmed", "not_confirmed"};
 
 // Event types live here: `accept` and `close` would collide with POSIX.
 namespace ev {
 using ms::field::code;
 using ms::field::date;
+using ms::field::optional;
 using ms::field::text;
 using ms::field::text_list;
 
@@ -118,7 +124,16 @@ struct report_breach : ms::Event {
 };
 struct record_follow_up : ms::Event {
   static constexpr std::string_view name = "record_follow_up", label = "记录回访";
-  static constexpr std::array fields{code("satisfaction", kSatisfaction), text("note")};
+  static constexpr std::array fields{code("satisfaction", kSatisfaction), text("note"),
+                                     optional(code("outcome", kVisitOutcomes))};
+};
+struct apply_judicial_confirmation : ms::Event {
+  static constexpr std::string_view name = "apply_judicial_confirmation", label = "申请司法确认";
+  static constexpr std::array fields{text("court")};
+};
+struct record_judicial_confirmation : ms::Event {
+  static constexpr std::string_view name = "record_judicial_confirmation", label = "司法确认";
+  static constexpr std::array fields{code("outcome", kJudicialOutcomes), text("reference")};
 };
 struct close : ms::Event {
   static constexpr std::string_view name = "close", label = "结案";
@@ -158,6 +173,20 @@ struct FollowUpRecorded {
   static bool holds(const Case& c) { return ms::fact_is_true(c, "follow_up_recorded"); }
 };
 
+std::string_view judicial_confirmation(const Case& c) {
+  const boost::json::value* v = c.facts.if_contains("judicial_confirmation");
+  return v != nullptr && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
+}
+
+struct JudicialConfirmationPending {
+  static constexpr std::string_view description =
+      "an application for judicial confirmation pending";
+  static constexpr std::string_view refusal =
+      "record_judicial_confirmation is refused: no application for judicial confirmation "
+      "(apply_judicial_confirmation) is pending";
+  static bool holds(const Case& c) { return judicial_confirmation(c) == "applied"; }
+};
+
 // ---- Effects --------------------------------------------------------------
 
 void record_assignment(Case& c, const EventPayload& p) {
@@ -188,6 +217,14 @@ void record_reopening(Case& c, const EventPayload& p) {
   ms::count_fact(c, "reopen_count");
 }
 
+void record_judicial_application(Case& c, const EventPayload&) {
+  c.facts["judicial_confirmation"] = "applied";
+}
+
+void record_judicial_ruling(Case& c, const EventPayload& p) {
+  c.facts["judicial_confirmation"] = p.text("outcome");
+}
+
 void record_risk_report(Case& c, const EventPayload&) {
   c.facts["risk_reported"] = true;
 }
@@ -195,6 +232,8 @@ void record_risk_report(Case& c, const EventPayload&) {
 using ms::Record;
 using ms::Row;
 using ReportRisk = Record<&record_risk_report>;
+using ApplyJudicial = Record<&record_judicial_application>;
+using RuleJudicial = Record<&record_judicial_ruling>;
 
 struct DisputeDef : ms::MachineDef<DisputeDef> {
   static constexpr CaseKind kind = CaseKind::dispute;
@@ -202,7 +241,7 @@ struct DisputeDef : ms::MachineDef<DisputeDef> {
 
   // In the order of the API vocabulary: the graph lists states and events in
   // the order they first appear here.
-  using transition_table = boost::mpl::vector33<
+  using transition_table = boost::mpl::vector37<
       Row<st::registered, ev::accept, st::accepted>, Row<st::registered, ev::decline, st::declined>,
       Row<st::accepted, ev::assign, st::assigned, Record<&record_assignment>>,
       Row<st::assigned, ev::return_assignment, st::accepted, Record<&ms::record_return>>,
@@ -232,7 +271,14 @@ struct DisputeDef : ms::MachineDef<DisputeDef> {
       Row<st::mediation_failed, ev::report_risk, st::mediation_failed, ReportRisk>,
       Row<st::referred, ev::report_risk, st::referred, ReportRisk>,
       Row<st::follow_up, ev::report_risk, st::follow_up, ReportRisk>,
-      Row<st::withdrawn, ev::report_risk, st::withdrawn, ReportRisk>>;
+      Row<st::withdrawn, ev::report_risk, st::withdrawn, ReportRisk>,
+      Row<st::agreement_reached, ev::apply_judicial_confirmation, st::agreement_reached,
+          ApplyJudicial>,
+      Row<st::follow_up, ev::apply_judicial_confirmation, st::follow_up, ApplyJudicial>,
+      Row<st::agreement_reached, ev::record_judicial_confirmation, st::agreement_reached,
+          RuleJudicial, JudicialConfirmationPending>,
+      Row<st::follow_up, ev::record_judicial_confirmation, st::follow_up, RuleJudicial,
+          JudicialConfirmationPending>>;
 };
 
 }  // namespace

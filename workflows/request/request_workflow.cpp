@@ -64,6 +64,7 @@ struct rejected : ms::State {
 
 constexpr std::array<std::string_view, 3> kSatisfaction{"satisfied", "basically_satisfied",
                                                         "dissatisfied"};
+constexpr std::array<std::string_view, 2> kVisitOutcomes{"resolved", "not_resolved"};
 
 // Event types live in their own namespace, as in the dispute machine.
 namespace ev {
@@ -111,7 +112,8 @@ struct resolve : ms::Event {
 };
 struct record_follow_up : ms::Event {
   static constexpr std::string_view name = "record_follow_up", label = "回访";
-  static constexpr std::array fields{code("satisfaction", kSatisfaction), text("note")};
+  static constexpr std::array fields{code("satisfaction", kSatisfaction), text("note"),
+                                     optional(code("outcome", kVisitOutcomes))};
 };
 struct reject : ms::Event {
   static constexpr std::string_view name = "reject", label = "不予受理";

@@ -236,4 +236,32 @@ TEST_SUITE("permissions") {
     CHECK(p.check(Action::manage_directory, kSupervisor));
     CHECK(Permissions::unrestricted().check(Action::manage_users, kAuditor));
   }
+  TEST_CASE("report scope: every case, the own department's, or none (forbidden)") {
+    const auto scope = [](const Actor& a) { return shipped().report_scope(a); };
+    REQUIRE(scope(kAuditor));
+    CHECK_FALSE(scope(kAuditor).value().department.has_value());
+    CHECK(scope(kAuditor).value().confidential);
+    REQUIRE(scope(kDispatcher));
+    CHECK_FALSE(scope(kDispatcher).value().department.has_value());
+    CHECK_FALSE(scope(kDispatcher).value().confidential);  // not in see_confidential_cases
+    const Actor head{9, "head.urban", "department_head", "urban", ""};
+    REQUIRE(scope(head));
+    CHECK(scope(head).value().department == std::optional<std::string>("urban"));
+    CHECK_FALSE(scope(head).value().confidential);
+    for (const Actor& refused :
+         {kDesk, kUrban, Actor{10, "head.none", "department_head", "", ""}}) {
+      CAPTURE(refused.username);
+      REQUIRE_FALSE(scope(refused));
+      CHECK(scope(refused).error().kind == ErrorKind::forbidden);
+    }
+
+    PermissionRules rules = complete_rules();
+    rules.reports.emplace()["all"] = {"auditor", "clerk"};
+    (*rules.reports)["everything"] = {"admin"};
+    auto p = Permissions::make(rules, workflows());
+    REQUIRE_FALSE(p);
+    std::vector<std::string> paths;
+    for (const FieldError& f : p.error().fields) paths.push_back(f.field);
+    CHECK(paths == std::vector<std::string>{"reports.everything", "reports.all[1]"});
+  }
 }
