@@ -1,0 +1,134 @@
+#include "engine/proof/history_proofs.hpp"
+
+#include <chrono>
+#include <map>
+
+#include "engine/cases/audit_chain.hpp"
+
+namespace outpost {
+namespace {
+
+constexpr Millis kDay = 86'400'000;
+constexpr Millis kShanghaiOffset = 8 * 3'600'000;  // UTC+8, no daylight saving
+// An entry written this long before a checkpoint was signed must be in it
+// (a transaction that began before the signing may commit a little later).
+constexpr Millis kCommitSlack = 60'000;
+
+Millis floor_div(Millis a, Millis b) {
+  return (a >= 0 ? a : a - b + 1) / b * b;
+}
+
+CheckpointRef ref_of(const StoredCheckpoint& cp) {
+  return {cp.tree_size, proof::to_base64(cp.root), cp.signed_at, cp.note};
+}
+
+}  // namespace
+
+std::string history_leaf_data(const HistoryEntry& e) {
+  return canonical_form(e);
+}
+
+proof::Hash history_leaf_hash(const HistoryEntry& e) {
+  return proof::leaf_hash(history_leaf_data(e));
+}
+
+std::optional<BadEntry> first_bad_link(const std::vector<HistoryEntry>& entries) {
+  std::string expected_prev(kGenesisHash);
+  for (const HistoryEntry& e : entries) {
+    if (e.prev_hash != expected_prev) {
+      return BadEntry{e.case_id, e.seq, "prev_hash", expected_prev, e.prev_hash};
+    }
+    const std::string expected = sha256_hex(e.prev_hash + canonical_form(e));
+    if (expected != e.hash) return BadEntry{e.case_id, e.seq, "hash", expected, e.hash};
+    expected_prev = e.hash;
+  }
+  return std::nullopt;
+}
+
+Millis last_day_end(Millis now) {
+  return floor_div(now + kShanghaiOffset, kDay) - kShanghaiOffset;
+}
+
+bool ends_quarter(Millis day_end) {
+  using namespace std::chrono;
+  const sys_days next_day{days{(day_end + kShanghaiOffset) / kDay}};
+  const year_month_day date{next_day};
+  const unsigned month = static_cast<unsigned>(date.month());
+  return static_cast<unsigned>(date.day()) == 1 && (month - 1) % 3 == 0;
+}
+
+Result<CaseVerification> HistoryProofs::verify_case(CaseId id,
+                                                    const std::vector<HistoryEntry>& entries) {
+  CaseVerification out;
+  out.case_id = id;
+  out.entries_checked = static_cast<std::int64_t>(entries.size());
+  out.first_bad = first_bad_link(entries);
+  auto latest = store_.latest_checkpoint();
+  if (!latest) return latest.error();
+  if (!latest.value()) return out;
+  out.checkpoint = *latest.value();
+  // The note's own lines are the signed truth; the stored columns may lie.
+  auto signed_cp = proof::open_checkpoint(out.checkpoint->note, verifier_);
+  out.signature_ok = signed_cp.ok();
+  if (!signed_cp) return out;
+  const std::int64_t size = signed_cp.value().size;
+  const proof::Hash& root = signed_cp.value().root;
+  auto leaves = store_.leaves_of(id);
+  if (!leaves) return leaves.error();
+  std::map<std::int64_t, LogLeaf> by_seq;
+  for (const LogLeaf& leaf : leaves.value()) by_seq[leaf.seq] = leaf;
+  std::int64_t last_included_seq = 0;
+  for (const auto& [seq, leaf] : by_seq) {
+    if (leaf.leaf_index < size) last_included_seq = seq;
+  }
+  for (const HistoryEntry& e : entries) {
+    const proof::Hash leaf = history_leaf_hash(e);
+    const auto found = by_seq.find(e.seq);
+    if (found == by_seq.end() || found->second.leaf_index >= size) {
+      const bool due = e.seq < last_included_seq || e.at + kCommitSlack < signed_cp.value().at;
+      if (due && !out.first_not_proven) {
+        out.first_not_proven = BadEntry{id, e.seq, "leaf", proof::to_hex(leaf), ""};
+      }
+      if (!due) ++out.entries_after_checkpoint;
+      continue;
+    }
+    ++out.entries_in_checkpoint;
+    auto path = store_.inclusion_proof(found->second.leaf_index, size);
+    if (!path) return path.error();
+    if (!proof::verify_inclusion(leaf, found->second.leaf_index, size, path.value(), root) &&
+        !out.first_not_proven) {
+      out.first_not_proven =
+          BadEntry{id, e.seq, "leaf", proof::to_hex(leaf), proof::to_hex(found->second.leaf_hash)};
+    }
+  }
+  return out;
+}
+
+Result<StoredCheckpoint> HistoryProofs::sign(std::optional<Millis> boundary) {
+  if (key_ == nullptr) {
+    return Error(ErrorKind::internal, "history checkpoints: no signing key is configured");
+  }
+  const Millis now = clock_.now();
+  return store_.append_checkpoint(boundary, now, [&](std::int64_t size, const proof::Hash& root) {
+    return proof::sign_checkpoint({key_->name(), size, root, now}, *key_);
+  });
+}
+
+Result<StoredCheckpoint> HistoryProofs::sign_due() {
+  return sign(last_day_end(clock_.now()));
+}
+
+Result<CheckpointRef> HistoryProofs::checkpoint_covering(Millis until) {
+  if (until > clock_.now()) {
+    return Error(ErrorKind::not_allowed_in_state,
+                 "history checkpoints: the period has not ended yet");
+  }
+  auto since = store_.checkpoint_signed_since(until);
+  if (!since) return since.error();
+  if (since.value()) return ref_of(*since.value());
+  auto signed_now = sign(std::nullopt);
+  if (!signed_now) return signed_now.error();
+  return ref_of(signed_now.value());
+}
+
+}  // namespace outpost

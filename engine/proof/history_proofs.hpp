@@ -1,0 +1,89 @@
+// File: engine/proof/history_proofs.hpp
+//
+// What the signed history log proves about a case, and the checkpoints the
+// engine signs. A history entry's leaf data is its canonical form
+// (audit_chain.hpp: canonical_form), so the tree commits to the content of
+// every entry, not only to its chain hash. History rows hold no personal
+// data (the parties live sealed on the case row), so de-identification adds
+// a `deidentified` entry and never changes a hashed byte.
+//
+//   HistoryProofs proofs(store, key, clock);
+//   auto report = proofs.verify_case(case_id, history);  // chain + inclusion + signature
+//   auto cp = proofs.checkpoint_covering(period_end);    // CheckpointIssuer
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/cases/case.hpp"
+#include "engine/proof/checkpoint_ref.hpp"
+#include "engine/proof/note.hpp"
+#include "engine/proof/proof_store.hpp"
+
+namespace outpost {
+
+std::string history_leaf_data(const HistoryEntry& e);
+proof::Hash history_leaf_hash(const HistoryEntry& e);
+
+// The first entry that does not verify: its chain hash (`field` "hash") or
+// its link to the previous entry (`field` "prev_hash"), or, against the
+// signed checkpoint, its leaf (`field` "leaf": expected = the leaf hash
+// recomputed from the row, found = what the log holds or "" when the proof
+// fails).
+struct BadEntry {
+  CaseId case_id = 0;
+  std::int64_t seq = 0;
+  std::string field;
+  std::string expected;
+  std::string found;
+};
+
+struct CaseVerification {
+  CaseId case_id = 0;
+  std::int64_t entries_checked = 0;
+  std::optional<BadEntry> first_bad;  // of the chain
+  // Against the latest signed checkpoint (absent when none is signed yet).
+  std::optional<StoredCheckpoint> checkpoint;
+  bool signature_ok = false;
+  std::int64_t entries_in_checkpoint = 0;  // entries with a leaf index below its size
+  std::int64_t entries_after_checkpoint = 0;
+  // An entry at or before the checkpoint's time that is not in it, or one in
+  // it whose inclusion proof against the signed root fails.
+  std::optional<BadEntry> first_not_proven;
+  bool ok() const { return !first_bad && !first_not_proven && (!checkpoint || signature_ok); }
+};
+
+// The chain check with the first bad entry named (audit_chain.hpp).
+std::optional<BadEntry> first_bad_link(const std::vector<HistoryEntry>& entries);
+
+// The end of the Asia/Shanghai calendar day before `now` (its midnight), and
+// whether that day ended a quarter.
+Millis last_day_end(Millis now);
+bool ends_quarter(Millis day_end);
+
+class HistoryProofs final : public CheckpointIssuer {
+ public:
+  HistoryProofs(ProofStore& store, const proof::SigningKey* key, const proof::VerifierKey& verifier,
+                const Clock& clock)
+      : store_(store), key_(key), verifier_(verifier), clock_(clock) {}
+
+  Result<CaseVerification> verify_case(CaseId id, const std::vector<HistoryEntry>& entries);
+
+  // Signs the whole log now (`boundary` none) or for a day's end (once).
+  Result<StoredCheckpoint> sign(std::optional<Millis> boundary);
+  // The scheduled checkpoint: one for the last day end, unless signed already.
+  Result<StoredCheckpoint> sign_due();
+
+  Result<CheckpointRef> checkpoint_covering(Millis until) override;
+
+  const proof::VerifierKey& verifier() const { return verifier_; }
+
+ private:
+  ProofStore& store_;
+  const proof::SigningKey* key_;  // null: verify only
+  proof::VerifierKey verifier_;
+  const Clock& clock_;
+};
+
+}  // namespace outpost
