@@ -12,7 +12,8 @@ Stores::Stores(std::unique_ptr<Database> db)
       directory(*database),
       annotations(*database),
       outbox(*database),
-      privacy(*database) {}
+      privacy(*database),
+      proofs(*database) {}
 
 Result<std::unique_ptr<Stores>> open_stores(const std::string& url,
                                             const DatabaseOptions& options) {

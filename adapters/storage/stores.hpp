@@ -24,6 +24,7 @@
 #include "adapters/storage/soci_directory_store.hpp"
 #include "adapters/storage/soci_outbox_store.hpp"
 #include "adapters/storage/soci_privacy_store.hpp"
+#include "adapters/storage/soci_proof_store.hpp"
 #include "adapters/storage/soci_timer_store.hpp"
 #include "adapters/storage/soci_user_store.hpp"
 #include "engine/core/error.hpp"
@@ -43,6 +44,7 @@ struct Stores {
   SociAnnotationStore annotations;
   SociOutboxStore outbox;
   SociPrivacyStore privacy;
+  SociProofStore proofs;
 };
 
 // open_database(url, options) and the stores over it; the same URL rules and

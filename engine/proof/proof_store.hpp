@@ -63,6 +63,8 @@ class ProofStore {
   virtual Result<std::vector<LogLeaf>> leaves_of(CaseId id) = 0;
   virtual Result<std::optional<LogLeaf>> leaf_at(std::int64_t index) = 0;
   virtual Result<std::int64_t> tree_size() = 0;
+  // Ids of cases with history, ascending, after `after`, at most `limit`.
+  virtual Result<std::vector<CaseId>> cases_after(CaseId after, int limit) = 0;
 
   // Over the stored tree (merkle.hpp); sizes beyond the tree are `invalid`.
   virtual Result<proof::Hash> root_at(std::int64_t size) = 0;
