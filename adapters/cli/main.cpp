@@ -4,7 +4,9 @@
 //   outpost migrate [--database URL] [--config FILE]
 //   outpost user add|list|disable, outpost token create|revoke (adapters/cli/user_commands.hpp)
 //   outpost retention run [--days N]   (de-identify cases closed longer ago;
-//   engine/access/privacy.hpp) outpost --help | --version
+//   engine/access/privacy.hpp)
+//   outpost audit public-key|generate-key|checkpoint|verify|export-bundle|verify-export
+//   (adapters/cli/audit_commands.hpp) outpost --help | --version
 // Exit codes: 0 success (and after a clean shutdown), 1 runtime failure, 2 bad usage or settings.
 #include <sodium.h>
 
@@ -16,6 +18,7 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "adapters/cli/audit_commands.hpp"
 #include "adapters/cli/deadline_ticker.hpp"
 #include "adapters/cli/demo_data.hpp"
 #include "adapters/cli/logging.hpp"
@@ -23,6 +26,7 @@
 #include "adapters/config/config_loader.hpp"
 #include "adapters/config/pii_key.hpp"
 #include "adapters/config/settings.hpp"
+#include "adapters/config/signing_key.hpp"
 #include "adapters/http/api.hpp"
 #include "adapters/http/server.hpp"
 #include "adapters/notify/webhook_deliverer.hpp"
@@ -125,6 +129,15 @@ int with_store(const Flags& flags, const cli::StoreBody& body) {
   auto store = open_migrated(*settings);
   if (!store) return fail(1, "database: " + store.error().message);
   return body(store.value()->users, *settings);
+}
+
+int with_sealed_stores(const Flags& flags, const cli::StoresBody& body) {
+  int code = 0;
+  auto settings = resolve_settings(flags, code);
+  if (!settings) return code;
+  auto store = open_sealed(*settings, code);
+  if (!store) return code;
+  return body(*store, *settings);
 }
 
 http::LoginPolicy login_policy(const config::Settings& s) {
@@ -263,6 +276,16 @@ int run_serve(const Flags& flags) {
   PrivacyService privacy(stores.cases, stores.privacy, clock);
   ctx.privacy = &privacy;
   ctx.privacy_store = &stores.privacy;
+  auto signing_key = config::load_signing_key(s);
+  if (!signing_key) return fail(2, signing_key.error().message);
+  if (signing_key.value().created) {
+    spdlog::warn("checkpoint signing key created at {} (mode 0600): back it up with the database",
+                 signing_key.value().source);
+  }
+  const proof::SigningKey& key = signing_key.value().key;
+  HistoryProofs proofs(stores.proofs, &key, key.verifier(), clock);
+  ctx.proofs = &proofs;
+  ctx.proof_store = &stores.proofs;
   http::Router router;
   http::register_api(router, ctx);
   // The console's build step fills this table (a later issue); while it is
@@ -278,6 +301,8 @@ int run_serve(const Flags& flags) {
   // share one PostgreSQL.
   DeadlineScheduler scheduler(stores.timers, deadlines, clock);
   cli::DeadlineTicker ticker(scheduler, std::chrono::milliseconds(s.deadline_interval_ms));
+  // Sequences the history log and signs the day's (and quarter's) checkpoint once.
+  ticker.add_chore(cli::checkpoint_chore(proofs, clock));
   ticker.start();
 
   std::string host;
@@ -338,6 +363,7 @@ int main(int argc, char** argv) {
   CLI::App* migrate = app.add_subcommand("migrate", "Apply pending database schema migrations");
   add_common(migrate);
   cli::UserCommands user_commands(app, add_common);
+  cli::AuditCommands audit_commands(app, add_common);
   CLI::App* retention = app.add_subcommand("retention", "Personal-data retention (PIPL)");
   retention->require_subcommand(1);
   CLI::App* retention_run = retention->add_subcommand(
@@ -349,6 +375,15 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (serve->parsed()) return run_serve(flags);
   if (retention_run->parsed()) return run_retention(flags, retention_days);
+  if (auto code = audit_commands.run(
+          [&flags](const cli::StoresBody& body) { return with_sealed_stores(flags, body); },
+          [&flags](const std::function<int(const config::Settings&)>& body) {
+            int code = 0;
+            auto settings = resolve_settings(flags, code);
+            return settings ? body(*settings) : code;
+          })) {
+    return *code;
+  }
   if (auto code = user_commands.run(
           [&flags](const cli::StoreBody& body) { return with_store(flags, body); })) {
     return *code;

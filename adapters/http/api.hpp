@@ -24,6 +24,7 @@
 #include "engine/cases/case_service.hpp"
 #include "engine/directory/directory.hpp"
 #include "engine/notify/outbox.hpp"
+#include "engine/proof/history_proofs.hpp"
 
 namespace outpost::http {
 
@@ -53,6 +54,10 @@ struct ApiContext {
   // Reveal and the access log: without both those routes are not registered.
   PrivacyService* privacy = nullptr;
   PrivacyStore* privacy_store = nullptr;
+  // History verification, checkpoints, proofs and the audit bundle: without
+  // both those routes are not registered.
+  HistoryProofs* proofs = nullptr;
+  ProofStore* proof_store = nullptr;
 };
 
 void register_api(Router& router, ApiContext& ctx);
@@ -70,6 +75,7 @@ void register_annotation_routes(Router& router, ApiContext& ctx);
 void register_user_routes(Router& router, ApiContext& ctx);
 void register_outbox_routes(Router& router, ApiContext& ctx);
 void register_privacy_routes(Router& router, ApiContext& ctx);
+void register_proof_routes(Router& router, ApiContext& ctx);
 
 // The embedded OpenAPI document (adapters/http/openapi.json).
 std::string_view openapi_document();

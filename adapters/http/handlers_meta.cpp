@@ -77,6 +77,7 @@ void register_api(Router& router, ApiContext& ctx) {
   register_user_routes(router, ctx);
   register_outbox_routes(router, ctx);
   register_privacy_routes(router, ctx);
+  register_proof_routes(router, ctx);
 }
 
 }  // namespace outpost::http

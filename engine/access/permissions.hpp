@@ -22,8 +22,8 @@
 //
 // The rules must list every event of every workflow and every action, so
 // that nothing is permitted or refused by omission. An auditor never writes:
-// make() refuses `auditor` anywhere but in the scope lists and
-// read_access_log.
+// make() refuses `auditor` anywhere but in the scope lists,
+// read_access_log and verify_history.
 //
 //   PermissionRules rules;
 //   rules.every_event = {"admin"};
@@ -58,10 +58,11 @@ enum class Action {
   arbitrate,         // dispatch or assign a case flagged for arbitration
   manage_users,      // the user and token admin API
   manage_directory,  // change departments and staff
+  verify_history,    // verify history chains, read checkpoints, proofs and audit bundles
 };
-inline constexpr std::array<std::string_view, 8> kActionNames = {
-    "create_case",     "add_note",  "add_attachment", "reveal",
-    "read_access_log", "arbitrate", "manage_users",   "manage_directory"};
+inline constexpr std::array<std::string_view, 9> kActionNames = {
+    "create_case", "add_note",     "add_attachment",   "reveal",        "read_access_log",
+    "arbitrate",   "manage_users", "manage_directory", "verify_history"};
 
 // True when the actor's department is the case's lead department or one of
 // its co-departments, or the actor is one of its assignees or co-handlers.

@@ -131,4 +131,22 @@ Result<CheckpointRef> HistoryProofs::checkpoint_covering(Millis until) {
   return ref_of(signed_now.value());
 }
 
+Result<AuditBundle> HistoryProofs::bundle(
+    const std::vector<std::pair<Case, std::vector<HistoryEntry>>>& cases) {
+  auto latest = store_.latest_checkpoint();
+  if (!latest) return latest.error();
+  if (latest.value()) {
+    auto built = build_audit_bundle(cases, store_, *latest.value());
+    if (!built) return built;
+    bool complete = true;
+    for (const BundleCase& c : built.value().cases) {
+      for (const BundleEntry& e : c.entries) complete = complete && e.leaf_index >= 0;
+    }
+    if (complete) return built;
+  }
+  auto fresh = sign(std::nullopt);
+  if (!fresh) return fresh.error();
+  return build_audit_bundle(cases, store_, fresh.value());
+}
+
 }  // namespace outpost

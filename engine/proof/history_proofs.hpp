@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "engine/cases/case.hpp"
+#include "engine/proof/audit_bundle.hpp"
 #include "engine/proof/checkpoint_ref.hpp"
 #include "engine/proof/note.hpp"
 #include "engine/proof/proof_store.hpp"
@@ -76,6 +77,10 @@ class HistoryProofs final : public CheckpointIssuer {
   Result<StoredCheckpoint> sign_due();
 
   Result<CheckpointRef> checkpoint_covering(Millis until) override;
+
+  // The audit bundle of `cases` against the latest checkpoint, or against
+  // one signed now when that one misses an entry of theirs.
+  Result<AuditBundle> bundle(const std::vector<std::pair<Case, std::vector<HistoryEntry>>>& cases);
 
   const proof::VerifierKey& verifier() const { return verifier_; }
 

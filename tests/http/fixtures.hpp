@@ -66,8 +66,8 @@ inline Millis epoch_millis(const std::string& rfc3339) {
          ((h * 60 + mi) * 60 + s) * 1000LL + ms;
 }
 
-// Recomputes every hash of the chain from the history API alone.
-inline std::int64_t first_broken_link(std::int64_t id, const json::array& history) {
+// A case's history as the history API shows it, back in the engine's form.
+inline std::vector<HistoryEntry> history_entries(std::int64_t id, const json::array& history) {
   std::vector<HistoryEntry> entries;
   for (const auto& v : history) {
     const auto& o = v.as_object();
@@ -84,7 +84,12 @@ inline std::int64_t first_broken_link(std::int64_t id, const json::array& histor
     e.hash = text(o.at("hash"));
     entries.push_back(std::move(e));
   }
-  return outpost::first_broken_link(entries);
+  return entries;
+}
+
+// Recomputes every hash of the chain from the history API alone.
+inline std::int64_t first_broken_link(std::int64_t id, const json::array& history) {
+  return outpost::first_broken_link(history_entries(id, history));
 }
 
 struct TestServer {

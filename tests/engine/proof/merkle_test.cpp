@@ -35,10 +35,6 @@ MemoryTree reference_tree(std::size_t n) {
   return t;
 }
 
-Hash h(const char* hex) {
-  return *hash_from_hex(hex);
-}
-
 std::vector<std::string> hexes(const std::vector<Hash>& hashes) {
   std::vector<std::string> out;
   for (const Hash& x : hashes) out.push_back(to_hex(x));
