@@ -82,11 +82,14 @@ std::vector<QueuedRow> queued(soci::session& sql) {
   return out;
 }
 
-// Moves the queue into the log; the caller holds the log's lock.
-std::int64_t sequence_locked(soci::session& sql) {
+// Moves the queue into the log, `max_batches` batches at most; the caller
+// holds the log's lock.
+std::int64_t sequence_locked(soci::session& sql, std::int64_t max_batches = -1) {
   std::int64_t size = stored_size(sql);
   const StoredTree stored(sql);
-  for (std::vector<QueuedRow> batch = queued(sql); !batch.empty(); batch = queued(sql)) {
+  for (; max_batches != 0; --max_batches) {
+    std::vector<QueuedRow> batch = queued(sql);
+    if (batch.empty()) break;
     proof::MemoryTree tree(&stored, size);
     for (QueuedRow& q : batch) {
       const HistoryEntry entry = q.row.to_entry();
@@ -161,14 +164,23 @@ Result<T> over_tree(Database& db, std::int64_t size, std::string_view operation,
 
 }  // namespace
 
-Result<std::int64_t> SociProofStore::sequence() {
-  return run<std::int64_t>(db_, Access::write, "sequence_history", [&](Lease& lease) {
-    Transaction tx(lease.sql(), lease.dialect());
-    lock_log(lease);
-    const std::int64_t size = sequence_locked(lease.sql());
-    tx.commit();
-    return size;
-  });
+Result<std::int64_t> SociProofStore::sequence(std::int64_t max_entries) {
+  std::int64_t size = -1;
+  std::int64_t done = 0;
+  do {
+    auto step = run<std::int64_t>(db_, Access::write, "sequence_history", [&](Lease& lease) {
+      Transaction tx(lease.sql(), lease.dialect());
+      lock_log(lease);
+      const std::int64_t after = sequence_locked(lease.sql(), 1);
+      tx.commit();
+      return after;
+    });
+    if (!step) return step.error();
+    if (step.value() == size) break;  // the queue is empty
+    size = step.value();
+    done += kSequenceBatch;
+  } while (done < max_entries);
+  return size;
 }
 
 Result<StoredCheckpoint> SociProofStore::append_checkpoint(

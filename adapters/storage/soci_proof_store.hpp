@@ -22,7 +22,7 @@ class SociProofStore final : public ProofStore {
  public:
   explicit SociProofStore(Database& db) : db_(db) {}
 
-  Result<std::int64_t> sequence() override;
+  Result<std::int64_t> sequence(std::int64_t max_entries) override;
   Result<StoredCheckpoint> append_checkpoint(
       std::optional<Millis> boundary, Millis now,
       const std::function<std::string(std::int64_t, const proof::Hash&)>& sign) override;

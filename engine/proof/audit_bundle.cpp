@@ -1,7 +1,7 @@
 #include "engine/proof/audit_bundle.hpp"
 
 #include "engine/access/masking.hpp"
-#include "engine/proof/history_proofs.hpp"
+#include "engine/proof/history_leaf.hpp"
 
 namespace outpost {
 namespace {

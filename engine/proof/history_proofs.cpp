@@ -3,8 +3,6 @@
 #include <chrono>
 #include <map>
 
-#include "engine/cases/audit_chain.hpp"
-
 namespace outpost {
 namespace {
 
@@ -23,27 +21,6 @@ CheckpointRef ref_of(const StoredCheckpoint& cp) {
 }
 
 }  // namespace
-
-std::string history_leaf_data(const HistoryEntry& e) {
-  return canonical_form(e);
-}
-
-proof::Hash history_leaf_hash(const HistoryEntry& e) {
-  return proof::leaf_hash(history_leaf_data(e));
-}
-
-std::optional<BadEntry> first_bad_link(const std::vector<HistoryEntry>& entries) {
-  std::string expected_prev(kGenesisHash);
-  for (const HistoryEntry& e : entries) {
-    if (e.prev_hash != expected_prev) {
-      return BadEntry{e.case_id, e.seq, "prev_hash", expected_prev, e.prev_hash};
-    }
-    const std::string expected = sha256_hex(e.prev_hash + canonical_form(e));
-    if (expected != e.hash) return BadEntry{e.case_id, e.seq, "hash", expected, e.hash};
-    expected_prev = e.hash;
-  }
-  return std::nullopt;
-}
 
 Millis last_day_end(Millis now) {
   return floor_div(now + kShanghaiOffset, kDay) - kShanghaiOffset;
@@ -114,7 +91,8 @@ Result<StoredCheckpoint> HistoryProofs::sign(std::optional<Millis> boundary) {
   });
 }
 
-Result<StoredCheckpoint> HistoryProofs::sign_due() {
+Result<StoredCheckpoint> HistoryProofs::sign_due(std::int64_t max_entries) {
+  if (auto sequenced = store_.sequence(max_entries); !sequenced) return sequenced.error();
   return sign(last_day_end(clock_.now()));
 }
 

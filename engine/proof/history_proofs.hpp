@@ -19,26 +19,11 @@
 #include "engine/cases/case.hpp"
 #include "engine/proof/audit_bundle.hpp"
 #include "engine/proof/checkpoint_ref.hpp"
+#include "engine/proof/history_leaf.hpp"
 #include "engine/proof/note.hpp"
 #include "engine/proof/proof_store.hpp"
 
 namespace outpost {
-
-std::string history_leaf_data(const HistoryEntry& e);
-proof::Hash history_leaf_hash(const HistoryEntry& e);
-
-// The first entry that does not verify: its chain hash (`field` "hash") or
-// its link to the previous entry (`field` "prev_hash"), or, against the
-// signed checkpoint, its leaf (`field` "leaf": expected = the leaf hash
-// recomputed from the row, found = what the log holds or "" when the proof
-// fails).
-struct BadEntry {
-  CaseId case_id = 0;
-  std::int64_t seq = 0;
-  std::string field;
-  std::string expected;
-  std::string found;
-};
 
 struct CaseVerification {
   CaseId case_id = 0;
@@ -55,9 +40,6 @@ struct CaseVerification {
   bool ok() const { return !first_bad && !first_not_proven && (!checkpoint || signature_ok); }
 };
 
-// The chain check with the first bad entry named (audit_chain.hpp).
-std::optional<BadEntry> first_bad_link(const std::vector<HistoryEntry>& entries);
-
 // The end of the Asia/Shanghai calendar day before `now` (its midnight), and
 // whether that day ended a quarter.
 Millis last_day_end(Millis now);
@@ -73,8 +55,9 @@ class HistoryProofs final : public CheckpointIssuer {
 
   // Signs the whole log now (`boundary` none) or for a day's end (once).
   Result<StoredCheckpoint> sign(std::optional<Millis> boundary);
-  // The scheduled checkpoint: one for the last day end, unless signed already.
-  Result<StoredCheckpoint> sign_due();
+  // The scheduled work: sequences up to `max_entries` queued entries, then
+  // signs the checkpoint of the last day end unless it is signed already.
+  Result<StoredCheckpoint> sign_due(std::int64_t max_entries = 50'000);
 
   Result<CheckpointRef> checkpoint_covering(Millis until) override;
 

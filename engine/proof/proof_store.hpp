@@ -44,8 +44,9 @@ class ProofStore {
  public:
   virtual ~ProofStore() = default;
 
-  // Sequences what is queued; returns the tree size after.
-  virtual Result<std::int64_t> sequence() = 0;
+  // Sequences up to about `max_entries` of what is queued, one transaction per
+  // batch (so writers wait for one batch at most); returns the tree size after.
+  virtual Result<std::int64_t> sequence(std::int64_t max_entries) = 0;
 
   // Under the log's lock: sequences, then — unless a checkpoint for
   // `boundary` exists already (returned then, unsigned again) — signs the
