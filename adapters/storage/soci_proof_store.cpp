@@ -268,6 +268,48 @@ Result<std::int64_t> SociProofStore::tree_size() {
                            [&](Lease& lease) { return stored_size(lease.sql()); });
 }
 
+Status SociProofStore::for_each_leaf(
+    std::int64_t size,
+    const std::function<bool(const LogLeaf&, const HistoryEntry* entry)>& visit) {
+  // Pages of leaf indexes, so neither backend holds more than a page of rows.
+  constexpr std::int64_t kPage = 10'000;
+  bool more = true;
+  for (std::int64_t from = 0; more && from < size; from += kPage) {
+    std::int64_t to = std::min(size, from + kPage);
+    auto page = run<Ok>(db_, Access::read, "history_log_walk", [&](Lease& lease) {
+      LogLeaf leaf;
+      std::string leaf_hex;
+      std::int64_t present = 0;
+      storage::HistoryRow r;
+      soci::statement st =
+          (lease.sql().prepare
+               << "SELECT l.leaf_index, l.case_id, l.seq, l.leaf_hash,"
+                  " coalesce(h.seq, 0), coalesce(h.at, 0), coalesce(h.actor, ''),"
+                  " coalesce(h.event, ''), coalesce(h.from_state, ''), coalesce(h.to_state, ''),"
+                  " coalesce(h.data, '{}'), coalesce(h.prev_hash, ''), coalesce(h.hash, '')"
+                  " FROM history_log l LEFT JOIN history h ON h.case_id = l.case_id"
+                  " AND h.seq = l.seq WHERE l.leaf_index >= :from AND l.leaf_index < :to"
+                  " ORDER BY l.leaf_index",
+           soci::use(from, "from"), soci::use(to, "to"), soci::into(leaf.leaf_index),
+           soci::into(leaf.case_id), soci::into(leaf.seq), soci::into(leaf_hex),
+           soci::into(present), soci::into(r.at), soci::into(r.actor), soci::into(r.event),
+           soci::into(r.from_state), soci::into(r.to_state), soci::into(r.data),
+           soci::into(r.prev_hash), soci::into(r.hash));
+      st.execute();
+      while (more && st.fetch()) {
+        leaf.leaf_hash = hash_of(leaf_hex);
+        r.case_id = leaf.case_id;
+        r.seq = leaf.seq;
+        const HistoryEntry entry = present != 0 ? r.to_entry() : HistoryEntry{};
+        more = visit(leaf, present != 0 ? &entry : nullptr);
+      }
+      return Ok{};
+    });
+    if (!page) return page.error();
+  }
+  return Ok{};
+}
+
 Result<std::vector<CaseId>> SociProofStore::cases_after(CaseId after, int limit) {
   return run<std::vector<CaseId>>(db_, Access::read, "cases_with_history", [&](Lease& lease) {
     std::vector<CaseId> ids(static_cast<std::size_t>(std::max(limit, 1)));

@@ -31,6 +31,9 @@ class SociProofStore final : public ProofStore {
   Result<std::vector<LogLeaf>> leaves_of(CaseId id) override;
   Result<std::optional<LogLeaf>> leaf_at(std::int64_t index) override;
   Result<std::int64_t> tree_size() override;
+  Status for_each_leaf(
+      std::int64_t size,
+      const std::function<bool(const LogLeaf&, const HistoryEntry* entry)>& visit) override;
   Result<std::vector<CaseId>> cases_after(CaseId after, int limit) override;
   Result<proof::Hash> root_at(std::int64_t size) override;
   Result<std::vector<proof::Hash>> inclusion_proof(std::int64_t index, std::int64_t size) override;

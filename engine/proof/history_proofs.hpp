@@ -45,6 +45,17 @@ struct CaseVerification {
 Millis last_day_end(Millis now);
 bool ends_quarter(Millis day_end);
 
+// The whole log against the latest signed checkpoint, in one pass: every
+// leaf recomputed from its history row, the root rebuilt from them.
+struct LogVerification {
+  std::optional<StoredCheckpoint> checkpoint;  // none signed yet: nothing to check
+  bool signature_ok = false;
+  std::int64_t entries = 0;
+  std::optional<BadEntry> first_bad;  // a row whose leaf differs from the log's, or is gone
+  bool root_ok = false;               // the rebuilt root is the signed one
+  bool ok() const { return !checkpoint || (signature_ok && !first_bad && root_ok); }
+};
+
 class HistoryProofs final : public CheckpointIssuer {
  public:
   HistoryProofs(ProofStore& store, const proof::SigningKey* key, const proof::VerifierKey& verifier,
@@ -52,6 +63,7 @@ class HistoryProofs final : public CheckpointIssuer {
       : store_(store), key_(key), verifier_(verifier), clock_(clock) {}
 
   Result<CaseVerification> verify_case(CaseId id, const std::vector<HistoryEntry>& entries);
+  Result<LogVerification> verify_log();
 
   // Signs the whole log now (`boundary` none) or for a day's end (once).
   Result<StoredCheckpoint> sign(std::optional<Millis> boundary);

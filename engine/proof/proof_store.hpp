@@ -64,6 +64,12 @@ class ProofStore {
   virtual Result<std::vector<LogLeaf>> leaves_of(CaseId id) = 0;
   virtual Result<std::optional<LogLeaf>> leaf_at(std::int64_t index) = 0;
   virtual Result<std::int64_t> tree_size() = 0;
+  // Visits the history entries of leaves [0, size) in leaf order, streamed;
+  // `entry` is null when the log names a row that history no longer holds.
+  // Stops early when `visit` returns false.
+  virtual Status for_each_leaf(
+      std::int64_t size,
+      const std::function<bool(const LogLeaf&, const HistoryEntry* entry)>& visit) = 0;
   // Ids of cases with history, ascending, after `after`, at most `limit`.
   virtual Result<std::vector<CaseId>> cases_after(CaseId after, int limit) = 0;
 

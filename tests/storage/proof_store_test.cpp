@@ -121,3 +121,43 @@ TEST_SUITE("storage_proof") {
     CHECK(opened.value().root == log.store->proofs.root_at(kEntries).value());
   }
 }
+
+TEST_SUITE("storage_proof") {
+  TEST_CASE("the whole log rebuilds the signed root; a changed row or a rewritten log does not") {
+    Log log;
+    const proof::SigningKey key = proof::SigningKey::generate("outpost.test/history");
+    ManualClock clock(1'767'225'600'000 + 10'000'000);
+    HistoryProofs proofs(log.store->proofs, &key, key.verifier(), clock);
+    REQUIRE(proofs.sign(std::nullopt).ok());
+    auto intact = proofs.verify_log();
+    REQUIRE(intact.ok());
+    CHECK(intact.value().ok());
+    CHECK(intact.value().entries == kEntries);
+    CHECK(intact.value().root_ok);
+
+    const std::string where = " WHERE case_id = " + std::to_string(log.id) + " AND seq = 1500";
+    if (outpost::testing::test_backend() == "sqlite") {
+      log.db.exec("DROP TRIGGER history_no_update");
+      log.db.exec("DROP TRIGGER history_log_no_update");
+    } else {
+      log.db.exec("DROP TRIGGER history_append_only ON history");
+      log.db.exec("DROP TRIGGER history_log_append_only ON history_log");
+    }
+    log.db.exec("UPDATE history SET actor = 'mallory'" + where);
+    auto changed = proofs.verify_log();
+    REQUIRE(changed.ok());
+    CHECK_FALSE(changed.value().ok());
+    REQUIRE(changed.value().first_bad.has_value());
+    CHECK(changed.value().first_bad->seq == 1500);
+    // The log's leaf rewritten to match the changed row: the signed root still differs.
+    auto history = log.store->cases.history(log.id);
+    REQUIRE(history.ok());
+    log.db.exec("UPDATE history_log SET leaf_hash = '" +
+                proof::to_hex(history_leaf_hash(history.value()[1499])) + "'" + where);
+    auto rewritten = proofs.verify_log();
+    REQUIRE(rewritten.ok());
+    CHECK_FALSE(rewritten.value().first_bad.has_value());
+    CHECK_FALSE(rewritten.value().root_ok);
+    CHECK_FALSE(rewritten.value().ok());
+  }
+}
