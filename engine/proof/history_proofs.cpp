@@ -16,6 +16,22 @@ Millis floor_div(Millis a, Millis b) {
   return (a >= 0 ? a : a - b + 1) / b * b;
 }
 
+// The latest checkpoint into `stored` and `signature_ok`; its signed lines
+// when the signature holds (the note is the truth, the stored columns may lie).
+Result<std::optional<proof::Checkpoint>> open_latest(ProofStore& store,
+                                                     const proof::VerifierKey& key,
+                                                     std::optional<StoredCheckpoint>& stored,
+                                                     bool& signature_ok) {
+  auto latest = store.latest_checkpoint();
+  if (!latest) return latest.error();
+  if (!latest.value()) return std::optional<proof::Checkpoint>();
+  stored = *latest.value();
+  auto opened = proof::open_checkpoint(stored->note, key);
+  signature_ok = opened.ok();
+  if (!opened) return std::optional<proof::Checkpoint>();
+  return std::optional<proof::Checkpoint>(opened.value());
+}
+
 CheckpointRef ref_of(const StoredCheckpoint& cp) {
   return {cp.tree_size, proof::to_base64(cp.root), cp.signed_at, cp.note};
 }
@@ -40,16 +56,11 @@ Result<CaseVerification> HistoryProofs::verify_case(CaseId id,
   out.case_id = id;
   out.entries_checked = static_cast<std::int64_t>(entries.size());
   out.first_bad = first_bad_link(entries);
-  auto latest = store_.latest_checkpoint();
-  if (!latest) return latest.error();
-  if (!latest.value()) return out;
-  out.checkpoint = *latest.value();
-  // The note's own lines are the signed truth; the stored columns may lie.
-  auto signed_cp = proof::open_checkpoint(out.checkpoint->note, verifier_);
-  out.signature_ok = signed_cp.ok();
-  if (!signed_cp) return out;
-  const std::int64_t size = signed_cp.value().size;
-  const proof::Hash& root = signed_cp.value().root;
+  auto signed_cp = open_latest(store_, verifier_, out.checkpoint, out.signature_ok);
+  if (!signed_cp) return signed_cp.error();
+  if (!signed_cp.value()) return out;
+  const std::int64_t size = signed_cp.value()->size;
+  const proof::Hash& root = signed_cp.value()->root;
   auto leaves = store_.leaves_of(id);
   if (!leaves) return leaves.error();
   std::map<std::int64_t, LogLeaf> by_seq;
@@ -62,7 +73,7 @@ Result<CaseVerification> HistoryProofs::verify_case(CaseId id,
     const proof::Hash leaf = history_leaf_hash(e);
     const auto found = by_seq.find(e.seq);
     if (found == by_seq.end() || found->second.leaf_index >= size) {
-      const bool due = e.seq < last_included_seq || e.at + kCommitSlack < signed_cp.value().at;
+      const bool due = e.seq < last_included_seq || e.at + kCommitSlack < signed_cp.value()->at;
       if (due && !out.first_not_proven) {
         out.first_not_proven = BadEntry{id, e.seq, "leaf", proof::to_hex(leaf), ""};
       }
@@ -83,17 +94,13 @@ Result<CaseVerification> HistoryProofs::verify_case(CaseId id,
 
 Result<LogVerification> HistoryProofs::verify_log() {
   LogVerification out;
-  auto latest = store_.latest_checkpoint();
-  if (!latest) return latest.error();
-  if (!latest.value()) return out;
-  out.checkpoint = *latest.value();
-  auto signed_cp = proof::open_checkpoint(out.checkpoint->note, verifier_);
-  out.signature_ok = signed_cp.ok();
-  if (!signed_cp) return out;
+  auto signed_cp = open_latest(store_, verifier_, out.checkpoint, out.signature_ok);
+  if (!signed_cp) return signed_cp.error();
+  if (!signed_cp.value()) return out;
   // Complete subtrees of the leaves so far, largest first: O(log n) memory.
   std::vector<std::pair<int, proof::Hash>> stack;
   Status walked = store_.for_each_leaf(
-      signed_cp.value().size, [&](const LogLeaf& leaf, const HistoryEntry* entry) {
+      signed_cp.value()->size, [&](const LogLeaf& leaf, const HistoryEntry* entry) {
         if (entry == nullptr) {
           out.first_bad = BadEntry{leaf.case_id, leaf.seq, "leaf", "", "(history row missing)"};
           return false;
@@ -120,7 +127,7 @@ Result<LogVerification> HistoryProofs::verify_log() {
     for (auto it = stack.rbegin() + 1; it != stack.rend(); ++it)
       root = proof::node_hash(it->second, root);
   }
-  out.root_ok = out.entries == signed_cp.value().size && root == signed_cp.value().root;
+  out.root_ok = out.entries == signed_cp.value()->size && root == signed_cp.value()->root;
   return out;
 }
 
