@@ -1,14 +1,13 @@
 // File: engine/proof/history_proofs.hpp
 //
 // What the signed history log proves about a case, and the checkpoints the
-// engine signs. A history entry's leaf data is its canonical form
-// (audit_chain.hpp: canonical_form), so the tree commits to the content of
-// every entry, not only to its chain hash. History rows hold no personal
+// engine signs (leaf data: history_leaf.hpp). History rows hold no party
 // data (the parties live sealed on the case row), so de-identification adds
 // a `deidentified` entry and never changes a hashed byte.
 //
-//   HistoryProofs proofs(store, key, clock);
+//   HistoryProofs proofs(store, &key, key.verifier(), clock);
 //   auto report = proofs.verify_case(case_id, history);  // chain + inclusion + signature
+//   auto whole = proofs.verify_log();                    // every leaf, one pass
 //   auto cp = proofs.checkpoint_covering(period_end);    // CheckpointIssuer
 #pragma once
 

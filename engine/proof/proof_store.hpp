@@ -5,7 +5,7 @@
 // transaction; `sequence` moves the queued rows, in queue order, to
 // consecutive leaf indexes of the RFC 9162 tree (merkle.hpp) and stores every
 // complete subtree they complete. Leaf data is `history_leaf_data(entry)`
-// (history_proofs.hpp). Log, tree and checkpoints are append-only.
+// (history_leaf.hpp). Log, tree and checkpoints are append-only.
 //
 //   auto cp = store.append_checkpoint(boundary, [&](std::int64_t size, const Hash& root) {
 //     return sign_checkpoint({key.name(), size, root, now}, key);
