@@ -48,6 +48,8 @@ else
 fi
 "$build/adapters/cli/outpost" migrate --database "$db" --log-level warn
 export OUTPOST_PII_KEY=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+"$build/adapters/cli/outpost" audit generate-key "$work/signing-key" >/dev/null
+export OUTPOST_AUDIT_SIGNING_KEY_FILE=$work/signing-key
 export OUTPOST_BOOTSTRAP_TOKEN=profile-token
 if [[ $scenario == ceiling-transition ]]; then
   clients=${CONCURRENCY:-16}

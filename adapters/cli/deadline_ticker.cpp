@@ -6,6 +6,7 @@ namespace outpost::cli {
 namespace {
 
 constexpr int kBatch = 200;
+constexpr Millis kCheckpointPace = 60'000;
 
 }  // namespace
 
@@ -26,6 +27,7 @@ void DeadlineTicker::stop() {
 void DeadlineTicker::run() {
   bool reported_failure = false;
   while (!stopping_) {
+    for (const auto& chore : chores_) chore();
     auto fired = scheduler_.run_due(kBatch);
     if (!fired) {
       if (!reported_failure) {
@@ -42,6 +44,22 @@ void DeadlineTicker::run() {
     std::unique_lock<std::mutex> lock(mutex_);
     wake_.wait_for(lock, interval_, [this] { return stopping_.load(); });
   }
+}
+
+std::function<void()> checkpoint_chore(HistoryProofs& proofs, const Clock& clock) {
+  return [&proofs, &clock, last = std::optional<Millis>()]() mutable {
+    const Millis now = clock.now();
+    if (last && now - *last < kCheckpointPace) return;
+    last = now;
+    auto cp = proofs.sign_due();
+    if (!cp) {
+      spdlog::warn("history checkpoint: {}", cp.error().message);
+    } else if (cp.value().signed_at >= now) {
+      spdlog::info(
+          "history checkpoint signed: {} entries{}", cp.value().tree_size,
+          cp.value().boundary && ends_quarter(*cp.value().boundary) ? " (quarter end)" : "");
+    }
+  };
 }
 
 }  // namespace outpost::cli

@@ -15,10 +15,13 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "engine/deadlines/deadline_scheduler.hpp"
+#include "engine/proof/history_proofs.hpp"
 
 namespace outpost::cli {
 
@@ -30,6 +33,8 @@ class DeadlineTicker {
   DeadlineTicker(const DeadlineTicker&) = delete;
   DeadlineTicker& operator=(const DeadlineTicker&) = delete;
 
+  // Also runs `chore` on every pass (before start()); it paces itself.
+  void add_chore(std::function<void()> chore) { chores_.push_back(std::move(chore)); }
   void start();
   void stop();
 
@@ -42,6 +47,12 @@ class DeadlineTicker {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::thread thread_;
+  std::vector<std::function<void()>> chores_;
 };
+
+// The history checkpoints' chore: about once a minute it sequences the
+// history log and signs the checkpoint of the last Asia/Shanghai day end
+// unless one exists (the store's unique boundary: once across processes).
+std::function<void()> checkpoint_chore(HistoryProofs& proofs, const Clock& clock);
 
 }  // namespace outpost::cli

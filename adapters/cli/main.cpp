@@ -5,8 +5,10 @@
 //   outpost user add|list|disable, outpost token create|revoke (adapters/cli/user_commands.hpp)
 //   outpost report kpis|definitions (adapters/cli/report_commands.hpp)
 //   outpost retention run [--days N]   (de-identify cases closed longer ago;
-//   engine/access/privacy.hpp) outpost --help | --version
+//   engine/access/privacy.hpp)
 //   outpost export cases|history …     (adapters/cli/export_command.hpp)
+//   outpost audit public-key|generate-key|checkpoint|verify|export-bundle|verify-export
+//   (adapters/cli/audit_commands.hpp) outpost --help | --version
 // Exit codes: 0 success (and after a clean shutdown), 1 runtime failure, 2 bad usage or settings.
 #include <sodium.h>
 
@@ -18,6 +20,7 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "adapters/cli/audit_commands.hpp"
 #include "adapters/cli/deadline_ticker.hpp"
 #include "adapters/cli/demo_data.hpp"
 #include "adapters/cli/export_command.hpp"
@@ -27,6 +30,7 @@
 #include "adapters/config/config_loader.hpp"
 #include "adapters/config/pii_key.hpp"
 #include "adapters/config/settings.hpp"
+#include "adapters/config/signing_key.hpp"
 #include "adapters/http/api.hpp"
 #include "adapters/http/server.hpp"
 #include "adapters/notify/webhook_deliverer.hpp"
@@ -145,6 +149,15 @@ int with_reports(const Flags& flags, const cli::ReportBody& body) {
   ReportService reports(store.value()->reports, domain.value().permissions, domain.value().calendar,
                         clock);
   return body(reports);
+}
+
+int with_sealed_stores(const Flags& flags, const cli::StoresBody& body) {
+  int code = 0;
+  auto settings = resolve_settings(flags, code);
+  if (!settings) return code;
+  auto store = open_sealed(*settings, code);
+  if (!store) return code;
+  return body(*store, *settings);
 }
 
 http::LoginPolicy login_policy(const config::Settings& s) {
@@ -303,10 +316,20 @@ int run_serve(const Flags& flags) {
   PrivacyService privacy(stores.cases, stores.privacy, clock);
   ctx.privacy = &privacy;
   ctx.privacy_store = &stores.privacy;
-  // The history checkpoints (engine/proof) are not wired yet: sign-off binds none.
+  auto signing_key = config::load_signing_key(s);
+  if (!signing_key) return fail(2, signing_key.error().message);
+  if (signing_key.value().created) {
+    spdlog::warn("checkpoint signing key created at {} (mode 0600): back it up with the database",
+                 signing_key.value().source);
+  }
+  const proof::SigningKey& key = signing_key.value().key;
+  HistoryProofs proofs(stores.proofs, &key, key.verifier(), clock);
+  ctx.proofs = &proofs;
+  ctx.proof_store = &stores.proofs;
+  // Sign-off binds the audit to the checkpoint covering its period.
   AuditService audits(stores.audits, builtin_audit_workflow(), domain.value().audit_permissions,
                       domain.value().catalogue, domain.value().finding_categories, clock,
-                      &stores.users, nullptr);
+                      &stores.users, &proofs);
   ctx.audits = &audits;
   ReportService reports(stores.reports, permissions, domain.value().calendar, clock);
   ctx.reports = &reports;
@@ -325,6 +348,8 @@ int run_serve(const Flags& flags) {
   // share one PostgreSQL.
   DeadlineScheduler scheduler(stores.timers, deadlines, clock);
   cli::DeadlineTicker ticker(scheduler, std::chrono::milliseconds(s.deadline_interval_ms));
+  // Sequences the history log and signs the day's (and quarter's) checkpoint once.
+  ticker.add_chore(cli::checkpoint_chore(proofs, clock));
   ticker.start();
 
   std::string host;
@@ -386,6 +411,7 @@ int main(int argc, char** argv) {
   add_common(migrate);
   cli::UserCommands user_commands(app, add_common);
   cli::ReportCommands report_commands(app, add_common);
+  cli::AuditCommands audit_commands(app, add_common);
   CLI::App* retention = app.add_subcommand("retention", "Personal-data retention (PIPL)");
   retention->require_subcommand(1);
   CLI::App* retention_run = retention->add_subcommand(
@@ -401,6 +427,15 @@ int main(int argc, char** argv) {
   if (retention_run->parsed()) return run_retention(flags, retention_days);
   if (auto code = report_commands.run(
           [&flags](const cli::ReportBody& body) { return with_reports(flags, body); })) {
+    return *code;
+  }
+  if (auto code = audit_commands.run(
+          [&flags](const cli::StoresBody& body) { return with_sealed_stores(flags, body); },
+          [&flags](const std::function<int(const config::Settings&)>& body) {
+            int code = 0;
+            auto settings = resolve_settings(flags, code);
+            return settings ? body(*settings) : code;
+          })) {
     return *code;
   }
   if (auto code = user_commands.run(

@@ -1,13 +1,9 @@
 #include "adapters/config/pii_key.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+
+#include "adapters/config/secret_file.hpp"
 
 namespace outpost::config {
 namespace {
@@ -17,34 +13,18 @@ Error key_error(std::string message) {
 }
 
 Result<LoadedPiiKey> read_key_file(const std::string& path) {
-  struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) return key_error(path + " does not exist");
-  if ((info.st_mode & 077) != 0) {
-    return key_error(path + " may be read by others: chmod 600 " + path);
-  }
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in) return key_error("cannot read " + path);
-  auto key = PiiKey::from_text(text.str());
+  auto text = read_secret_file(path);
+  if (!text) return key_error(text.error().message);
+  auto key = PiiKey::from_text(text.value());
   if (!key) return key_error(path + ": " + key.error().message);
   return LoadedPiiKey{key.value(), path, false};
 }
 
-// Writes a new key with mode 0600 from the start (O_EXCL: never over a file
-// that appeared meanwhile).
 Result<LoadedPiiKey> create_key_file(const std::string& path) {
-  const std::filesystem::path file(path);
-  std::error_code ec;
-  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return key_error("cannot create " + path);
   const PiiKey key = PiiKey::generate();
-  const std::string text = key.to_text() + "\n";
-  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-                       ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written) return key_error("cannot write " + path);
+  if (Status made = create_secret_file(path, key.to_text() + "\n"); !made) {
+    return key_error(made.error().message);
+  }
   return LoadedPiiKey{key, path, true};
 }
 

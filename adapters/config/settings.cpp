@@ -250,6 +250,8 @@ Status apply_config_file(Settings& s, const std::string& path) {
   s.login_backoff_after = auth["login_backoff_after"].value_or(s.login_backoff_after);
   s.login_delay_ms = auth["login_delay_ms"].value_or(s.login_delay_ms);
   s.pii_key_file = t["pii"]["key_file"].value_or(s.pii_key_file);
+  s.audit_signing_key_file = t["audit"]["signing_key_file"].value_or(s.audit_signing_key_file);
+  s.audit_origin = t["audit"]["origin"].value_or(s.audit_origin);
   s.retention_days = t["retention"]["closed_days"].value_or(s.retention_days);
   const auto deadlines = t["deadlines"];
   s.calendar = deadlines["calendar"].value_or(s.calendar);
@@ -266,6 +268,7 @@ Status apply_environment(Settings& s) {
   read_text("OUTPOST_LOG_LEVEL", s.log_level);
   read_text("OUTPOST_CALENDAR", s.calendar);
   read_text("OUTPOST_PII_KEY_FILE", s.pii_key_file);
+  read_text("OUTPOST_AUDIT_SIGNING_KEY_FILE", s.audit_signing_key_file);
   if (const char* v = std::getenv("OUTPOST_DEMO_DATA"); v && *v) {
     s.demo_data = std::string_view(v) == "1" || std::string_view(v) == "true";
   }

@@ -63,6 +63,11 @@ struct Settings {
   // [pii]: the personal-data key file (adapters/config/pii_key.hpp); empty:
   // "<database file>.key" for SQLite, required for PostgreSQL.
   std::string pii_key_file;
+  // [audit]: the history checkpoints' Ed25519 signing key file
+  // (adapters/config/signing_key.hpp); empty: "<database file>.signing-key"
+  // for SQLite, required for PostgreSQL. `origin` names a key created here.
+  std::string audit_signing_key_file;
+  std::string audit_origin = "outpost.pinganlongfengqiao/history";
   // [retention]: cases closed longer than this are de-identified by
   // `outpost retention run` (3 years).
   long long retention_days = 1095;

@@ -25,6 +25,7 @@
 #include "engine/cases/case_service.hpp"
 #include "engine/directory/directory.hpp"
 #include "engine/notify/outbox.hpp"
+#include "engine/proof/history_proofs.hpp"
 #include "engine/reports/report_store.hpp"
 
 namespace outpost::http {
@@ -59,6 +60,10 @@ struct ApiContext {
   AuditService* audits = nullptr;
   // GET /api/v1/reports/*: without it those routes are not registered.
   ReportService* reports = nullptr;
+  // History verification, checkpoints, proofs and the audit bundle: without
+  // both those routes are not registered.
+  HistoryProofs* proofs = nullptr;
+  ProofStore* proof_store = nullptr;
 };
 
 void register_api(Router& router, ApiContext& ctx);
@@ -79,6 +84,7 @@ void register_privacy_routes(Router& router, ApiContext& ctx);
 void register_export_routes(Router& router, ApiContext& ctx);
 void register_audit_routes(Router& router, ApiContext& ctx);
 void register_report_routes(Router& router, ApiContext& ctx);
+void register_proof_routes(Router& router, ApiContext& ctx);
 
 // The embedded OpenAPI document (adapters/http/openapi.json).
 std::string_view openapi_document();

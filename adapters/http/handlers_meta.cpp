@@ -80,6 +80,7 @@ void register_api(Router& router, ApiContext& ctx) {
   register_export_routes(router, ctx);
   register_audit_routes(router, ctx);
   register_report_routes(router, ctx);
+  register_proof_routes(router, ctx);
 }
 
 }  // namespace outpost::http

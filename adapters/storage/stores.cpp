@@ -14,7 +14,8 @@ Stores::Stores(std::unique_ptr<Database> db)
       outbox(*database),
       privacy(*database),
       audits(*database),
-      reports(*database) {}
+      reports(*database),
+      proofs(*database) {}
 
 Result<std::unique_ptr<Stores>> open_stores(const std::string& url,
                                             const DatabaseOptions& options) {

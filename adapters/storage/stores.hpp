@@ -25,6 +25,7 @@
 #include "adapters/storage/soci_directory_store.hpp"
 #include "adapters/storage/soci_outbox_store.hpp"
 #include "adapters/storage/soci_privacy_store.hpp"
+#include "adapters/storage/soci_proof_store.hpp"
 #include "adapters/storage/soci_report_store.hpp"
 #include "adapters/storage/soci_timer_store.hpp"
 #include "adapters/storage/soci_user_store.hpp"
@@ -47,6 +48,7 @@ struct Stores {
   SociPrivacyStore privacy;
   SociAuditStore audits;
   SociReportStore reports;
+  SociProofStore proofs;
 };
 
 // open_database(url, options) and the stores over it; the same URL rules and

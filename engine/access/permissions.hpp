@@ -23,7 +23,7 @@
 // The rules must list every event of every workflow and every action, so
 // that nothing is permitted or refused by omission. An auditor never writes:
 // make() refuses `auditor` anywhere but in the scope lists,
-// read_access_log and export.
+// read_access_log, export and verify_history.
 //
 //   PermissionRules rules;
 //   rules.every_event = {"admin"};
@@ -60,10 +60,11 @@ enum class Action {
   manage_users,      // the user and token admin API
   manage_directory,  // change departments and staff
   export_cases,      // GET /api/v1/exports/cases|history (a read: auditors may)
+  verify_history,    // verify history chains, read checkpoints, proofs and audit bundles
 };
-inline constexpr std::array<std::string_view, 9> kActionNames = {
+inline constexpr std::array<std::string_view, 10> kActionNames = {
     "create_case", "add_note",     "add_attachment",   "reveal", "read_access_log",
-    "arbitrate",   "manage_users", "manage_directory", "export"};
+    "arbitrate",   "manage_users", "manage_directory", "export", "verify_history"};
 
 // True when the actor's department is the case's lead department or one of
 // its co-departments, or the actor is one of its assignees or co-handlers.

@@ -89,10 +89,14 @@ std::vector<Entry> chain_from_api(const json::array& history, Own&& own) {
   return entries;
 }
 
+// A case's history as the history API shows it, back in the engine's form.
+inline std::vector<HistoryEntry> history_entries(std::int64_t id, const json::array& history) {
+  return chain_from_api<HistoryEntry>(history, [id](HistoryEntry& e) { e.case_id = id; });
+}
+
 // Recomputes every hash of the chain from the history API alone.
 inline std::int64_t first_broken_link(std::int64_t id, const json::array& history) {
-  return outpost::first_broken_link(
-      chain_from_api<HistoryEntry>(history, [id](HistoryEntry& e) { e.case_id = id; }));
+  return outpost::first_broken_link(history_entries(id, history));
 }
 
 struct TestServer {

@@ -99,6 +99,15 @@ ServerProcess::ServerProcess(std::string database_url, std::vector<std::string> 
   start();
 }
 
+void write_test_signing_key(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::runtime_error("cannot write " + path);
+  const std::string text = std::string(kTestSigningKey) + "\n";
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ::close(fd);
+  if (!ok) throw std::runtime_error("cannot write " + path);
+}
+
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) stop(SIGKILL);
   std::error_code ec;
@@ -111,7 +120,11 @@ void ServerProcess::start() {
   std::vector<std::string> args{"serve",       "--listen",     "127.0.0.1:0", "--database",
                                 database_url_, "--ready-file", ready};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
-  Headers env{{"OUTPOST_BOOTSTRAP_TOKEN", kTestToken}, {"OUTPOST_PII_KEY", kTestPiiKey}};
+  const std::string signing_key = dir_ + "/signing-key";
+  if (!fs::exists(signing_key)) write_test_signing_key(signing_key);
+  Headers env{{"OUTPOST_BOOTSTRAP_TOKEN", kTestToken},
+              {"OUTPOST_PII_KEY", kTestPiiKey},
+              {"OUTPOST_AUDIT_SIGNING_KEY_FILE", signing_key}};
   for (const auto& [k, v] : extra_env_) {  // the test's own values win
     auto same = std::find_if(env.begin(), env.end(), [&](const auto& e) { return e.first == k; });
     if (same != env.end()) {

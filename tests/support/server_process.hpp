@@ -27,6 +27,16 @@ inline constexpr const char* kTestToken = "test-bootstrap-token-0123456789";
 inline constexpr const char* kTestPiiKey =
     "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
+// The checkpoint signing key every test server gets (a 0600 file named by
+// OUTPOST_AUDIT_SIGNING_KEY_FILE) unless the test passes its own, and its
+// verifier key (docs/PROOF.md).
+inline constexpr const char* kTestSigningKey =
+    "PRIVATE+KEY+outpost.test/history+765d959c+AWmfFwq8WyHzLtpCSs0XWlR0Ie3FXeb0Mf01EZHEvV6V";
+inline constexpr const char* kTestVerifierKey =
+    "outpost.test/history+765d959c+AcMPH3JifGk9XAJ9f1hCo212yawXp9xfmk+LPMLEwjKn";
+// Writes kTestSigningKey to `path` with mode 0600.
+void write_test_signing_key(const std::string& path);
+
 class ServerProcess {
  public:
   explicit ServerProcess(std::string database_url, std::vector<std::string> extra_args = {},
