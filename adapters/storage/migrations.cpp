@@ -393,71 +393,6 @@ constexpr const char* kV10Audits[] = {
     " prev_hash text NOT NULL,"
     " hash text NOT NULL,"
     " PRIMARY KEY (audit_id, seq))",
-// v9: the signed history log (engine/proof/proof_store.hpp). An AFTER INSERT
-// trigger queues every history row, whatever path wrote it; the sequencer
-// moves queued rows to consecutive leaf indexes (history_log) and stores the
-// complete subtree hashes (history_tree, hex); history_checkpoints holds the
-// signed notes, at most one per day end (boundary). History, log, tree and
-// checkpoints refuse UPDATE and DELETE in the database itself. Rows written
-// before this version are queued in time order.
-#define OUTPOST_V9_TABLES                                                                     \
-  "CREATE TABLE history_queue (id {identity}, case_id bigint NOT NULL, seq bigint NOT NULL)", \
-      "CREATE TABLE history_log ("                                                            \
-      " leaf_index bigint PRIMARY KEY,"                                                       \
-      " case_id bigint NOT NULL,"                                                             \
-      " seq bigint NOT NULL,"                                                                 \
-      " leaf_hash text NOT NULL,"                                                             \
-      " UNIQUE (case_id, seq))",                                                              \
-      "CREATE TABLE history_tree ("                                                           \
-      " level integer NOT NULL,"                                                              \
-      " idx bigint NOT NULL,"                                                                 \
-      " hash text NOT NULL,"                                                                  \
-      " PRIMARY KEY (level, idx))",                                                           \
-      "CREATE TABLE history_checkpoints ("                                                    \
-      " id {identity},"                                                                       \
-      " tree_size bigint NOT NULL,"                                                           \
-      " root_hash text NOT NULL,"                                                             \
-      " signed_at bigint NOT NULL,"                                                           \
-      " boundary bigint UNIQUE,"                                                              \
-      " note text NOT NULL)",                                                                 \
-      "INSERT INTO history_queue (case_id, seq) SELECT case_id, seq FROM history"             \
-      " ORDER BY at, case_id, seq"
-
-#define OUTPOST_V9_SQLITE_GUARD(table)                                           \
-  "CREATE TRIGGER " table "_no_update BEFORE UPDATE ON " table                   \
-  " BEGIN SELECT RAISE(ABORT, '" table " is append-only: UPDATE refused'); END", \
-      "CREATE TRIGGER " table "_no_delete BEFORE DELETE ON " table               \
-      " BEGIN SELECT RAISE(ABORT, '" table " is append-only: DELETE refused'); END"
-
-#define OUTPOST_V9_PG_GUARD(table)                                         \
-  "CREATE TRIGGER " table "_append_only BEFORE UPDATE OR DELETE ON " table \
-  " FOR EACH ROW EXECUTE FUNCTION outpost_append_only()",                  \
-      "CREATE TRIGGER " table "_no_truncate BEFORE TRUNCATE ON " table     \
-      " FOR EACH STATEMENT EXECUTE FUNCTION outpost_append_only()"
-
-    constexpr const char* kV9HistoryLogSqlite[] = {
-        OUTPOST_V9_TABLES,
-        "CREATE TRIGGER history_enqueue AFTER INSERT ON history"
-        " BEGIN INSERT INTO history_queue (case_id, seq) VALUES (NEW.case_id, NEW.seq); END",
-        OUTPOST_V9_SQLITE_GUARD("history"),
-        OUTPOST_V9_SQLITE_GUARD("history_log"),
-        OUTPOST_V9_SQLITE_GUARD("history_tree"),
-        OUTPOST_V9_SQLITE_GUARD("history_checkpoints"),
-    };
-
-constexpr const char* kV9HistoryLogPostgresql[] = {
-    OUTPOST_V9_TABLES,
-    "CREATE FUNCTION outpost_history_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-    " INSERT INTO history_queue (case_id, seq) VALUES (NEW.case_id, NEW.seq); RETURN NULL;"
-    " END $$",
-    "CREATE TRIGGER history_enqueue AFTER INSERT ON history"
-    " FOR EACH ROW EXECUTE FUNCTION outpost_history_enqueue()",
-    "CREATE FUNCTION outpost_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-    " RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP; END $$",
-    OUTPOST_V9_PG_GUARD("history"),
-    OUTPOST_V9_PG_GUARD("history_log"),
-    OUTPOST_V9_PG_GUARD("history_tree"),
-    OUTPOST_V9_PG_GUARD("history_checkpoints"),
 };
 
 Migration migration(int version, std::string name, std::span<const char* const> statements,
@@ -504,21 +439,19 @@ void ensure_ledger(soci::session& sql, Dialect dialect) {
 }  // namespace
 
 std::vector<Migration> migrations(Dialect dialect) {
-  return {
-      migration(1, "initial", kV1Initial, dialect),
-      migration(2, "annotations", kV2Annotations, dialect),
-      migration(3, "directory", kV3Directory, dialect),
-      migration(4, "handling", kV4Handling, dialect),
-      migration(5, "users", kV5Users, dialect),
-      migration(6, "deadlines", kV6Deadlines, dialect),
-      migration(7, "personal_data", kV7PersonalData, dialect),
-      migration(8, "idempotency_keys", kV8IdempotencyKeys, dialect),
-      dialect == Dialect::sqlite ? migration(9, "history_log", kV9HistoryLogSqlite, dialect)
-                                 : migration(9, "history_log", kV9HistoryLogPostgresql, dialect),
-      dialect == Dialect::sqlite ? migration(9, "history_log", kV9HistoryLogSqlite, dialect)
-                                 : migration(9, "history_log", kV9HistoryLogPostgresql, dialect),
-      migration(10, "audits", kV10Audits, dialect),
-      milestones_migration(dialect)};
+  return {migration(1, "initial", kV1Initial, dialect),
+          migration(2, "annotations", kV2Annotations, dialect),
+          migration(3, "directory", kV3Directory, dialect),
+          migration(4, "handling", kV4Handling, dialect),
+          migration(5, "users", kV5Users, dialect),
+          migration(6, "deadlines", kV6Deadlines, dialect),
+          migration(7, "personal_data", kV7PersonalData, dialect),
+          migration(8, "idempotency_keys", kV8IdempotencyKeys, dialect),
+          dialect == Dialect::sqlite
+              ? migration(9, "history_log", kV9HistoryLogSqlite, dialect)
+              : migration(9, "history_log", kV9HistoryLogPostgresql, dialect),
+          migration(10, "audits", kV10Audits, dialect),
+          milestones_migration(dialect)};
 }
 
 std::vector<std::string> apply_migrations(soci::session& sql, Dialect dialect, Millis now) {
