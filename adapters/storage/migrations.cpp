@@ -395,6 +395,76 @@ constexpr const char* kV10Audits[] = {
     " PRIMARY KEY (audit_id, seq))",
 };
 
+// The milestones of a case (engine/cases/milestones.hpp) as columns the
+// reports group and count; the case store writes them with every change.
+// Existing cases get them from their history: everything but
+// kpi_ack_in_time (the deadline the first 签收 was measured against is not
+// in the history: NULL, undecided) and kpi_arbitrations (the flag's past
+// is not either: 1 when flagged now, else 0).
+constexpr const char* kV11Milestones[] = {
+    "ALTER TABLE cases ADD COLUMN kpi_dispatched_at bigint",
+    "ALTER TABLE cases ADD COLUMN kpi_handled_at bigint",
+    "ALTER TABLE cases ADD COLUMN kpi_closed_at bigint",
+    "ALTER TABLE cases ADD COLUMN kpi_ack_in_time integer",
+    "ALTER TABLE cases ADD COLUMN kpi_arbitrations integer NOT NULL DEFAULT 0",
+    "ALTER TABLE cases ADD COLUMN kpi_extensions integer NOT NULL DEFAULT 0",
+    "ALTER TABLE cases ADD COLUMN kpi_extensions_approved integer NOT NULL DEFAULT 0",
+    "ALTER TABLE cases ADD COLUMN kpi_escalations integer NOT NULL DEFAULT 0",
+    "ALTER TABLE cases ADD COLUMN kpi_visit text",
+    "ALTER TABLE cases ADD COLUMN kpi_resolved integer",
+    "ALTER TABLE cases ADD COLUMN kpi_mediated integer NOT NULL DEFAULT 0",
+    "ALTER TABLE cases ADD COLUMN kpi_agreement integer NOT NULL DEFAULT 0",
+    "ALTER TABLE cases ADD COLUMN kpi_failed integer NOT NULL DEFAULT 0",
+    "ALTER TABLE cases ADD COLUMN kpi_refused integer NOT NULL DEFAULT 0",
+    "ALTER TABLE cases ADD COLUMN kpi_performed integer NOT NULL DEFAULT 0",
+    "ALTER TABLE cases ADD COLUMN kpi_judicial_applied integer NOT NULL DEFAULT 0",
+    "ALTER TABLE cases ADD COLUMN kpi_judicial_confirmed integer NOT NULL DEFAULT 0",
+    "ALTER TABLE cases ADD COLUMN kpi_performance_due text",
+    "UPDATE cases SET"
+    " kpi_dispatched_at = (SELECT min(h.at) FROM history h WHERE h.case_id = cases.id"
+    " AND h.event IN ('dispatch', 'assign')),"
+    " kpi_handled_at = (SELECT min(h.at) FROM history h WHERE h.case_id = cases.id"
+    " AND h.event IN ('acknowledge', 'start_mediation')),"
+    " kpi_closed_at = (SELECT max(h.at) FROM history h WHERE h.case_id = cases.id"
+    " AND cases.state IN ('closed', 'rejected') AND h.to_state = cases.state"
+    " AND h.from_state <> cases.state),"
+    " kpi_arbitrations = arbitration,"
+    " kpi_extensions = (SELECT count(*) FROM history h WHERE h.case_id = cases.id"
+    " AND h.event = 'request_extension'),"
+    " kpi_extensions_approved = (SELECT count(*) FROM history h WHERE h.case_id = cases.id"
+    " AND h.event = 'approve_extension'),"
+    " kpi_escalations = (SELECT count(*) FROM history h WHERE h.case_id = cases.id"
+    " AND h.event = 'escalated'),"
+    " kpi_mediated = (SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END FROM history h"
+    " WHERE h.case_id = cases.id AND h.event = 'start_mediation'),"
+    " kpi_agreement = (SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END FROM history h"
+    " WHERE h.case_id = cases.id AND h.event = 'reach_agreement'),"
+    " kpi_failed = (SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END FROM history h"
+    " WHERE h.case_id = cases.id AND h.event = 'fail_mediation'),"
+    " kpi_refused = (SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END FROM history h"
+    " WHERE h.case_id = cases.id AND h.event IN ('decline', 'withdraw')),"
+    " kpi_performed = (SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END FROM history h"
+    " WHERE h.case_id = cases.id AND h.event = 'confirm_performance')",
+};
+
+// The latest 回访 and agreement of existing cases, read from the history's
+// JSON data: the one part of migration 11 the dialects spell differently.
+std::vector<std::string> milestones_from_json(Dialect dialect) {
+  const std::string satisfaction = dialect == Dialect::sqlite
+                                       ? "json_extract(h.data, '$.satisfaction')"
+                                       : "CAST(h.data AS json) ->> 'satisfaction'";
+  const std::string due = dialect == Dialect::sqlite ? "json_extract(h.data, '$.performance_due')"
+                                                     : "CAST(h.data AS json) ->> 'performance_due'";
+  const auto latest = [](const std::string& value, const std::string& event) {
+    return "(SELECT " + value + " FROM history h WHERE h.case_id = cases.id AND h.event = '" +
+           event + "' ORDER BY h.seq DESC LIMIT 1)";
+  };
+  return {"UPDATE cases SET kpi_visit = " + latest(satisfaction, "record_follow_up") +
+              ", kpi_performance_due = " + latest(due, "reach_agreement"),
+          "UPDATE cases SET kpi_resolved = CASE WHEN kpi_visit = 'dissatisfied' THEN 0 ELSE 1 END"
+          " WHERE kpi_visit IS NOT NULL"};
+}
+
 Migration migration(int version, std::string name, std::span<const char* const> statements,
                     Dialect dialect) {
   Migration m{version, std::move(name), {}};
