@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/audits/audit.hpp"
@@ -17,7 +18,7 @@ using namespace outpost::testing;
 
 namespace {
 
-std::string rfc3339_from_now(std::chrono::hours offset) {
+std::string rfc3339_from_now(std::chrono::milliseconds offset) {
   using namespace std::chrono;
   const auto at = time_point_cast<milliseconds>(system_clock::now() + offset);
   return outpost::format_rfc3339(at.time_since_epoch().count());
@@ -45,6 +46,11 @@ std::int64_t first_broken_audit_link(std::int64_t id, const json::array& history
       history, [id](outpost::AuditHistoryEntry& e) { e.audit_id = id; }));
 }
 
+// The planned period ends this long after planning: the cases created before
+// are in it, and sign-off (which binds the checkpoint covering the period) can
+// wait for its end.
+constexpr std::chrono::milliseconds kPeriodLeft{2000};
+
 struct AuditServer : TestServer {
   HttpClient auditor = client_as("lin.audit", "auditor");
   HttpClient legal = client_as("wu.legal", "handler", "legal");
@@ -56,11 +62,12 @@ struct AuditServer : TestServer {
     for (int i = 0; i < 3; ++i) cases.push_back(create_case(request_body()));
   }
 
+  std::string period_to;  // of the latest plan_body()
+
   json::object plan_body() {
+    period_to = rfc3339_from_now(kPeriodLeft);
     return {{"title", "2026年第四季度联合督查"},
-            {"period",
-             {{"from", rfc3339_from_now(std::chrono::hours(-1))},
-              {"to", rfc3339_from_now(std::chrono::hours(1))}}},
+            {"period", {{"from", rfc3339_from_now(std::chrono::hours(-1))}, {"to", period_to}}},
             {"scope", {{"communities", {"LF"}}}},
             {"reviewers", {"lin.audit"}}};
   }
@@ -205,10 +212,24 @@ TEST_SUITE("http_audits") {
     check_problem(t.audit_event(t.auditor, id, "sign_off"), 409);
     t.audit_step(t.legal, id, "answer_finding", {{"finding_id", 1}, {"note", "双方均已补签"}});
     t.audit_step(t.auditor, id, "accept_rectification", {{"finding_id", 1}});
+    // Sign-off binds the signed history checkpoint that covers the period:
+    // refused while the period runs, then bound to one signed after its end.
+    check_problem(t.audit_event(t.auditor, id, "sign_off"), 409);
+    std::this_thread::sleep_for(kPeriodLeft + std::chrono::milliseconds(200));
     a = t.audit_step(t.auditor, id, "sign_off");
     CHECK(text(a.at("state")) == "signed_off");
     CHECK(a.at("allowed_events").as_array().empty());
-    CHECK(a.at("checkpoint").is_null());  // no checkpoint issuer wired yet
+    const json::value& checkpoint = a.at("checkpoint");
+    REQUIRE(checkpoint.is_object());
+    CHECK(checkpoint.at("tree_size").as_int64() > 0);
+    // The C2SP checkpoint body: origin, tree size, root hash, each on its line.
+    CHECK(text(checkpoint.at("note"))
+              .find("\n" + std::to_string(checkpoint.at("tree_size").as_int64()) + "\n" +
+                    text(checkpoint.at("root_hash")) + "\n") != std::string::npos);
+    CHECK(text(checkpoint.at("signed_at")) >= t.period_to);
+    auto latest = t.auditor.get("/api/v1/history/checkpoints/latest");
+    REQUIRE_MESSAGE(latest.status == 200, latest.body);
+    CHECK(latest.json().at("tree_size").as_int64() >= checkpoint.at("tree_size").as_int64());
     CHECK(a.at("findings").at(0).at("send_backs").as_int64() == 1);
 
     auto h = t.auditor.get(audit_path(id, "/history"));
