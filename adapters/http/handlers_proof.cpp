@@ -4,7 +4,7 @@
 //   GET /api/v1/history/checkpoints/latest         the latest signed note and the verifier key
 //   GET /api/v1/history/proofs/inclusion?case_id=&seq=|leaf_index=[&tree_size=]
 //   GET /api/v1/history/proofs/consistency?from=&to=
-//   GET /api/v1/exports/audit-bundle?cases=1,2,3
+//   GET /api/v1/exports/audit-bundle?cases=1,2,3  (or ?audit=ID: the audit's sample)
 #include <memory>
 
 #include <boost/json/value.hpp>
@@ -13,6 +13,7 @@
 #include "adapters/http/handler_support.hpp"
 #include "adapters/http/problem.hpp"
 #include "adapters/http/proof_json.hpp"
+#include "engine/audits/audit_service.hpp"
 
 namespace outpost::http {
 namespace json = boost::json;
@@ -41,9 +42,23 @@ std::map<std::string, std::int64_t> int_params(const HttpRequest& req,
   return out;
 }
 
-Result<std::vector<CaseId>> case_list(const HttpRequest& req) {
+// The cases of a bundle: `cases=1,2,3`, or `audit=ID` for an audit's drawn
+// sample (the caller must be allowed to read that audit).
+Result<std::vector<CaseId>> case_list(const HttpRequest& req, ApiContext& ctx, const Actor& actor) {
   std::vector<CaseId> ids;
   for (const auto& [name, value] : req.query) {
+    if (name == "audit") {
+      auto id = parse_int(value);
+      if (!id || *id <= 0) return Error::invalid_field("audit", "must be an audit id");
+      if (ctx.audits == nullptr) return Error(ErrorKind::not_found, "audits are not served here");
+      auto audit = ctx.audits->get(*id, actor);
+      if (!audit) return audit.error();
+      if (!audit.value().sample) {
+        return Error::invalid_field("audit", "has no sample drawn yet");
+      }
+      for (CaseId c : audit.value().sample->draw.case_ids) ids.push_back(c);
+      continue;
+    }
     if (name != "cases") return Error::invalid_field(name, "is not a parameter of this export");
     std::string_view rest = value;
     while (!rest.empty()) {
@@ -55,8 +70,9 @@ Result<std::vector<CaseId>> case_list(const HttpRequest& req) {
       rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
     }
   }
-  if (ids.empty())
-    return Error::invalid_field("cases", "is required: case ids separated by commas");
+  if (ids.empty()) {
+    return Error::invalid_field("cases", "is required: case ids separated by commas (or audit=ID)");
+  }
   if (ids.size() > kMaxBundleCases) {
     return Error::invalid_field("cases", "at most " + std::to_string(kMaxBundleCases) + " cases");
   }
@@ -164,7 +180,7 @@ class ProofRoutes {
 
   HttpResponse bundle(const HttpRequest& req) {
     return allowed(req, [&](const Actor& actor) {
-      auto ids = case_list(req);
+      auto ids = case_list(req, ctx_, actor);
       if (!ids) return problem(ids.error());
       std::vector<std::pair<Case, std::vector<HistoryEntry>>> cases;
       for (CaseId id : ids.value()) {

@@ -3,9 +3,13 @@
 // drawn (again with the same seed: the same cases), reviewed, a deficiency
 // sent back once and then accepted, signed off; a wrong step is 409 with the
 // allowed events; bad input is a problem+json and changes nothing.
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <string>
 #include <thread>
@@ -230,6 +234,28 @@ TEST_SUITE("http_audits") {
     auto latest = t.auditor.get("/api/v1/history/checkpoints/latest");
     REQUIRE_MESSAGE(latest.status == 200, latest.body);
     CHECK(latest.json().at("tree_size").as_int64() >= checkpoint.at("tree_size").as_int64());
+
+    // The audit's bundle (its sample with history, proofs and a signed
+    // checkpoint) verifies offline with nothing but the public key.
+    auto bundle = t.auditor.get("/api/v1/exports/audit-bundle?audit=" + std::to_string(id));
+    REQUIRE_MESSAGE(bundle.status == 200, bundle.body);
+    const json::value bundle_doc = json::parse(bundle.body);
+    std::vector<std::int64_t> bundled;
+    for (const auto& c : bundle_doc.at("cases").as_array()) {
+      bundled.push_back(c.at("id").as_int64());
+    }
+    std::vector<std::int64_t> sampled;
+    for (const auto& c : a.at("sample").at("case_ids").as_array()) sampled.push_back(c.as_int64());
+    CHECK(bundled == sampled);
+    const std::string file =
+        (std::filesystem::temp_directory_path() /
+         ("audit-bundle-" + std::to_string(::getpid()) + "-" + std::to_string(id) + ".json"))
+            .string();
+    std::ofstream(file, std::ios::binary) << bundle.body;
+    auto verified = run_outpost({"audit", "verify-export", file, "--key", kTestVerifierKey});
+    CHECK_MESSAGE(verified.exit_code == 0, verified.output);
+    CHECK(verified.output.find(std::to_string(sampled.size()) + " cases") != std::string::npos);
+    std::filesystem::remove(file);
     CHECK(a.at("findings").at(0).at("send_backs").as_int64() == 1);
 
     auto h = t.auditor.get(audit_path(id, "/history"));
