@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <deque>
+#include <future>
 #include <memory>
 #include <span>
 #include <stdexcept>
@@ -296,6 +298,9 @@ void history_row(RowSink& s, const Case& c, const HistoryEntry& e, const ExportL
 
 // The body of one export: pages of cases through the list's cursor, each
 // case written as one row (cases) or as its history entries (history).
+// Windows of ids read at once ahead of the one being written.
+constexpr std::size_t kWindowsAhead = 3;
+
 class ExportStream {
  public:
   ExportStream(ExportSources sources, ExportRequest req, Actor actor)
@@ -338,16 +343,58 @@ class ExportStream {
   }
 
  private:
+  // The next page of cases. The ids of the matching cases are cut into
+  // windows of page_size ids, from the lowest matching id to the highest
+  // (both found once, at the start); up to kWindowsAhead windows are read at
+  // once on other threads, so the database reads and the rows' decoding run
+  // beside the writing of this page, in id order. At most kWindowsAhead + 1
+  // pages are held. Cases registered after the start are not exported.
   Status fetch_page() {
     page_.clear();
     next_ = 0;
-    auto fetched = src_.cases.list(req_.filter, actor_);
+    if (!bounds_known_) {
+      if (Status s = find_bounds(); !s) return s;
+    }
+    while (ahead_.size() < kWindowsAhead && window_from_ <= last_id_) start_window();
+    if (ahead_.empty()) {
+      last_page_ = true;
+      return Ok{};
+    }
+    auto fetched = ahead_.front().get();
+    ahead_.pop_front();
     if (!fetched) return fetched.error();
     page_ = std::move(fetched.value().items);
-    req_.filter.cursor = fetched.value().next_cursor;
-    last_page_ = !req_.filter.cursor;
+    if (window_from_ <= last_id_) start_window();
+    last_page_ = ahead_.empty();
     now_ = src_.cases.clock().now();
     return Ok{};
+  }
+
+  // The lowest and highest id the filter matches now.
+  Status find_bounds() {
+    bounds_known_ = true;
+    CaseFilter edge = req_.filter;
+    edge.limit = 1;
+    auto lowest = src_.cases.list(edge, actor_);
+    if (!lowest) return lowest.error();
+    edge.oldest_first = false;
+    auto highest = src_.cases.list(edge, actor_);
+    if (!highest) return highest.error();
+    if (lowest.value().items.empty() || highest.value().items.empty()) return Ok{};
+    window_from_ = lowest.value().items.front().id;
+    last_id_ = highest.value().items.front().id;
+    return Ok{};
+  }
+
+  void start_window() {
+    CaseFilter window = req_.filter;
+    window.cursor = window_from_ - 1;
+    window.id_below = window_from_ + req_.page_size;
+    window.limit = req_.page_size;
+    window_from_ += req_.page_size;
+    ahead_.push_back(std::async(std::launch::async, [this, window = std::move(window)] {
+      return src_.cases.list(window, actor_);
+    }));
   }
 
   Status write(const Case& c) {
@@ -395,6 +442,11 @@ class ExportStream {
   bool last_page_ = false;
   std::int64_t rows_ = 0;
   Millis now_ = 0;
+  bool bounds_known_ = false;
+  CaseId window_from_ = 1, last_id_ = 0;
+  // Declared last: destroyed first, so reads still running end before the
+  // members they use go.
+  std::deque<std::future<Result<CasePage>>> ahead_;
 };
 
 bool accepts_json_lines(std::optional<std::string_view> accept) {

@@ -176,6 +176,10 @@ std::string where(soci::statement& st, const CaseFilter& f, WhereScratch& scratc
     text += " AND updated_at < :updated_before";
     st.exchange(soci::use(*f.updated_before, "updated_before"));
   }
+  if (f.id_below) {
+    text += " AND id < :id_below";
+    st.exchange(soci::use(*f.id_below, "id_below"));
+  }
   return text;
 }
 

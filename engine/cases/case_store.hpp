@@ -91,8 +91,9 @@ struct CaseFilter {
   // Handled by this department (lead or co-department) or, OR-ed with it,
   // by this person (assignee or co-handler): "my queue".
   std::optional<std::string> handled_by_department, handled_by_person;
-  bool oldest_first = false;     // default newest first
-  std::optional<CaseId> cursor;  // continue after this id, in the list's order
+  bool oldest_first = false;       // default newest first
+  std::optional<CaseId> cursor;    // continue after this id, in the list's order
+  std::optional<CaseId> id_below;  // only ids below this one (an export's window of ids)
   int limit = 50;
   Millis now = 0;  // for `overdue`
 };
