@@ -13,13 +13,13 @@
 
 namespace outpost::storage {
 
-const std::string kCaseColumns =
-    std::string(
-        "id, number, kind, state, version, category, title, description, channel,"
-        " community, grid, micro_grid, address, urgency, risk_level, confidential,"
-        " department, assignees, parties, facts, deadline, created_at, updated_at,"
-        " last_hash, clock, ") +
-    kMilestoneColumns;
+const std::string kCaseListColumns =
+    "id, number, kind, state, version, category, title, description, channel,"
+    " community, grid, micro_grid, address, urgency, risk_level, confidential,"
+    " department, assignees, parties, facts, deadline, created_at, updated_at,"
+    " last_hash, clock";
+
+const std::string kCaseColumns = kCaseListColumns + ", " + kMilestoneColumns;
 
 const char* const kStaffColumns = "id, name, department, role, grid, micro_grid, active";
 
@@ -215,11 +215,18 @@ Case CaseRow::to_case() const {
   c.facts = object_from(facts);
   c.last_hash = last_hash;
   c.clock = read_parsed(clock, [](const boost::json::value& v) { return clock_from_json(v); });
-  c.milestones = milestones.to_milestones();
+  if (with_milestones) c.milestones = milestones.to_milestones();
   return c;
 }
 
 void bind_case_into(soci::statement& st, CaseRow& r) {
+  bind_listed_case_into(st, r);
+  r.with_milestones = true;
+  r.milestones.bind_into(st);
+}
+
+void bind_listed_case_into(soci::statement& st, CaseRow& r) {
+  r.with_milestones = false;
   st.exchange(soci::into(r.id));
   st.exchange(soci::into(r.number));
   st.exchange(soci::into(r.kind));
@@ -245,7 +252,6 @@ void bind_case_into(soci::statement& st, CaseRow& r) {
   st.exchange(soci::into(r.updated_at));
   st.exchange(soci::into(r.last_hash));
   st.exchange(soci::into(r.clock));
-  r.milestones.bind_into(st);
 }
 
 void HistoryRow::assign(const HistoryEntry& e) {

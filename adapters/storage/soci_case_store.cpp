@@ -187,10 +187,10 @@ Result<CasePage> query_cases(soci::session& sql, const CaseFilter& f, const PiiC
   CaseRow row;
   row.cipher = cipher;
   soci::statement st(sql);
-  storage::bind_case_into(st, row);
+  storage::bind_listed_case_into(st, row);
   WhereScratch scratch;
   scratch.postgresql = storage::dialect_of(sql) == storage::Dialect::postgresql;
-  std::string text = std::string("SELECT ") + storage::kCaseColumns + " FROM cases" +
+  std::string text = std::string("SELECT ") + storage::kCaseListColumns + " FROM cases" +
                      where(st, f, scratch, cipher);
   if (f.cursor) {
     text += f.oldest_first ? " AND id > :cursor" : " AND id < :cursor";

@@ -127,6 +127,8 @@ class CaseStore {
                                    const HistoryEntry& entry, const IdempotencyKey* idem,
                                    const SideEffects* effects = nullptr) = 0;
 
+  // Listed cases are for showing: their `milestones` are left empty (a
+  // change reads its case with find_case).
   virtual Result<CasePage> list_cases(const CaseFilter& filter) = 0;
   // How many cases match (limit, cursor and order are ignored).
   virtual Result<std::int64_t> count_matching(const CaseFilter& filter) = 0;
