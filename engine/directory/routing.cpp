@@ -38,7 +38,7 @@ Status check_assignee(const StaffLookup& staff, const std::string& id, const std
   if (!found) return found.error();
   if (!found.value())
     return Error::invalid_field(field, "no staff member " + id + " on the roster");
-  const StaffMember& m = *found.value();
+  const RosterEntry& m = *found.value();
   if (!m.active) return Error::invalid_field(field, "staff member " + id + " is inactive");
   const std::vector<std::string>* co = payload.text_list("co_departments");
   const bool handles =

@@ -23,15 +23,19 @@
 #include "engine/cases/event_payload.hpp"
 #include "engine/core/error.hpp"
 #include "engine/directory/catalogue.hpp"
-#include "engine/directory/directory.hpp"
 
 namespace outpost {
 
 // The staff id of the active leader of a grid, if there is one.
 using GridLeaderLookup = std::function<std::optional<std::string>(std::string_view grid)>;
 
+// What routing needs of a roster member (engine/directory/directory.hpp).
+struct RosterEntry {
+  std::string department;
+  bool active = true;
+};
 // A staff member by id, active or not; nullopt when the roster has none.
-using StaffLookup = std::function<Result<std::optional<StaffMember>>(std::string_view id)>;
+using StaffLookup = std::function<Result<std::optional<RosterEntry>>(std::string_view id)>;
 
 // True for the events that route a case: "dispatch" and "assign".
 bool is_routing_event(std::string_view event);
