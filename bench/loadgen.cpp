@@ -145,7 +145,7 @@ std::string dispute_body() {
 std::vector<std::string> lifecycle_bodies() {
   const std::vector<json::object> events{
       {{"event", "accept"}},
-      {{"event", "assign"}, {"department", "police"}, {"assignees", {"officer-7"}}},
+      {{"event", "assign"}, {"department", "police"}, {"assignees", {"police-01"}}},
       {{"event", "start_mediation"}},
       {{"event", "reach_agreement"},
        {"terms", "楼上住户承担维修费用八百元，十日内完成维修。"},

@@ -52,6 +52,9 @@ constexpr std::array kCompounds{"西山坪家属区", "衡器厂家属区", "铁
                                 "仪材小区"};
 constexpr std::array kChannels{"desk", "desk", "visit", "patrol", "phone", "meeting"};
 constexpr std::array kDepartments{"grid", "police", "legal", "counselling"};
+// A member of each of kDepartments on the shipped roster (config/staff.json):
+// routing refuses assignees off the roster or of another department.
+constexpr std::array kDepartmentStaff{"gl-LF-G01", "police-01", "legal-01", "counselling-01"};
 
 // How far each demo request is taken along the request path.
 enum class RequestStage {
@@ -162,9 +165,9 @@ class DemoBuilder {
     if (Status s = step("accept"); !s) return s;
     if (stage == Stage::accepted) return Ok{};
     if (Status s = step(
-            "assign",
-            {{"department", kDepartments[index % kDepartments.size()]},
-             {"assignees", std::vector<std::string>{"mediator-" + std::to_string(1 + index % 9)}}});
+            "assign", {{"department", kDepartments[index % kDepartments.size()]},
+                       {"assignees",
+                        std::vector<std::string>{kDepartmentStaff[index % kDepartments.size()]}}});
         !s) {
       return s;
     }

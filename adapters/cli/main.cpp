@@ -280,6 +280,13 @@ int run_serve(const Flags& flags) {
     if (!leader || !leader.value()) return std::nullopt;
     return leader.value()->id;
   });
+  service.set_staff_lookup([&stores](std::string_view id) -> Result<std::optional<RosterEntry>> {
+    auto member = stores.directory.find_staff(id);
+    if (!member) return member.error();
+    if (!member.value()) return std::optional<RosterEntry>{};
+    return std::optional<RosterEntry>{
+        RosterEntry{member.value()->department, member.value()->active}};
+  });
   const auto attachment_limit = static_cast<std::size_t>(s.attachment_limit_bytes);
   AnnotationService annotations(stores.cases, stores.annotations, clock, attachment_limit,
                                 &permissions);

@@ -178,7 +178,8 @@ Result<Case> CaseService::apply(CaseId id, const EventCommand& cmd, const Actor&
         if (!wf) return Error::make(ErrorKind::internal, "no workflow for the case's kind");
         EventPayload payload = cmd.payload;
         if (is_routing_event(cmd.event) && event_allowed(*wf, current, cmd.event)) {
-          if (Status s = route(current, catalogue_, payload, grid_leader_); !s) return s.error();
+          if (Status s = route(current, catalogue_, payload, grid_leader_, staff_); !s)
+            return s.error();
         }
         Case next = current;
         if (Status s = wf->apply(next, cmd.event, payload); !s) {

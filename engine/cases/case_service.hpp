@@ -91,6 +91,8 @@ class CaseService {
   std::vector<std::string> allowed_events(const Case& c, const Actor& actor) const;
   // How routing finds a grid's leader (co-handler); without one, none is added.
   void set_grid_leader_lookup(GridLeaderLookup lookup) { grid_leader_ = std::move(lookup); }
+  // How routing checks assignees against the roster; without one, any id passes.
+  void set_staff_lookup(StaffLookup lookup) { staff_ = std::move(lookup); }
   std::string_view state_label(const Case& c) const;
   const Clock& clock() const { return clock_; }
   const Deadlines* deadlines() const { return deadlines_; }
@@ -108,6 +110,7 @@ class CaseService {
   const Deadlines* deadlines_;
   const Permissions& permissions_;
   GridLeaderLookup grid_leader_;
+  StaffLookup staff_;
 };
 
 }  // namespace outpost

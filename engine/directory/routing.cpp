@@ -31,10 +31,45 @@ Result<std::vector<std::string>> co_departments_of(const EventPayload& payload,
   return out;
 }
 
+// One assignee: on the roster, active, and in one of the handling departments.
+Status check_assignee(const StaffLookup& staff, const std::string& id, const std::string& field,
+                      const EventPayload& payload) {
+  auto found = staff(id);
+  if (!found) return found.error();
+  if (!found.value())
+    return Error::invalid_field(field, "no staff member " + id + " on the roster");
+  const RosterEntry& m = *found.value();
+  if (!m.active) return Error::invalid_field(field, "staff member " + id + " is inactive");
+  const std::vector<std::string>* co = payload.text_list("co_departments");
+  const bool handles =
+      m.department == payload.text("department") ||
+      (co != nullptr && std::find(co->begin(), co->end(), m.department) != co->end());
+  if (!handles) {
+    return Error::invalid_field(field, "staff member " + id + " is not in department " +
+                                           std::string(payload.text("department")) +
+                                           " or a co-department");
+  }
+  return Ok{};
+}
+
+Status check_assignees(const StaffLookup& staff, const EventPayload& payload) {
+  if (!staff) return Ok{};
+  if (const std::vector<std::string>* list = payload.text_list("assignees")) {
+    for (const std::string& id : *list) {
+      if (Status s = check_assignee(staff, id, "assignees", payload); !s) return s;
+    }
+  }
+  if (const PayloadValue* one = payload.find("assignee");
+      one != nullptr && std::holds_alternative<std::string>(*one)) {
+    return check_assignee(staff, std::get<std::string>(*one), "assignee", payload);
+  }
+  return Ok{};
+}
+
 }  // namespace
 
 Status route(const Case& c, const Catalogue& catalogue, EventPayload& payload,
-             const GridLeaderLookup& grid_leader) {
+             const GridLeaderLookup& grid_leader, const StaffLookup& staff) {
   const Category* category = catalogue.find_category(to_string(c.kind), c.category);
   if (!payload.given("department")) {
     if (category == nullptr)
@@ -53,6 +88,7 @@ Status route(const Case& c, const Catalogue& catalogue, EventPayload& payload,
   } else {
     payload.set("co_departments", std::move(co.value()));
   }
+  if (Status s = check_assignees(staff, payload); !s) return s;
   payload.erase("co_handlers");  // never taken from the client
   if (category != nullptr && category->grid_leader_co_handles && grid_leader) {
     if (auto leader = grid_leader(c.location.grid)) {

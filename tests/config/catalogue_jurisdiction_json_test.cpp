@@ -140,7 +140,7 @@ TEST_SUITE("config") {
     check_codes_and_names(read_config("jurisdiction.json"));
   }
 
-  TEST_CASE("grids and micro-grids resolve to their parents; unknown codes to empty") {
+  TEST_CASE("grids and micro-grids resolve to their parents, unknown codes to empty") {
     auto j = jurisdiction_from_json(read_config("jurisdiction.json"));
     REQUIRE(j.ok());
     const Jurisdiction& jur = j.value();

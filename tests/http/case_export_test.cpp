@@ -25,7 +25,7 @@ std::vector<std::string> bad_fields(const QueryParams& query, ExportKind kind) {
 }  // namespace
 
 TEST_SUITE("http_case_export") {
-  TEST_CASE("format= wins over Accept; Accept chooses JSON lines, anything else is CSV") {
+  TEST_CASE("format= wins over Accept, Accept chooses JSON lines, anything else is CSV") {
     auto pick = [](QueryParams q, std::optional<std::string_view> accept) {
       return read_export_request(q, accept, ExportKind::cases).value().format;
     };

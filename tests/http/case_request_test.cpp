@@ -90,7 +90,7 @@ TEST_SUITE("http_case_request") {
           std::vector<std::string>{"location", "parties[0]", "parties"});
   }
 
-  TEST_CASE("event members become typed values; odd ones stay recognisable") {
+  TEST_CASE("event members become typed values, odd ones stay recognisable") {
     const auto body = json::parse(
         R"({"event":"assign","department":"police","assignees":["a","b"],"days":3,
             "urgent":true,"half":1.5,"mixed":["a",1],"none":null,"deep":{"x":1}})");

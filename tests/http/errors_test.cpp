@@ -34,7 +34,7 @@ TEST_SUITE("http_errors") {
       CHECK(std::find(allowed.begin(), allowed.end(), json::value("assign")) != allowed.end());
     }
     SUBCASE("a stale If-Match is 412") {
-      check_problem(t.event(id, "assign", {{"department", "police"}, {"assignees", {"a"}}},
+      check_problem(t.event(id, "assign", {{"department", "police"}, {"assignees", {"police-01"}}},
                             {{"If-Match", "\"1\""}}),
                     412);
     }
@@ -44,7 +44,8 @@ TEST_SUITE("http_errors") {
       CHECK(r.json().at("errors").as_array()[0].at("field") == "assignees");
     }
     SUBCASE("an unknown department is 422") {
-      check_problem(t.event(id, "assign", {{"department", "fire"}, {"assignees", {"a"}}}), 422);
+      check_problem(t.event(id, "assign", {{"department", "fire"}, {"assignees", {"police-01"}}}),
+                    422);
     }
     SUBCASE("an unknown event name is 422") {
       auto r = t.event(id, "teleport");

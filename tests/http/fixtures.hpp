@@ -194,7 +194,7 @@ inline void seed_cases(const TestDatabase& db, std::int64_t first, std::int64_t 
 inline std::int64_t mediating_case(TestServer& t) {
   const auto id = t.create_case();
   t.step(id, "accept");
-  t.step(id, "assign", {{"department", "police"}, {"assignees", {"officer-7"}}});
+  t.step(id, "assign", {{"department", "police"}, {"assignees", {"police-01"}}});
   t.step(id, "start_mediation");
   return id;
 }

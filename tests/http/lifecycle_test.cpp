@@ -23,7 +23,7 @@ TEST_SUITE("http_lifecycle") {
 
     const std::vector<std::pair<std::string, json::object>> path{
         {"accept", {}},
-        {"assign", {{"department", "police"}, {"assignees", {"officer-7"}}}},
+        {"assign", {{"department", "police"}, {"assignees", {"police-01"}}}},
         {"start_mediation", {}},
         {"reach_agreement", {{"terms", "楼上住户承担维修费用"}, {"performance_due", "2026-12-31"}}},
         {"confirm_performance", {}},
@@ -64,7 +64,7 @@ TEST_SUITE("http_lifecycle") {
     body["risk_level"] = "high";
     const auto id = t.create_case(body);
     t.step(id, "accept");
-    t.step(id, "assign", {{"department", "grid"}, {"assignees", {"grid-lf-01"}}});
+    t.step(id, "assign", {{"department", "grid"}, {"assignees", {"gl-LF-G01"}}});
     auto refused = t.event(id, "start_mediation");
     CHECK(refused.status == 409);
     t.step(id, "report_risk", {{"reported_to", "龙凤桥派出所"}, {"detail", "双方情绪激动"}});

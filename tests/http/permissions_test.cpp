@@ -379,7 +379,7 @@ TEST_SUITE("http_scopes") {
       "a confidential case is invisible to everyone but its assignees, supervisors, "
       "auditors and admins") {
     PermissionsServer t;
-    t.add_user("urban.li", "handler", "urban");
+    t.add_user("urban-01", "handler", "urban");
     t.add_user("urban.ma", "handler", "urban");
     t.add_user("desk.wu", "desk");
     t.add_user("disp.he", "dispatcher");
@@ -388,7 +388,7 @@ TEST_SUITE("http_scopes") {
     auto body = request_body("public_order");
     body["confidential"] = true;
     const auto secret = t.create_case(body);
-    t.step(secret, "dispatch", {{"department", "urban"}, {"assignee", "urban.li"}});
+    t.step(secret, "dispatch", {{"department", "urban"}, {"assignee", "urban-01"}});
     const auto open = t.create_case(request_body("public_order"));
     t.step(open, "dispatch", {{"department", "urban"}});
     const auto waiting = t.create_case(request_body("public_order"));
@@ -418,7 +418,7 @@ TEST_SUITE("http_scopes") {
               .status == 404);
     CHECK(t.version_and_history(secret) == before);
 
-    HttpClient& assignee = t.as.at("urban.li");
+    HttpClient& assignee = t.as.at("urban-01");
     CHECK(assignee.get(case_path(secret)).status == 200);
     CHECK(ids_of(assignee.get("/api/v1/cases")) == std::vector<std::int64_t>{open, secret});
     CHECK(assignee.get("/api/v1/queues/mine").json().at("counts").at("total") == 2);

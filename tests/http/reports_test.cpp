@@ -295,7 +295,7 @@ KnownCases build_cases(TestServer& t) {
         t.db.query_int("SELECT coalesce(deadline, 0) FROM cases WHERE id = " + id_text(id));
     t.step(id, "acknowledge");
   };
-  const json::object dispatch_urban{{"department", "urban"}, {"assignee", "wang.li"}};
+  const json::object dispatch_urban{{"department", "urban"}, {"assignee", "urban-01"}};
 
   // A request handled in time, extended once, visited satisfied: closed.
   const auto r1 = t.create_case(request_body());
@@ -330,7 +330,7 @@ KnownCases build_cases(TestServer& t) {
 
   // Another department: extension denied, visited basically satisfied but not resolved.
   const auto r5 = t.create_case(request_body("public_order"));
-  t.step(r5, "dispatch", {{"department", "police"}, {"assignee", "officer-7"}});
+  t.step(r5, "dispatch", {{"department", "police"}, {"assignee", "police-01"}});
   acknowledge(r5);
   t.step(r5, "start_work");
   t.step(r5, "request_extension", {{"days", 1}, {"reason", "waiting"}});
@@ -366,7 +366,7 @@ KnownCases build_cases(TestServer& t) {
   // Returned twice: flagged for arbitration (派单异议), assigned by a supervisor.
   const auto d5 = t.create_case();
   t.step(d5, "accept");
-  const json::object assign{{"department", "legal"}, {"assignees", {"lawyer-2"}}};
+  const json::object assign{{"department", "legal"}, {"assignees", {"legal-02"}}};
   t.step(d5, "assign", assign);
   t.step(d5, "return_assignment", {{"reason", "conflict of interest"}});
   t.step(d5, "assign", assign);
@@ -449,18 +449,18 @@ TEST_SUITE("http_reports") {
     std::vector<const Stored*> wang;
     for (const Stored& s : cases) {
       if (t.db.query_text("SELECT assignees FROM cases WHERE id = " + std::to_string(s.id))
-              .find("\"wang.li\"") != std::string::npos) {
+              .find("\"urban-01\"") != std::string::npos) {
         wang.push_back(&s);
       }
     }
     bool found = false;
     for (const json::value& g : by_staff.at("groups").as_array()) {
-      if (text(g.at("key").at("staff")) != "wang.li") continue;
+      if (text(g.at("key").at("staff")) != "urban-01") continue;
       found = true;
       check_figures(g.at("figures").as_object(),
                     expected_figures(wang, epoch_millis(text(by_staff.at("as_of"))), today,
                                      known.ack_deadlines),
-                    "staff wang.li");
+                    "staff urban-01");
     }
     CHECK(found);
     CHECK(by_staff.at("totals").at("figures").at("received").at("numerator") == 10);

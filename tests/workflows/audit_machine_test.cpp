@@ -95,7 +95,7 @@ TEST_SUITE("audit_machine") {
     CHECK(refusal(open, "accept_rectification").kind == ErrorKind::not_allowed_in_state);
   }
 
-  TEST_CASE("final states accept nothing; every other state may be cancelled") {
+  TEST_CASE("final states accept nothing, every other state may be cancelled") {
     for (const auto& s : wf().graph().states) {
       const AuditProgress p{.state = s.name};
       auto next = wf().next_state(p, "cancel");

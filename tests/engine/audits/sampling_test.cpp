@@ -91,7 +91,7 @@ TEST_SUITE("audit_sampling") {
           "0f7ae748ef9a14fb61d995f627d46e3cd8c185152c57a6284ce2ef2855bb07df");
   }
 
-  TEST_CASE("each stratum gives its largest-remainder share; forced cases are all in") {
+  TEST_CASE("each stratum gives its largest-remainder share, forced cases are all in") {
     for (int n : {37, 120, 301}) {
       for (std::int64_t seed : {1, 99, 123456789}) {
         const auto pop = population(n, 4, 3);

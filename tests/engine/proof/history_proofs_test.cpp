@@ -7,7 +7,7 @@ using namespace outpost;
 
 TEST_SUITE("proof_history") {
   TEST_CASE(
-      "a day ends at midnight Asia/Shanghai (16:00 UTC); quarters end with Mar, Jun, Sep, Dec") {
+      "a day ends at midnight Asia/Shanghai (16:00 UTC), quarters end with Mar, Jun, Sep, Dec") {
     constexpr Millis kHour = 3'600'000;
     // 2026-04-01T00:00+08:00 = 2026-03-31T16:00Z = 1774972800000.
     constexpr Millis kApril1 = 1'774'972'800'000;
