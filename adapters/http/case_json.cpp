@@ -168,8 +168,8 @@ void write_case(JsonText& w, const Case& c, const CaseView& view) {
   w.key("flags");
   flags_of(w, c);
   w.key("duplicate_of");
-  if (const json::value* d = c.facts.if_contains("duplicate_of")) {
-    w.value(*d);
+  if (view.duplicate_of) {
+    w.value(*view.duplicate_of);
   } else {
     w.null();
   }
@@ -196,6 +196,7 @@ void write_case(JsonText& w, const Case& c, const CaseView& view) {
     w.key("duplicates").begin_array();
     for (CaseId id : *view.duplicates) w.value(id);
     w.end_array();
+    w.member("duplicates_hidden", view.duplicates_hidden);
   }
   w.end_object();
 }

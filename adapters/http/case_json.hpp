@@ -32,6 +32,11 @@ struct CaseView {
   // Cases rejected as duplicates of this one; shown only when looked up
   // (single-case reads), omitted from lists.
   std::optional<std::vector<CaseId>> duplicates;
+  // How many more duplicates there are outside the caller's scope (no ids).
+  std::int64_t duplicates_hidden = 0;
+  // The case this one duplicates, when the caller sees it; nullopt (shown as
+  // null) when there is none or it is outside the caller's scope.
+  std::optional<CaseId> duplicate_of;
 };
 
 // A case as the API shows it, written as text (a page of cases writes each

@@ -44,10 +44,11 @@ class CaseRoutes {
       if (!id) return problem(id.error());
       auto c = ctx_.cases.get(id.value(), actor);
       if (!c) return problem(c.error());
-      auto duplicates = ctx_.cases.duplicates_of(c.value());
+      auto duplicates = ctx_.cases.duplicates_of(c.value(), actor);
       if (!duplicates) return problem(duplicates.error());
       CaseView view = view_of(c.value(), actor);
-      view.duplicates = std::move(duplicates.value());
+      view.duplicates = std::move(duplicates.value().visible);
+      view.duplicates_hidden = duplicates.value().hidden;
       return versioned_response(200, c.value().id, c.value().version, case_json(c.value(), view),
                                 kCaseLocation);
     });
@@ -130,8 +131,24 @@ class CaseRoutes {
   CaseView view_of(const Case& c, const Actor& actor) {
     const Millis now = ctx_.cases.clock().now();
     const Deadlines* deadlines = ctx_.cases.deadlines();
-    return CaseView{ctx_.cases.state_label(c), ctx_.cases.allowed_events(c, actor), now,
-                    deadlines ? deadlines->time_left(c, now) : std::nullopt, std::nullopt};
+    return CaseView{ctx_.cases.state_label(c),
+                    ctx_.cases.allowed_events(c, actor),
+                    now,
+                    deadlines ? deadlines->time_left(c, now) : std::nullopt,
+                    std::nullopt,
+                    0,
+                    duplicate_in_scope(c, actor)};
+  }
+
+  // The case `c` duplicates, if the actor sees it: another case's id is not
+  // shown to a caller outside its scope (nor when the lookup fails).
+  std::optional<CaseId> duplicate_in_scope(const Case& c, const Actor& actor) {
+    const json::value* d = c.facts.if_contains("duplicate_of");
+    if (d == nullptr || !(d->is_int64() || d->is_uint64())) return std::nullopt;
+    const CaseId id = d->to_number<CaseId>();
+    auto seen = ctx_.cases.sees(id, actor);
+    if (!seen || !seen.value()) return std::nullopt;
+    return id;
   }
 
   std::string render(const Case& c, const Actor& actor) { return case_json(c, view_of(c, actor)); }

@@ -244,6 +244,28 @@ Result<std::vector<CaseId>> CaseService::duplicates_of(const Case& c) {
   return store_.duplicates_of(c.id);
 }
 
+Result<ScopedIds> CaseService::duplicates_of(const Case& c, const Actor& actor) {
+  auto all = duplicates_of(c);
+  if (!all) return all.error();
+  ScopedIds out;
+  for (CaseId id : all.value()) {
+    auto seen = sees(id, actor);
+    if (!seen) return seen.error();
+    if (seen.value()) {
+      out.visible.push_back(id);
+    } else {
+      ++out.hidden;
+    }
+  }
+  return out;
+}
+
+Result<bool> CaseService::sees(CaseId id, const Actor& actor) {
+  auto found = store_.find_case(id);
+  if (!found) return found.error();
+  return found.value() && permissions_.sees(*found.value(), actor);
+}
+
 Result<std::vector<HistoryEntry>> CaseService::history(CaseId id, const Actor& actor) {
   if (auto found = get(id, actor); !found) return found.error();
   return store_.history(id);

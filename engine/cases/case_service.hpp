@@ -44,6 +44,12 @@ int utc_year(Millis at);
 
 // One event for one case: its name, the data it carries and, when the caller
 // names the version it saw (If-Match), that version.
+// Ids split by a caller's scope: those it sees, and how many others there are.
+struct ScopedIds {
+  std::vector<CaseId> visible;
+  std::int64_t hidden = 0;
+};
+
 struct EventCommand {
   std::string event;
   EventPayload payload;
@@ -80,6 +86,11 @@ class CaseService {
   // Cases rejected as duplicates of `c`. Only requests can be rejected as
   // duplicates, so for other kinds this answers without asking the store.
   Result<std::vector<CaseId>> duplicates_of(const Case& c);
+  // The same, split by the caller's scope: ids of the ones `actor` sees and a
+  // count of the rest (their ids are not the caller's to learn).
+  Result<ScopedIds> duplicates_of(const Case& c, const Actor& actor);
+  // Whether case `id` exists and `actor` sees it.
+  Result<bool> sees(CaseId id, const Actor& actor);
   Result<std::vector<HistoryEntry>> history(CaseId id, const Actor& actor);
   // What the store recorded under the key's (user, scope, key), if anything.
   Result<std::optional<IdempotencyRecord>> find_idempotent(const IdempotencyKey& key);

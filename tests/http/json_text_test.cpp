@@ -76,7 +76,7 @@ TEST_SUITE("json_text") {
     c.parties = {{"applicant", "张三", "13800138000", "500101199001011234"},
                  {"respondent", "李四", "", ""}};
     c.facts = json::parse(R"({"duplicate_of": 7, "co_handlers": ["u1"]})").as_object();
-    outpost::http::CaseView view{"已登记", {"accept", "decline"}, 0, std::nullopt, {{3, 4}}};
+    outpost::http::CaseView view{"已登记", {"accept", "decline"}, 0, std::nullopt, {{3, 4}}, 0, 7};
     const json::object o = json::parse(outpost::http::case_json(c, view)).as_object();
     CHECK(o.at("id") == 42);
     CHECK(o.at("title") == "楼上\"漏水\"");

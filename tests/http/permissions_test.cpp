@@ -431,6 +431,38 @@ TEST_SUITE("http_scopes") {
     CHECK(assignee.post_json(case_path(secret, "/events"), {{"event", "acknowledge"}}).status ==
           200);
   }
+
+  TEST_CASE("duplicate links name only cases in the caller's scope; the rest are a count") {
+    PermissionsServer t;
+    t.add_user("desk.wu", "desk");
+    t.add_user("sup.zhou", "supervisor");
+    auto secret_body = request_body("public_order");
+    secret_body["confidential"] = true;
+    const auto original = t.create_case(request_body("public_order"));
+    const auto secret_copy = t.create_case(secret_body);
+    t.step(secret_copy, "reject", {{"reason", "重复诉求"}, {"duplicate_of", original}});
+    const auto secret_original = t.create_case(secret_body);
+    const auto copy = t.create_case(request_body("public_order"));
+    t.step(copy, "reject", {{"reason", "重复诉求"}, {"duplicate_of", secret_original}});
+
+    HttpClient& desk = t.as.at("desk.wu");
+    REQUIRE(desk.get(case_path(secret_copy)).status == 404);
+    const json::value seen_original = desk.get(case_path(original)).json();
+    CHECK(seen_original.at("duplicates") == json::array());
+    CHECK(seen_original.at("duplicates_hidden") == 1);
+    const json::value seen_copy = desk.get(case_path(copy)).json();
+    CHECK(seen_copy.at("state") == "rejected");
+    CHECK(seen_copy.at("duplicate_of").is_null());
+    CHECK(desk.get("/api/v1/cases?state=rejected")
+              .body.find("\"duplicate_of\":" + std::to_string(secret_original)) ==
+          std::string::npos);
+
+    HttpClient& supervisor = t.as.at("sup.zhou");
+    const json::value full_original = supervisor.get(case_path(original)).json();
+    CHECK(full_original.at("duplicates") == json::array{secret_copy});
+    CHECK(full_original.at("duplicates_hidden") == 0);
+    CHECK(supervisor.get(case_path(copy)).json().at("duplicate_of") == secret_original);
+  }
 }
 
 TEST_SUITE("http_permissions_config") {
