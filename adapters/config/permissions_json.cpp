@@ -25,7 +25,7 @@ class PermissionsReader : public JsonFields {
     for (const auto& kv : *root) {
       static constexpr std::array kKnown{
           "description", "every_event", "handling_only", "see_all_cases", "see_confidential_cases",
-          "actions",     "events",      "audits",      "reports"};
+          "actions",     "events",      "audits",        "reports"};
       if (std::find(kKnown.begin(), kKnown.end(), kv.key()) == kKnown.end()) {
         fail(std::string(kv.key()), "is not a member of the permissions document");
       }
