@@ -306,6 +306,12 @@ TEST_SUITE("http_audits") {
     check_problem(t.audit_event(t.auditor, id, "draw_sample",
                                 {{"seed", std::numeric_limits<std::uint64_t>::max()}, {"size", 2}}),
                   422, "seed");
+    // The bundle of an audit: a bad id, an unknown audit, and one without a
+    // sample are refused.
+    check_problem(t.auditor.get("/api/v1/exports/audit-bundle?audit=x"), 422, "audit");
+    check_problem(t.auditor.get("/api/v1/exports/audit-bundle?audit=999999"), 404);
+    check_problem(t.auditor.get("/api/v1/exports/audit-bundle?audit=" + std::to_string(id)), 422,
+                  "audit");
     CHECK(t.snapshot(id) == planned);
 
     t.audit_step(t.auditor, id, "draw_sample", {{"seed", 5}, {"size", 2}});
