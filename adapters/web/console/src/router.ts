@@ -1,0 +1,55 @@
+// The console's pages. Every page but the login needs a session; pages load
+// on first use (their own chunks), so the first page stays small.
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { hasRole, restoreSession, session } from './session'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    title?: string
+    public?: boolean
+    roles?: string[]
+  }
+}
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', component: () => import('./pages/LoginPage.vue'), meta: { public: true, title: '登录' } },
+  {
+    path: '/',
+    component: () => import('./components/AppShell.vue'),
+    children: [
+      { path: '', redirect: '/board' },
+      { path: 'intake', component: () => import('./pages/IntakePage.vue'), meta: { title: '窗口登记' } },
+      { path: 'board', component: () => import('./pages/BoardPage.vue'), meta: { title: '派单台' } },
+      { path: 'cases/:id', component: () => import('./pages/CasePage.vue'), meta: { title: '案件详情' } },
+      { path: 'audit', component: () => import('./pages/AuditPage.vue'), meta: { title: '考核与审计' } },
+      {
+        path: 'admin',
+        component: () => import('./pages/AdminPage.vue'),
+        meta: { title: '系统管理', roles: ['admin'] },
+      },
+      { path: ':rest(.*)*', component: () => import('./pages/NotFoundPage.vue'), meta: { title: '页面不存在' } },
+    ],
+  },
+]
+
+export const router = createRouter({ history: createWebHistory('/'), routes })
+
+let restored = false
+router.beforeEach(async (to) => {
+  if (!restored) {
+    restored = true
+    try {
+      await restoreSession()
+    } catch {
+      // The server is unreachable: the login page says so when it is used.
+    }
+  }
+  if (to.meta.public) return session.user && to.path === '/login' ? '/' : true
+  if (!session.user) return { path: '/login', query: to.fullPath === '/' ? {} : { next: to.fullPath } }
+  if (to.meta.roles && !hasRole(...to.meta.roles)) return '/'
+  return true
+})
+
+router.afterEach((to) => {
+  document.title = to.meta.title ? `${to.meta.title} · 平安龙凤桥工作台` : '平安龙凤桥工作台'
+})

@@ -1,0 +1,61 @@
+// Who is signed in: restored from GET /api/v1/session on load, set by login,
+// cleared by logout, an idle time-out or any 401.
+import { reactive } from 'vue'
+import { ApiError, get, onSessionExpired, post, request, setCredentials, type SessionInfo, type User } from './api'
+
+export const session = reactive({
+  user: null as User | null,
+  // Why the user was sent back to the login page, in Chinese (shown there once).
+  notice: '' as string,
+})
+
+export function hasRole(...roles: string[]): boolean {
+  return !!session.user && roles.includes(session.user.role)
+}
+
+function signedIn(info: SessionInfo, bearer: string | null): void {
+  setCredentials(info.csrf_token ?? null, bearer)
+  session.user = info.user
+  session.notice = ''
+}
+
+function signedOut(notice: string): void {
+  setCredentials(null, null)
+  session.user = null
+  session.notice = notice
+}
+
+onSessionExpired((type) => {
+  if (!session.user) return
+  signedOut(type.endsWith('session-expired') ? '长时间未操作，会话已超时，请重新登录。' : '登录已失效，请重新登录。')
+})
+
+// The session of the cookie the browser holds, if any.
+export async function restoreSession(): Promise<boolean> {
+  try {
+    const info = await get<SessionInfo>('/api/v1/session', { quiet401: true })
+    signedIn(info, null)
+    return true
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 401 || e.status === 404)) return false
+    throw e
+  }
+}
+
+export async function login(username: string, password: string): Promise<void> {
+  const answer = await request<SessionInfo & { token?: string }>(
+    'POST',
+    '/api/v1/login',
+    { username, password, session: true },
+    { quiet401: true },
+  )
+  signedIn(answer.body, answer.body.token ?? null)
+}
+
+export async function logout(): Promise<void> {
+  try {
+    await post('/api/v1/logout', {}, { quiet401: true })
+  } finally {
+    signedOut('已退出登录。')
+  }
+}
