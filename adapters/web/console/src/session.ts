@@ -43,12 +43,15 @@ export async function restoreSession(): Promise<boolean> {
 }
 
 export async function login(username: string, password: string): Promise<void> {
-  const answer = await request<SessionInfo & { token?: string }>(
-    'POST',
-    '/api/v1/login',
-    { username, password, session: true },
-    { quiet401: true },
-  )
+  type Answer = SessionInfo & { token?: string }
+  let answer
+  try {
+    answer = await request<Answer>('POST', '/api/v1/login', { username, password, session: true }, { quiet401: true })
+  } catch (e) {
+    // A server without sessions refuses the unknown field: sign in with a bearer token instead.
+    if (!(e instanceof ApiError) || e.status !== 422) throw e
+    answer = await request<Answer>('POST', '/api/v1/login', { username, password }, { quiet401: true })
+  }
   signedIn(answer.body, answer.body.token ?? null)
 }
 
