@@ -4,7 +4,11 @@
 // internal notes are read only by the roles of `read_internal_notes`; failed
 // logins are counted per client address, taken from X-Forwarded-For only when
 // the peer is a trusted proxy.
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
 #include <set>
 #include <string>
 #include <vector>
@@ -235,6 +239,23 @@ TEST_SUITE("http_access") {
                 .post_json("/api/v1/login", {{"username", "bob"}, {"password", kPassword}})
                 .status == 200,
         "the proxy's own address is not locked");
+  }
+
+  TEST_CASE("a bad trusted_proxies setting stops the server with exit code 2 and says which") {
+    TestDatabase db;
+    const auto env = run_outpost({"serve", "--database", db.url()},
+                                 {{"OUTPOST_TRUSTED_PROXIES", "10.0.0.5,10.0.0.0/33"}});
+    CHECK(env.exit_code == 2);
+    CHECK_MESSAGE(env.output.find("trusted_proxies[1]") != std::string::npos, env.output);
+
+    const char* dir = std::getenv("OUTPOST_TEST_WORK_DIR");
+    const std::string file =
+        std::string(dir && *dir ? dir : "/tmp") + "/access-" + std::to_string(::getpid()) + ".toml";
+    std::ofstream(file) << "[http]\ntrusted_proxies = \"10.0.0.5\"\n";
+    const auto toml = run_outpost({"serve", "--database", db.url(), "--config", file});
+    std::remove(file.c_str());
+    CHECK(toml.exit_code == 2);
+    CHECK_MESSAGE(toml.output.find("http.trusted_proxies") != std::string::npos, toml.output);
   }
 
   TEST_CASE("from an untrusted peer X-Forwarded-For is ignored and cannot dodge the lock") {
