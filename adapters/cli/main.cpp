@@ -68,6 +68,9 @@ std::optional<config::Settings> resolve_settings(const Flags& f, int& exit_code)
   if (f.demo_data) s.demo_data = true;
   if (s.config_dir.empty()) s.config_dir = config::default_config_dir();
   if (r) r = config::validate(s);
+  if (auto proxies = http::TrustedProxies::parse(s.trusted_proxies); r && !proxies) {
+    r = proxies.error();
+  }
   if (r) r = cli::setup_logging(s.log_format, s.log_level);
   if (!r) {
     std::cerr << "outpost: " << r.error().message << "\n";
@@ -373,6 +376,7 @@ int run_serve(const Flags& flags) {
   options.idle_timeout = std::chrono::seconds(s.idle_timeout_seconds);
   options.read_timeout = std::chrono::seconds(s.read_timeout_seconds);
   options.shutdown_grace = std::chrono::seconds(s.shutdown_grace_seconds);
+  options.trusted_proxies = http::TrustedProxies::parse(s.trusted_proxies).value();
   http::Server server(options, router);
   auto bound = server.listen();
   if (!bound) return fail(1, bound.error().message);

@@ -37,6 +37,36 @@ void read_text(const char* env, std::string& out) {
   if (const char* v = std::getenv(env); v && *v) out = v;
 }
 
+// [http] trusted_proxies = ["10.0.0.5", "192.168.0.0/16"]: a list of strings.
+Status read_trusted_proxies(const toml::node* node, std::vector<std::string>& out) {
+  if (node == nullptr) return Ok{};
+  const toml::array* list = node->as_array();
+  const auto bad = [] {
+    return setting_error("http.trusted_proxies", "must be an array of IP addresses or networks");
+  };
+  if (list == nullptr) return bad();
+  out.clear();
+  for (const toml::node& entry : *list) {
+    if (!entry.is_string()) return bad();
+    out.push_back(entry.value_or(std::string()));
+  }
+  return Ok{};
+}
+
+// OUTPOST_TRUSTED_PROXIES="10.0.0.5,192.168.0.0/16" replaces the file's list.
+void read_list(const char* env, std::vector<std::string>& out) {
+  const char* v = std::getenv(env);
+  if (!v || !*v) return;
+  out.clear();
+  std::string_view rest(v);
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view item = rest.substr(0, comma);
+    if (!item.empty()) out.emplace_back(item);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+  }
+}
+
 // [outbox] and [[webhooks]] are read strictly: a misspelt key or a value of
 // the wrong type could otherwise silently change where notifications go.
 Status check_keys(const toml::table& table, const std::string& where,
@@ -243,6 +273,8 @@ Status apply_config_file(Settings& s, const std::string& path) {
   s.idle_timeout_seconds = http["idle_timeout_seconds"].value_or(s.idle_timeout_seconds);
   s.read_timeout_seconds = http["read_timeout_seconds"].value_or(s.read_timeout_seconds);
   s.shutdown_grace_seconds = http["shutdown_grace_seconds"].value_or(s.shutdown_grace_seconds);
+  if (Status r = read_trusted_proxies(http["trusted_proxies"].node(), s.trusted_proxies); !r)
+    return r;
   const auto auth = t["auth"];
   s.token_ttl_hours = auth["token_ttl_hours"].value_or(s.token_ttl_hours);
   s.login_max_failures = auth["login_max_failures"].value_or(s.login_max_failures);
@@ -269,6 +301,7 @@ Status apply_environment(Settings& s) {
   read_text("OUTPOST_CALENDAR", s.calendar);
   read_text("OUTPOST_PII_KEY_FILE", s.pii_key_file);
   read_text("OUTPOST_AUDIT_SIGNING_KEY_FILE", s.audit_signing_key_file);
+  read_list("OUTPOST_TRUSTED_PROXIES", s.trusted_proxies);
   if (const char* v = std::getenv("OUTPOST_DEMO_DATA"); v && *v) {
     s.demo_data = std::string_view(v) == "1" || std::string_view(v) == "true";
   }

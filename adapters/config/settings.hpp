@@ -50,6 +50,9 @@ struct Settings {
   long long idle_timeout_seconds = 60;
   long long read_timeout_seconds = 30;
   long long shutdown_grace_seconds = 20;
+  // [http] trusted_proxies: IP addresses or CIDR networks of reverse proxies
+  // whose X-Forwarded-For names the client (adapters/http/client_address.hpp).
+  std::vector<std::string> trusted_proxies;
   // [auth]: login tokens, the failed-login lock and back-off
   // (engine/access/login_policy.hpp).
   long long token_ttl_hours = 12;  // lifetime of tokens from login and `token create`
@@ -83,7 +86,8 @@ Status apply_config_file(Settings& s, const std::string& path);
 // OUTPOST_LOG_LEVEL, OUTPOST_DEMO_DATA, OUTPOST_IO_THREADS, OUTPOST_WORKER_THREADS,
 // OUTPOST_ATTACHMENT_LIMIT_BYTES, OUTPOST_TOKEN_TTL_HOURS, OUTPOST_LOGIN_MAX_FAILURES,
 // OUTPOST_LOGIN_LOCK_SECONDS, OUTPOST_LOGIN_BACKOFF_AFTER, OUTPOST_LOGIN_DELAY_MS,
-// OUTPOST_CALENDAR, OUTPOST_DEADLINE_INTERVAL_MS, OUTPOST_PII_KEY_FILE, OUTPOST_RETENTION_DAYS.
+// OUTPOST_CALENDAR, OUTPOST_DEADLINE_INTERVAL_MS, OUTPOST_PII_KEY_FILE, OUTPOST_RETENTION_DAYS,
+// OUTPOST_TRUSTED_PROXIES (comma-separated).
 Status apply_environment(Settings& s);
 // Checks ranges and names; the message says which setting is wrong.
 Status validate(const Settings& s);

@@ -135,7 +135,12 @@ class AuditRoutes {
           return audits_.save_idempotent_answer(k, answer);
         },
         [&](std::int64_t id) { return audits_.get(id, actor); },
-        [&](const Audit& a) { return render(a, actor); }};
+        [&](const Audit& a) { return render(a, actor); },
+        [&](std::int64_t id) -> Status {
+          auto a = audits_.get(id, actor);
+          if (!a) return a.error();
+          return Ok{};
+        }};
     return http::idempotent(audits, req, actor, status, std::forward<Op>(op));
   }
 

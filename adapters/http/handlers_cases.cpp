@@ -32,7 +32,11 @@ class CaseRoutes {
       if (!body) return problem(body.error());
       CaseRequest request = read_new_case(body.value());
       if (!request.errors.empty()) return refused_case(request, actor);
-      return idempotent(req, actor, 201, [&](const IdempotencyKey* idem) {
+      const auto may_create = [&](CaseId created) -> Status {
+        if (Status s = ctx_.cases.permissions().check(Action::create_case, actor); !s) return s;
+        return seen(created, actor);
+      };
+      return idempotent(req, actor, 201, may_create, [&](const IdempotencyKey* idem) {
         return ctx_.cases.create(request.command, actor, idem);
       });
     });
@@ -62,7 +66,12 @@ class CaseRoutes {
       if (!body) return problem(body.error());
       auto cmd = event_command(req, body.value());
       if (!cmd) return problem(cmd.error());
-      return idempotent(req, actor, 200, [&](const IdempotencyKey* idem) {
+      const auto may_apply = [&](CaseId changed) -> Status {
+        auto now = ctx_.cases.get(changed, actor);
+        if (!now) return now.error();
+        return ctx_.cases.permissions().check_event(now.value(), cmd.value().event, actor);
+      };
+      return idempotent(req, actor, 200, may_apply, [&](const IdempotencyKey* idem) {
         return ctx_.cases.apply(id.value(), cmd.value(), actor, idem);
       });
     });
@@ -175,9 +184,18 @@ class CaseRoutes {
     return problem(merged_case_errors(request.errors, domain ? Error{} : domain.error()));
   }
 
+  // Ok when case `id` is in the actor's scope now; not_found otherwise.
+  Status seen(CaseId id, const Actor& actor) {
+    auto c = ctx_.cases.get(id, actor);
+    if (!c) return c.error();
+    return Ok{};
+  }
+
   // At most once per (user, Idempotency-Key): adapters/http/idempotency.hpp.
-  template <class Op>
-  HttpResponse idempotent(const HttpRequest& req, const Actor& actor, int status, Op&& op) {
+  // A repeat is replayed only while `still_allowed(case id)` holds.
+  template <class Allowed, class Op>
+  HttpResponse idempotent(const HttpRequest& req, const Actor& actor, int status,
+                          Allowed&& still_allowed, Op&& op) {
     const IdempotentResource<Case> cases{
         kIdempotencyScope,
         kCaseLocation,
@@ -186,7 +204,8 @@ class CaseRoutes {
           return ctx_.cases.save_idempotent_answer(k, answer);
         },
         [&](std::int64_t id) { return ctx_.cases.get(id, actor); },
-        [&](const Case& c) { return render(c, actor); }};
+        [&](const Case& c) { return render(c, actor); },
+        std::forward<Allowed>(still_allowed)};
     return http::idempotent(cases, req, actor, status, std::forward<Op>(op));
   }
 

@@ -1,8 +1,9 @@
 // Outbox route: GET /api/v1/outbox, the notifications and what became of
-// their delivery (engine/notify/outbox.hpp), for the roles that watch over dispatch
-// and audit: dispatcher, supervisor, auditor, admin.
-#include <algorithm>
-#include <array>
+// their delivery (engine/notify/outbox.hpp), for the roles of the action
+// read_outbox (config/permissions.json). A reader sees the messages of the
+// cases in their scope (engine/access/permissions.hpp: a confidential case only
+// where they may see it) and those about no case.
+#include <map>
 #include <memory>
 
 #include <boost/json/parse.hpp>
@@ -18,7 +19,8 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::array kReaders{"dispatcher", "supervisor", "auditor", "admin"};
+// Rows read per query while a page is filled with messages in the reader's scope.
+constexpr int kScanBatch = 200;
 
 struct OutboxQuery {
   std::optional<OutboxState> state;
@@ -80,16 +82,13 @@ class OutboxRoutes {
   // Newest first, paged by seq: one row more than asked tells whether a next page exists.
   HttpResponse list(const HttpRequest& req) {
     return authenticated(ctx_.auth, req, [&](const Actor& actor) {
-      if (std::find(kReaders.begin(), kReaders.end(), actor.role) == kReaders.end()) {
-        return problem(Error::make(ErrorKind::forbidden,
-                                   "only dispatchers, supervisors, auditors and admins may read "
-                                   "the outbox"));
+      if (Status s = ctx_.cases.permissions().check(Action::read_outbox, actor); !s) {
+        return problem(s.error());
       }
       auto query = query_of(req);
       if (!query) return problem(query.error());
-      const OutboxQuery& q = query.value();
-      const int limit = q.paging.limit;
-      auto rows = store_.list_outbox(q.state, q.paging.cursor, limit + 1);
+      const int limit = query.value().paging.limit;
+      auto rows = visible_rows(query.value(), limit + 1, actor);
       if (!rows) return problem(rows.error());
       std::vector<StoredOutboxMessage>& found = rows.value();
       json::value next = nullptr;
@@ -104,6 +103,40 @@ class OutboxRoutes {
   }
 
  private:
+  // Up to `want` rows of the query that the actor may see, newest first.
+  Result<std::vector<StoredOutboxMessage>> visible_rows(const OutboxQuery& q, int want,
+                                                        const Actor& actor) {
+    const CaseScope scope = ctx_.cases.permissions().scope_of(actor);
+    if (scope.all_cases && scope.all_confidential) {
+      return store_.list_outbox(q.state, q.paging.cursor, want);
+    }
+    std::vector<StoredOutboxMessage> out;
+    std::map<CaseId, bool> seen;  // case id -> in the actor's scope
+    std::optional<std::int64_t> cursor = q.paging.cursor;
+    for (;;) {
+      auto rows = store_.list_outbox(q.state, cursor, kScanBatch);
+      if (!rows) return rows.error();
+      for (StoredOutboxMessage& m : rows.value()) {
+        cursor = m.seq;
+        auto visible = in_scope(m.message.case_id, actor, seen);
+        if (!visible) return visible.error();
+        if (!visible.value()) continue;
+        out.push_back(std::move(m));
+        if (static_cast<int>(out.size()) == want) return out;
+      }
+      if (static_cast<int>(rows.value().size()) < kScanBatch) return out;
+    }
+  }
+
+  // Whether the actor sees case `id` (a message about no case: yes).
+  Result<bool> in_scope(CaseId id, const Actor& actor, std::map<CaseId, bool>& seen) {
+    if (id <= 0) return true;
+    if (auto it = seen.find(id); it != seen.end()) return it->second;
+    auto sees = ctx_.cases.sees(id, actor);
+    if (sees) seen.emplace(id, sees.value());
+    return sees;
+  }
+
   ApiContext& ctx_;
   OutboxStore& store_;
 };

@@ -167,7 +167,7 @@ class UserRoutes {
     const std::string username = fields.text("username", Need::required).value_or("");
     const std::string password = fields.text("password", Need::required).value_or("");
     if (Status s = fields.outcome(); !s) return problem(s.error());
-    const std::string address = req.remote_address.empty() ? "unknown" : req.remote_address;
+    const std::string address = req.client_address.empty() ? "unknown" : req.client_address;
     const std::vector<std::string> keys{"user:" + username, "addr:" + address};
 
     const Millis started = now_millis();

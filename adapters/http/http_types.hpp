@@ -23,6 +23,10 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
   std::string body;
   std::string remote_address;  // the peer's IP address; empty when unknown
+  // Who sent the request: remote_address, or the client a trusted proxy
+  // forwarded it for (X-Forwarded-For; adapters/http/client_address.hpp).
+  // What login throttling and logs name the client by.
+  std::string client_address;
 
   // The first header with this lower-case name.
   std::optional<std::string_view> header(std::string_view name) const;

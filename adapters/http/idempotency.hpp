@@ -5,12 +5,17 @@
 // version the client saw, and an Idempotency-Key makes a POST happen at most
 // once per (user, scope, key): a repeat with the same method, path and body
 // gets the first response again (Idempotent-Replayed: true), a different
-// request under the same key is 422. The store records the key with the
+// request under the same key is 422. A repeat is answered only while the
+// caller may still do what the first request did (`still_allowed`: the
+// resource in their scope, their role granted the action, as they are now);
+// otherwise it gets the refusal the request itself would get (404 or 403) and
+// nothing else happens. The store records the key with the
 // change; the answer is saved right after the commit. Should the process stop
 // in between, a repeat answers the resource as it is then, with the first
 // request's status.
 //
-//   IdempotentResource<Case> cases{"api:cases", "/api/v1/cases/", find, save, reload, render};
+//   IdempotentResource<Case> cases{"api:cases", "/api/v1/cases/", find, save, reload, render,
+//                                  still_allowed};
 //   return idempotent(cases, req, actor, 201, [&](const IdempotencyKey* idem) {
 //     return service.create(cmd, actor, idem);
 //   });
@@ -61,6 +66,9 @@ struct IdempotentResource {
   std::function<Status(const IdempotencyKey&, std::string_view)> save;
   std::function<Result<T>(std::int64_t id)> reload;  // as the caller sees it now
   std::function<std::string(const T&)> render;
+  // Whether the caller may still do to resource `id` what the first request
+  // did; a refusal is answered instead of the replay.
+  std::function<Status(std::int64_t id)> still_allowed;
 };
 
 template <class T>
@@ -74,6 +82,7 @@ std::optional<HttpResponse> replay_of(const IdempotentResource<T>& r, const Idem
     return problem(Error::invalid_field("Idempotency-Key",
                                         "this key was already used for a different request"));
   }
+  if (Status allowed = r.still_allowed(record.case_id); !allowed) return problem(allowed.error());
   HttpResponse replayed;
   if (auto answer = record.answer ? decode_answer(*record.answer) : std::nullopt) {
     replayed = replayed_response(answer->first, std::move(answer->second), r.location_prefix);

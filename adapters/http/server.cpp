@@ -77,8 +77,19 @@ std::string remote_address_of(const tcp::socket& socket) {
   return ec ? std::string() : peer.address().to_string();
 }
 
+// Every X-Forwarded-For header of the request, joined by commas as RFC 9110
+// joins repeated fields; nullopt without one.
+std::optional<std::string> forwarded_for(const HttpRequest& req) {
+  std::optional<std::string> out;
+  for (const auto& [name, value] : req.headers) {
+    if (name != "x-forwarded-for") continue;
+    out = out ? *out + "," + value : value;
+  }
+  return out;
+}
+
 HttpRequest to_request(bhttp::request<bhttp::string_body>&& req, Target target,
-                       const std::string& remote_address) {
+                       const std::string& remote_address, const TrustedProxies& proxies) {
   HttpRequest out;
   out.remote_address = remote_address;
   out.method = std::string(req.method_string());
@@ -90,6 +101,7 @@ HttpRequest to_request(bhttp::request<bhttp::string_body>&& req, Target target,
     out.headers.emplace_back(std::move(name), std::string(field.value()));
   }
   out.body = std::move(req.body());
+  out.client_address = client_address_of(remote_address, forwarded_for(out), proxies);
   return out;
 }
 
@@ -226,7 +238,8 @@ class Session : public std::enable_shared_from_this<Session> {
       return write(problem(HttpRefusal::malformed_request, "the request target is malformed"),
                    version, false, true);
     }
-    HttpRequest hreq = to_request(std::move(req), std::move(*target), remote_address_);
+    HttpRequest hreq = to_request(std::move(req), std::move(*target), remote_address_,
+                                  server_.options.trusted_proxies);
     if (!server_.workers) return write(respond(hreq), version, keep_alive);
     asio::post(*server_.workers,
                [self = shared_from_this(), hreq = std::move(hreq), keep_alive, version]() mutable {

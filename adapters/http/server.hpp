@@ -33,6 +33,7 @@
 #include <string_view>
 #include <vector>
 
+#include "adapters/http/client_address.hpp"
 #include "adapters/http/router.hpp"
 #include "engine/core/error.hpp"
 
@@ -65,6 +66,8 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout = std::chrono::seconds(60);
   std::chrono::milliseconds read_timeout = std::chrono::seconds(30);
   std::chrono::milliseconds shutdown_grace = std::chrono::seconds(20);
+  // Peers whose X-Forwarded-For names the client (HttpRequest::client_address).
+  TrustedProxies trusted_proxies;
 };
 
 class Server {

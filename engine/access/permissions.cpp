@@ -25,7 +25,10 @@ constexpr std::array<std::string_view, kActionNames.size()> kActionTexts = {
     "dispatch or assign a case flagged for arbitration (派单异议)",
     "manage users and tokens",
     "change departments and staff",
-    "export cases and their history"};
+    "export cases and their history",
+    "verify history chains and read checkpoints, proofs and audit bundles",
+    "read the outbox",
+    "read a case's internal notes"};
 
 bool contains_string(const json::value* list, std::string_view s) {
   if (list == nullptr || !list->is_array()) return false;
@@ -49,6 +52,13 @@ std::string known_roles_text() {
   std::string out;
   for (std::string_view r : kRoles) out += std::string(out.empty() ? "" : ", ") + std::string(r);
   return out;
+}
+
+// The actions that change nothing, which an auditor may be granted.
+bool is_read_only(Action action) {
+  constexpr std::array kReads{Action::read_access_log, Action::export_cases, Action::verify_history,
+                              Action::read_outbox, Action::read_internal_notes};
+  return std::find(kReads.begin(), kReads.end(), action) != kReads.end();
 }
 
 Error forbidden(std::string message) {
@@ -143,11 +153,7 @@ class PermissionsCheck {
       std::string_view refusal = kAuditorNeverWrites;
       if (static_cast<Action>(i) == Action::reveal)
         refusal = "an auditor sees personal data masked, never revealed";
-      if (static_cast<Action>(i) == Action::read_access_log ||
-          static_cast<Action>(i) == Action::export_cases ||
-          static_cast<Action>(i) == Action::verify_history) {
-        refusal = {};
-      }
+      if (is_read_only(static_cast<Action>(i))) refusal = {};
       out_.actions_[i] = roles(entry(*given, name), "actions." + std::string(name), refusal);
     }
   }

@@ -22,8 +22,9 @@
 //
 // The rules must list every event of every workflow and every action, so
 // that nothing is permitted or refused by omission. An auditor never writes:
-// make() refuses `auditor` anywhere but in the scope lists,
-// read_access_log, export and verify_history.
+// make() refuses `auditor` anywhere but in the scope lists and the read-only
+// actions (read_access_log, export, verify_history, read_outbox,
+// read_internal_notes).
 //
 //   PermissionRules rules;
 //   rules.every_event = {"admin"};
@@ -51,20 +52,23 @@ namespace outpost {
 // What a user does besides applying events; the names are the keys of the
 // document's "actions" object.
 enum class Action {
-  create_case,       // POST /api/v1/cases
-  add_note,          // POST /api/v1/cases/{id}/notes
-  add_attachment,    // POST /api/v1/cases/{id}/attachments
-  reveal,            // show a case's personal data unmasked
-  read_access_log,   // the log of reveals
-  arbitrate,         // dispatch or assign a case flagged for arbitration
-  manage_users,      // the user and token admin API
-  manage_directory,  // change departments and staff
-  export_cases,      // GET /api/v1/exports/cases|history (a read: auditors may)
-  verify_history,    // verify history chains, read checkpoints, proofs and audit bundles
+  create_case,          // POST /api/v1/cases
+  add_note,             // POST /api/v1/cases/{id}/notes
+  add_attachment,       // POST /api/v1/cases/{id}/attachments
+  reveal,               // show a case's personal data unmasked
+  read_access_log,      // the log of reveals
+  arbitrate,            // dispatch or assign a case flagged for arbitration
+  manage_users,         // the user and token admin API
+  manage_directory,     // change departments and staff
+  export_cases,         // GET /api/v1/exports/cases|history (a read: auditors may)
+  verify_history,       // verify history chains, read checkpoints, proofs and audit bundles
+  read_outbox,          // GET /api/v1/outbox (entries of cases in the reader's scope only)
+  read_internal_notes,  // read a case's internal notes (public ones: whoever sees the case)
 };
-inline constexpr std::array<std::string_view, 10> kActionNames = {
-    "create_case", "add_note",     "add_attachment",   "reveal", "read_access_log",
-    "arbitrate",   "manage_users", "manage_directory", "export", "verify_history"};
+inline constexpr std::array<std::string_view, 12> kActionNames = {
+    "create_case",     "add_note",       "add_attachment", "reveal",
+    "read_access_log", "arbitrate",      "manage_users",   "manage_directory",
+    "export",          "verify_history", "read_outbox",    "read_internal_notes"};
 
 // True when the actor's department is the case's lead department or one of
 // its co-departments, or the actor is one of its assignees or co-handlers.

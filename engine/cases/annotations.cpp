@@ -15,6 +15,7 @@ namespace json = boost::json;
 
 namespace {
 
+constexpr std::string_view kPublicNote = "public";
 constexpr std::array kVisibilities{"internal", "public"};
 
 std::string lower(std::string_view s) {
@@ -286,7 +287,12 @@ Status AnnotationService::require_case(CaseId id, const Actor& actor) {
 
 Result<std::vector<Note>> AnnotationService::notes(CaseId id, const Actor& actor) {
   if (Status s = require_case(id, actor); !s) return s.error();
-  return store_.list_notes(id);
+  auto notes = store_.list_notes(id);
+  if (!notes || permissions_.check(Action::read_internal_notes, actor)) return notes;
+  std::erase_if(notes.value(), [&](const Note& n) {
+    return n.visibility != kPublicNote && n.author != actor.username;
+  });
+  return notes;
 }
 
 Result<std::vector<Attachment>> AnnotationService::attachments(CaseId id, const Actor& actor) {

@@ -135,6 +135,8 @@ class AnnotationService {
   // is forbidden to a role without add_note / add_attachment.
   Result<Note> add_note(CaseId id, const NoteDraft& draft, const Actor& actor);
   Result<Attachment> add_attachment(CaseId id, const AttachmentUpload& upload, const Actor& actor);
+  // Public notes for whoever sees the case; internal ones only for a role
+  // with read_internal_notes, and for their author.
   Result<std::vector<Note>> notes(CaseId id, const Actor& actor);
   Result<std::vector<Attachment>> attachments(CaseId id, const Actor& actor);
   Result<AttachmentContent> attachment(CaseId id, std::int64_t seq, const Actor& actor);
