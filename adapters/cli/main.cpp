@@ -358,8 +358,12 @@ int run_serve(const Flags& flags) {
   // share one PostgreSQL.
   DeadlineScheduler scheduler(stores.timers, deadlines, clock);
   cli::DeadlineTicker ticker(scheduler, std::chrono::milliseconds(s.deadline_interval_ms));
-  // Sequences the history log and signs the day's (and quarter's) checkpoint once.
-  ticker.add_chore(cli::checkpoint_chore(proofs, clock));
+  // Sequences the history log and signs the day's (and quarter's) checkpoint
+  // once: the first time before the server answers, so a verification right
+  // after start-up finds the last day end's checkpoint.
+  auto checkpoints = cli::checkpoint_chore(proofs, clock);
+  checkpoints();
+  ticker.add_chore(std::move(checkpoints));
   ticker.start();
 
   std::string host;
