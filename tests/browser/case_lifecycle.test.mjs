@@ -142,7 +142,8 @@ async function buttons(page) {
 // Clicks an action, fills its dialog with `fill(dialog)`, confirms; returns the dialog.
 async function act(page, action, fill = async () => {}) {
   await actions(page).getByRole('button', { name: action, exact: true }).click()
-  const dialog = page.getByRole('dialog')
+  // The event's dialog (a date picker's popup is a dialog too), titled by its event.
+  const dialog = page.getByRole('dialog', { name: new RegExp(`${action}$`) })
   await dialog.waitFor()
   await fill(dialog)
   await dialog.getByRole('button', { name: new RegExp(`^确定`) }).click()
@@ -195,7 +196,14 @@ test('the desk registers a resident request on 窗口登记: validation in Chine
 
   await page.getByLabel('诉求人联系电话').fill(PHONE)
   await page.getByLabel('诉求人身份证号').fill(ID_NUMBER)
+  await page.evaluate(() => {
+    window.scrollTo(0, 0)
+    document.querySelector('.shell-main')?.scrollTo(0, 0)
+  })
+  await page.getByText('不是有效的电话号码').waitFor({ state: 'hidden' })
   await screenshot(page, 'intake-filled')
+  await page.getByLabel('诉求人身份证号').scrollIntoViewIfNeeded()
+  await screenshot(page, 'intake-filled-parties')
   requestId = await saveIntake(page)
   await waitState(page, '已提交')
   const text = await page.locator('body').innerText()
@@ -369,7 +377,9 @@ test('dispute: accept, assign, a return, arbitration, mediation, agreement, 回�
   page = await openCase('handler', disputeId)
   await act(page, '退回分派', async (d) => d.getByLabel('退回理由').fill('属物业服务纠纷，建议由物业服务部门调解'))
   await waitState(page, '已受理')
+  assert.deepEqual((await getCase(disputeId)).flags, ['arbitration'])
   page = await openCase('dispatcher', disputeId)
+  await page.getByText('派单异议待仲裁').waitFor()
   assert.ok(!(await buttons(page)).includes('分派'))
   page = await openCase('supervisor', disputeId)
   await act(page, '分派', async (d) => {
@@ -377,6 +387,11 @@ test('dispute: accept, assign, a return, arbitration, mediation, agreement, 回�
     await choose(page, '承办人员', '赵福明（城管）', d)
   })
   await waitState(page, '已分派')
+  const assigned = await getCase(disputeId)
+  assert.equal(assigned.return_count, 1)
+  assert.deepEqual(assigned.flags, [])
+  await page.getByText('派单异议待仲裁').waitFor({ state: 'hidden' })
+  await page.getByText('退回 1 次').waitFor()
   await screenshot(page, 'case-dispute-assigned')
 
   page = await openCase('handler', disputeId)
@@ -431,6 +446,8 @@ test('no page shows a phone or ID number in clear until a reveal, which is in th
   await dialog.getByLabel('查看用途').fill('电话回访申请人')
   await dialog.getByRole('button', { name: '确认查看' }).click()
   await page.getByRole('region', { name: '当事人信息' }).getByText(PHONE2).waitFor()
+  await dialog.waitFor({ state: 'hidden' })
+  await page.getByText('已显示完整信息').waitFor()
   assert.ok((await page.locator('body').innerText()).includes(ID2))
   await screenshot(page, 'case-dispute-revealed')
 
@@ -463,7 +480,7 @@ test('a change behind the page: 412 says what changed and offers 重新加载', 
   const signed = await server.api('POST', `/api/v1/cases/${id}/events`, { event: 'acknowledge' }, await tokenOf('supervisor'))
   assert.equal(signed.status, 200)
   await actions(page).getByRole('button', { name: '退单', exact: true }).click()
-  const dialog = page.getByRole('dialog')
+  const dialog = page.getByRole('dialog', { name: '退单' })
   await dialog.getByLabel('退单理由').fill('非本部门职责')
   await dialog.getByRole('button', { name: /^确定/ }).click()
   const alert = dialog.getByRole('alert')
