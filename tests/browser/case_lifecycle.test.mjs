@@ -103,8 +103,8 @@ async function choose(page, fieldLabel, optionName, scope = page) {
 // Opens a console path as `who`. Where the server keeps no session (a bearer
 // token held in memory only) a full page load signs out: then sign in again,
 // and the login page brings the user back to the path.
-async function visit(who, route) {
-  const page = await pageOf(who)
+async function visit(who, route, page = null) {
+  page ??= await pageOf(who)
   await page.goto(server.url + route)
   await page.locator('#login-username, .shell-header').first().waitFor()
   if (await page.locator('#login-username').isVisible()) {
@@ -319,6 +319,26 @@ test('request: dispatch, a return, arbitration, handling, dissatisfied 回访 an
   await waitState(page, '办理中')
   seen = await buttons(page)
   assert.ok(seen.includes('办结') && seen.includes('挂起') && !seen.includes('回访'), seen.join(','))
+  // On hold the clock pauses; an extension, once approved, shows on the clock.
+  await act(page, '挂起', async (d) => d.getByLabel('挂起原因').fill('等待清运公司排班'))
+  await waitState(page, '已挂起')
+  await page.getByRole('group', { name: '办理时限' }).getByText('已暂停计时').first().waitFor()
+  assert.equal((await getCase(requestId)).clock.paused, true)
+  await act(page, '恢复办理')
+  await waitState(page, '办理中')
+  await act(page, '申请延期', async (d) => {
+    await d.getByLabel('延期天数').fill('3')
+    await d.getByLabel('延期理由').fill('需协调第三方清运车辆')
+  })
+  await waitState(page, '办理中')
+  assert.ok(!(await buttons(page)).includes('批准延期'), 'the handler does not approve its own extension')
+  const dispatcherPage = await openCase('dispatcher', requestId)
+  await act(dispatcherPage, '批准延期')
+  await dispatcherPage.getByText('已延期 3 天').waitFor()
+  assert.equal((await getCase(requestId)).clock.extended_days, 3)
+  await screenshot(dispatcherPage, 'case-request-extended')
+
+  page = await openCase('handler', requestId)
   await act(page, '办结', async (d) => d.getByLabel('办理结果').fill('已协调清运公司当日清运完毕'))
   await waitState(page, '已办结')
   assert.equal((await buttons(page)).length, 0, 'the handler does not record the 回访 of its own work')
@@ -353,7 +373,22 @@ test('request: dispatch, a return, arbitration, handling, dissatisfied 回访 an
   assert.equal((await getCase(requestId)).state, 'closed')
   assert.deepEqual(
     (await historyEvents(requestId)).filter((e) => !['add_attachment', 'add_note'].includes(e)),
-    ['submit', 'dispatch', 'return_dispatch', 'dispatch', 'acknowledge', 'start_work', 'resolve', 'record_follow_up', 'resolve', 'record_follow_up'],
+    [
+      'submit',
+      'dispatch',
+      'return_dispatch',
+      'dispatch',
+      'acknowledge',
+      'start_work',
+      'hold',
+      'resume',
+      'request_extension',
+      'approve_extension',
+      'resolve',
+      'record_follow_up',
+      'resolve',
+      'record_follow_up',
+    ],
   )
   // The timeline shows them in words.
   const timeline = await page.getByRole('list', { name: '办理记录' }).innerText()
@@ -497,4 +532,20 @@ test('a change behind the page: 412 says what changed and offers 重新加载', 
   await waitState(page, '已签收')
   const seen = await buttons(page)
   assert.ok(seen.includes('开始办理') && !seen.includes('退单'), seen.join(','))
+
+  // A note, internal, added on the page.
+  await page.getByLabel('新备注').fill('已电话联系物业，明早清理通道')
+  await page.getByRole('button', { name: '添加备注' }).click()
+  await page.getByRole('list', { name: '备注列表' }).getByText('已电话联系物业，明早清理通道').waitFor()
+  const notes = (await server.api('GET', `/api/v1/cases/${id}/notes`)).body.items
+  assert.equal(notes.length, 1)
+  assert.equal(notes[0].visibility, 'internal')
+  assert.equal(notes[0].author, 'urban-01')
+
+  // The page on a 1024-wide tablet.
+  const tablet = await newPage(browser, { viewport: { width: 1024, height: 768 } })
+  await visit('supervisor', `/cases/${id}`, tablet)
+  await waitState(tablet, '已签收')
+  await screenshot(tablet, 'case-request-1024')
+  await tablet.context().close()
 })

@@ -173,9 +173,15 @@ export function durationText(code: string | undefined): string {
   return `${m[1]}${unit[m[2]]}`
 }
 
-// Working seconds → "2天3小时", "45分钟".
-export function secondsText(total: number): string {
+// Seconds → "2天3小时", "45分钟"; working time → "35个工作小时", "1个工作小时30分钟".
+export function secondsText(total: number, working = false): string {
   const s = Math.abs(total)
+  if (working) {
+    const h = Math.floor(s / 3600)
+    const m = Math.floor((s % 3600) / 60)
+    if (!h) return m ? `${m}分钟` : '不足1分钟'
+    return `${h}个工作小时${m ? `${m}分钟` : ''}`
+  }
   const days = Math.floor(s / 86400)
   const hours = Math.floor((s % 86400) / 3600)
   const minutes = Math.floor((s % 3600) / 60)
