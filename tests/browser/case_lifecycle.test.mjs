@@ -229,6 +229,17 @@ test('the desk registers a resident request on 窗口登记: validation in Chine
   const similar = page.getByRole('list', { name: '疑似重复案件列表' })
   await similar.getByText(c.number).waitFor()
   assert.match(await similar.innerText(), /同一联系电话/)
+  // Saved anyway, it is rejected as a duplicate of the first, named by its number.
+  const second = await saveIntake(page)
+  await act(page, '不予受理', async (d) => {
+    await d.getByLabel('不予受理理由').fill('与已登记诉求重复')
+    await d.getByLabel('重复案件编号').fill(c.number)
+  })
+  await waitState(page, '不予受理')
+  await page.getByRole('link', { name: c.number }).waitFor()
+  const rejected = await getCase(second)
+  assert.equal(rejected.state, 'rejected')
+  assert.equal(rejected.duplicate_of, requestId)
 })
 
 test('the desk registers a dispute with applicant and respondent', async () => {

@@ -75,7 +75,7 @@ const specs: Record<string, Omit<FieldSpec, 'name' | 'required'>> = {
   court: { label: '受理法院', type: 'text', default: '重庆市北碚区人民法院' },
   days: { label: '延期天数', type: 'days' },
   resolution: { label: '办理结果', type: 'textarea', placeholder: '办理经过及结果' },
-  duplicate_of: { label: '重复案件编号', type: 'case_id', placeholder: '与已有案件重复时填写其ID' },
+  duplicate_of: { label: '重复案件编号', type: 'case_id', placeholder: '与已有案件重复时填写其编号，如 SQ-2026-000001' },
 }
 
 // Optional fields the events take besides their required ones.
