@@ -473,6 +473,41 @@ test('dispute: accept, assign, a return, arbitration, mediation, agreement, 回�
   assert.equal(agreement.data.performance_due, '2026-12-31')
 })
 
+test('a high-risk dispute: no mediation before the risk is reported to the police (Art. 25)', async () => {
+  const created = await server.api('POST', '/api/v1/cases', {
+    kind: 'dispute',
+    category: 'property_renovation',
+    title: '装修纠纷双方发生推搡',
+    channel: 'desk',
+    risk_level: 'high',
+    location: { community: 'LF', grid: 'LF-G04' },
+    parties: [
+      { role: 'applicant', name: '钱七' },
+      { role: 'respondent', name: '孙八' },
+    ],
+  })
+  assert.equal(created.status, 201)
+  const id = created.body.id
+  for (const step of [{ event: 'accept' }, { event: 'assign', department: 'urban', assignees: ['urban-01'] }]) {
+    assert.equal((await server.api('POST', `/api/v1/cases/${id}/events`, step)).status, 200)
+  }
+  const page = await openCase('handler', id)
+  await waitState(page, '已分派')
+  await page.getByText('高风险：须先向公安报告后方可调解').waitFor()
+  let seen = await buttons(page)
+  assert.ok(!seen.includes('开始调解') && seen.includes('报告风险'), seen.join(','))
+  await act(page, '报告风险', async (d) => {
+    assert.equal(await d.getByLabel('报告对象').inputValue(), '派出所')
+    await d.getByLabel('风险情况').fill('双方曾发生推搡，已告知社区民警')
+  })
+  await page.getByText(/已于 .* 向派出所报告风险，可以开始调解/).waitFor()
+  seen = await buttons(page)
+  assert.ok(seen.includes('开始调解'), seen.join(','))
+  await act(page, '开始调解')
+  await waitState(page, '调解中')
+  assert.deepEqual((await historyEvents(id)).slice(-2), ['report_risk', 'start_mediation'])
+})
+
 test('no page shows a phone or ID number in clear until a reveal, which is in the access log', async () => {
   for (const who of ['desk', 'dispatcher', 'handler', 'supervisor']) {
     for (const id of [requestId, disputeId]) {
