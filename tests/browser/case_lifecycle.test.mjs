@@ -80,6 +80,17 @@ async function tokenOf(who) {
   return answer.body.token
 }
 
+// A case made through the API (the bootstrap admin), moved on by `events`; its id.
+async function caseViaApi(body, events = []) {
+  const created = await server.api('POST', '/api/v1/cases', { channel: 'desk', ...body })
+  assert.equal(created.status, 201, JSON.stringify(created.body))
+  for (const step of events) {
+    const answer = await server.api('POST', `/api/v1/cases/${created.body.id}/events`, step)
+    assert.equal(answer.status, 200, JSON.stringify(answer.body))
+  }
+  return created.body.id
+}
+
 async function getCase(id) {
   const answer = await server.api('GET', `/api/v1/cases/${id}`)
   assert.equal(answer.status, 200)
@@ -474,23 +485,20 @@ test('dispute: accept, assign, a return, arbitration, mediation, agreement, 回�
 })
 
 test('a high-risk dispute: no mediation before the risk is reported to the police (Art. 25)', async () => {
-  const created = await server.api('POST', '/api/v1/cases', {
-    kind: 'dispute',
-    category: 'property_renovation',
-    title: '装修纠纷双方发生推搡',
-    channel: 'desk',
-    risk_level: 'high',
-    location: { community: 'LF', grid: 'LF-G04' },
-    parties: [
-      { role: 'applicant', name: '钱七' },
-      { role: 'respondent', name: '孙八' },
-    ],
-  })
-  assert.equal(created.status, 201)
-  const id = created.body.id
-  for (const step of [{ event: 'accept' }, { event: 'assign', department: 'urban', assignees: ['urban-01'] }]) {
-    assert.equal((await server.api('POST', `/api/v1/cases/${id}/events`, step)).status, 200)
-  }
+  const id = await caseViaApi(
+    {
+      kind: 'dispute',
+      category: 'property_renovation',
+      title: '装修纠纷双方发生推搡',
+      risk_level: 'high',
+      location: { community: 'LF', grid: 'LF-G04' },
+      parties: [
+        { role: 'applicant', name: '钱七' },
+        { role: 'respondent', name: '孙八' },
+      ],
+    },
+    [{ event: 'accept' }, { event: 'assign', department: 'urban', assignees: ['urban-01'] }],
+  )
   const page = await openCase('handler', id)
   await waitState(page, '已分派')
   await page.getByText('高风险：须先向公安报告后方可调解').waitFor()
@@ -542,18 +550,17 @@ test('no page shows a phone or ID number in clear until a reveal, which is in th
 
 test('a change behind the page: 412 says what changed and offers 重新加载', async () => {
   // A fresh request, dispatched to 城管 through the API.
-  const created = await server.api('POST', '/api/v1/cases', {
-    kind: 'request',
-    category: 'parking',
-    title: '消防通道被占用',
-    channel: 'phone',
-    location: { community: 'LF', grid: 'LF-G02' },
-    parties: [{ role: 'applicant', name: '赵六', phone: '13600002222' }],
-  })
-  assert.equal(created.status, 201)
-  const id = created.body.id
-  const dispatched = await server.api('POST', `/api/v1/cases/${id}/events`, { event: 'dispatch', department: 'urban', assignee: 'urban-01' })
-  assert.equal(dispatched.status, 200)
+  const id = await caseViaApi(
+    {
+      kind: 'request',
+      category: 'parking',
+      title: '消防通道被占用',
+      channel: 'phone',
+      location: { community: 'LF', grid: 'LF-G02' },
+      parties: [{ role: 'applicant', name: '赵六', phone: '13600002222' }],
+    },
+    [{ event: 'dispatch', department: 'urban', assignee: 'urban-01' }],
+  )
 
   const page = await openCase('handler', id)
   await waitState(page, '已派单')
