@@ -1,0 +1,193 @@
+// What each event's dialog asks for. The workflow (GET /api/v1/workflows/{kind})
+// names an event's required fields; this adds their kind of input, their
+// Chinese labels and the optional fields an event also takes. A field the
+// table does not know is asked as text.
+export type FieldType = 'text' | 'textarea' | 'department' | 'staff' | 'staff_many' | 'departments' | 'date' | 'days' | 'choice' | 'case_id'
+
+export interface FieldSpec {
+  name: string
+  label: string
+  type: FieldType
+  required: boolean
+  options?: { value: string; label: string }[]
+  placeholder?: string
+  default?: string
+}
+
+const satisfaction = [
+  { value: 'satisfied', label: '满意' },
+  { value: 'basically_satisfied', label: '基本满意' },
+  { value: 'dissatisfied', label: '不满意' },
+]
+
+// Field name → how it is asked; "event.field" wins over "field".
+const specs: Record<string, Omit<FieldSpec, 'name' | 'required'>> = {
+  department: { label: '承办部门', type: 'department' },
+  assignees: { label: '承办人员', type: 'staff_many' },
+  assignee: { label: '承办人员', type: 'staff' },
+  co_departments: { label: '协办部门', type: 'departments' },
+  reason: { label: '原因', type: 'textarea' },
+  'return_dispatch.reason': { label: '退单理由', type: 'textarea', placeholder: '说明不属于本部门职责或无法办理的理由' },
+  'return_assignment.reason': { label: '退回理由', type: 'textarea', placeholder: '说明不属于本部门职责或无法调解的理由' },
+  'hold.reason': { label: '挂起原因', type: 'textarea' },
+  'request_extension.reason': { label: '延期理由', type: 'textarea' },
+  'decline.reason': { label: '不予受理理由', type: 'textarea' },
+  'reject.reason': { label: '不予受理理由', type: 'textarea' },
+  'withdraw.reason': { label: '撤回原因', type: 'textarea' },
+  'reopen.reason': { label: '重新办理原因', type: 'textarea' },
+  'fail_mediation.reason': { label: '调解不成原因', type: 'textarea' },
+  route: { label: '告知的其他途径', type: 'textarea', placeholder: '如：告知当事人可向法院起诉或申请仲裁' },
+  summary: { label: '调解记录', type: 'textarea', placeholder: '本次调解的时间、参加人、经过和结果' },
+  terms: { label: '协议内容', type: 'textarea', placeholder: '调解协议的具体条款' },
+  performance_due: { label: '履行期限', type: 'date' },
+  to: {
+    label: '移交至',
+    type: 'choice',
+    options: [
+      { value: 'court', label: '人民法院' },
+      { value: 'police', label: '公安机关' },
+      { value: 'arbitration', label: '仲裁机构' },
+      { value: 'department', label: '相关职能部门' },
+    ],
+  },
+  detail: { label: '情况说明', type: 'textarea' },
+  'report_risk.detail': { label: '风险情况', type: 'textarea', placeholder: '可能激化的情形及已采取的预防措施' },
+  'report_risk.reported_to': { label: '报告对象', type: 'text', default: '派出所' },
+  satisfaction: { label: '满意度', type: 'choice', options: satisfaction },
+  note: { label: '回访记录', type: 'textarea', placeholder: '回访方式、对象及群众意见' },
+  'record_follow_up.outcome': {
+    label: '问题是否解决',
+    type: 'choice',
+    options: [
+      { value: 'resolved', label: '已解决' },
+      { value: 'not_resolved', label: '未解决' },
+    ],
+  },
+  'record_judicial_confirmation.outcome': {
+    label: '确认结果',
+    type: 'choice',
+    options: [
+      { value: 'confirmed', label: '确认有效' },
+      { value: 'not_confirmed', label: '不予确认' },
+    ],
+  },
+  reference: { label: '文书编号', type: 'text' },
+  court: { label: '受理法院', type: 'text', default: '重庆市北碚区人民法院' },
+  days: { label: '延期天数', type: 'days' },
+  resolution: { label: '办理结果', type: 'textarea', placeholder: '办理经过及结果' },
+  duplicate_of: { label: '重复案件编号', type: 'case_id', placeholder: '与已有案件重复时填写其编号，如 SQ-2026-000001' },
+}
+
+// Optional fields the events take besides their required ones.
+const optional: Record<string, string[]> = {
+  dispatch: ['assignee', 'co_departments'],
+  assign: ['co_departments'],
+  record_follow_up: ['outcome'],
+  reject: ['duplicate_of'],
+}
+
+export function eventFields(event: string, required: string[]): FieldSpec[] {
+  const names = [...required, ...(optional[event] ?? []).filter((f) => !required.includes(f))]
+  return names.map((name) => {
+    const spec = specs[`${event}.${name}`] ?? specs[name] ?? { label: name, type: 'textarea' as const }
+    return { name, required: required.includes(name), ...spec }
+  })
+}
+
+// How an event's button looks: the way forward, a way back, or neither.
+const backward = new Set([
+  'decline',
+  'reject',
+  'withdraw',
+  'return_dispatch',
+  'return_assignment',
+  'fail_mediation',
+  'report_breach',
+  'deny_extension',
+])
+const forward = new Set([
+  'accept',
+  'assign',
+  'dispatch',
+  'acknowledge',
+  'start_work',
+  'start_mediation',
+  'reach_agreement',
+  'confirm_performance',
+  'resolve',
+  'close',
+  'record_follow_up',
+  'approve_extension',
+  'resume',
+])
+export function eventButtonType(event: string): 'primary' | 'danger' | 'warning' | 'default' {
+  if (forward.has(event)) return 'primary'
+  if (backward.has(event)) return 'danger'
+  if (event === 'report_risk' || event === 'hold') return 'warning'
+  return 'default'
+}
+
+// Summary of a history row's data, in Chinese, for the timeline.
+const dataLabels: Record<string, string> = {
+  department: '部门',
+  assignee: '承办人',
+  assignees: '承办人',
+  co_departments: '协办部门',
+  co_handlers: '协同人员',
+  reason: '原因',
+  route: '其他途径',
+  summary: '调解记录',
+  terms: '协议内容',
+  performance_due: '履行期限',
+  to: '移交至',
+  detail: '说明',
+  satisfaction: '满意度',
+  note: '回访记录',
+  outcome: '结果',
+  days: '延期天数',
+  resolution: '办理结果',
+  reported_to: '报告对象',
+  court: '法院',
+  reference: '文书编号',
+  duplicate_of: '重复案件',
+  routed_by: '派单方式',
+  visibility: '可见范围',
+  file_name: '文件名',
+  category: '类别',
+  channel: '渠道',
+  urgency: '紧急程度',
+  risk_level: '风险等级',
+}
+const valueLabels: Record<string, string> = {
+  satisfied: '满意',
+  basically_satisfied: '基本满意',
+  dissatisfied: '不满意',
+  resolved: '已解决',
+  not_resolved: '未解决',
+  confirmed: '确认有效',
+  not_confirmed: '不予确认',
+  court: '人民法院',
+  police: '公安机关',
+  arbitration: '仲裁机构',
+  internal: '内部',
+  public: '公开',
+  dispatcher: '派单员',
+  supervisor: '主管',
+  normal: '一般',
+  urgent: '紧急',
+  low: '低',
+  medium: '中',
+  high: '高',
+}
+
+export function dataSummary(data: Record<string, unknown>, names: (field: string, value: string) => string): string[] {
+  const out: string[] = []
+  for (const [key, raw] of Object.entries(data ?? {})) {
+    if (!(key in dataLabels) || raw === null || raw === '' || key.endsWith('sha256')) continue
+    const values = Array.isArray(raw) ? raw.map(String) : [String(raw)]
+    if (!values.length) continue
+    const text = values.map((v) => names(key, valueLabels[v] ?? v)).join('、')
+    out.push(`${dataLabels[key]}：${text}`)
+  }
+  return out
+}
