@@ -181,3 +181,152 @@ test('board: 10,000 open cases page forward without lag (server-side paging)', a
     await server.stop()
   }
 })
+
+// 2026-12-06 16:40:05 in Asia/Shanghai (the browser's zone) for a date-time picker.
+function shanghai(ms) {
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
+}
+
+function shown(figure, unit) {
+  if (!figure || figure.value === null) return '—'
+  if (unit === 'ratio') return `${(figure.value * 100).toFixed(1)}%`
+  return String(Math.round(figure.value))
+}
+
+test('dashboard and audit: the reviewer sees the KPIs, plans an audit, draws a sample, records findings and signs off', async () => {
+  const server = await startServer()
+  const browser = await launchBrowser()
+  try {
+    await makeUsers(server)
+    const from = Date.now() - 3600_000
+    const cases = []
+    for (let i = 0; i < 4; i++) cases.push(await createCase(server))
+    let done = await applyEvent(server, cases[0], 'dispatch', { department: 'urban' })
+    for (const [event, payload] of [
+      ['acknowledge', {}],
+      ['start_work', {}],
+      ['resolve', { resolution: '已更换灯泡' }],
+      ['record_follow_up', { satisfaction: 'satisfied', note: '居民满意' }],
+    ])
+      done = await applyEvent(server, done, event, payload)
+    assert.equal(done.state, 'closed')
+    await applyEvent(server, cases[1], 'dispatch', { department: 'urban' })
+    await createCase(server, { kind: 'dispute', location: { community: 'JS', grid: 'JS-G01' } })
+    const to = Date.now() + 2000
+
+    const page = await newPage(browser)
+    await loginAs(page, server.url, 'auditor1', passwords.auditor1)
+    await page.getByRole('menubar', { name: '主菜单' }).getByText('考核与审计').click()
+    await page.getByRole('heading', { name: '考核与审计' }).waitFor()
+    const cards = page.getByRole('region', { name: '关键指标' })
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
+    const year = `${today.slice(0, 4)}-01-01`
+    const report = (await server.api('GET', `/api/v1/reports/kpis?from=${year}&to=${today}&group_by=community`)).body
+    const definitions = new Map((await server.api('GET', '/api/v1/reports/definitions')).body.items.map((d) => [d.id, d]))
+    assert.equal(report.totals.figures.received.value, 5)
+    for (const id of ['received', 'open_now', 'overdue_now', 'response_rate', 'satisfaction_rate', 'mediation_success_rate']) {
+      const card = cards.locator(`[data-kpi="${id}"]`)
+      await card.getByText(definitions.get(id).name_zh).waitFor()
+      await card.locator('.card-value').getByText(shown(report.totals.figures[id], definitions.get(id).unit), { exact: true }).waitFor()
+    }
+    const lf = report.groups.find((g) => g.key.community === 'LF').figures
+    const tree = page.getByRole('region', { name: '辖区指标' })
+    await tree.getByText(`受理 ${lf.received.value} · 未结 ${lf.open_now.value}`).first().waitFor()
+    for (const chart of ['三率（按社区）', '三率（按月）', '调解成功率与履行率（按社区）', '办理时长（工时，中位数与90分位）', '当前超期（按承办部门）'])
+      await page.locator('figure', { hasText: chart }).locator('canvas').first().waitFor()
+    await screenshot(page, 'dashboard')
+
+    // Plan an audit over the cases just made.
+    await page.getByRole('tab', { name: '督查审计' }).click()
+    await page.getByRole('button', { name: '制定督查计划' }).click()
+    const plan = page.getByRole('dialog', { name: '制定督查计划' })
+    await plan.getByLabel('审计标题').fill('浏览器测试督查')
+    for (const [label, ms] of [
+      ['期间起', from],
+      ['期间止', to],
+    ]) {
+      await plan.getByRole('combobox', { name: label }).fill(shanghai(ms))
+      await plan.getByRole('combobox', { name: label }).press('Enter')
+    }
+    await plan.getByRole('button', { name: '保存计划' }).click()
+    await page.getByText(/已制定督查计划 SJ-/).waitFor()
+    const listed = (await server.api('GET', '/api/v1/audits')).body.items
+    assert.equal(listed.length, 1)
+    let audit = listed[0]
+    assert.equal(audit.state, 'planned')
+    assert.deepEqual(audit.reviewers, ['auditor1'])
+    assert.equal(Date.parse(audit.period.to), Math.floor(to / 1000) * 1000)
+    const detail = page.getByRole('region', { name: '审计详情' })
+    await detail.getByText(`${audit.number} · 浏览器测试督查`).waitFor()
+    await detail.getByText('已计划', { exact: true }).waitFor()
+    // Sign-off is refused while the period runs.
+    while (Date.now() < to + 200) await page.waitForTimeout(200)
+
+    const act = async (button, state) => {
+      await detail.getByRole('group', { name: '审计操作' }).getByRole('button', { name: button }).click()
+      await page.getByRole('dialog', { name: button }).getByRole('button', { name: '确定' }).click()
+      await page.getByText(`已${button}，当前状态：${state}`).waitFor()
+    }
+    await detail.getByRole('group', { name: '审计操作' }).getByRole('button', { name: '抽取样本' }).click()
+    const draw = page.getByRole('dialog', { name: '抽取样本' })
+    await draw.getByLabel('样本数量').fill('3')
+    await draw.getByRole('button', { name: '确定' }).click()
+    await page.getByText('已抽取样本，当前状态：已抽样').waitFor()
+    audit = (await server.api('GET', `/api/v1/audits/${audit.id}`)).body
+    assert.equal(audit.state, 'sampled')
+    assert.equal(audit.sample.population, 5)
+    assert.equal(audit.sample.case_ids.length, 3)
+    const sampled = []
+    for (const id of audit.sample.case_ids) sampled.push((await server.api('GET', `/api/v1/cases/${id}`)).body)
+    for (const c of sampled) await detail.getByRole('link', { name: c.number }).waitFor()
+    await detail.getByText(`总体 5 件，抽取 3 件`).waitFor()
+
+    await act('开始审查', '审查中')
+    for (const [i, c] of sampled.entries()) {
+      await detail.getByRole('button', { name: `记录结论 ${c.number}` }).click()
+      const dialog = page.getByRole('dialog', { name: '记录审查结论' })
+      await dialog.getByLabel('审查意见').fill(i === 0 ? '受理登记完整，办理及时' : '符合规范')
+      await dialog.getByRole('button', { name: '确定' }).click()
+      await dialog.waitFor({ state: 'hidden' })
+      await page.getByText('已记录审查结论，当前状态：审查中').waitFor()
+    }
+    audit = (await server.api('GET', `/api/v1/audits/${audit.id}`)).body
+    assert.deepEqual(
+      audit.findings.map((f) => [f.case_id, f.verdict]).sort(),
+      audit.sample.case_ids.map((id) => [id, 'conforming']).sort(),
+    )
+    for (const c of sampled) await detail.locator('tr', { hasText: c.number }).getByText('符合规范', { exact: true }).waitFor()
+    await act('反馈问题', '已反馈问题')
+    await act('签署归档', '已签署归档')
+    audit = (await server.api('GET', `/api/v1/audits/${audit.id}`)).body
+    assert.equal(audit.state, 'signed_off')
+    assert.ok(audit.checkpoint, 'sign-off binds a checkpoint')
+    await detail.getByText(audit.checkpoint.root_hash).waitFor()
+    assert.equal(await detail.getByRole('group', { name: '审计操作' }).getByRole('button').count(), 0)
+    const bundle = await detail.getByRole('link', { name: '下载审计证据包' }).getAttribute('href')
+    assert.equal(bundle, `/api/v1/exports/audit-bundle?audit=${audit.id}`)
+    assert.equal((await server.api('GET', bundle)).status, 200)
+    await screenshot(page, 'audit-detail')
+
+    // Exports and the chain check.
+    await page.getByRole('tab', { name: '导出与核验' }).click()
+    const csv = await page.getByRole('link', { name: '案件 CSV' }).getAttribute('href')
+    const answer = await server.api('GET', csv)
+    assert.equal(answer.status, 200)
+    assert.match(answer.headers.get('content-type'), /text\/csv/)
+    assert.equal(answer.body.trim().split("\n").length, 1 + 5)
+    await page.getByLabel('案件编号或 ID').fill(done.number)
+    await page.getByRole('button', { name: '核验' }).click()
+    const verified = (await server.api('GET', `/api/v1/cases/${done.id}/history/verify`)).body
+    assert.equal(verified.ok, true)
+    const result = page.getByRole('region', { name: '历史链核验' })
+    await result.getByText('历史链完整，未被篡改').waitFor()
+    await result.getByText(`${verified.entries_checked} 条`, { exact: true }).waitFor()
+    const latest = (await server.api('GET', '/api/v1/history/checkpoints/latest')).body
+    await page.getByRole('region', { name: '最新检查点' }).getByText(latest.root_hash).waitFor()
+    await screenshot(page, 'audit-exports')
+  } finally {
+    await browser.close()
+    await server.stop()
+  }
+})
