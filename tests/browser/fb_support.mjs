@@ -86,7 +86,10 @@ export async function listAll(server, path, query = {}, token) {
 
 // Picks `option` of the Element Plus select labelled `label`.
 export async function choose(page, label, option) {
-  await page.getByRole('combobox', { name: label, exact: true }).click()
+  await page
+    .getByRole('combobox', { name: label, exact: true })
+    .locator('xpath=ancestor::div[contains(@class, "el-select__wrapper")]')
+    .click()
   await page.getByRole('option', { name: option, exact: true }).filter({ visible: true }).first().click()
 }
 
