@@ -97,8 +97,8 @@ test('admin: users, departments and staff, catalogue and calendar through the pa
         ['调休上班日', `${next}-01-04`, '元旦调休'],
       ]) {
         await choose(page, '类型', kind)
-        await page.getByRole('textbox', { name: '日期' }).fill(date)
-        await page.getByRole('textbox', { name: '日期' }).press('Enter')
+        await page.getByLabel('日期', { exact: true }).fill(date)
+        await page.getByLabel('日期', { exact: true }).press('Enter')
         await page.getByLabel('名称').fill(name)
         await page.getByRole('button', { name: '添加' }).click()
         await page.getByRole('region', { name: kind }).getByText(date).waitFor()
