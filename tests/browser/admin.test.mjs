@@ -3,14 +3,11 @@
 // keeps the calendar; what the page shows is checked against the API.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { launchBrowser, loginAs, newPage, screenshot, startServer } from './harness.mjs'
-import { choose, makeUsers, navigate, passwords } from './fb_support.mjs'
+import { loginAs, newPage, screenshot } from './harness.mjs'
+import { choose, navigate, passwords, withServer } from './fb_support.mjs'
 
-test('admin: users, departments and staff, catalogue and calendar through the page', async () => {
-  const server = await startServer()
-  const browser = await launchBrowser()
-  try {
-    await makeUsers(server)
+test('admin: users, departments and staff, catalogue and calendar through the page', () =>
+  withServer(async (server, browser) => {
     const page = await newPage(browser)
     await loginAs(page, server.url, 'admin1', passwords.admin1)
     await page.getByRole('menubar', { name: '主菜单' }).getByText('系统管理').click()
@@ -109,17 +106,10 @@ test('admin: users, departments and staff, catalogue and calendar through the pa
       assert.ok(text.includes(`${next}-01-01`) && text.includes(`${next}-01-04`), text)
     }
     await screenshot(page, 'admin-calendar')
-  } finally {
-    await browser.close()
-    await server.stop()
-  }
-})
+  }))
 
-test('admin: the menu entry and the page are for the admin role only', async () => {
-  const server = await startServer()
-  const browser = await launchBrowser()
-  try {
-    await makeUsers(server)
+test('admin: the menu entry and the page are for the admin role only', () =>
+  withServer(async (server, browser) => {
     for (const user of ['desk1', 'dispatcher1', 'admin1']) {
       const page = await newPage(browser)
       await loginAs(page, server.url, user, passwords[user])
@@ -136,11 +126,7 @@ test('admin: the menu entry and the page are for the admin role only', async () 
       }
       await page.context().close()
     }
-  } finally {
-    await browser.close()
-    await server.stop()
-  }
-})
+  }))
 
 async function tokenOf(server, user) {
   return (await server.api('POST', '/api/v1/login', { username: user, password: passwords[user] }, '')).body.token

@@ -3,8 +3,8 @@
 // against what the JSON API answers.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { launchBrowser, loginAs, newPage, screenshot, startServer } from './harness.mjs'
-import { applyEvent, choose, createCase, listAll, makeUsers, navigate, passwords, seedCases } from './fb_support.mjs'
+import { loginAs, newPage, screenshot } from './harness.mjs'
+import { applyEvent, choose, createCase, listAll, navigate, passwords, seedCases, withServer } from './fb_support.mjs'
 
 async function tabCount(page, title) {
   const text = await page.getByRole('tab', { name: new RegExp(`^${title}`) }).innerText()
@@ -16,11 +16,8 @@ async function tableNumbers(page) {
   return await page.getByRole('region', { name: '案件列表' }).locator('a.case-link').allInnerTexts()
 }
 
-test('board: the queues with their counts, filters narrow the list, bulk assign moves the cases', async () => {
-  const server = await startServer()
-  const browser = await launchBrowser()
-  try {
-    await makeUsers(server)
+test('board: the queues with their counts, filters narrow the list, bulk assign moves the cases', () =>
+  withServer(async (server, browser) => {
     const plain = [await createCase(server), await createCase(server), await createCase(server)]
     const elsewhere = [
       await createCase(server, { location: { community: 'JS', grid: 'JS-G01' } }),
@@ -112,17 +109,10 @@ test('board: the queues with their counts, filters narrow the list, bulk assign 
     await page.setViewportSize({ width: 1024, height: 768 })
     await page.getByRole('button', { name: '下一页' }).waitFor()
     await screenshot(page, 'board-1024')
-  } finally {
-    await browser.close()
-    await server.stop()
-  }
-})
+  }))
 
-test('board: roles without assignment see no bulk-assign controls and no admin menu', async () => {
-  const server = await startServer()
-  const browser = await launchBrowser()
-  try {
-    await makeUsers(server)
+test('board: roles without assignment see no bulk-assign controls and no admin menu', () =>
+  withServer(async (server, browser) => {
     const c = await createCase(server)
     await applyEvent(server, c, 'dispatch', { department: 'urban' })
     for (const [user, role] of [
@@ -144,17 +134,10 @@ test('board: roles without assignment see no bulk-assign controls and no admin m
       assert.equal(await page.getByRole('heading', { name: '系统管理' }).count(), 0, role)
       await page.context().close()
     }
-  } finally {
-    await browser.close()
-    await server.stop()
-  }
-})
+  }))
 
-test('board: 10,000 open cases page forward without lag (server-side paging)', async () => {
-  const server = await startServer()
-  const browser = await launchBrowser()
-  try {
-    await makeUsers(server)
+test('board: 10,000 open cases page forward without lag (server-side paging)', () =>
+  withServer(async (server, browser) => {
     const total = 10_000
     const seedMs = await seedCases(server, total, 16)
     console.log(`seeded ${total} cases over the API in ${seedMs} ms (${server.database.backend})`)
@@ -187,11 +170,7 @@ test('board: 10,000 open cases page forward without lag (server-side paging)', a
     console.log(`paging forward, ms per page: ${times.join(', ')} (max ${Math.max(...times)}); of which fetching: ${fetches.join(', ')}`)
     assert.ok(Math.max(...times) < 3000, `a page took ${Math.max(...times)} ms`)
     await screenshot(page, 'board-10000')
-  } finally {
-    await browser.close()
-    await server.stop()
-  }
-})
+  }))
 
 // 2026-12-06 16:40:05 in Asia/Shanghai (the browser's zone) for a date-time picker.
 function shanghai(ms) {
@@ -204,11 +183,8 @@ function shown(figure, unit) {
   return String(Math.round(figure.value))
 }
 
-test('dashboard and audit: the reviewer sees the KPIs, plans an audit, draws a sample, records findings and signs off', async () => {
-  const server = await startServer()
-  const browser = await launchBrowser()
-  try {
-    await makeUsers(server)
+test('dashboard and audit: the reviewer sees the KPIs, plans an audit, draws a sample, records findings and signs off', () =>
+  withServer(async (server, browser) => {
     const from = Date.now() - 3600_000
     const cases = []
     for (let i = 0; i < 4; i++) cases.push(await createCase(server))
@@ -336,8 +312,4 @@ test('dashboard and audit: the reviewer sees the KPIs, plans an audit, draws a s
     const latest = (await server.api('GET', '/api/v1/history/checkpoints/latest')).body
     await page.getByRole('region', { name: '最新检查点' }).getByText(latest.root_hash).waitFor()
     await screenshot(page, 'audit-exports')
-  } finally {
-    await browser.close()
-    await server.stop()
-  }
-})
+  }))

@@ -2,6 +2,7 @@
 // the JSON API (as the bootstrap admin, who may apply every event), and the
 // users of each role.
 import assert from 'node:assert/strict'
+import { launchBrowser, startServer } from './harness.mjs'
 
 export const passwords = {
   dispatcher1: 'dispatch-pass-1',
@@ -100,4 +101,18 @@ export async function navigate(page, path) {
     window.history.pushState({}, '', to)
     window.dispatchEvent(new PopStateEvent('popstate', { state: window.history.state }))
   }, path)
+}
+
+// Runs `body(server, browser)` against a fresh server with the users of
+// makeUsers() and a browser, and stops both whatever happens.
+export async function withServer(body) {
+  const server = await startServer()
+  const browser = await launchBrowser()
+  try {
+    await makeUsers(server)
+    await body(server, browser)
+  } finally {
+    await browser.close()
+    await server.stop()
+  }
 }
