@@ -252,6 +252,7 @@ test('dashboard and audit: the reviewer sees the KPIs, plans an audit, draws a s
     const act = async (button, state) => {
       await detail.getByRole('group', { name: '审计操作' }).getByRole('button', { name: button }).click()
       await page.getByRole('dialog', { name: button }).getByRole('button', { name: '确定' }).click()
+      await page.getByRole('dialog', { name: button }).waitFor({ state: 'hidden' })
       await page.getByText(`已${button}，当前状态：${state}`).waitFor()
     }
     await detail.getByRole('group', { name: '审计操作' }).getByRole('button', { name: '抽取样本' }).click()
@@ -269,21 +270,54 @@ test('dashboard and audit: the reviewer sees the KPIs, plans an audit, draws a s
     await detail.getByText(`总体 5 件，抽取 3 件`).waitFor()
 
     await act('开始审查', '审查中')
+    // The first sampled case has a deficiency for 城管 (urban) to rectify; the others conform.
     for (const [i, c] of sampled.entries()) {
       await detail.getByRole('button', { name: `记录结论 ${c.number}` }).click()
       const dialog = page.getByRole('dialog', { name: '记录审查结论' })
-      await dialog.getByLabel('审查意见').fill(i === 0 ? '受理登记完整，办理及时' : '符合规范')
+      if (i === 0) {
+        await dialog.getByText('存在问题').click()
+        await choose(page, '问题类别', '受理不规范')
+        await choose(page, '整改部门', '城管')
+      }
+      await dialog.getByLabel('审查意见').fill(i === 0 ? '登记信息缺少联系方式' : '符合规范')
       await dialog.getByRole('button', { name: '确定' }).click()
       await dialog.waitFor({ state: 'hidden' })
       await page.getByText('已记录审查结论，当前状态：审查中').waitFor()
     }
     audit = (await server.api('GET', `/api/v1/audits/${audit.id}`)).body
     assert.deepEqual(
-      audit.findings.map((f) => [f.case_id, f.verdict]).sort(),
-      audit.sample.case_ids.map((id) => [id, 'conforming']).sort(),
+      audit.findings.map((f) => [f.case_id, f.verdict, f.department || null]).sort(),
+      audit.sample.case_ids.map((id, i) => (i === 0 ? [id, 'deficiency', 'urban'] : [id, 'conforming', null])).sort(),
     )
-    for (const c of sampled) await detail.locator('tr', { hasText: c.number }).getByText('符合规范', { exact: true }).waitFor()
+    const deficient = sampled.find((c) => c.id === audit.findings.find((f) => f.verdict === 'deficiency').case_id)
+    for (const c of sampled)
+      await detail.locator('tr', { hasText: c.number }).getByText(c === deficient ? '存在问题' : '符合规范', { exact: true }).waitFor()
     await act('反馈问题', '已反馈问题')
+    await act('启动整改', '整改中')
+
+    // The department (a handler of 城管) answers its finding from its own session.
+    const handler = await newPage(browser)
+    await loginAs(handler, server.url, 'handler1', passwords.handler1)
+    await handler.getByRole('menubar', { name: '主菜单' }).getByText('考核与审计').click()
+    await handler.getByRole('tab', { name: '督查审计' }).click()
+    await handler.getByRole('link', { name: audit.number }).click()
+    await handler.getByRole('button', { name: '提交整改说明' }).click()
+    await handler.getByRole('dialog', { name: '提交整改说明' }).getByLabel('整改说明').fill('已补录联系方式并复核登记流程')
+    await handler.getByRole('dialog', { name: '提交整改说明' }).getByRole('button', { name: '确定' }).click()
+    await handler.getByText('已提交整改说明，当前状态：整改中').waitFor()
+    let finding = (await server.api('GET', `/api/v1/audits/${audit.id}`)).body.findings.find((f) => f.verdict === 'deficiency')
+    assert.deepEqual([finding.status, finding.answer], ['answered', '已补录联系方式并复核登记流程'])
+    await handler.context().close()
+
+    // The reviewer sees the answer, accepts it and signs off.
+    await page.getByRole('button', { name: '返回审计列表' }).click()
+    await page.getByRole('link', { name: audit.number }).click()
+    await detail.getByText('已补录联系方式并复核登记流程').waitFor()
+    await detail.getByRole('button', { name: '整改通过' }).click()
+    await page.getByRole('dialog', { name: '整改通过' }).getByRole('button', { name: '确定' }).click()
+    await page.getByText('已整改通过，当前状态：整改中').waitFor()
+    finding = (await server.api('GET', `/api/v1/audits/${audit.id}`)).body.findings.find((f) => f.verdict === 'deficiency')
+    assert.equal(finding.status, 'accepted')
     await act('签署归档', '已签署归档')
     audit = (await server.api('GET', `/api/v1/audits/${audit.id}`)).body
     assert.equal(audit.state, 'signed_off')
@@ -294,6 +328,8 @@ test('dashboard and audit: the reviewer sees the KPIs, plans an audit, draws a s
     assert.equal(bundle, `/api/v1/exports/audit-bundle?audit=${audit.id}`)
     assert.equal((await server.api('GET', bundle)).status, 200)
     await screenshot(page, 'audit-detail')
+    await detail.getByRole('heading', { name: '样本案件' }).evaluate((el) => el.scrollIntoView({ block: 'start' }))
+    await screenshot(page, 'audit-findings')
 
     // Exports and the chain check.
     await page.getByRole('tab', { name: '导出与核验' }).click()
