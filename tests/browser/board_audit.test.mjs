@@ -291,7 +291,7 @@ test('dashboard and audit: the reviewer sees the KPIs, plans an audit, draws a s
     )
     const deficient = sampled.find((c) => c.id === audit.findings.find((f) => f.verdict === 'deficiency').case_id)
     for (const c of sampled)
-      await detail.locator('tr', { hasText: c.number }).getByText(c === deficient ? '存在问题' : '符合规范', { exact: true }).waitFor()
+      await detail.getByLabel('样本案件').locator('tr', { hasText: c.number }).getByText(c === deficient ? '存在问题' : '符合规范', { exact: true }).waitFor()
     await act('反馈问题', '已反馈问题')
     await act('启动整改', '整改中')
 
