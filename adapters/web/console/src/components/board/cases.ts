@@ -1,0 +1,101 @@
+// What the board reads of a case (the API's Case, docs in openapi.json), the
+// directory it picks from, and the colour of a deadline.
+export interface CaseClock {
+  step: string
+  limit: string
+  started_at: string
+  paused: boolean
+  extended_days: number
+  warned: boolean
+  breached: boolean
+  escalated: boolean
+}
+
+export interface CaseRow {
+  id: number
+  number: string
+  kind: string
+  state: string
+  state_label: string
+  version: number
+  category: string
+  title: string
+  location: { community: string; grid: string }
+  urgency: string
+  risk_level: string
+  assignment: { department: string | null; assignees: string[] }
+  deadline: string | null
+  overdue: boolean
+  time_left_seconds: number | null
+  clock: CaseClock | null
+  allowed_events: string[]
+  return_count: number
+  flags: string[]
+  created_at: string
+}
+
+export interface CasePage {
+  items: CaseRow[]
+  next_cursor: string | null
+  counts?: Record<string, number>
+}
+
+export interface Department {
+  code: string
+  name: string
+  active: boolean
+}
+
+export interface StaffMember {
+  id: string
+  name: string
+  department: string
+  role: string
+  grid: string | null
+  micro_grid: string | null
+  active: boolean
+}
+
+export type DeadlineLevel = 'none' | 'ok' | 'warning' | 'overdue' | 'paused'
+
+export interface DeadlineView {
+  level: DeadlineLevel
+  text: string
+}
+
+// 5400 → "1小时30分"; working time for working-hour and working-day limits.
+export function formatDuration(seconds: number): string {
+  const s = Math.abs(seconds)
+  const days = Math.floor(s / 86400)
+  const hours = Math.floor((s % 86400) / 3600)
+  const minutes = Math.floor((s % 3600) / 60)
+  if (days > 0) return `${days}天${hours}小时`
+  if (hours > 0) return `${hours}小时${minutes}分`
+  return `${minutes}分`
+}
+
+// Red when overdue, amber once the engine recorded the warning or the share
+// of the step's time used reached `warnAt` (catalogue policies.deadlines.warn_at),
+// green otherwise; grey while the clock is held or none runs.
+export function deadlineView(c: CaseRow, warnAt: number, now = Date.now()): DeadlineView {
+  if (c.clock?.paused) return { level: 'paused', text: '已暂停计时' }
+  if (!c.deadline) return { level: 'none', text: '无时限' }
+  const left = c.time_left_seconds
+  if (c.overdue || (left !== null && left < 0)) {
+    return { level: 'overdue', text: left !== null ? `已超期 ${formatDuration(left)}` : '已超期' }
+  }
+  const due = Date.parse(c.deadline)
+  const started = c.clock ? Date.parse(c.clock.started_at) : NaN
+  const used = due > started ? (now - started) / (due - started) : 0
+  const text = left !== null ? `剩余 ${formatDuration(left)}` : '未超期'
+  if (c.clock?.warned || used >= warnAt) return { level: 'warning', text }
+  return { level: 'ok', text }
+}
+
+export const deadlineTagType: Record<DeadlineLevel, 'success' | 'warning' | 'danger' | 'info'> = {
+  none: 'info',
+  paused: 'info',
+  ok: 'success',
+  warning: 'warning',
+  overdue: 'danger',
+}

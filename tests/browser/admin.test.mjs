@@ -1,0 +1,133 @@
+// 系统管理 over the real server: the admin creates and changes a user, issues
+// a token, adds a department and a staff member, reads the catalogue and
+// keeps the calendar; what the page shows is checked against the API.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { loginAs, newPage, screenshot } from './harness.mjs'
+import { choose, navigate, passwords, withServer } from './fb_support.mjs'
+
+test('admin: users, departments and staff, catalogue and calendar through the page', () =>
+  withServer(async (server, browser) => {
+    const page = await newPage(browser)
+    await loginAs(page, server.url, 'admin1', passwords.admin1)
+    await page.getByRole('menubar', { name: '主菜单' }).getByText('系统管理').click()
+    await page.getByRole('heading', { name: '系统管理' }).waitFor()
+    const users = page.getByRole('region', { name: '用户列表' })
+    await users.getByText('dispatcher1', { exact: true }).waitFor()
+
+    // A new handler: refused without a department (the API's field error beside the field), then made.
+    await page.getByRole('button', { name: '新建用户' }).click()
+    const dialog = page.getByRole('dialog', { name: '新建用户' })
+    await dialog.getByLabel('用户名').fill('handler9')
+    await dialog.getByLabel('初始密码').fill('handler-pass-9')
+    await dialog.getByLabel('姓名').fill('网格员小赵')
+    await choose(page, '角色', '承办人员')
+    await dialog.getByRole('button', { name: '保存' }).click()
+    await dialog.locator('.el-form-item__error').first().waitFor()
+    assert.equal((await server.api('GET', '/api/v1/users')).body.items.filter((u) => u.username === 'handler9').length, 0)
+    await choose(page, '部门', '网格')
+    await dialog.getByRole('button', { name: '保存' }).click()
+    await page.getByText('已创建用户 handler9').waitFor()
+    let listed = (await server.api('GET', '/api/v1/users')).body.items.find((u) => u.username === 'handler9')
+    assert.deepEqual([listed.role, listed.department, listed.display_name, listed.disabled], ['handler', 'grid', '网格员小赵', false])
+    await users.getByText('网格员小赵').waitFor()
+    const login = await server.api('POST', '/api/v1/login', { username: 'handler9', password: 'handler-pass-9' }, '')
+    assert.equal(login.status, 200)
+
+    // Disable them: the API refuses their login from then on.
+    await page.getByRole('button', { name: '编辑 handler9' }).click()
+    const edit = page.getByRole('dialog', { name: '编辑用户 handler9' })
+    await edit.getByRole('switch', { name: '停用' }).locator('xpath=..').click()
+    await edit.getByRole('button', { name: '保存' }).click()
+    await page.getByText('已更新用户 handler9').waitFor()
+    listed = (await server.api('GET', '/api/v1/users')).body.items.find((u) => u.username === 'handler9')
+    assert.equal(listed.disabled, true)
+    await users.locator('tr', { hasText: 'handler9' }).getByText('已停用').waitFor()
+
+    // A token for the dispatcher, shown once, that the API accepts.
+    await page.getByRole('button', { name: '签发令牌 dispatcher1' }).click()
+    await page.getByRole('dialog', { name: '为 dispatcher1 签发令牌' }).getByRole('button', { name: '签发' }).click()
+    const token = await page.getByRole('dialog', { name: '令牌已签发' }).getByLabel('令牌').inputValue()
+    assert.match(token, /^[0-9a-f]{64}$/)
+    assert.equal((await server.api('GET', '/api/v1/queues/dispatch?limit=1', undefined, token)).status, 200)
+    await screenshot(page, 'admin-token')
+    await page.getByRole('button', { name: '我已保存' }).click()
+    await screenshot(page, 'admin')
+
+    // A department and a member of its staff.
+    await page.getByRole('tab', { name: '部门与人员' }).click()
+    await page.getByLabel('新部门编码').fill('housing')
+    await page.getByLabel('新部门名称').fill('住建办')
+    await page.getByRole('button', { name: '新增部门' }).click()
+    await page.getByText('已新增部门 住建办').waitFor()
+    const dept = (await server.api('GET', '/api/v1/departments')).body.items.find((d) => d.code === 'housing')
+    assert.deepEqual(dept, { code: 'housing', name: '住建办', active: true })
+    await choose(page, '所属部门', '住建办')
+    const staffBox = page.getByRole('region', { name: '人员' })
+    await staffBox.getByText('该部门暂无人员').waitFor()
+    await staffBox.getByLabel('人员编号').fill('housing-01')
+    await staffBox.getByLabel('人员姓名').fill('何建国')
+    await staffBox.getByLabel('岗位', { exact: true }).fill('housing_officer')
+    await staffBox.getByRole('button', { name: '新增人员' }).click()
+    await page.getByText('已新增人员 何建国').waitFor()
+    await staffBox.getByText('housing-01').waitFor()
+    const staff = (await server.api('GET', '/api/v1/staff?department=housing')).body.items
+    assert.deepEqual(staff.map((s) => [s.id, s.name, s.role, s.active]), [['housing-01', '何建国', 'housing_officer', true]])
+    await screenshot(page, 'admin-directory')
+
+    // The catalogue, read-only, as the API has it.
+    await page.getByRole('tab', { name: '类别目录' }).click()
+    const catalogue = (await server.api('GET', '/api/v1/catalogue')).body
+    for (const c of catalogue.categories.dispute) await page.getByRole('cell', { name: c.name, exact: true }).first().waitFor()
+    await page.getByText('接口只提供查询').waitFor()
+
+    // The calendar: next year's holidays and 调休 days where the API has them.
+    await page.getByRole('tab', { name: '工作日历' }).click()
+    const calendar = await server.api('GET', '/api/v1/calendar')
+    if (calendar.status === 404) {
+      await page.getByText('本服务器尚未提供工作日历接口').waitFor()
+    } else {
+      const next = new Date().getFullYear() + 1
+      await choose(page, '年度', `${next} 年（未配置）`)
+      for (const [kind, date, name] of [
+        ['法定节假日', `${next}-01-01`, '元旦'],
+        ['调休上班日', `${next}-01-04`, '元旦调休'],
+      ]) {
+        await choose(page, '类型', kind)
+        await page.getByLabel('日期', { exact: true }).fill(date)
+        await page.getByLabel('日期', { exact: true }).press('Enter')
+        await page.getByLabel('名称').fill(name)
+        await page.getByRole('button', { name: '添加' }).click()
+        await page.getByRole('region', { name: kind }).getByText(date).waitFor()
+      }
+      await page.getByRole('button', { name: `保存 ${next} 年日历` }).click()
+      await page.getByText(`已保存 ${next} 年工作日历`).waitFor()
+      const text = JSON.stringify((await server.api('GET', '/api/v1/calendar')).body)
+      assert.ok(text.includes(`${next}-01-01`) && text.includes(`${next}-01-04`), text)
+    }
+    await screenshot(page, 'admin-calendar')
+  }))
+
+test('admin: the menu entry and the page are for the admin role only', () =>
+  withServer(async (server, browser) => {
+    for (const user of ['desk1', 'dispatcher1', 'admin1']) {
+      const page = await newPage(browser)
+      await loginAs(page, server.url, user, passwords[user])
+      const menu = page.getByRole('menubar', { name: '主菜单' })
+      await menu.getByText('派单台').waitFor()
+      assert.equal(await menu.getByText('系统管理').count(), user === 'admin1' ? 1 : 0, user)
+      await navigate(page, '/admin')
+      if (user === 'admin1') await page.getByRole('heading', { name: '系统管理' }).waitFor()
+      else {
+        await page.getByRole('heading', { name: '派单台' }).waitFor()
+        await page.waitForTimeout(500)
+        assert.equal(await page.getByRole('heading', { name: '系统管理' }).count(), 0, user)
+        assert.equal((await server.api('GET', '/api/v1/users', undefined, await tokenOf(server, user))).status, 403)
+      }
+      await page.context().close()
+    }
+  }))
+
+async function tokenOf(server, user) {
+  return (await server.api('POST', '/api/v1/login', { username: user, password: passwords[user] }, '')).body.token
+}
