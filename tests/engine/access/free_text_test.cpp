@@ -54,7 +54,7 @@ TEST_SUITE("free_text") {
     CHECK(find_personal_numbers(kId).at(0).kind == PersonalNumberKind::resident_id);
   }
 
-  TEST_CASE("amounts, dates, case numbers and numbers inside words stay as typed") {
+  TEST_CASE("amounts and dates and case numbers and numbers inside words stay as typed") {
     for (const char* text :
          {"金额12345678901234567元", "500109198801012345", "2026-03-01 14:30", "JF-2026-000123",
           "编号12345678901", "订单 8613800138000123", "abc13800138000", "13800138000abc",
