@@ -6,6 +6,8 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "engine/access/free_text.hpp"
+
 namespace outpost::cli {
 namespace {
 
@@ -39,15 +41,34 @@ void append_json_escaped(std::string_view in, spdlog::memory_buf_t& out) {
   }
 }
 
-// %j: the message as the inside of a JSON string.
+// The message with its phone and ID numbers masked (engine/access/free_text.hpp),
+// whoever logged it: a log never holds them in clear.
+std::string masked_message(const spdlog::details::log_msg& msg) {
+  return mask_personal_numbers(std::string_view(msg.payload.data(), msg.payload.size()));
+}
+
+// %j: the masked message as the inside of a JSON string.
 class JsonMessageFlag final : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& msg, const std::tm&,
               spdlog::memory_buf_t& dest) override {
-    append_json_escaped(std::string_view(msg.payload.data(), msg.payload.size()), dest);
+    append_json_escaped(masked_message(msg), dest);
   }
   std::unique_ptr<custom_flag_formatter> clone() const override {
     return std::make_unique<JsonMessageFlag>();
+  }
+};
+
+// %k: the masked message, as %v would write it.
+class MaskedMessageFlag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    const std::string masked = masked_message(msg);
+    dest.append(masked.data(), masked.data() + masked.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<MaskedMessageFlag>();
   }
 };
 
@@ -66,7 +87,9 @@ Status setup_logging(const std::string& format, const std::string& level) {
         R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","msg":"%j"})");
     logger->set_formatter(std::move(formatter));
   } else {
-    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
+    auto formatter = std::make_unique<spdlog::pattern_formatter>();
+    formatter->add_flag<MaskedMessageFlag>('k').set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %k");
+    logger->set_formatter(std::move(formatter));
   }
   logger->set_level(lvl);
   logger->flush_on(spdlog::level::info);

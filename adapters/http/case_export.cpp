@@ -425,7 +425,8 @@ class ExportStream {
     if (!reveal_ || !src_.cases.permissions().check(Action::reveal, actor_, &c)) {
       return masked(c.parties);
     }
-    auto shown = src_.privacy->reveal(c, {}, *req_.purpose, actor_);
+    // The parties' fields only: an export shows the free text masked.
+    auto shown = src_.privacy->reveal(c, {"name", "phone", "id_number"}, *req_.purpose, actor_);
     if (!shown) return shown.error();
     return std::move(shown.value().parties);
   }

@@ -1,7 +1,8 @@
 // Personal-data routes (engine/access/privacy.hpp): POST /api/v1/cases/{id}/reveal
-// shows a case's parties in clear to the roles config/permissions.json
-// allows, each time recorded in the access log; GET /api/v1/access-log lists
-// those records for auditors and supervisors.
+// shows a case's parties and the originals of its masked free text in clear to
+// the roles config/permissions.json allows, each time recorded in the access log; GET
+// /api/v1/access-log lists those records for auditors and supervisors.
+#include <algorithm>
 #include <memory>
 
 #include <boost/json/value.hpp>
@@ -50,6 +51,41 @@ json::object entry_json(const AccessLogEntry& e) {
           {"purpose", e.purpose}};
 }
 
+// {"seq"?: n, "field": "...", "text": "..."}: seq for a history row's data or a note.
+json::object clear_text_json(const ClearText& t) {
+  json::object o{{"field", t.field}, {"text", t.text}};
+  if (t.seq != 0) o["seq"] = t.seq;
+  return o;
+}
+
+bool has_field(const RevealedParties& shown, std::string_view field) {
+  return std::find(shown.fields.begin(), shown.fields.end(), field) != shown.fields.end();
+}
+
+json::object revealed_json(const RevealedParties& shown) {
+  json::array parties, fields;
+  for (const Party& p : shown.parties) {
+    json::object o{{"role", p.role}};
+    for (const std::string& f : shown.fields) {
+      if (f == "free_text") continue;
+      o[f] = f == "name" ? p.name : f == "phone" ? p.phone : p.id_number;
+    }
+    parties.push_back(std::move(o));
+  }
+  for (const auto& f : shown.fields) fields.emplace_back(f);
+  json::object answer{{"case_id", shown.case_id},
+                      {"parties", std::move(parties)},
+                      {"fields", std::move(fields)},
+                      {"access_log_id", shown.access_log_id},
+                      {"revealed_at", format_rfc3339(shown.at)}};
+  if (has_field(shown, "free_text")) {
+    json::array texts;
+    for (const ClearText& t : shown.free_text) texts.push_back(clear_text_json(t));
+    answer["free_text"] = std::move(texts);
+  }
+  return answer;
+}
+
 class PrivacyRoutes {
  public:
   PrivacyRoutes(ApiContext& ctx, PrivacyService& privacy, PrivacyStore& store)
@@ -68,22 +104,16 @@ class PrivacyRoutes {
       if (!body) return problem(body.error());
       auto r = reveal_request(body.value());
       if (!r) return problem(r.error());
-      auto shown = privacy_.reveal(c.value(), r.value().fields, r.value().purpose, actor);
-      if (!shown) return problem(shown.error());
-      json::array parties, fields;
-      for (const Party& p : shown.value().parties) {
-        json::object o{{"role", p.role}};
-        for (const std::string& f : shown.value().fields) {
-          o[f] = f == "name" ? p.name : f == "phone" ? p.phone : p.id_number;
-        }
-        parties.push_back(std::move(o));
+      const auto& fields = r.value().fields;
+      std::vector<Note> notes;  // the notes this caller may read, for free_text
+      if (fields.empty() || std::find(fields.begin(), fields.end(), "free_text") != fields.end()) {
+        auto read = ctx_.annotations.notes(id.value(), actor);
+        if (!read) return problem(read.error());
+        notes = std::move(read.value());
       }
-      for (const auto& f : shown.value().fields) fields.emplace_back(f);
-      return json_response(200, json::object{{"case_id", shown.value().case_id},
-                                             {"parties", std::move(parties)},
-                                             {"fields", std::move(fields)},
-                                             {"access_log_id", shown.value().access_log_id},
-                                             {"revealed_at", format_rfc3339(shown.value().at)}});
+      auto shown = privacy_.reveal(c.value(), fields, r.value().purpose, actor, notes);
+      if (!shown) return problem(shown.error());
+      return json_response(200, revealed_json(shown.value()));
     });
   }
 

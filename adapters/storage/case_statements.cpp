@@ -44,6 +44,7 @@ void bind_mutable_use(soci::statement& st, CaseRow& r) {
   st.exchange(soci::use(r.last_hash, "last_hash"));
   st.exchange(soci::use(r.clock, "clock"));
   r.milestones.bind_use(st);
+  st.exchange(soci::use(r.sealed_texts, "sealed_texts"));
 }
 
 // Binds every use-column of a case except id (which the database assigns).
@@ -65,7 +66,8 @@ const std::string kUpdateCase =
         " return_count = :return_count, arbitration = :arbitration, duplicate_of = :duplicate_of,"
         " deadline = :deadline, updated_at = :updated_at, last_hash = :last_hash, clock = "
         ":clock, ") +
-    kMilestoneAssignments + " WHERE id = :id AND version = :expected_version";
+    kMilestoneAssignments +
+    ", sealed_texts = :sealed_texts WHERE id = :id AND version = :expected_version";
 
 void bind_case_update(soci::statement& st, CaseRow& r, std::int64_t& expected_version) {
   bind_mutable_use(st, r);
@@ -116,14 +118,14 @@ CaseStatements::CaseStatements(soci::session& sql, const PiiCipher* cipher)
                           " description, channel, community, grid, micro_grid, address, urgency,"
                           " risk_level, confidential, department, assignees, parties, facts,"
                           " handlers, return_count, arbitration, duplicate_of,"
-                          " deadline, created_at, updated_at, last_hash, clock, " +
+                          " deadline, created_at, updated_at, last_hash, clock, sealed_texts, " +
                               std::string(kMilestoneColumns) +
                               ") VALUES (:number, :kind, :state, :version, :category, :title,"
                               " :description, :channel, :community, :grid, :micro_grid,"
                               " :address, :urgency, :risk_level, :confidential, :department,"
                               " :assignees, :parties, :facts, :handlers, :return_count,"
                               " :arbitration, :duplicate_of, :deadline, :created_at, :updated_at,"
-                              " :last_hash, :clock, " +
+                              " :last_hash, :clock, :sealed_texts, " +
                               kMilestoneValues + ") RETURNING id",
                           [this](soci::statement& st) {
                             bind_case_use(st, case_row);
@@ -254,6 +256,9 @@ CaseStatements::CaseStatements(soci::session& sql, const PiiCipher* cipher)
                            })),
       delete_phones(prepare(
           sql, "DELETE FROM case_phones WHERE case_id = :case_id",
+          [this](soci::statement& st) { st.exchange(soci::use(phone_row.case_id, "case_id")); })),
+      forget_note_originals(prepare(
+          sql, "UPDATE notes SET sealed_body = '' WHERE case_id = :case_id",
           [this](soci::statement& st) { st.exchange(soci::use(phone_row.case_id, "case_id")); })) {
   case_row.cipher = cipher;
 }
@@ -294,6 +299,7 @@ void write_effects(CaseStatements& st, CaseId id, const SideEffects& effects, Mi
   if (effects.forget_phones) {
     st.phone_row.case_id = id;
     st.delete_phones.execute(true);
+    st.forget_note_originals.execute(true);
   }
   for (const TimerRow& t : effects.timers) {
     st.timer_row = {id, t.kind, t.step, t.generation, t.due_at, at};

@@ -97,6 +97,7 @@ class CaseStatements final : public PreparedSet {
   soci::statement insert_phone;
   // phone_row.case_id: drops the case's phone index.
   soci::statement delete_phones;
+  soci::statement forget_note_originals;  // de-identification: notes keep their masked body
 };
 
 // Pieces of a case transaction, for every writer of a case.

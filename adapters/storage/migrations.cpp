@@ -447,6 +447,15 @@ constexpr const char* kV11Milestones[] = {
     " WHERE h.case_id = cases.id AND h.event = 'confirm_performance')",
 };
 
+// v13: personal numbers in free text (engine/access/free_text.hpp) are stored
+// masked; the originals are sealed beside them like `cases.parties`: a case's
+// (its title, description, address and history data, JSON) and a note's.
+// Empty when nothing was masked. Rows written before stay as they are.
+constexpr const char* kV13FreeTextOriginals[] = {
+    "ALTER TABLE cases ADD COLUMN sealed_texts text NOT NULL DEFAULT ''",
+    "ALTER TABLE notes ADD COLUMN sealed_body text NOT NULL DEFAULT ''",
+};
+
 // The latest 回访 and agreement of existing cases, read from the history's
 // JSON data: the one part of migration 11 the dialects spell differently.
 std::vector<std::string> milestones_from_json(Dialect dialect) {
@@ -521,7 +530,8 @@ std::vector<Migration> migrations(Dialect dialect) {
               ? migration(9, "history_log", kV9HistoryLogSqlite, dialect)
               : migration(9, "history_log", kV9HistoryLogPostgresql, dialect),
           migration(10, "audits", kV10Audits, dialect),
-          milestones_migration(dialect)};
+          milestones_migration(dialect),
+          migration(13, "free_text_originals", kV13FreeTextOriginals, dialect)};
 }
 
 std::vector<std::string> apply_migrations(soci::session& sql, Dialect dialect, Millis now) {

@@ -19,7 +19,7 @@ const std::string kCaseListColumns =
     " department, assignees, parties, facts, deadline, created_at, updated_at,"
     " last_hash, clock";
 
-const std::string kCaseColumns = kCaseListColumns + ", " + kMilestoneColumns;
+const std::string kCaseColumns = kCaseListColumns + ", " + kMilestoneColumns + ", sealed_texts";
 
 const char* const kStaffColumns = "id, name, department, role, grid, micro_grid, active";
 
@@ -107,6 +107,26 @@ std::vector<Party> parties_from(const std::string& text) {
   });
 }
 
+std::string clear_texts_json(const std::vector<ClearText>& texts) {
+  boost::json::array a;
+  for (const ClearText& t : texts) {
+    a.push_back(boost::json::object{{"seq", t.seq}, {"field", t.field}, {"text", t.text}});
+  }
+  return boost::json::serialize(a);
+}
+
+std::vector<ClearText> clear_texts_from(const std::string& text) {
+  std::vector<ClearText> texts;
+  const boost::json::value parsed = boost::json::parse(text);
+  for (const boost::json::value& v : parsed.as_array()) {
+    const boost::json::object& o = v.as_object();
+    const boost::json::value* seq = o.if_contains("seq");
+    texts.push_back({seq != nullptr && seq->is_int64() ? seq->get_int64() : 0, text_of(o, "field"),
+                     text_of(o, "text")});
+  }
+  return texts;
+}
+
 std::string strings_json(const std::vector<std::string>& strings) {
   boost::json::array a;
   for (const std::string& s : strings) a.emplace_back(s);
@@ -161,7 +181,7 @@ void CaseRow::assign(const Case& c) {
   confidential = c.confidential ? 1 : 0;
   department = c.assignment.department;
   assignees = strings_json(c.assignment.assignees);
-  parties = cipher != nullptr ? cipher->seal(parties_json(c.parties)) : parties_json(c.parties);
+  parties = seal_column(cipher, parties_json(c.parties));
   facts = boost::json::serialize(c.facts);
   handlers = strings_json(handler_entries(c));
   const auto fact_int = [&](std::string_view key) -> std::optional<std::int64_t> {
@@ -180,6 +200,22 @@ void CaseRow::assign(const Case& c) {
   last_hash = c.last_hash;
   clock = boost::json::serialize(clock_to_json(c.clock));
   milestones.assign(c.milestones);
+  sealed_texts =
+      c.clear_texts.empty() ? std::string() : seal_column(cipher, clear_texts_json(c.clear_texts));
+}
+
+std::string seal_column(const PiiCipher* cipher, const std::string& clear) {
+  return cipher != nullptr ? cipher->seal(clear) : clear;
+}
+
+std::string open_column(const PiiCipher* cipher, const std::string& stored, std::string_view what) {
+  if (!PiiCipher::is_sealed(stored))
+    return stored;  // written in clear (before encryption, or no key)
+  std::optional<std::string> clear = cipher ? cipher->open(stored) : std::nullopt;
+  if (!clear) {
+    throw std::runtime_error("storage: the " + std::string(what) + " cannot be decrypted");
+  }
+  return *clear;
 }
 
 Case CaseRow::to_case() const {
@@ -196,15 +232,7 @@ Case CaseRow::to_case() const {
   c.description = description;
   c.channel = channel;
   c.location = {community, grid, micro_grid, address};
-  if (PiiCipher::is_sealed(parties)) {
-    // A row sealed under another key (or altered) cannot be read: fail loudly
-    // rather than show a case without its parties.
-    std::optional<std::string> clear = cipher ? cipher->open(parties) : std::nullopt;
-    if (!clear) throw std::runtime_error("storage: the parties of a case cannot be decrypted");
-    c.parties = parties_from(*clear);
-  } else {
-    c.parties = parties_from(parties);  // written in clear (before encryption, or no key)
-  }
+  c.parties = parties_from(open_column(cipher, parties, "parties of a case"));
   c.urgency = urgency;
   c.risk_level = risk_level;
   c.confidential = confidential != 0;
@@ -215,7 +243,11 @@ Case CaseRow::to_case() const {
   c.facts = object_from(facts);
   c.last_hash = last_hash;
   c.clock = read_parsed(clock, [](const boost::json::value& v) { return clock_from_json(v); });
-  if (with_milestones) c.milestones = milestones.to_milestones();
+  if (with_milestones) {
+    c.milestones = milestones.to_milestones();
+    if (!sealed_texts.empty())
+      c.clear_texts = clear_texts_from(open_column(cipher, sealed_texts, "free text of a case"));
+  }
   return c;
 }
 
@@ -223,6 +255,7 @@ void bind_case_into(soci::statement& st, CaseRow& r) {
   bind_listed_case_into(st, r);
   r.with_milestones = true;
   r.milestones.bind_into(st);
+  st.exchange(soci::into(r.sealed_texts));
 }
 
 void bind_listed_case_into(soci::statement& st, CaseRow& r) {

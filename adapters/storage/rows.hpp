@@ -28,9 +28,9 @@ namespace outpost::storage {
 
 // The columns of `cases`, in the order `bind_case_into` binds them.
 extern const std::string kCaseColumns;
-// The same without the milestones (kpi_*): a listed case is shown, never
-// changed (a change reads its case with kCaseColumns), and a page of a list
-// is 18 columns per row lighter.
+// The same without the milestones (kpi_*) and the free text's originals
+// (sealed_texts): a listed case is shown, never changed (a change reads its
+// case with kCaseColumns), and a page of a list is 19 columns per row lighter.
 extern const std::string kCaseListColumns;
 
 struct CaseRow {
@@ -54,15 +54,26 @@ struct CaseRow {
   soci::indicator deadline_ind = soci::i_null;
   std::int64_t created_at = 0, updated_at = 0;
   std::string last_hash;
-  std::string clock;            // JSON text (StepClock), migration 6
-  MilestoneRow milestones;      // the kpi_* columns, migration 11
-  bool with_milestones = true;  // false: bound without them (kCaseListColumns)
-  // Seals `parties` in assign() and opens it in to_case(); null: in clear.
+  std::string clock;        // JSON text (StepClock), migration 6
+  MilestoneRow milestones;  // the kpi_* columns, migration 11
+  // Case::clear_texts, migration 13: empty when there are none, else JSON
+  // text, sealed like `parties`.
+  std::string sealed_texts;
+  bool with_milestones = true;  // false: bound without them and sealed_texts (kCaseListColumns)
+  // Seals `parties` and `sealed_texts` in assign() and opens them in
+  // to_case(); null: in clear.
   const PiiCipher* cipher = nullptr;
 
   void assign(const Case& c);
   Case to_case() const;
 };
+
+// `clear` sealed with `cipher`, or as it is without one (personal data at rest).
+std::string seal_column(const PiiCipher* cipher, const std::string& clear);
+// A column written by seal_column, in clear. A column sealed under another key
+// (or altered) cannot be read: throws, naming `what`, rather than show a row
+// without its personal data. Text that was never sealed comes back as it is.
+std::string open_column(const PiiCipher* cipher, const std::string& stored, std::string_view what);
 
 // Who handles a case, as indexed in case_assignees: its assignees, its
 // co-handlers (facts.co_handlers) and "dept:<code>" for each co-department

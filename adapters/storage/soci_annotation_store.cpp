@@ -30,7 +30,9 @@ namespace outpost {
 using storage::Access;
 using storage::Dialect;
 using storage::Lease;
+using storage::open_column;
 using storage::run;
+using storage::seal_column;
 using storage::Transaction;
 
 namespace {
@@ -200,10 +202,13 @@ Status SociAnnotationStore::add_note(const Case& updated, std::int64_t expected_
   return run<Ok>(db_, Access::write, "add_note", [&](Lease& lease) -> Status {
     return commit_annotation(lease, updated, expected_version, entry, [&](soci::session& sql) {
       Note n = note;
-      sql << "INSERT INTO notes (case_id, seq, author, body, visibility, at)"
-             " VALUES (:case_id, :seq, :author, :body, :visibility, :at)",
+      std::string sealed =
+          n.clear_body.empty() ? std::string() : seal_column(lease.cipher(), n.clear_body);
+      sql << "INSERT INTO notes (case_id, seq, author, body, visibility, at, sealed_body)"
+             " VALUES (:case_id, :seq, :author, :body, :visibility, :at, :sealed_body)",
           soci::use(n.case_id, "case_id"), soci::use(n.seq, "seq"), soci::use(n.author, "author"),
-          soci::use(n.body, "body"), soci::use(n.visibility, "visibility"), soci::use(n.at, "at");
+          soci::use(n.body, "body"), soci::use(n.visibility, "visibility"), soci::use(n.at, "at"),
+          soci::use(sealed, "sealed_body");
     });
   });
 }
@@ -232,11 +237,12 @@ Result<std::vector<Note>> SociAnnotationStore::list_notes(CaseId id) {
   return run<std::vector<Note>>(db_, Access::read, "list_notes", [&](Lease& lease) {
     std::int64_t case_id = id;
     Note n;
+    std::string sealed;
     std::vector<Note> notes;
     select_rows(
         lease.sql(),
-        "SELECT case_id, seq, author, body, visibility, at FROM notes WHERE case_id = :case_id"
-        " ORDER BY seq",
+        "SELECT case_id, seq, author, body, visibility, at, sealed_body FROM notes"
+        " WHERE case_id = :case_id ORDER BY seq",
         [&](soci::statement& st) {
           st.exchange(soci::into(n.case_id));
           st.exchange(soci::into(n.seq));
@@ -244,9 +250,14 @@ Result<std::vector<Note>> SociAnnotationStore::list_notes(CaseId id) {
           st.exchange(soci::into(n.body));
           st.exchange(soci::into(n.visibility));
           st.exchange(soci::into(n.at));
+          st.exchange(soci::into(sealed));
           st.exchange(soci::use(case_id, "case_id"));
         },
-        [&] { notes.push_back(n); });
+        [&] {
+          n.clear_body =
+              sealed.empty() ? std::string() : open_column(lease.cipher(), sealed, "note");
+          notes.push_back(n);
+        });
     return notes;
   });
 }

@@ -8,14 +8,15 @@
 namespace outpost {
 namespace {
 
-constexpr std::array<std::string_view, 3> kFields{"name", "phone", "id_number"};
+constexpr std::array<std::string_view, 4> kFields{"name", "phone", "id_number", "free_text"};
 constexpr std::size_t kMaxPurposeBytes = 500;
 constexpr int kBatch = 200;
 
 }  // namespace
 
 Result<RevealedParties> PrivacyService::reveal(const Case& c, std::vector<std::string> fields,
-                                               const std::string& purpose, const Actor& actor) {
+                                               const std::string& purpose, const Actor& actor,
+                                               const std::vector<Note>& notes) {
   if (purpose.find_first_not_of(" \t\r\n") == std::string::npos) {
     return Error::invalid_field("purpose", "is required: say why the clear values are needed");
   }
@@ -25,7 +26,7 @@ Result<RevealedParties> PrivacyService::reveal(const Case& c, std::vector<std::s
   if (fields.empty()) fields.assign(kFields.begin(), kFields.end());
   for (const std::string& f : fields) {
     if (std::find(kFields.begin(), kFields.end(), f) == kFields.end()) {
-      return Error::invalid_field("fields", "must name name, phone or id_number");
+      return Error::invalid_field("fields", "must name name, phone, id_number or free_text");
     }
   }
   std::sort(fields.begin(), fields.end());
@@ -37,11 +38,19 @@ Result<RevealedParties> PrivacyService::reveal(const Case& c, std::vector<std::s
   AccessLogEntry entry{0, clock_.now(), actor.username, actor.role, c.id, fields, purpose};
   auto logged = store_.log_access(entry);
   if (!logged) return logged.error();
-  RevealedParties out{c.id, {}, fields, logged.value(), entry.at};
+  RevealedParties out{c.id, {}, fields, logged.value(), entry.at, {}};
   for (const Party& p : c.parties) {
     out.parties.push_back(Party{p.role, has("name") ? p.name : std::string(),
                                 has("phone") ? p.phone : std::string(),
                                 has("id_number") ? p.id_number : std::string()});
+  }
+  if (has("free_text")) {
+    out.free_text = c.clear_texts;
+    std::stable_partition(out.free_text.begin(), out.free_text.end(),
+                          [](const ClearText& t) { return t.seq == 0; });
+    for (const Note& n : notes) {
+      if (!n.clear_body.empty()) out.free_text.push_back(ClearText{n.seq, "note", n.clear_body});
+    }
   }
   return out;
 }
@@ -73,6 +82,7 @@ Result<RetentionRun> PrivacyService::deidentify_closed(std::chrono::days period,
             Case next = current;
             for (Party& p : next.parties) p = Party{p.role, std::string(kDeidentifiedName), "", ""};
             next.facts["deidentified"] = true;
+            next.clear_texts.clear();
             return CaseChange{std::move(next), "deidentified",
                               boost::json::object{{"closed_before", run.closed_before},
                                                   {"parties", current.parties.size()}}};

@@ -9,13 +9,17 @@
 //   auto run = privacy.deidentify_closed(std::chrono::days(1095), "retention");
 //
 // Reveal: the caller names a purpose (required, ≤ 500 bytes) and optionally the
-// fields (name, phone, id_number; default all); one access_log row records who,
-// when, which case, which fields and why, before anything is returned — no log
-// row, no clear values. Who may reveal is the caller's decision (permissions).
+// fields (name, phone, id_number, free_text; default all); one access_log row
+// records who, when, which case, which fields and why, before anything is
+// returned — no log row, no clear values. Who may reveal is the caller's
+// decision (permissions). free_text is the originals of the case's free text
+// whose personal numbers are masked (free_text.hpp): its title, description,
+// address, history data and the notes the caller passes (those it may read).
 //
 // De-identification: every case in a closed state (closed, rejected) whose
 // last change is older than the period gets placeholder parties (role kept,
-// name "已脱敏", no phone, no ID number), loses its phone index, and gets a
+// name "已脱敏", no phone, no ID number), loses its phone index and the
+// originals of its masked free text (the masked text stays), and gets a
 // `deidentified` history row by `system` on its chain; statistics (kind,
 // category, location, states, times) stay. The run itself is recorded.
 #pragma once
@@ -26,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/cases/annotations.hpp"
 #include "engine/cases/case.hpp"
 #include "engine/cases/case_store.hpp"
 #include "engine/core/clock.hpp"
@@ -40,7 +45,7 @@ struct AccessLogEntry {
   Millis at = 0;
   std::string username, role;
   CaseId case_id = 0;
-  std::vector<std::string> fields;  // name | phone | id_number
+  std::vector<std::string> fields;  // name | phone | id_number | free_text
   std::string purpose;
 };
 
@@ -70,6 +75,8 @@ struct RevealedParties {
   std::vector<std::string> fields;
   std::int64_t access_log_id = 0;
   Millis at = 0;
+  // With free_text: the case's originals (seq 0 first), then the notes' (field "note").
+  std::vector<ClearText> free_text;
 };
 
 class PrivacyService {
@@ -77,9 +84,10 @@ class PrivacyService {
   PrivacyService(CaseStore& cases, PrivacyStore& store, const Clock& clock)
       : cases_(cases), store_(store), clock_(clock) {}
 
-  // `fields` empty: all three. invalid for a missing purpose or an unknown field.
+  // `fields` empty: all four. invalid for a missing purpose or an unknown field.
   Result<RevealedParties> reveal(const Case& c, std::vector<std::string> fields,
-                                 const std::string& purpose, const Actor& actor);
+                                 const std::string& purpose, const Actor& actor,
+                                 const std::vector<Note>& notes = {});
 
   // Progress: called after each batch with the number de-identified so far.
   Result<RetentionRun> deidentify_closed(std::chrono::days period, const std::string& actor,

@@ -7,6 +7,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "engine/access/free_text.hpp"
 #include "engine/cases/audit_chain.hpp"
 #include "engine/cases/case_commit.hpp"
 
@@ -230,9 +231,9 @@ Result<Note> AnnotationService::add_note(CaseId id, const NoteDraft& draft, cons
   std::vector<FieldError> errors;
   check_note(draft, errors);
   if (!errors.empty()) return invalid("the note has invalid fields", std::move(errors));
-  const json::object data{{"visibility", draft.visibility},
-                          {"body_sha256", sha256_hex(draft.body)}};
-  Note note{id, 0, actor.username, draft.body, draft.visibility, 0};
+  Note note{id, 0, actor.username, mask_personal_numbers(draft.body), draft.visibility, 0, {}};
+  if (note.body != draft.body) note.clear_body = draft.body;
+  const json::object data{{"visibility", draft.visibility}, {"body_sha256", sha256_hex(note.body)}};
   auto entry = commit_annotation(
       cases_, clock_, id, actor, "add_note", data,
       [&](const Case& next, std::int64_t expected, const HistoryEntry& e) {
@@ -257,7 +258,7 @@ Result<Attachment> AnnotationService::add_attachment(CaseId id, const Attachment
   meta.case_id = id;
   meta.sha256 = sha256_hex(upload.content);
   meta.media_type = std::move(media_type.value());
-  meta.file_name = upload.file_name;
+  meta.file_name = mask_personal_numbers(upload.file_name);
   meta.size = static_cast<std::int64_t>(upload.content.size());
   meta.uploaded_by = actor.username;
   const json::object data{{"sha256", meta.sha256},

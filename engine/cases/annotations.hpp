@@ -7,8 +7,10 @@
 // attachment is identified by the `seq` of that history row.
 //
 // The history row never carries a note's text, only its visibility and the
-// SHA-256 of its body; for an attachment it carries the metadata (sha256,
-// content_type, file_name, size). Attachment bytes are content-addressed by
+// SHA-256 of its body as stored, personal numbers masked (the original is kept
+// sealed beside it, see Note::clear_body); for an attachment it carries the metadata (sha256,
+// content_type, file_name, size), the file name's personal numbers masked
+// (its original is not kept). Attachment bytes are content-addressed by
 // SHA-256: identical uploads share one stored copy.
 //
 //   AnnotationService notes(store, store, clock, 10 * 1024 * 1024);
@@ -39,9 +41,12 @@ struct Note {
   CaseId case_id = 0;
   std::int64_t seq = 0;  // the seq of the history row that added it
   std::string author;
-  std::string body;
+  std::string body;        // personal numbers masked (engine/access/free_text.hpp)
   std::string visibility;  // internal | public
   Millis at = 0;
+  // The body as written when `body` had numbers masked, else empty: sealed at
+  // rest, never listed, shown only by a logged reveal (privacy.hpp).
+  std::string clear_body;
 };
 
 struct Attachment {

@@ -68,6 +68,17 @@ struct StepClock {
   friend bool operator==(const StepClock&, const StepClock&) = default;
 };
 
+// The original of a free text whose personal numbers are masked
+// (engine/access/free_text.hpp): `seq` 0 for the case's own title,
+// description or address, else the history row whose data `field` it is (or
+// the note added by that row). Sealed at rest; shown only by a logged reveal.
+struct ClearText {
+  std::int64_t seq = 0;
+  std::string field;
+  std::string text;
+  friend bool operator==(const ClearText&, const ClearText&) = default;
+};
+
 struct Case {
   CaseId id = 0;
   std::string number;  // JF-2026-000123 (dispute) or SQ-2026-000123 (request)
@@ -93,6 +104,8 @@ struct Case {
   boost::json::object facts;
   std::string last_hash;  // hash of the newest history row: the chain's head
   Milestones milestones;  // what the history has reached (milestones.hpp)
+  // The originals of the masked free text of the case and its history.
+  std::vector<ClearText> clear_texts;
 };
 
 // One row of a case's append-only, hash-chained history.

@@ -5,6 +5,7 @@
 
 #include <boost/json/array.hpp>
 
+#include "engine/access/free_text.hpp"
 #include "engine/cases/audit_chain.hpp"
 
 namespace outpost {
@@ -42,6 +43,8 @@ HistoryEntry seal_change(const Case& current, Case& next, Millis now, std::strin
                          std::string event, boost::json::object data) {
   next.version = current.version + 1;
   next.updated_at = std::max(now, current.updated_at);
+  // The chain hashes what is stored: the masked text (free_text.hpp).
+  conceal_free_text(next, next.version, data);
   HistoryEntry entry;
   entry.case_id = current.id;
   entry.seq = next.version;

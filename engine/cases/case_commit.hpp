@@ -62,7 +62,10 @@ boost::json::object history_data(const EventPayload& payload);
 // The history row of a change from `current` to `next` by `actor` at `now`
 // (at = max(now, current.updated_at)), sealed onto the case's chain; sets
 // next.version, next.updated_at and next.last_hash to match it, and moves
-// next.milestones (milestones.hpp) by it.
+// next.milestones (milestones.hpp) by it. Personal numbers in the free text
+// of `next` and `data` are masked first (engine/access/free_text.hpp), their
+// originals kept in next.clear_texts: the row holds, and its hash covers, the
+// masked text.
 HistoryEntry seal_change(const Case& current, Case& next, Millis now, std::string actor,
                          std::string event, boost::json::object data);
 

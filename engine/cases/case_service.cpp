@@ -6,6 +6,7 @@
 
 #include <boost/json/array.hpp>
 
+#include "engine/access/free_text.hpp"
 #include "engine/cases/case_commit.hpp"
 #include "engine/directory/routing.hpp"
 #include "engine/notify/notifications.hpp"
@@ -141,6 +142,7 @@ Result<Case> CaseService::create(const NewCase& cmd, const Actor& actor,
   first.event = creation_event(draft.kind);
   first.to_state = draft.state;
   first.data = creation_data(draft);
+  conceal_free_text(draft, first.seq, first.data);
   SideEffects effects;
   if (deadlines_ != nullptr && deadlines_->advance(nullptr, draft, first.event, first.at)) {
     effects.timers = deadlines_->timers_for(draft);

@@ -56,7 +56,8 @@ struct TimerRow {
 // transaction: the case's new timers and the notifications it causes.
 struct SideEffects {
   bool replace_timers = false;  // drop the case's pending timers, then add `timers`
-  bool forget_phones = false;   // drop the case's phone index (de-identification)
+  bool forget_phones =
+      false;  // drop the case's phone index and its notes' originals (de-identification)
   std::vector<TimerRow> timers;
   std::vector<OutboxMessage> outbox;
 

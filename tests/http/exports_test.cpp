@@ -344,6 +344,9 @@ TEST_SUITE("http_exports") {
     CHECK(t.db.query_int("SELECT count(*) FROM access_log WHERE username = 'disp.he' AND "
                          "purpose = '审计抽查' AND case_id IN (" +
                          std::to_string(id) + ", " + std::to_string(other) + ")") == 2);
+    // The parties' fields: an export shows free text masked, so it reveals none.
+    CHECK(t.db.query_int("SELECT count(*) FROM access_log WHERE fields LIKE '%phone%'"
+                         " AND fields NOT LIKE '%free_text%'") == 2);
 
     // An auditor may export, never reveal: 403 with a purpose, and nothing logged.
     CHECK(auditor.get("/api/v1/exports/cases?format=csv").status == 200);

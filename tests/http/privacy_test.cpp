@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/http/database_bytes.hpp"
 #include "tests/http/fixtures.hpp"
 
 namespace outpost::testing {
@@ -18,36 +19,6 @@ namespace {
 constexpr const char* kPhone = "13800138000";            // the applicant of dispute_body()
 constexpr const char* kIdNumber = "500109198801012345";  // ditto
 constexpr const char* kName = "张秀英";
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Everything the database holds, as bytes: the SQLite file and its WAL, or a
-// plain-text pg_dump of the PostgreSQL database.
-std::string database_bytes(const TestDatabase& db) {
-  const std::string& url = db.url();
-  if (url.rfind("sqlite:", 0) == 0) {
-    const std::string file = url.substr(7);
-    return read_file(file) + read_file(file + "-wal");
-  }
-  const std::string command = "/usr/lib/postgresql/15/bin/pg_dump --no-owner '" + url + "'";
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buf[65536];
-  for (std::size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
-  REQUIRE(pclose(pipe) == 0);
-  REQUIRE(out.find("CREATE TABLE public.cases") != std::string::npos);  // a real dump
-  return out;
-}
-
-std::int64_t access_rows(const TestDatabase& db) {
-  return db.query_int("SELECT count(*) FROM access_log");
-}
 
 std::string cases_with_phone(HttpClient& client, const std::string& phone) {
   auto r = client.get("/api/v1/cases?phone=" + phone);
@@ -131,7 +102,7 @@ TEST_SUITE("privacy") {
     CHECK(items.at(0).at("username") == "desk.li");
     CHECK(items.at(0).at("purpose") == "电话回访");
     CHECK(items.at(0).at("fields") == json::array{"phone"});
-    CHECK(items.at(1).at("fields") == json::array{"id_number", "name", "phone"});
+    CHECK(items.at(1).at("fields") == json::array{"free_text", "id_number", "name", "phone"});
     CHECK(supervisor.get("/api/v1/access-log").status == 200);
     CHECK(desk.get("/api/v1/access-log").status == 403);
     CHECK(auditor.get("/api/v1/access-log?limit=0").status == 422);
