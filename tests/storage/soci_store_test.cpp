@@ -415,6 +415,41 @@ TEST_SUITE("soci_store") {
     }
   }
 
+  TEST_CASE("migration 14 counts existing cases' reworks from their history as the engine") {
+    Migrated m;
+    Case current = insert(*m.store, sample_case("request"));
+    const std::vector<std::pair<std::string, std::string>> steps{
+        {"resolve", "resolved"},
+        {"record_follow_up", "in_progress"},  // dissatisfied: 重办
+        {"resolve", "resolved"},
+        {"record_follow_up", "closed"}};
+    for (const auto& [event, to] : steps) {
+      Transition t = transition(current, to, current.updated_at + 1000);
+      t.entry.event = event;
+      if (to == "in_progress") {
+        t.updated.facts["rework_count"] = outpost::fact_count(t.updated, "rework_count") + 1;
+      }
+      outpost::seal(t.entry, current.last_hash);
+      t.updated.last_hash = t.entry.hash;
+      outpost::record_milestones(current, t.updated, t.entry);
+      REQUIRE(m.store->cases.commit_transition(t.updated, current.version, t.entry, nullptr));
+      current = find(*m.store, current.id);
+    }
+    CHECK(current.milestones.reworks == 1);
+
+    m.db.exec("UPDATE cases SET kpi_reworks = 0");
+    const auto dialect = outpost::testing::test_backend() == "sqlite"
+                             ? outpost::storage::Dialect::sqlite
+                             : outpost::storage::Dialect::postgresql;
+    for (const auto& migration : outpost::storage::migrations(dialect)) {
+      if (migration.version != 14) continue;
+      for (const std::string& statement : migration.statements) {
+        if (statement.rfind("UPDATE", 0) == 0) m.db.exec(statement);
+      }
+    }
+    CHECK(find(*m.store, current.id).milestones.reworks == 1);
+  }
+
   TEST_CASE("case numbers count per kind and per year") {
     Migrated m;
     CHECK(insert(*m.store, sample_case("dispute")).number == "JF-2026-000001");
