@@ -6,8 +6,8 @@
 // that the server keeps the machine's other core):
 //
 //   create      POST /api/v1/cases with a valid dispute (ids go to --ids-out)
-//   transition  a whole dispute lifecycle per case (accept, assign,
-//               start_mediation, reach_agreement, confirm_performance,
+//   transition  a whole dispute lifecycle per case (accept, assign, two
+//               record_consent, start_mediation, reach_agreement, confirm_performance,
 //               record_follow_up, close); each event is one transition. Cases
 //               come from --ids-in (registered cases made by `create`); when
 //               they run out a connection creates one (counted as create_inline).
@@ -146,6 +146,8 @@ std::vector<std::string> lifecycle_bodies() {
   const std::vector<json::object> events{
       {{"event", "accept"}},
       {{"event", "assign"}, {"department", "police"}, {"assignees", {"police-01"}}},
+      {{"event", "record_consent"}, {"party", 1}, {"consent", "agree"}, {"form", "written"}},
+      {{"event", "record_consent"}, {"party", 2}, {"consent", "agree"}, {"form", "oral"}},
       {{"event", "start_mediation"}},
       {{"event", "reach_agreement"},
        {"terms", "楼上住户承担维修费用八百元，十日内完成维修。"},

@@ -155,6 +155,22 @@ class DemoBuilder {
     return Ok{};
   }
 
+  // Both parties agree to be mediated (Art. 17), one in writing, one orally,
+  // and the applicant accepts the assigned mediator.
+  Status consent_all(int index) {
+    for (std::int64_t party : {1, 2}) {
+      if (Status s = step(
+              "record_consent",
+              {{"party", party}, {"consent", "agree"}, {"form", party == 1 ? "written" : "oral"}});
+          !s)
+        return s;
+    }
+    return step("accept_mediator",
+                {{"party", std::int64_t{1}},
+                 {"mediator", std::string(kDepartmentStaff[index % kDepartments.size()])},
+                 {"form", "written"}});
+  }
+
   Status advance(Stage stage, int index) {
     if (stage == Stage::registered) return Ok{};
     if (stage == Stage::declined) {
@@ -172,6 +188,7 @@ class DemoBuilder {
       return s;
     }
     if (stage == Stage::assigned) return Ok{};
+    if (Status s = consent_all(index); !s) return s;
     if (index % 11 == 0) {
       if (Status s = step("report_risk", {{"reported_to", "龙凤桥派出所"},
                                           {"detail", "双方情绪激动，存在冲突风险"}});

@@ -16,6 +16,7 @@ class CatalogueReader : public JsonFields {
   std::vector<Department> departments;
   std::vector<CategoryList> kinds;
   std::int64_t returns_before_arbitration = 2;
+  std::int64_t rework_rounds_before_escalation = 2;
 
   // False when the document is not an object (nothing else is read).
   bool read(const json::value& v) {
@@ -95,6 +96,10 @@ class CatalogueReader : public JsonFields {
       // Not a whole number: 0, which the engine refuses with the rule.
       returns_before_arbitration = n->is_int64() ? n->get_int64() : 0;
     }
+    if (const json::value* n = o->if_contains("rework_rounds_before_escalation")) {
+      // Not a whole number: -1, which the engine refuses with the rule.
+      rework_rounds_before_escalation = n->is_int64() ? n->get_int64() : -1;
+    }
   }
 };
 
@@ -173,9 +178,10 @@ Result<Catalogue> catalogue_from_json(const json::value& doc) {
   constexpr const char* kInvalid = "the catalogue document is invalid";
   CatalogueReader reader;
   if (!reader.read(doc)) return reader.outcome(kInvalid).error();
-  return reader.conclude(Catalogue::make(std::move(reader.departments), std::move(reader.kinds),
-                                         reader.returns_before_arbitration),
-                         kInvalid);
+  return reader.conclude(
+      Catalogue::make(std::move(reader.departments), std::move(reader.kinds),
+                      reader.returns_before_arbitration, reader.rework_rounds_before_escalation),
+      kInvalid);
 }
 
 Result<DeadlinePolicy> deadline_policy_from_json(const json::value& doc,

@@ -456,6 +456,15 @@ constexpr const char* kV13FreeTextOriginals[] = {
     "ALTER TABLE notes ADD COLUMN sealed_body text NOT NULL DEFAULT ''",
 };
 
+// Migration 14: how often a dissatisfied 回访 sent a case back to work
+// (重办 / 重新调解), one more milestone column. Existing cases count their
+// history's follow-ups that went back to in_progress or mediating.
+constexpr const char* kV14Reworks[] = {
+    "ALTER TABLE cases ADD COLUMN kpi_reworks integer NOT NULL DEFAULT 0",
+    "UPDATE cases SET kpi_reworks = (SELECT count(*) FROM history h WHERE h.case_id = cases.id"
+    " AND h.event = 'record_follow_up' AND h.to_state IN ('in_progress', 'mediating'))",
+};
+
 // The latest 回访 and agreement of existing cases, read from the history's
 // JSON data: the one part of migration 11 the dialects spell differently.
 std::vector<std::string> milestones_from_json(Dialect dialect) {
@@ -531,7 +540,8 @@ std::vector<Migration> migrations(Dialect dialect) {
               : migration(9, "history_log", kV9HistoryLogPostgresql, dialect),
           migration(10, "audits", kV10Audits, dialect),
           milestones_migration(dialect),
-          migration(13, "free_text_originals", kV13FreeTextOriginals, dialect)};
+          migration(13, "free_text_originals", kV13FreeTextOriginals, dialect),
+          migration(14, "reworks", kV14Reworks, dialect)};
 }
 
 std::vector<std::string> apply_migrations(soci::session& sql, Dialect dialect, Millis now) {

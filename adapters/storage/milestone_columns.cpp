@@ -6,13 +6,13 @@ const char* const kMilestoneColumns =
     "kpi_dispatched_at, kpi_handled_at, kpi_closed_at, kpi_ack_in_time, kpi_arbitrations,"
     " kpi_extensions, kpi_extensions_approved, kpi_escalations, kpi_visit, kpi_resolved,"
     " kpi_mediated, kpi_agreement, kpi_failed, kpi_refused, kpi_performed, kpi_judicial_applied,"
-    " kpi_judicial_confirmed, kpi_performance_due";
+    " kpi_judicial_confirmed, kpi_performance_due, kpi_reworks";
 
 const char* const kMilestoneValues =
     ":kpi_dispatched_at, :kpi_handled_at, :kpi_closed_at, :kpi_ack_in_time, :kpi_arbitrations,"
     " :kpi_extensions, :kpi_extensions_approved, :kpi_escalations, :kpi_visit, :kpi_resolved,"
     " :kpi_mediated, :kpi_agreement, :kpi_failed, :kpi_refused, :kpi_performed,"
-    " :kpi_judicial_applied, :kpi_judicial_confirmed, :kpi_performance_due";
+    " :kpi_judicial_applied, :kpi_judicial_confirmed, :kpi_performance_due, :kpi_reworks";
 
 const char* const kMilestoneAssignments =
     "kpi_dispatched_at = :kpi_dispatched_at, kpi_handled_at = :kpi_handled_at,"
@@ -23,7 +23,7 @@ const char* const kMilestoneAssignments =
     " kpi_agreement = :kpi_agreement, kpi_failed = :kpi_failed, kpi_refused = :kpi_refused,"
     " kpi_performed = :kpi_performed, kpi_judicial_applied = :kpi_judicial_applied,"
     " kpi_judicial_confirmed = :kpi_judicial_confirmed,"
-    " kpi_performance_due = :kpi_performance_due";
+    " kpi_performance_due = :kpi_performance_due, kpi_reworks = :kpi_reworks";
 
 namespace {
 
@@ -55,6 +55,7 @@ void MilestoneRow::assign(const Milestones& m) {
   extensions = static_cast<int>(m.extensions);
   extensions_approved = static_cast<int>(m.extensions_approved);
   escalations = static_cast<int>(m.escalations);
+  reworks = static_cast<int>(m.reworks);
   put_text(m.visit_satisfaction, visit, visit_ind);
   resolved = m.visit_resolved.value_or(false) ? 1 : 0;
   resolved_ind = m.visit_resolved ? soci::i_ok : soci::i_null;
@@ -78,6 +79,7 @@ Milestones MilestoneRow::to_milestones() const {
   m.extensions = extensions;
   m.extensions_approved = extensions_approved;
   m.escalations = escalations;
+  m.reworks = reworks;
   if (visit_ind == soci::i_ok) m.visit_satisfaction = visit;
   if (resolved_ind == soci::i_ok) m.visit_resolved = resolved != 0;
   m.mediated = mediated != 0;
@@ -110,6 +112,7 @@ void MilestoneRow::bind_use(soci::statement& st) {
   st.exchange(soci::use(judicial_applied, "kpi_judicial_applied"));
   st.exchange(soci::use(judicial_confirmed, "kpi_judicial_confirmed"));
   st.exchange(soci::use(performance_due, performance_due_ind, "kpi_performance_due"));
+  st.exchange(soci::use(reworks, "kpi_reworks"));
 }
 
 void MilestoneRow::bind_into(soci::statement& st) {
@@ -131,6 +134,7 @@ void MilestoneRow::bind_into(soci::statement& st) {
   st.exchange(soci::into(judicial_applied));
   st.exchange(soci::into(judicial_confirmed));
   st.exchange(soci::into(performance_due, performance_due_ind));
+  st.exchange(soci::into(reworks));
 }
 
 }  // namespace outpost::storage

@@ -1,7 +1,7 @@
 // File: adapters/storage/milestone_columns.hpp
 //
 // A case's milestones (engine/cases/milestones.hpp) as the kpi_* columns of
-// `cases` (migration 11): written with every insert and update of a case,
+// `cases` (migrations 11 and 14): written with every insert and update of a case,
 // read with it, and grouped by the reports (soci_report_store.cpp). One list
 // of columns, in one order, for the SQL texts and the binds alike.
 //
@@ -41,6 +41,7 @@ struct MilestoneRow {
   int performed = 0, judicial_applied = 0, judicial_confirmed = 0;
   std::string performance_due;
   soci::indicator performance_due_ind = soci::i_null;
+  int reworks = 0;  // migration 14
 
   void assign(const Milestones& m);
   Milestones to_milestones() const;

@@ -102,7 +102,8 @@ constexpr const char* kClassColumns =
     " c.kpi_failed, c.kpi_refused, c.kpi_performed, c.kpi_judicial_applied,"
     " c.kpi_judicial_confirmed, count(*), CAST(sum(c.return_count) AS bigint),"
     " CAST(sum(c.kpi_arbitrations) AS bigint), CAST(sum(c.kpi_extensions) AS bigint),"
-    " CAST(sum(c.kpi_extensions_approved) AS bigint), CAST(sum(c.kpi_escalations) AS bigint)";
+    " CAST(sum(c.kpi_extensions_approved) AS bigint), CAST(sum(c.kpi_escalations) AS bigint),"
+    " CAST(sum(c.kpi_reworks) AS bigint)";
 constexpr int kGroupedClassColumns = 14;
 
 struct ClassRow {
@@ -112,7 +113,7 @@ struct ClassRow {
   int mediated = 0, agreement = 0, failed = 0, refused = 0, performed = 0;
   int judicial_applied = 0, judicial_confirmed = 0;
   std::int64_t weight = 0, returns = 0, arbitrations = 0, extensions = 0, approved = 0;
-  std::int64_t escalations = 0;
+  std::int64_t escalations = 0, reworks = 0;
 
   void bind(soci::statement& st) {
     st.exchange(soci::into(kind));
@@ -127,7 +128,7 @@ struct ClassRow {
       st.exchange(soci::into(*flag));
     }
     for (std::int64_t* sum :
-         {&weight, &returns, &arbitrations, &extensions, &approved, &escalations}) {
+         {&weight, &returns, &arbitrations, &extensions, &approved, &escalations, &reworks}) {
       st.exchange(soci::into(*sum));
     }
   }
@@ -155,6 +156,7 @@ struct ClassRow {
     m.extensions = extensions;
     m.extensions_approved = approved;
     m.escalations = escalations;
+    m.reworks = reworks;
   }
 };
 

@@ -25,6 +25,11 @@ bool fact_flag(const Case& c, std::string_view key) {
   return v != nullptr && v->is_bool() && v->get_bool();
 }
 
+std::int64_t fact_count(const Case& c, std::string_view key) {
+  const boost::json::value* v = c.facts.if_contains(key);
+  return v != nullptr && v->is_int64() ? v->get_int64() : 0;
+}
+
 std::string format_rfc3339(Millis at) {
   const std::chrono::sys_time<std::chrono::milliseconds> tp{std::chrono::milliseconds(at)};
   const auto day = std::chrono::floor<std::chrono::days>(tp);

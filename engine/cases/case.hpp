@@ -142,6 +142,8 @@ bool case_is_overdue(const Case& c, Millis now);
 void record_milestones(const Case& before, Case& next, const HistoryEntry& entry);
 // True when the case's facts hold `key: true`.
 bool fact_flag(const Case& c, std::string_view key);
+// The integer the case's facts hold at `key`; 0 when absent.
+std::int64_t fact_count(const Case& c, std::string_view key);
 
 // "2026-11-26T13:58:57.123Z"
 std::string format_rfc3339(Millis at);

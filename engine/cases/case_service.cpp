@@ -8,6 +8,7 @@
 
 #include "engine/access/free_text.hpp"
 #include "engine/cases/case_commit.hpp"
+#include "engine/cases/rework_policy.hpp"
 #include "engine/directory/routing.hpp"
 #include "engine/notify/notifications.hpp"
 
@@ -36,11 +37,6 @@ json::object creation_data(const Case& c) {
 bool event_allowed(const Workflow& wf, const Case& c, std::string_view event) {
   const auto allowed = wf.allowed_events(c);
   return std::find(allowed.begin(), allowed.end(), event) != allowed.end();
-}
-
-std::int64_t fact_count(const Case& c, std::string_view key) {
-  const json::value* v = c.facts.if_contains(key);
-  return v != nullptr && v->is_int64() ? v->get_int64() : 0;
 }
 
 void set_or_erase(json::object& facts, std::string_view key, const std::vector<std::string>* list) {
@@ -197,7 +193,12 @@ Result<Case> CaseService::apply(CaseId id, const EventCommand& cmd, const Actor&
         clock_moved = deadlines_ != nullptr &&
                       deadlines_->advance(&current, next, cmd.event,
                                           std::max(clock_.now(), current.updated_at));
-        return CaseChange{std::move(next), cmd.event, history_data(payload)};
+        json::object data = history_data(payload);
+        for (auto& [key, value] :
+             apply_rework_policy(current, next, catalogue_.rework_rounds_before_escalation())) {
+          data[key] = value;
+        }
+        return CaseChange{std::move(next), cmd.event, std::move(data)};
       },
       [&](const Case& next, std::int64_t expected_version, const HistoryEntry& entry) {
         SideEffects effects;

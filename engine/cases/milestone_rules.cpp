@@ -41,6 +41,8 @@ void record_dispute_outcome(Milestones& m, std::string_view event,
     m.mediation_failed = true;
   } else if (event == "decline" || event == "withdraw") {
     m.refused = true;
+  } else if (event == "record_consent") {
+    m.refused = m.refused || text_in(data, "consent") == "refuse";
   } else if (event == "confirm_performance") {
     m.performed = true;
   } else if (event == "apply_judicial_confirmation") {
@@ -76,6 +78,16 @@ void record_event(const Case& before, Milestones& m, const HistoryEntry& e) {
   }
 }
 
+// The dispute workflow's rework and its escalation (rework_policy.hpp) count
+// from its facts, whatever event moved them.
+void record_rework(const Case& before, const Case& next, Milestones& m) {
+  if (fact_count(next, "rework_count") > fact_count(before, "rework_count")) ++m.reworks;
+  if (fact_count(next, "rework_escalations") > fact_count(before, "rework_escalations")) {
+    ++m.escalations;
+    m.mediation_failed = true;
+  }
+}
+
 bool is_closing_state(std::string_view state) {
   return state == "closed" || state == "rejected";
 }
@@ -88,6 +100,7 @@ void record_milestones(const Case& before, Case& next, const HistoryEntry& entry
   if (is_closing_state(next.state) && !is_closing_state(before.state)) m.closed_at = entry.at;
   if (!is_closing_state(next.state)) m.closed_at.reset();
   if (fact_flag(next, "arbitration") && !fact_flag(before, "arbitration")) ++m.arbitrations;
+  record_rework(before, next, m);
 }
 
 }  // namespace outpost

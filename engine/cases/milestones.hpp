@@ -38,14 +38,20 @@ struct Milestones {
   std::int64_t arbitrations = 0;  // times the case was flagged for arbitration (派单异议)
   std::int64_t extensions = 0;    // extension requests (申请延期)
   std::int64_t extensions_approved = 0;
-  std::int64_t escalations = 0;  // 督办 (escalated)
+  // 督办: a step's clock escalated, or a dispute's dissatisfied 回访 after its
+  // rework rounds (engine/cases/rework_policy.hpp).
+  std::int64_t escalations = 0;
+  // Dissatisfied 回访 that sent the case back to work: a request's 重办, a
+  // dispute's 重新调解 (facts.rework_count rose).
+  std::int64_t reworks = 0;
   // The latest 回访: satisfied | basically_satisfied | dissatisfied; empty
   // when never visited. Resolved as the visit recorded it (`outcome`), or,
   // when the visit did not say, unless the resident was dissatisfied.
   std::string visit_satisfaction;
   std::optional<bool> visit_resolved;
   // Disputes: at least once in mediation, an agreement reached, mediation
-  // failed, refused (declined 不予受理 or withdrawn 撤回), performance
+  // failed (fail_mediation, or escalated after the rework rounds), refused
+  // (declined 不予受理, withdrawn 撤回, or a party refused mediation), performance
   // confirmed, judicial confirmation applied for / confirmed.
   bool mediated = false, agreement = false, mediation_failed = false, refused = false;
   bool performed = false, judicial_applied = false, judicial_confirmed = false;

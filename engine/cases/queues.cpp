@@ -9,9 +9,11 @@ namespace {
 
 // Events that hand a case to a department or a mediator.
 constexpr std::string_view kHandOvers[] = {"dispatch", "assign"};
-// Events that end the handler's part: back to the desk, or out of handling.
+// Events that end the handler's part: back to the desk, or out of handling
+// (record_consent: a party's refusal ends mediation).
 constexpr std::string_view kHandBacks[] = {"return_dispatch", "return_assignment", "resolve",
-                                           "refer",           "withdraw",          "close"};
+                                           "refer",           "withdraw",          "close",
+                                           "record_consent"};
 
 template <std::size_t N>
 bool is_one_of(const std::string& event, const std::string_view (&events)[N]) {

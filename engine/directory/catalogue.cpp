@@ -71,7 +71,8 @@ class CatalogueCheck {
 
 Result<Catalogue> Catalogue::make(std::vector<Department> departments,
                                   std::vector<CategoryList> kinds,
-                                  std::int64_t returns_before_arbitration) {
+                                  std::int64_t returns_before_arbitration,
+                                  std::int64_t rework_rounds_before_escalation) {
   CatalogueCheck check;
   for (std::size_t i = 0; i < departments.size(); ++i) {
     check.department(departments[i], "departments[" + std::to_string(i) + "]");
@@ -80,6 +81,10 @@ Result<Catalogue> Catalogue::make(std::vector<Department> departments,
   if (returns_before_arbitration < 1 || returns_before_arbitration > 10) {
     check.errors.push_back(
         {"policies.returns_before_arbitration", "must be a whole number from 1 to 10"});
+  }
+  if (rework_rounds_before_escalation < 0 || rework_rounds_before_escalation > 10) {
+    check.errors.push_back(
+        {"policies.rework_rounds_before_escalation", "must be a whole number from 0 to 10"});
   }
   if (!check.errors.empty()) {
     return Error::invalid_fields(std::move(check.errors), "the catalogue is invalid");
@@ -93,6 +98,7 @@ Result<Catalogue> Catalogue::make(std::vector<Department> departments,
     }
   }
   c.returns_before_arbitration_ = static_cast<int>(returns_before_arbitration);
+  c.rework_rounds_before_escalation_ = static_cast<int>(rework_rounds_before_escalation);
   return c;
 }
 

@@ -60,7 +60,8 @@ class Catalogue {
   // `departments` and in their kind's list.
   static Result<Catalogue> make(std::vector<Department> departments,
                                 std::vector<CategoryList> kinds,
-                                std::int64_t returns_before_arbitration = 2);
+                                std::int64_t returns_before_arbitration = 2,
+                                std::int64_t rework_rounds_before_escalation = 2);
 
   const Category* find_category(std::string_view kind, std::string_view code) const;
   const Department* find_department(std::string_view code) const;
@@ -68,6 +69,10 @@ class Catalogue {
   // policies.returns_before_arbitration (default 2, 1..10): after this many
   // returns (退单) the next dispatch needs a supervisor (派单异议).
   int returns_before_arbitration() const { return returns_before_arbitration_; }
+  // policies.rework_rounds_before_escalation (default 2, 0..10): a dispute's
+  // dissatisfied 回访 sends it back to mediation (重新调解) this many times;
+  // the next one escalates it (督办) instead (engine/cases/rework_policy.hpp).
+  int rework_rounds_before_escalation() const { return rework_rounds_before_escalation_; }
   // All kinds, in document order.
   const std::vector<Category>& categories() const { return categories_; }
 
@@ -75,6 +80,7 @@ class Catalogue {
   std::vector<Department> departments_;
   std::vector<Category> categories_;
   int returns_before_arbitration_ = 2;
+  int rework_rounds_before_escalation_ = 2;
 };
 
 }  // namespace outpost

@@ -99,8 +99,9 @@ const FigureRule kFigures[] = {
      OUTPOST_TERM(one_if(is_dispute(c) && c.milestones.mediated && c.milestones.agreement)),
      OUTPOST_TERM(one_if(is_dispute(c) && c.milestones.mediated))},
     {{"refused_or_failed", "拒绝或调解不成数", "Refused or failed",
-      "disputes declined (不予受理), withdrawn (撤回) or whose mediation failed (调解不成)", "",
-      kCount},
+      "disputes declined (不予受理), withdrawn (撤回), refused by a party (record_consent "
+      "refuse) or whose mediation failed (调解不成, also after the rework rounds)",
+      "", kCount},
      OUTPOST_TERM(
          one_if(is_dispute(c) && (c.milestones.refused || c.milestones.mediation_failed)))},
     {{"agreements_due", "到期应履行协议数", "Agreements due for performance",
@@ -197,8 +198,19 @@ const FigureRule kFigures[] = {
      0,
      true},
     {{"escalations", "督办次数", "Escalations (督办)",
-      "escalations recorded when a step stayed overdue (escalated), summed", "", kCount},
+      "escalations recorded when a step stayed overdue (escalated) or a dispute was still "
+      "dissatisfied after its rework rounds (record_follow_up), summed",
+      "", kCount},
      OUTPOST_TERM(c.milestones.escalations),
+     nullptr,
+     nullptr,
+     0,
+     true},
+    {{"reworks", "重办次数", "Reworks (重办 / 重新调解)",
+      "dissatisfied follow-ups (record_follow_up) that sent a case back to work: a request to "
+      "in_progress, a dispute to mediating, summed",
+      "", kCount},
+     OUTPOST_TERM(c.milestones.reworks),
      nullptr,
      nullptr,
      0,

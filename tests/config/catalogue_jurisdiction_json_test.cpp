@@ -174,6 +174,7 @@ TEST_SUITE("config") {
     CHECK(disputes == 8);
     CHECK(requests == 8);
     CHECK(cat.returns_before_arbitration() == 2);
+    CHECK(cat.rework_rounds_before_escalation() == 2);
     CHECK(cat.find_category("request", "facility_repair")->grid_leader_co_handles);
     CHECK_FALSE(cat.find_category("request", "public_order")->grid_leader_co_handles);
     for (const json::value& category : doc.at("categories").at("dispute").as_array()) {

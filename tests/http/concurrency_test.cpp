@@ -10,6 +10,7 @@ TEST_SUITE("http_concurrency") {
   TEST_CASE("20 concurrent events with the same If-Match: exactly one succeeds") {
     TestServer t;
     const auto id = mediating_case(t);
+    consent_all(t, id);
     const auto version = t.get_case(id).at("version").as_int64();
     const auto rows_before = t.stored_history_rows(id);
     std::atomic<int> ok{0}, precondition{0}, other{0};
@@ -37,6 +38,7 @@ TEST_SUITE("http_concurrency") {
   void twenty_writers_without_if_match(const std::string& io_threads) {
     TestServer t({{"OUTPOST_IO_THREADS", io_threads}});
     const auto id = mediating_case(t);
+    consent_all(t, id);
     const auto rows_before = t.stored_history_rows(id);
     std::atomic<int> ok{0};
     std::vector<std::thread> threads;

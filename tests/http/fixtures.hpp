@@ -190,6 +190,17 @@ inline void seed_cases(const TestDatabase& db, std::int64_t first, std::int64_t 
       " 1767225600000 + g * 10, 'seeded' FROM seq");
 }
 
+// Records every party's consent to mediation (record_consent agree, People's
+// Mediation Law Art. 17), which sessions and an agreement need.
+inline void consent_all(TestServer& t, std::int64_t id) {
+  const auto parties = t.get_case(id).at("parties").as_array().size();
+  for (std::size_t party = 1; party <= parties; ++party) {
+    t.step(
+        id, "record_consent",
+        {{"party", static_cast<std::int64_t>(party)}, {"consent", "agree"}, {"form", "written"}});
+  }
+}
+
 // Takes a fresh dispute to `mediating` (accept, assign to police, start_mediation).
 inline std::int64_t mediating_case(TestServer& t) {
   const auto id = t.create_case();

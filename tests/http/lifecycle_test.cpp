@@ -24,6 +24,9 @@ TEST_SUITE("http_lifecycle") {
     const std::vector<std::pair<std::string, json::object>> path{
         {"accept", {}},
         {"assign", {{"department", "police"}, {"assignees", {"police-01"}}}},
+        {"record_consent", {{"party", 1}, {"consent", "agree"}, {"form", "written"}}},
+        {"record_consent", {{"party", 2}, {"consent", "agree"}, {"form", "oral"}}},
+        {"accept_mediator", {{"party", 1}, {"mediator", "police-01"}, {"form", "written"}}},
         {"start_mediation", {}},
         {"reach_agreement", {{"terms", "楼上住户承担维修费用"}, {"performance_due", "2026-12-31"}}},
         {"confirm_performance", {}},
@@ -31,8 +34,8 @@ TEST_SUITE("http_lifecycle") {
         {"close", {}},
     };
     const std::vector<std::string> states{
-        "accepted",  "assigned",  "mediating", "agreement_reached",
-        "follow_up", "follow_up", "closed"};
+        "accepted",  "assigned",          "assigned",  "assigned",  "assigned",
+        "mediating", "agreement_reached", "follow_up", "follow_up", "closed"};
     for (std::size_t i = 0; i < path.size(); ++i) {
       auto r = t.event(id, path[i].first, path[i].second);
       REQUIRE_MESSAGE(r.status == 200, path[i].first << ": " << r.body);
@@ -44,7 +47,7 @@ TEST_SUITE("http_lifecycle") {
     CHECK(closed.at("assignment").at("department") == "police");
 
     const auto history = t.history(id);
-    REQUIRE(history.size() == 8);
+    REQUIRE(history.size() == path.size() + 1);
     CHECK(history[0].at("event") == "register");
     CHECK(text(history[0].at("prev_hash")) == std::string(64, '0'));
     CHECK(history[0].at("from_state").is_null());
@@ -54,7 +57,7 @@ TEST_SUITE("http_lifecycle") {
       CHECK(history[i].at("prev_hash") == history[i - 1].at("hash"));
       CHECK(history[i].at("actor") == "admin");
     }
-    CHECK(t.stored_history_rows(id) == 8);
+    CHECK(t.stored_history_rows(id) == static_cast<std::int64_t>(path.size() + 1));
     CHECK(t.db.query_text("SELECT state FROM cases WHERE id = " + std::to_string(id)) == "closed");
   }
 

@@ -12,6 +12,7 @@ TEST_SUITE("http_process") {
   TEST_CASE("a server killed with SIGKILL right after a 2xx loses nothing on restart") {
     TestServer t;
     const auto id = mediating_case(t);
+    consent_all(t, id);
     t.step(id, "reach_agreement",
            {{"terms", "赔偿维修费800元"}, {"performance_due", "2026-12-15"}});
     const auto before_case = t.get_case(id);

@@ -143,7 +143,7 @@ std::map<std::string, Expected> expected_figures(const std::vector<const Stored*
        {"received", "received_disputes", "received_requests", "open_now", "closed", "overdue_now",
         "visited", "dissatisfied", "mediated", "refused_or_failed", "agreements_due",
         "judicial_applied", "judicial_confirmed", "returns", "arbitrations", "extensions_requested",
-        "extensions_approved", "escalations"}) {
+        "extensions_approved", "escalations", "reworks"}) {
     n[count] = 0;
   }
   for (const char* ratio : {"response_rate", "resolution_rate", "satisfaction_rate",
@@ -191,8 +191,20 @@ std::map<std::string, Expected> expected_figures(const std::vector<const Stored*
     n["mediated"] += mediated;
     n["mediation_success_rate"] += mediated && s->has("reach_agreement");
     d["mediation_success_rate"] += mediated;
+    // A dissatisfied 回访 sends the case back to work (重办 / 重新调解) or, after
+    // the dispute's rework rounds, escalates it and ends mediation as failed.
+    std::int64_t reworks = 0, rework_escalations = 0;
+    bool refused_consent = false;
+    for (const Entry& e : s->history) {
+      if (e.event == "record_follow_up") {
+        reworks += e.to_state == "in_progress" || e.to_state == "mediating";
+        rework_escalations += e.to_state == "mediation_failed";
+      }
+      refused_consent |= e.event == "record_consent" && text_of(e.data, "consent") == "refuse";
+    }
     n["refused_or_failed"] +=
-        dispute && (s->has("decline") || s->has("withdraw") || s->has("fail_mediation"));
+        dispute && (s->has("decline") || s->has("withdraw") || s->has("fail_mediation") ||
+                    refused_consent || rework_escalations > 0);
     if (const Entry* agreement = s->last("reach_agreement")) {
       const bool performed = s->has("confirm_performance");
       const bool due = performed || text_of(agreement->data, "performance_due") <= today;
@@ -220,7 +232,8 @@ std::map<std::string, Expected> expected_figures(const std::vector<const Stored*
     n["arbitrations"] += arbitrations_of(*s);
     n["extensions_requested"] += s->count("request_extension");
     n["extensions_approved"] += s->count("approve_extension");
-    n["escalations"] += s->count("escalated");
+    n["escalations"] += s->count("escalated") + rework_escalations;
+    n["reworks"] += reworks;
   }
   std::map<std::string, Expected> out;
   for (const auto& [id, num] : n) {
@@ -340,8 +353,13 @@ KnownCases build_cases(TestServer& t) {
       r5, "record_follow_up",
       {{"satisfaction", "basically_satisfied"}, {"note", "better"}, {"outcome", "not_resolved"}});
 
-  // A dispute mediated to an agreement, performed, judicially confirmed, visited, closed.
+  // A dispute mediated to an agreement, performed, visited dissatisfied and
+  // mediated again (重新调解), judicially confirmed, visited, closed.
   const auto d1 = mediating_case(t);
+  consent_all(t, d1);
+  t.step(d1, "reach_agreement", {{"terms", "repair"}, {"performance_due", "2020-01-31"}});
+  t.step(d1, "confirm_performance");
+  t.step(d1, "record_follow_up", {{"satisfaction", "dissatisfied"}, {"note", "still leaking"}});
   t.step(d1, "reach_agreement", {{"terms", "repair"}, {"performance_due", "2020-01-31"}});
   t.step(d1, "apply_judicial_confirmation", {{"court", "西山坪人民法庭"}});
   t.step(d1, "record_judicial_confirmation",
@@ -360,8 +378,13 @@ KnownCases build_cases(TestServer& t) {
 
   // An agreement not yet due, applied for judicial confirmation.
   const auto d4 = mediating_case(t);
+  consent_all(t, d4);
   t.step(d4, "reach_agreement", {{"terms", "pay"}, {"performance_due", "2099-12-31"}});
   t.step(d4, "apply_judicial_confirmation", {{"court", "西山坪人民法庭"}});
+
+  // A party refused mediation (Art. 17): closed.
+  const auto d6 = t.create_case();
+  t.step(d6, "record_consent", {{"party", 1}, {"consent", "refuse"}, {"form", "oral"}});
 
   // Returned twice: flagged for arbitration (派单异议), assigned by a supervisor.
   const auto d5 = t.create_case();
@@ -404,7 +427,7 @@ TEST_SUITE("http_reports") {
     const Millis now = epoch_millis(text(report.at("as_of")));
     const std::string today = shanghai_date(now);
     const std::vector<Stored> cases = stored_cases(t);
-    REQUIRE(cases.size() == 10);
+    REQUIRE(cases.size() == 11);
 
     std::vector<const Stored*> all;
     std::map<std::string, std::vector<const Stored*>> by_department;
@@ -414,8 +437,9 @@ TEST_SUITE("http_reports") {
     }
     const auto totals = expected_figures(all, now, today, known.ack_deadlines);
     // The set is built so that no figure is trivially zero.
-    for (const char* id : {"overdue_now", "escalations", "arbitrations", "returns",
-                           "judicial_confirmed", "extensions_approved", "dissatisfied"}) {
+    for (const char* id :
+         {"overdue_now", "escalations", "arbitrations", "returns", "judicial_confirmed",
+          "extensions_approved", "dissatisfied", "reworks"}) {
       CHECK_MESSAGE(totals.at(id).numerator.value_or(0) > 0, id);
     }
     check_figures(report.at("totals").at("figures").as_object(), totals, "totals");
@@ -463,7 +487,7 @@ TEST_SUITE("http_reports") {
                     "staff urban-01");
     }
     CHECK(found);
-    CHECK(by_staff.at("totals").at("figures").at("received").at("numerator") == 10);
+    CHECK(by_staff.at("totals").at("figures").at("received").at("numerator") == 11);
 
     // The definitions name every figure the report carries, with a zh-CN name.
     auto defs = t.client.get("/api/v1/reports/definitions");

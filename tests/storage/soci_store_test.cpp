@@ -138,6 +138,20 @@ Case find(Stores& store, CaseId id) {
   return *r.value();
 }
 
+// Runs the UPDATE statements of migration `version` again: how it fills the
+// columns it added for rows that existed before it.
+void run_backfill(const TestDatabase& db, int version) {
+  const auto dialect = outpost::testing::test_backend() == "sqlite"
+                           ? outpost::storage::Dialect::sqlite
+                           : outpost::storage::Dialect::postgresql;
+  for (const auto& migration : outpost::storage::migrations(dialect)) {
+    if (migration.version != version) continue;
+    for (const std::string& statement : migration.statements) {
+      if (statement.rfind("UPDATE", 0) == 0) db.exec(statement);
+    }
+  }
+}
+
 void check_same_case(const Case& a, const Case& b) {
   CHECK(a.id == b.id);
   CHECK(a.number == b.number);
@@ -395,15 +409,7 @@ TEST_SUITE("soci_store") {
         " kpi_extensions = 0, kpi_extensions_approved = 0, kpi_escalations = 0, kpi_visit = NULL,"
         " kpi_resolved = NULL, kpi_mediated = 0, kpi_agreement = 0, kpi_failed = 0,"
         " kpi_refused = 0, kpi_performed = 0, kpi_performance_due = NULL");
-    const auto dialect = outpost::testing::test_backend() == "sqlite"
-                             ? outpost::storage::Dialect::sqlite
-                             : outpost::storage::Dialect::postgresql;
-    for (const auto& migration : outpost::storage::migrations(dialect)) {
-      if (migration.version != 11) continue;
-      for (const std::string& statement : migration.statements) {
-        if (statement.rfind("UPDATE", 0) == 0) m.db.exec(statement);
-      }
-    }
+    run_backfill(m.db, 11);
     for (const Case* before : {&dispute, &request}) {
       outpost::Milestones expected = before->milestones;
       expected.acknowledged_in_time.reset();  // not derived from the history
@@ -413,6 +419,33 @@ TEST_SUITE("soci_store") {
       expected.judicial_applied = derived.judicial_applied;
       CHECK(derived == expected);
     }
+  }
+
+  TEST_CASE("migration 14 counts existing cases' reworks from their history as the engine") {
+    Migrated m;
+    Case current = insert(*m.store, sample_case("request"));
+    const std::vector<std::pair<std::string, std::string>> steps{
+        {"resolve", "resolved"},
+        {"record_follow_up", "in_progress"},  // dissatisfied: 重办
+        {"resolve", "resolved"},
+        {"record_follow_up", "closed"}};
+    for (const auto& [event, to] : steps) {
+      Transition t = transition(current, to, current.updated_at + 1000);
+      t.entry.event = event;
+      if (to == "in_progress") {
+        t.updated.facts["rework_count"] = outpost::fact_count(t.updated, "rework_count") + 1;
+      }
+      outpost::seal(t.entry, current.last_hash);
+      t.updated.last_hash = t.entry.hash;
+      outpost::record_milestones(current, t.updated, t.entry);
+      REQUIRE(m.store->cases.commit_transition(t.updated, current.version, t.entry, nullptr));
+      current = find(*m.store, current.id);
+    }
+    CHECK(current.milestones.reworks == 1);
+
+    m.db.exec("UPDATE cases SET kpi_reworks = 0");
+    run_backfill(m.db, 14);
+    CHECK(find(*m.store, current.id).milestones.reworks == 1);
   }
 
   TEST_CASE("case numbers count per kind and per year") {

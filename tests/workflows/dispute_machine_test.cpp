@@ -67,7 +67,9 @@ const std::vector<std::string> kEvents{"accept",
                                        "reopen",
                                        "report_risk",
                                        "apply_judicial_confirmation",
-                                       "record_judicial_confirmation"};
+                                       "record_judicial_confirmation",
+                                       "record_consent",
+                                       "accept_mediator"};
 
 const std::map<std::string, std::string> kEventLabels{
     {"accept", "受理"},
@@ -87,7 +89,9 @@ const std::map<std::string, std::string> kEventLabels{
     {"reopen", "重新开启"},
     {"report_risk", "报告风险"},
     {"apply_judicial_confirmation", "申请司法确认"},
-    {"record_judicial_confirmation", "司法确认"}};
+    {"record_judicial_confirmation", "司法确认"},
+    {"record_consent", "记录调解意愿"},
+    {"accept_mediator", "选定调解员"}};
 
 const std::map<std::string, std::vector<std::string>> kRequired{
     {"accept", {}},
@@ -107,7 +111,9 @@ const std::map<std::string, std::vector<std::string>> kRequired{
     {"reopen", {"reason"}},
     {"report_risk", {"reported_to", "detail"}},
     {"apply_judicial_confirmation", {"court"}},
-    {"record_judicial_confirmation", {"outcome", "reference"}}};
+    {"record_judicial_confirmation", {"outcome", "reference"}},
+    {"record_consent", {"party", "consent", "form"}},
+    {"accept_mediator", {"party", "mediator", "form"}}};
 
 using Transition = std::tuple<std::string, std::string, std::string>;  // from, event, to
 
@@ -140,9 +146,19 @@ std::vector<Transition> expected_transitions() {
       {"follow_up", "apply_judicial_confirmation", "follow_up"},
       {"agreement_reached", "record_judicial_confirmation", "agreement_reached"},
       {"follow_up", "record_judicial_confirmation", "follow_up"},
+      // A dissatisfied 回访: rework (重新调解), or after the rounds escalation.
+      {"follow_up", "record_follow_up", "mediating"},
+      {"follow_up", "record_follow_up", "mediation_failed"},
+      {"assigned", "accept_mediator", "assigned"},
+      {"mediating", "accept_mediator", "mediating"},
   };
   for (const std::string& s : kStates) {
-    if (s != "closed") t.emplace_back(s, "report_risk", s);  // "any open state → same"
+    t.emplace_back(s, "report_risk", s);  // any state → same (closed: before a reopen)
+  }
+  // Consent (agree) keeps the state; a refusal ends mediation.
+  for (const char* s : {"registered", "accepted", "assigned", "mediating"}) {
+    t.emplace_back(s, "record_consent", s);
+    t.emplace_back(s, "record_consent", "closed");
   }
   return t;
 }
@@ -171,6 +187,8 @@ object valid_payload(const std::string& event) {
       {"apply_judicial_confirmation", {{"court", "西山坪人民法庭"}}},
       {"record_judicial_confirmation",
        {{"outcome", "confirmed"}, {"reference", "(2026)渝0109民特12号"}}},
+      {"record_consent", {{"party", 1}, {"consent", "agree"}, {"form", "written"}}},
+      {"accept_mediator", {{"party", 1}, {"mediator", "u17"}, {"form", "oral"}}},
   };
   const auto it = payloads.find(event);
   return it == payloads.end() ? object{} : it->second;
@@ -220,6 +238,9 @@ TEST_SUITE("dispute_machine") {
         Case c = make_case(state);
         c.facts["follow_up_recorded"] = true;  // so that close from follow_up passes its rule
         c.facts["judicial_confirmation"] = "applied";  // and record_judicial_confirmation its
+        c.parties = {{"applicant", "a", "", ""}};      // consented, with its mediator assigned
+        c.facts["consents"] = object{{"1", object{{"consent", "agree"}}}};
+        c.assignment.assignees = {"u17"};
         check_pair(*wf, c, event, valid_payload(event), expected_target(state, event),
                    expected_allowed);
       }
@@ -323,7 +344,8 @@ TEST_SUITE("dispute_machine") {
     Case c = make_case("assigned");
     c.risk_level = "high";
     const Case before = c;
-    const std::vector<std::string> without_start{"return_assignment", "withdraw", "report_risk"};
+    const std::vector<std::string> without_start{"return_assignment", "withdraw", "report_risk",
+                                                 "record_consent", "accept_mediator"};
     CHECK(wf->allowed_events(c) == without_start);
 
     Status s = wf->apply(c, "start_mediation", typed(object{}));
@@ -338,7 +360,8 @@ TEST_SUITE("dispute_machine") {
     CHECK(c.state == "assigned");
     CHECK(c.facts.at("risk_reported") == true);
     CHECK(wf->allowed_events(c) == std::vector<std::string>{"return_assignment", "start_mediation",
-                                                            "withdraw", "report_risk"});
+                                                            "withdraw", "report_risk",
+                                                            "record_consent", "accept_mediator"});
     apply_ok(c, "start_mediation");
     CHECK(c.state == "mediating");
 
@@ -422,11 +445,40 @@ TEST_SUITE("dispute_machine") {
     CHECK(c.facts.at("reopen_count") == 2);
 
     Case f = make_case("follow_up");
-    apply_ok(f, "record_follow_up", {{"satisfaction", "dissatisfied"}, {"note", "still noisy"}});
+    apply_ok(f, "record_follow_up", {{"satisfaction", "satisfied"}, {"note", "fixed"}});
     CHECK(f.facts.at("follow_up_recorded") == true);
-    CHECK(f.facts.at("last_satisfaction") == "dissatisfied");
     apply_ok(f, "report_breach");
     CHECK(f.facts.at("follow_up_recorded") == false);
+
+    // A dissatisfied 回访: back to mediation until the service marks the
+    // rounds spent, then escalated and failed.
+    Case r = make_case("follow_up");
+    apply_ok(r, "record_follow_up", {{"satisfaction", "dissatisfied"}, {"note", "still noisy"}});
+    CHECK(r.state == "mediating");
+    CHECK(r.facts.at("last_satisfaction") == "dissatisfied");
+    CHECK(r.facts.at("rework_count") == 1);
+    CHECK(r.facts.at("follow_up_recorded") == false);
+    Case e = make_case("follow_up");
+    e.facts["rework_rounds_spent"] = true;
+    apply_ok(e, "record_follow_up", {{"satisfaction", "dissatisfied"}, {"note", "still noisy"}});
+    CHECK(e.state == "mediation_failed");
+    CHECK(e.facts.at("rework_escalations") == 1);
+    CHECK_FALSE(e.facts.contains("rework_count"));
+
+    // Consent and mediator: each party's latest word, with its form.
+    Case m = make_case("assigned");
+    m.parties = {{"applicant", "a", "", ""}, {"respondent", "b", "", ""}};
+    m.assignment.assignees = {"u17"};
+    apply_ok(m, "record_consent",
+             {{"party", 2}, {"consent", "agree"}, {"form", "oral"}, {"at", "2026-03-01"}});
+    CHECK(m.facts.at("consents").at("2").at("form") == "oral");
+    CHECK(m.facts.at("consents").at("2").at("at") == "2026-03-01");
+    apply_ok(m, "accept_mediator");
+    CHECK(m.facts.at("mediator_acceptances").at("1").at("mediator") == "u17");
+    check_invalid("assigned", "record_consent", valid_payload("record_consent"), {"party"});
+    apply_ok(m, "record_consent", {{"party", 1}, {"consent", "refuse"}, {"form", "written"}});
+    CHECK(m.state == "closed");
+    CHECK(m.facts.at("consent_refused_by") == 1);
   }
 
   TEST_CASE("judicial confirmation (司法确认) is recorded only after it was applied for") {
@@ -458,15 +510,17 @@ TEST_SUITE("dispute_machine") {
       return wf->allowed_events(make_case(state));
     };
     using V = std::vector<std::string>;
-    CHECK(allowed("registered") == V{"accept", "decline", "withdraw", "report_risk"});
+    CHECK(allowed("registered") ==
+          V{"accept", "decline", "withdraw", "report_risk", "record_consent"});
     CHECK(allowed("declined") == V{"refer", "close", "report_risk"});
-    CHECK(allowed("mediating") ==
-          V{"record_session", "reach_agreement", "fail_mediation", "withdraw", "report_risk"});
+    CHECK(allowed("mediating") == V{"record_session", "reach_agreement", "fail_mediation",
+                                    "withdraw", "report_risk", "record_consent",
+                                    "accept_mediator"});
     CHECK(allowed("agreement_reached") ==
           V{"confirm_performance", "report_breach", "report_risk", "apply_judicial_confirmation"});
     CHECK(allowed("follow_up") ==
           V{"report_breach", "record_follow_up", "report_risk", "apply_judicial_confirmation"});
-    CHECK(allowed("closed") == V{"reopen"});
+    CHECK(allowed("closed") == V{"reopen", "report_risk"});
     CHECK(allowed("no_such_state").empty());
   }
 
@@ -490,14 +544,14 @@ TEST_SUITE("dispute_machine") {
       CHECK(g.states[i].terminal == (kStates[i] == "closed"));
     }
 
-    REQUIRE(g.events.size() == 18);
+    REQUIRE(g.events.size() == 20);
     for (std::size_t i = 0; i < g.events.size(); ++i) {
       CHECK(g.events[i].name == kEvents[i]);
       CHECK(g.events[i].label == kEventLabels.at(kEvents[i]));
       CHECK(g.events[i].required == kRequired.at(kEvents[i]));
     }
 
-    REQUIRE(g.transitions.size() == 37);
+    REQUIRE(g.transitions.size() == 50);
     const std::set<std::string> states(kStates.begin(), kStates.end());
     std::set<Transition> actual;
     for (const auto& t : g.transitions) {
@@ -506,7 +560,10 @@ TEST_SUITE("dispute_machine") {
       actual.emplace(t.from, t.event, t.to);
       const bool ruled = (t.event == "start_mediation") ||
                          (t.event == "close" && t.from == "follow_up") ||
-                         (t.event == "record_judicial_confirmation");
+                         (t.event == "record_judicial_confirmation") || t.event == "reopen" ||
+                         t.event == "report_breach" || t.event == "record_session" ||
+                         t.event == "reach_agreement" || t.event == "record_follow_up" ||
+                         t.event == "record_consent";
       CHECK_MESSAGE(t.guard.empty() != ruled, t.from, " --", t.event, "--> ", t.to);
     }
     const std::vector<Transition> expected = expected_transitions();

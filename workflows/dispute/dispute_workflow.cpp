@@ -13,12 +13,29 @@
 //   judicial_confirmation string applied | confirmed | not_confirmed: the state of
 //                               the application for judicial confirmation (司法确认)
 //                               of the agreement; absent before one is made
+//   rework_count        int     dissatisfied follow-ups that sent the case back to
+//                               mediation (重新调解)
+//   rework_rounds_spent bool    set by the case service from the catalogue's
+//                               policies.rework_rounds_before_escalation: the next
+//                               dissatisfied follow-up escalates (督办) instead
+//   rework_escalations  int     dissatisfied follow-ups that escalated the case
+//   consents            object  party number ("1" = the first of Case::parties) →
+//                               {consent: agree | refuse, form: written | oral, at?}:
+//                               each party's latest word on mediation (Art. 17)
+//   mediator_acceptances object party number → {mediator, form, at?}: the mediator
+//                               the party chose or accepted (Art. 19, 23)
+//   consent_refused_by  int     the party whose refusal ended mediation (closed)
 #include "workflows/dispute/dispute_workflow.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include <boost/mpl/joint_view.hpp>
+#include <boost/mpl/vector/vector20.hpp>
 #include <boost/mpl/vector/vector40.hpp>
 
 #include "workflows/common/msm_support.hpp"
@@ -72,11 +89,14 @@ constexpr std::array<std::string_view, 3> kSatisfaction{"satisfied", "basically_
                                                         "dissatisfied"};
 constexpr std::array<std::string_view, 2> kVisitOutcomes{"resolved", "not_resolved"};
 constexpr std::array<std::string_view, 2> kJudicialOutcomes{"confirmed", "not_confirmed"};
+constexpr std::array<std::string_view, 2> kConsents{"agree", "refuse"};
+constexpr std::array<std::string_view, 2> kForms{"written", "oral"};
 
 // Event types live here: `accept` and `close` would collide with POSIX.
 namespace ev {
 using ms::field::code;
 using ms::field::date;
+using ms::field::integer;
 using ms::field::optional;
 using ms::field::text;
 using ms::field::text_list;
@@ -150,18 +170,78 @@ struct report_risk : ms::Event {
   static constexpr std::string_view name = "report_risk", label = "报告风险";
   static constexpr std::array fields{text("reported_to"), text("detail")};
 };
+// People's Mediation Law Art. 17 and 23: a party's consent to (or refusal of)
+// mediation, and their choice or acceptance of the mediator, with how it was
+// given; `party` is the 1-based position in the case's parties, `at` the
+// date the party gave it when that was not the day it is recorded.
+struct record_consent : ms::Event {
+  static constexpr std::string_view name = "record_consent", label = "记录调解意愿";
+  static constexpr std::array fields{integer("party", 1), code("consent", kConsents),
+                                     code("form", kForms), optional(date("at"))};
+};
+struct accept_mediator : ms::Event {
+  static constexpr std::string_view name = "accept_mediator", label = "选定调解员";
+  static constexpr std::array fields{integer("party", 1), text("mediator"), code("form", kForms),
+                                     optional(date("at"))};
+};
 }  // namespace ev
 
 // ---- Rules ----------------------------------------------------------------
 
+// Every way into mediating (start_mediation, reopen, report_breach and a
+// dissatisfied follow-up's rework) checks it against the stored case.
 struct RiskReportedWhenHigh {
   static constexpr std::string_view description =
       "risk reported (report_risk) when risk_level is high";
   static constexpr std::string_view refusal =
-      "start_mediation is refused: the case's risk_level is high and no report_risk has been "
-      "recorded (People's Mediation Law Art. 25: report a dispute that may escalate first)";
+      "mediation cannot start or resume: the case's risk_level is high and no report_risk has "
+      "been recorded (People's Mediation Law Art. 25: report a dispute that may escalate first)";
   static bool holds(const Case& c) {
     return c.risk_level != "high" || ms::fact_is_true(c, "risk_reported");
+  }
+};
+
+struct ReworkRoundsLeft {
+  static constexpr std::string_view description =
+      "rework rounds left (policies.rework_rounds_before_escalation) and risk reported when "
+      "risk_level is high";
+  static constexpr std::string_view refusal = RiskReportedWhenHigh::refusal;
+  static bool holds(const Case& c) {
+    return !ms::fact_is_true(c, "rework_rounds_spent") && RiskReportedWhenHigh::holds(c);
+  }
+};
+
+struct ReworkRoundsSpent {
+  static constexpr std::string_view description =
+      "rework rounds spent: escalated (督办), mediation ends as failed";
+  static constexpr std::string_view refusal =
+      "record_follow_up is refused: the case still has rework rounds left";
+  static bool holds(const Case& c) { return ms::fact_is_true(c, "rework_rounds_spent"); }
+};
+
+// Art. 17: no mediation session or agreement until every party agreed to be
+// mediated; the latest record_consent of a party counts.
+struct ConsentOfAllParties {
+  static constexpr std::string_view description =
+      "every party consented to mediation (record_consent agree)";
+  static constexpr std::string_view refusal =
+      "record_session and reach_agreement are refused: not every party has consented to "
+      "mediation; record_consent with consent agree for each party first (People's Mediation "
+      "Law Art. 17)";
+  static bool holds(const Case& c) {
+    const boost::json::value* consents = c.facts.if_contains("consents");
+    const boost::json::object* by_party = consents != nullptr ? consents->if_object() : nullptr;
+    for (std::size_t party = 1; party <= c.parties.size(); ++party) {
+      const boost::json::value* given =
+          by_party != nullptr ? by_party->if_contains(std::to_string(party)) : nullptr;
+      const boost::json::value* consent = given != nullptr && given->is_object()
+                                              ? given->get_object().if_contains("consent")
+                                              : nullptr;
+      if (consent == nullptr || !consent->is_string() || consent->get_string() != "agree") {
+        return false;
+      }
+    }
+    return true;
   }
 };
 
@@ -185,6 +265,28 @@ struct JudicialConfirmationPending {
       "record_judicial_confirmation is refused: no application for judicial confirmation "
       "(apply_judicial_confirmation) is pending";
   static bool holds(const Case& c) { return judicial_confirmation(c) == "applied"; }
+};
+
+// ---- Conditions on the payload ------------------------------------------
+
+struct SatisfiedEnough {
+  static constexpr std::string_view description = "satisfied or basically satisfied";
+  static bool holds(const EventPayload& p) { return p.text("satisfaction") != "dissatisfied"; }
+};
+
+struct Dissatisfied {
+  static constexpr std::string_view description = "dissatisfied";
+  static bool holds(const EventPayload& p) { return p.text("satisfaction") == "dissatisfied"; }
+};
+
+struct Agrees {
+  static constexpr std::string_view description = "consent agree";
+  static bool holds(const EventPayload& p) { return p.text("consent") == "agree"; }
+};
+
+struct Refuses {
+  static constexpr std::string_view description = "consent refuse: mediation ends";
+  static bool holds(const EventPayload& p) { return p.text("consent") == "refuse"; }
 };
 
 // ---- Effects --------------------------------------------------------------
@@ -229,11 +331,52 @@ void record_risk_report(Case& c, const EventPayload&) {
   c.facts["risk_reported"] = true;
 }
 
+// A dissatisfied follow-up within the rounds: back to mediation (重新调解).
+void record_rework(Case& c, const EventPayload& p) {
+  record_follow_up_visit(c, p);
+  await_follow_up(c, p);
+  ms::count_fact(c, "rework_count");
+}
+
+// A dissatisfied follow-up after the rounds: escalated (督办), mediation failed.
+void record_rework_escalation(Case& c, const EventPayload& p) {
+  record_follow_up_visit(c, p);
+  await_follow_up(c, p);
+  ms::count_fact(c, "rework_escalations");
+}
+
+// The party's latest word under facts[key][party], with how and when.
+void record_party_word(Case& c, std::string_view key, boost::json::object word,
+                       const EventPayload& p) {
+  word["form"] = p.text("form");
+  if (p.contains("at")) word["at"] = p.text("at");
+  boost::json::value& by_party = c.facts[key];
+  if (!by_party.is_object()) by_party = boost::json::object();
+  by_party.get_object()[std::to_string(*p.integer("party"))] = std::move(word);
+}
+
+void record_consent(Case& c, const EventPayload& p) {
+  record_party_word(c, "consents", {{"consent", p.text("consent")}}, p);
+}
+
+void record_consent_refusal(Case& c, const EventPayload& p) {
+  record_consent(c, p);
+  c.facts["consent_refused_by"] = *p.integer("party");
+}
+
+void record_mediator_acceptance(Case& c, const EventPayload& p) {
+  record_party_word(c, "mediator_acceptances", {{"mediator", p.text("mediator")}}, p);
+}
+
 using ms::Record;
 using ms::Row;
 using ReportRisk = Record<&record_risk_report>;
 using ApplyJudicial = Record<&record_judicial_application>;
 using RuleJudicial = Record<&record_judicial_ruling>;
+using Consent = Record<&record_consent>;
+using Refusal = Record<&record_consent_refusal>;
+using AcceptMediator = Record<&record_mediator_acceptance>;
+using ms::Always;
 
 struct DisputeDef : ms::MachineDef<DisputeDef> {
   static constexpr CaseKind kind = CaseKind::dispute;
@@ -241,27 +384,31 @@ struct DisputeDef : ms::MachineDef<DisputeDef> {
 
   // In the order of the API vocabulary: the graph lists states and events in
   // the order they first appear here.
-  using transition_table = boost::mpl::vector37<
+  using main_rows = boost::mpl::vector37<
       Row<st::registered, ev::accept, st::accepted>, Row<st::registered, ev::decline, st::declined>,
       Row<st::accepted, ev::assign, st::assigned, Record<&record_assignment>>,
       Row<st::assigned, ev::return_assignment, st::accepted, Record<&ms::record_return>>,
       Row<st::assigned, ev::start_mediation, st::mediating, none, RiskReportedWhenHigh>,
-      Row<st::mediating, ev::record_session, st::mediating, Record<&count_session>>,
-      Row<st::mediating, ev::reach_agreement, st::agreement_reached>,
+      Row<st::mediating, ev::record_session, st::mediating, Record<&count_session>,
+          ConsentOfAllParties>,
+      Row<st::mediating, ev::reach_agreement, st::agreement_reached, none, ConsentOfAllParties>,
       Row<st::mediating, ev::fail_mediation, st::mediation_failed>,
       Row<st::mediation_failed, ev::refer, st::referred, Record<&record_referral>>,
       Row<st::declined, ev::refer, st::referred, Record<&record_referral>>,
       Row<st::agreement_reached, ev::confirm_performance, st::follow_up, Record<&await_follow_up>>,
-      Row<st::agreement_reached, ev::report_breach, st::mediating, Record<&await_follow_up>>,
-      Row<st::follow_up, ev::report_breach, st::mediating, Record<&await_follow_up>>,
-      Row<st::follow_up, ev::record_follow_up, st::follow_up, Record<&record_follow_up_visit>>,
+      Row<st::agreement_reached, ev::report_breach, st::mediating, Record<&await_follow_up>,
+          RiskReportedWhenHigh>,
+      Row<st::follow_up, ev::report_breach, st::mediating, Record<&await_follow_up>,
+          RiskReportedWhenHigh>,
+      Row<st::follow_up, ev::record_follow_up, st::follow_up, Record<&record_follow_up_visit>,
+          Always, SatisfiedEnough>,
       Row<st::follow_up, ev::close, st::closed, none, FollowUpRecorded>,
       Row<st::referred, ev::close, st::closed>, Row<st::declined, ev::close, st::closed>,
       Row<st::withdrawn, ev::close, st::closed>, Row<st::registered, ev::withdraw, st::withdrawn>,
       Row<st::accepted, ev::withdraw, st::withdrawn>,
       Row<st::assigned, ev::withdraw, st::withdrawn>,
       Row<st::mediating, ev::withdraw, st::withdrawn>,
-      Row<st::closed, ev::reopen, st::mediating, Record<&record_reopening>>,
+      Row<st::closed, ev::reopen, st::mediating, Record<&record_reopening>, RiskReportedWhenHigh>,
       Row<st::registered, ev::report_risk, st::registered, ReportRisk>,
       Row<st::accepted, ev::report_risk, st::accepted, ReportRisk>,
       Row<st::declined, ev::report_risk, st::declined, ReportRisk>,
@@ -279,12 +426,75 @@ struct DisputeDef : ms::MachineDef<DisputeDef> {
           RuleJudicial, JudicialConfirmationPending>,
       Row<st::follow_up, ev::record_judicial_confirmation, st::follow_up, RuleJudicial,
           JudicialConfirmationPending>>;
+  // Issue 18: rework after a dissatisfied follow-up, the risk report on the
+  // way back from closed, and the parties' consent and mediator (Art. 17, 23).
+  using law_rows = boost::mpl::vector13<
+      // MSM tries the rows of a (state, event) last first: the rework row's
+      // refusal (Art. 25) is the one a refused follow-up reports.
+      Row<st::follow_up, ev::record_follow_up, st::mediation_failed,
+          Record<&record_rework_escalation>, ReworkRoundsSpent, Dissatisfied>,
+      Row<st::follow_up, ev::record_follow_up, st::mediating, Record<&record_rework>,
+          ReworkRoundsLeft, Dissatisfied>,
+      Row<st::closed, ev::report_risk, st::closed, ReportRisk>,
+      Row<st::registered, ev::record_consent, st::registered, Consent, Always, Agrees>,
+      Row<st::accepted, ev::record_consent, st::accepted, Consent, Always, Agrees>,
+      Row<st::assigned, ev::record_consent, st::assigned, Consent, Always, Agrees>,
+      Row<st::mediating, ev::record_consent, st::mediating, Consent, Always, Agrees>,
+      Row<st::registered, ev::record_consent, st::closed, Refusal, Always, Refuses>,
+      Row<st::accepted, ev::record_consent, st::closed, Refusal, Always, Refuses>,
+      Row<st::assigned, ev::record_consent, st::closed, Refusal, Always, Refuses>,
+      Row<st::mediating, ev::record_consent, st::closed, Refusal, Always, Refuses>,
+      Row<st::assigned, ev::accept_mediator, st::assigned, AcceptMediator>,
+      Row<st::mediating, ev::accept_mediator, st::mediating, AcceptMediator>>;
+  using transition_table = boost::mpl::joint_view<main_rows, law_rows>;
+};
+
+// What the payload names must exist on the case: the party (1-based in
+// Case::parties) and, for accept_mediator, a mediator among the assignees.
+Status check_against_case(const Case& c, std::string_view event, const EventPayload& p) {
+  if (event != ev::record_consent::name && event != ev::accept_mediator::name) return Ok{};
+  std::vector<FieldError> bad;
+  if (*p.integer("party") > static_cast<std::int64_t>(c.parties.size())) {
+    bad.push_back({"party", "must name one of the case's " + std::to_string(c.parties.size()) +
+                                " parties by position (1 is the first)"});
+  }
+  if (event == ev::accept_mediator::name) {
+    const std::vector<std::string>& staff = c.assignment.assignees;
+    if (std::find(staff.begin(), staff.end(), p.text("mediator")) == staff.end()) {
+      bad.push_back({"mediator", "must be one of the case's assignees (assign them first)"});
+    }
+  }
+  if (bad.empty()) return Ok{};
+  return Error::invalid_fields(std::move(bad), "the payload of '" + std::string(event) +
+                                                   "' names what the case does not have");
+}
+
+// The machine, and the payload checks that need the case as well.
+class DisputeWorkflow final : public Workflow {
+ public:
+  const WorkflowGraph& graph() const override { return machine_.graph(); }
+
+  // The machine's checks (state, rules, payload fields) come first.
+  Status apply(Case& c, std::string_view event, const EventPayload& payload) const override {
+    Case next = c;
+    if (Status s = machine_.apply(next, event, payload); !s) return s;
+    if (Status s = check_against_case(c, event, payload); !s) return s;
+    c = std::move(next);
+    return Ok{};
+  }
+
+  std::vector<std::string> allowed_events(const Case& c) const override {
+    return machine_.allowed_events(c);
+  }
+
+ private:
+  ms::MsmWorkflow<DisputeDef> machine_;
 };
 
 }  // namespace
 
 std::shared_ptr<const Workflow> make_dispute_workflow() {
-  return std::make_shared<const ms::MsmWorkflow<DisputeDef>>();
+  return std::make_shared<const DisputeWorkflow>();
 }
 
 }  // namespace outpost

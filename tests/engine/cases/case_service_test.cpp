@@ -216,8 +216,9 @@ TEST_SUITE("case_service_permissions") {
     CHECK(guarded.create(f.body(), auditor, nullptr).error().kind == ErrorKind::forbidden);
     CHECK(f.store.cases.empty());
     const Case c = guarded.create(f.body(), f.desk, nullptr).value();
-    CHECK(guarded.allowed_events(c, f.desk) ==
-          std::vector<std::string>{"accept", "decline", "withdraw", "report_risk"});
+    CHECK(guarded.allowed_events(c, f.desk) == std::vector<std::string>{"accept", "decline",
+                                                                        "withdraw", "report_risk",
+                                                                        "record_consent"});
     CHECK(guarded.allowed_events(c, dispatcher) == std::vector<std::string>{"report_risk"});
     CHECK(guarded.allowed_events(c, auditor).empty());
 

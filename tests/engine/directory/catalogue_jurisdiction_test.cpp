@@ -44,13 +44,14 @@ TEST_SUITE("engine_directory") {
     auto c = Catalogue::make(departments(),
                              {{"dispute", {neighbour, category("family", "legal")}},
                               {"request", {category("repair", "grid")}}},
-                             3);
+                             3, 0);
     REQUIRE(c);
     CHECK(c.value().categories().size() == 3);
     CHECK(c.value().find_category("request", "repair")->kind == "request");
     CHECK(c.value().find_category("dispute", "repair") == nullptr);
     CHECK(c.value().find_department("legal")->name == "司法所");
     CHECK(c.value().returns_before_arbitration() == 3);
+    CHECK(c.value().rework_rounds_before_escalation() == 0);
   }
 
   TEST_CASE("a catalogue refuses repeated codes, unknown references, kinds and durations") {
@@ -62,14 +63,15 @@ TEST_SUITE("engine_directory") {
         twice,
         {{"dispute", {category("neighbour", "grid"), category("neighbour", "fire"), bad_limit}},
          {"complaint", {}}},
-        11);
+        11, 11);
     REQUIRE_FALSE(c);
     CHECK(c.error().kind == ErrorKind::invalid);
     CHECK(fields_of(c.error()) ==
           std::vector<std::string>{"departments[2].code", "categories.dispute[1].code",
                                    "categories.dispute[1].default_department",
                                    "categories.dispute[2].deadlines.accept", "categories.complaint",
-                                   "policies.returns_before_arbitration"});
+                                   "policies.returns_before_arbitration",
+                                   "policies.rework_rounds_before_escalation"});
     CHECK(fields_of(Catalogue::make({{"", "无"}}, {}).error()) ==
           std::vector<std::string>{"departments[0].code"});
   }
