@@ -25,7 +25,7 @@ TEST_SUITE("http_lifecycle") {
         {"accept", {}},
         {"assign", {{"department", "police"}, {"assignees", {"police-01"}}}},
         {"start_mediation", {}},
-        {"reach_agreement", {{"terms", "楼上住户承担维修费用"}, {"performance_due", "2026-12-31"}}},
+        {"reach_agreement", agreement("2026-12-31")},
         {"confirm_performance", {}},
         {"record_follow_up", {{"satisfaction", "satisfied"}, {"note", "回访满意"}}},
         {"close", {}},

@@ -58,12 +58,15 @@ struct Stored {
     }
     return nullptr;
   }
-  const Entry* last(const std::string& event) const {
+  const Entry* last(std::initializer_list<const char*> events) const {
     for (auto it = history.rbegin(); it != history.rend(); ++it) {
-      if (it->event == event) return &*it;
+      for (const char* name : events) {
+        if (it->event == name) return &*it;
+      }
     }
     return nullptr;
   }
+  const Entry* last(const std::string& event) const { return last({event.c_str()}); }
   bool closed() const { return state == "closed" || state == "rejected"; }
 };
 
@@ -194,7 +197,11 @@ std::map<std::string, Expected> expected_figures(const std::vector<const Stored*
     n["refused_or_failed"] +=
         dispute && (s->has("decline") || s->has("withdraw") || s->has("fail_mediation"));
     if (const Entry* agreement = s->last("reach_agreement")) {
-      const bool performed = s->has("confirm_performance");
+      // The latest performance record counts: confirm_performance, or a
+      // record_performance (Art. 31 check) whose outcome is performed.
+      const Entry* check = s->last({"confirm_performance", "record_performance"});
+      const bool performed = check != nullptr && (check->event == "confirm_performance" ||
+                                                  text_of(check->data, "outcome") == "performed");
       const bool due = performed || text_of(agreement->data, "performance_due") <= today;
       n["agreements_due"] += due;
       n["performance_rate"] += due && performed;
@@ -342,7 +349,7 @@ KnownCases build_cases(TestServer& t) {
 
   // A dispute mediated to an agreement, performed, judicially confirmed, visited, closed.
   const auto d1 = mediating_case(t);
-  t.step(d1, "reach_agreement", {{"terms", "repair"}, {"performance_due", "2020-01-31"}});
+  t.step(d1, "reach_agreement", agreement("2020-01-31", "oral", "repair"));
   t.step(d1, "apply_judicial_confirmation", {{"court", "西山坪人民法庭"}});
   t.step(d1, "record_judicial_confirmation",
          {{"outcome", "confirmed"}, {"reference", "(2026)1号"}});
@@ -360,8 +367,21 @@ KnownCases build_cases(TestServer& t) {
 
   // An agreement not yet due, applied for judicial confirmation.
   const auto d4 = mediating_case(t);
-  t.step(d4, "reach_agreement", {{"terms", "pay"}, {"performance_due", "2099-12-31"}});
+  t.step(d4, "reach_agreement", agreement("2099-12-31", "oral", "pay"));
   t.step(d4, "apply_judicial_confirmation", {{"court", "西山坪人民法庭"}});
+
+  // Performance checks (Art. 31): one found not performed, one performed, one
+  // confirmed and later found only partly performed.
+  const auto d6 = mediating_case(t);
+  t.step(d6, "reach_agreement", agreement("2020-02-01", "oral", "pay"));
+  t.step(d6, "record_performance", {{"outcome", "not_performed"}, {"note", "not paid"}});
+  const auto d7 = mediating_case(t);
+  t.step(d7, "reach_agreement", agreement("2020-02-01", "oral", "pay"));
+  t.step(d7, "record_performance", {{"outcome", "performed"}, {"note", "paid"}});
+  const auto d8 = mediating_case(t);
+  t.step(d8, "reach_agreement", agreement("2020-02-01", "oral", "pay"));
+  t.step(d8, "confirm_performance");
+  t.step(d8, "record_performance", {{"outcome", "partly"}, {"note", "half paid"}});
 
   // Returned twice: flagged for arbitration (派单异议), assigned by a supervisor.
   const auto d5 = t.create_case();
@@ -404,7 +424,7 @@ TEST_SUITE("http_reports") {
     const Millis now = epoch_millis(text(report.at("as_of")));
     const std::string today = shanghai_date(now);
     const std::vector<Stored> cases = stored_cases(t);
-    REQUIRE(cases.size() == 10);
+    REQUIRE(cases.size() == 13);
 
     std::vector<const Stored*> all;
     std::map<std::string, std::vector<const Stored*>> by_department;
@@ -463,7 +483,8 @@ TEST_SUITE("http_reports") {
                     "staff urban-01");
     }
     CHECK(found);
-    CHECK(by_staff.at("totals").at("figures").at("received").at("numerator") == 10);
+    CHECK(by_staff.at("totals").at("figures").at("received").at("numerator") ==
+          static_cast<std::int64_t>(cases.size()));
 
     // The definitions name every figure the report carries, with a zh-CN name.
     auto defs = t.client.get("/api/v1/reports/definitions");
