@@ -208,7 +208,11 @@ class DemoBuilder {
         return s;
       return step("refer", {{"to", "court"}});
     }
-    if (Status s = step("reach_agreement", {{"terms", "责任方承担维修费用并于约定日期前完成维修"},
+    if (Status s = step("reach_agreement", {{"form", "oral"},
+                                            {"facts", "一方房屋漏水致另一方财物受损"},
+                                            {"issues", "维修费用的承担"},
+                                            {"terms", "责任方承担维修费用并于约定日期前完成维修"},
+                                            {"performance_method", "责任方出资并安排维修"},
                                             {"performance_due", "2026-12-31"}});
         !s) {
       return s;

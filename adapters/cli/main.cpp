@@ -26,6 +26,7 @@
 #include "adapters/cli/export_command.hpp"
 #include "adapters/cli/logging.hpp"
 #include "adapters/cli/report_commands.hpp"
+#include "adapters/cli/serve_clock.hpp"
 #include "adapters/cli/user_commands.hpp"
 #include "adapters/config/config_loader.hpp"
 #include "adapters/config/pii_key.hpp"
@@ -273,7 +274,8 @@ int run_serve(const Flags& flags) {
                directory.value().departments, directory.value().staff);
 
   const WorkflowRegistry workflows = builtin_workflows();
-  SystemClock clock;
+  const cli::ServeClock clock;
+  if (clock.is_test_clock()) spdlog::warn("test clock: offset from {}", clock.offset_file());
   const Deadlines deadlines(domain.value().deadline_policy, domain.value().calendar);
   const Permissions& permissions = domain.value().permissions;
   CaseService service(stores.cases, workflows, domain.value().catalogue,

@@ -130,6 +130,9 @@ class DeadlineRulesReader : public JsonFields {
     if (const json::value* e = o->if_contains("escalate_after")) {
       rules.escalate_after = e->is_string() ? std::string(e->get_string()) : "";
     }
+    if (const json::value* r = o->if_contains("performance_reminder_before")) {
+      rules.performance_reminder_before = r->is_string() ? std::string(r->get_string()) : "";
+    }
     if (const json::value* s = o->if_contains("steps")) steps(*s, path + ".steps");
     if (const json::value* h = o->if_contains("holds")) holds(*h, path + ".holds");
   }

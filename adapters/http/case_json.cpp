@@ -52,6 +52,11 @@ void flags_of(JsonText& w, const Case& c) {
   const json::value* v = c.facts.if_contains("arbitration");
   if (v != nullptr && v->is_bool() && v->get_bool()) w.value("arbitration");
   if (c.clock.escalated) w.value("escalated");
+  // The mediator's follow-up task at the agreement's performance_due (Art. 31).
+  if (c.state == "agreement_reached" && fact_flag(c, "performance_check_due") &&
+      !c.facts.contains("performance_outcome")) {
+    w.value("performance_check");
+  }
   w.end_array();
 }
 

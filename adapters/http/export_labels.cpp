@@ -8,7 +8,7 @@ namespace json = boost::json;
 namespace {
 
 // History entries the engine writes besides the workflows' events.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 8> kEngineEvents{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 11> kEngineEvents{{
     {"register", "登记"},
     {"submit", "提交诉求"},
     {"deadline_warning", "时限预警"},
@@ -17,6 +17,9 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 8> kEngineEv
     {"add_note", "添加备注"},
     {"add_attachment", "添加附件"},
     {"deidentified", "脱敏"},
+    {"performance_reminder", "履行期限提醒"},
+    {"performance_check_due", "履行情况待回查"},
+    {"judicial_confirmation_lapsed", "司法确认申请期满"},
 }};
 
 }  // namespace

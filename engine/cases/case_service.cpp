@@ -7,6 +7,7 @@
 #include <boost/json/array.hpp>
 
 #include "engine/access/free_text.hpp"
+#include "engine/cases/agreements.hpp"
 #include "engine/cases/case_commit.hpp"
 #include "engine/cases/rework_policy.hpp"
 #include "engine/directory/routing.hpp"
@@ -189,6 +190,8 @@ Result<Case> CaseService::apply(CaseId id, const EventCommand& cmd, const Actor&
         }
         if (Status s = refuse_unreadable(payload); !s) return s.error();
         if (Status s = check_duplicate_link(current, payload, actor); !s) return s.error();
+        if (Status s = complete_agreement_event(current, cmd.event, payload, store_); !s)
+          return s.error();
         record_handling(next, cmd.event, payload, catalogue_.returns_before_arbitration());
         clock_moved = deadlines_ != nullptr &&
                       deadlines_->advance(&current, next, cmd.event,

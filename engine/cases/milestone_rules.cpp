@@ -45,6 +45,8 @@ void record_dispute_outcome(Milestones& m, std::string_view event,
     m.refused = m.refused || text_in(data, "consent") == "refuse";
   } else if (event == "confirm_performance") {
     m.performed = true;
+  } else if (event == "record_performance") {
+    m.performed = text_in(data, "outcome") == "performed";  // the latest check counts
   } else if (event == "apply_judicial_confirmation") {
     m.judicial_applied = true;
   } else if (event == "record_judicial_confirmation") {

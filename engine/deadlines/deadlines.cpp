@@ -57,6 +57,15 @@ Result<DeadlinePolicy> DeadlinePolicy::make(DeadlineRules rules, const Catalogue
     p.steps_ = std::move(*rules.steps);
   }
   p.holds_ = std::move(rules.holds);
+  if (rules.performance_reminder_before) {
+    auto d = parse_duration(*rules.performance_reminder_before);
+    if (d && !d.value().counts_working_time()) {
+      p.performance_reminder_before_ = d.value();
+    } else {
+      errors.push_back({path + ".performance_reminder_before",
+                        "must be a calendar duration such as \"3d\" (m, h or d)"});
+    }
+  }
   for (const Category& c : catalogue.categories()) {
     auto& into = p.limits_[step_key(c.kind, c.code)];
     for (const auto& [step, limit] : c.deadlines) {
@@ -114,6 +123,12 @@ void Deadlines::start_clock(Case& c, std::string_view step, const std::optional<
 }
 
 bool Deadlines::advance(const Case* before, Case& after, std::string_view event, Millis at) const {
+  const bool clock_moved = advance_clock(before, after, event, at);
+  return agreement_timers().advance(before, after, at) || clock_moved;
+}
+
+bool Deadlines::advance_clock(const Case* before, Case& after, std::string_view event,
+                              Millis at) const {
   const StepClock old = before != nullptr ? before->clock : StepClock{};
   const std::optional<Millis> old_deadline = before != nullptr ? before->deadline : std::nullopt;
   after.clock = old;
@@ -164,6 +179,13 @@ bool Deadlines::advance(const Case* before, Case& after, std::string_view event,
 }
 
 std::vector<TimerRow> Deadlines::timers_for(const Case& c) const {
+  std::vector<TimerRow> out = clock_timers_for(c);
+  std::vector<TimerRow> agreement = agreement_timers().timers_for(c);
+  out.insert(out.end(), agreement.begin(), agreement.end());
+  return out;
+}
+
+std::vector<TimerRow> Deadlines::clock_timers_for(const Case& c) const {
   const StepClock& clock = c.clock;
   if (!clock.running() || !c.deadline) return {};
   const Millis due = *c.deadline;
@@ -189,6 +211,9 @@ std::vector<TimerRow> Deadlines::timers_for(const Case& c) const {
 }
 
 TimerFiring Deadlines::fire(const DueTimer& timer, const Case& current, Millis now) const {
+  if (AgreementTimers::is_agreement_timer(timer.kind)) {
+    return agreement_timers().fire(timer, current, now);
+  }
   TimerFiring f;
   const StepClock& clock = current.clock;
   if (timer.generation != clock.generation || !clock.running() || timer.step != clock.step) {

@@ -53,6 +53,7 @@
 
 #include "engine/cases/case.hpp"
 #include "engine/core/error.hpp"
+#include "engine/deadlines/agreement_timers.hpp"
 #include "engine/deadlines/calendar.hpp"
 #include "engine/deadlines/timer_store.hpp"
 #include "engine/directory/catalogue.hpp"
@@ -71,6 +72,9 @@ struct DeadlineRules {
       steps;
   // Kind → the states that hold the clock.
   std::map<std::string, std::set<std::string, std::less<>>, std::less<>> holds;
+  // How long before an agreement's performance_due its mediators are reminded
+  // (agreement_timers.hpp), in calendar time (m, h or d); absent: "3d".
+  std::optional<std::string> performance_reminder_before;
 };
 
 class DeadlinePolicy {
@@ -91,6 +95,7 @@ class DeadlinePolicy {
                                 std::string_view urgency, std::string_view step) const;
   double warn_share() const { return warn_share_; }
   const std::optional<Duration>& escalate_after() const { return escalate_after_; }
+  Duration performance_reminder_before() const { return performance_reminder_before_; }
 
  private:
   std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> steps_;
@@ -99,6 +104,7 @@ class DeadlinePolicy {
   std::map<std::string, std::map<std::string, Duration, std::less<>>, std::less<>> limits_;
   double warn_share_ = 0.8;
   std::optional<Duration> escalate_after_;
+  Duration performance_reminder_before_{3, DurationUnit::days};
 };
 
 class Deadlines {
@@ -111,7 +117,8 @@ class Deadlines {
   // changed, i.e. the case's timers must be replaced by timers_for(after).
   bool advance(const Case* before, Case& after, std::string_view event, Millis at) const;
 
-  // The pending firings of the case's running clock, in firing order.
+  // The pending firings of the case's running clock, in firing order, then
+  // those of its agreement (agreement_timers.hpp).
   std::vector<TimerRow> timers_for(const Case& c) const;
 
   // What a due timer records on `current` at `now`: the case with the flag
@@ -129,6 +136,11 @@ class Deadlines {
   const WorkingCalendar& calendar() const { return calendar_; }
 
  private:
+  bool advance_clock(const Case* before, Case& after, std::string_view event, Millis at) const;
+  std::vector<TimerRow> clock_timers_for(const Case& c) const;
+  AgreementTimers agreement_timers() const {
+    return AgreementTimers(calendar_, policy_.performance_reminder_before());
+  }
   DurationUnit unit_of(const StepClock& clock) const;
   void start_clock(Case& c, std::string_view step, const std::optional<Duration>& limit,
                    std::int64_t generation, Millis at) const;

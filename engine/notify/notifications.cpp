@@ -13,6 +13,9 @@ std::string_view topic_of(const HistoryEntry& entry) {
   if (e == "deadline_warning") return kTopicWarning;
   if (e == "deadline_breached") return kTopicBreached;
   if (e == "escalated") return kTopicEscalated;
+  if (e == "performance_reminder") return kTopicPerformanceDue;
+  if (e == "performance_check_due") return kTopicPerformanceCheck;
+  if (e == "judicial_confirmation_lapsed") return kTopicJudicialLapsed;
   if (e == "record_follow_up") {
     const json::value* s = entry.data.if_contains("satisfaction");
     if (s != nullptr && s->is_string() && s->get_string() == "dissatisfied") {

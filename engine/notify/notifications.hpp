@@ -11,6 +11,9 @@
 //   assignees deadline_breached                        deadline.breached      the department and
 //   assignees escalated                                case.escalated         supervisors (督办),
 //   the department
+//   performance_reminder                     agreement.performance_reminder  the department and
+//   assignees (the mediators) performance_check_due  agreement.performance_check  the same
+//   judicial_confirmation_lapsed             agreement.judicial_lapsed  the same
 //
 // A message carries no personal data (no parties), only what the recipient
 // needs to find the case: its id and number, kind, category, state, location

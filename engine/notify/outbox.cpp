@@ -7,8 +7,9 @@
 namespace outpost {
 namespace {
 
-constexpr std::array<std::string_view, 5> kTopics{kTopicDispatched, kTopicWarning, kTopicBreached,
-                                                  kTopicEscalated, kTopicDissatisfied};
+constexpr std::array<std::string_view, 8> kTopics{
+    kTopicDispatched,   kTopicWarning,        kTopicBreached,         kTopicEscalated,
+    kTopicDissatisfied, kTopicPerformanceDue, kTopicPerformanceCheck, kTopicJudicialLapsed};
 
 }  // namespace
 

@@ -51,6 +51,9 @@ inline constexpr std::string_view kTopicWarning = "deadline.warning";
 inline constexpr std::string_view kTopicBreached = "deadline.breached";
 inline constexpr std::string_view kTopicEscalated = "case.escalated";
 inline constexpr std::string_view kTopicDissatisfied = "resident.dissatisfied";
+inline constexpr std::string_view kTopicPerformanceDue = "agreement.performance_reminder";
+inline constexpr std::string_view kTopicPerformanceCheck = "agreement.performance_check";
+inline constexpr std::string_view kTopicJudicialLapsed = "agreement.judicial_lapsed";
 
 // A message as stored, with its delivery record.
 struct StoredOutboxMessage {

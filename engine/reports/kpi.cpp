@@ -110,7 +110,9 @@ const FigureRule kFigures[] = {
       "", kCount},
      OUTPOST_TERM(one_if(agreement_due(c)))},
     {{"performance_rate", "履行率", "Performance rate",
-      "agreements due whose performance was confirmed (confirm_performance)", "agreements due",
+      "agreements due whose latest performance record says performed (confirm_performance, or "
+      "record_performance with outcome performed; partly counts as not performed)",
+      "agreements due",
       kRatio},
      OUTPOST_TERM(one_if(agreement_due(c) && c.milestones.performed)),
      OUTPOST_TERM(one_if(agreement_due(c)))},

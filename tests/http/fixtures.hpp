@@ -201,6 +201,18 @@ inline void consent_all(TestServer& t, std::int64_t id) {
   }
 }
 
+// A valid reach_agreement payload (People's Mediation Law Art. 28–29): an oral
+// agreement, in force at once, unless `form` is "written".
+inline json::object agreement(const std::string& performance_due, const std::string& form = "oral",
+                              const std::string& terms = "楼上住户承担维修费用") {
+  return json::object{{"form", form},
+                      {"facts", "楼上卫生间漏水致楼下天花板受损"},
+                      {"issues", "维修费用由谁承担"},
+                      {"terms", terms},
+                      {"performance_method", "一次性支付并上门维修"},
+                      {"performance_due", performance_due}};
+}
+
 // Takes a fresh dispute to `mediating` (accept, assign to police, start_mediation).
 inline std::int64_t mediating_case(TestServer& t) {
   const auto id = t.create_case();

@@ -28,7 +28,7 @@ TEST_SUITE("http_lifecycle") {
         {"record_consent", {{"party", 2}, {"consent", "agree"}, {"form", "oral"}}},
         {"accept_mediator", {{"party", 1}, {"mediator", "police-01"}, {"form", "written"}}},
         {"start_mediation", {}},
-        {"reach_agreement", {{"terms", "楼上住户承担维修费用"}, {"performance_due", "2026-12-31"}}},
+        {"reach_agreement", agreement("2026-12-31")},
         {"confirm_performance", {}},
         {"record_follow_up", {{"satisfaction", "satisfied"}, {"note", "回访满意"}}},
         {"close", {}},

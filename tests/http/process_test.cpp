@@ -13,8 +13,7 @@ TEST_SUITE("http_process") {
     TestServer t;
     const auto id = mediating_case(t);
     consent_all(t, id);
-    t.step(id, "reach_agreement",
-           {{"terms", "赔偿维修费800元"}, {"performance_due", "2026-12-15"}});
+    t.step(id, "reach_agreement", agreement("2026-12-15", "oral", "赔偿维修费800元"));
     const auto before_case = t.get_case(id);
     const auto before_history = t.history(id);
     auto last = t.event(id, "confirm_performance");

@@ -58,12 +58,15 @@ struct Stored {
     }
     return nullptr;
   }
-  const Entry* last(const std::string& event) const {
+  const Entry* last(std::initializer_list<const char*> events) const {
     for (auto it = history.rbegin(); it != history.rend(); ++it) {
-      if (it->event == event) return &*it;
+      for (const char* name : events) {
+        if (it->event == name) return &*it;
+      }
     }
     return nullptr;
   }
+  const Entry* last(const std::string& event) const { return last({event.c_str()}); }
   bool closed() const { return state == "closed" || state == "rejected"; }
 };
 
@@ -206,7 +209,11 @@ std::map<std::string, Expected> expected_figures(const std::vector<const Stored*
         dispute && (s->has("decline") || s->has("withdraw") || s->has("fail_mediation") ||
                     refused_consent || rework_escalations > 0);
     if (const Entry* agreement = s->last("reach_agreement")) {
-      const bool performed = s->has("confirm_performance");
+      // The latest performance record counts: confirm_performance, or a
+      // record_performance (Art. 31 check) whose outcome is performed.
+      const Entry* check = s->last({"confirm_performance", "record_performance"});
+      const bool performed = check != nullptr && (check->event == "confirm_performance" ||
+                                                  text_of(check->data, "outcome") == "performed");
       const bool due = performed || text_of(agreement->data, "performance_due") <= today;
       n["agreements_due"] += due;
       n["performance_rate"] += due && performed;
@@ -357,10 +364,10 @@ KnownCases build_cases(TestServer& t) {
   // mediated again (重新调解), judicially confirmed, visited, closed.
   const auto d1 = mediating_case(t);
   consent_all(t, d1);
-  t.step(d1, "reach_agreement", {{"terms", "repair"}, {"performance_due", "2020-01-31"}});
+  t.step(d1, "reach_agreement", agreement("2020-01-31", "oral", "repair"));
   t.step(d1, "confirm_performance");
   t.step(d1, "record_follow_up", {{"satisfaction", "dissatisfied"}, {"note", "still leaking"}});
-  t.step(d1, "reach_agreement", {{"terms", "repair"}, {"performance_due", "2020-01-31"}});
+  t.step(d1, "reach_agreement", agreement("2020-01-31", "oral", "repair"));
   t.step(d1, "apply_judicial_confirmation", {{"court", "西山坪人民法庭"}});
   t.step(d1, "record_judicial_confirmation",
          {{"outcome", "confirmed"}, {"reference", "(2026)1号"}});
@@ -379,12 +386,28 @@ KnownCases build_cases(TestServer& t) {
   // An agreement not yet due, applied for judicial confirmation.
   const auto d4 = mediating_case(t);
   consent_all(t, d4);
-  t.step(d4, "reach_agreement", {{"terms", "pay"}, {"performance_due", "2099-12-31"}});
+  t.step(d4, "reach_agreement", agreement("2099-12-31", "oral", "pay"));
   t.step(d4, "apply_judicial_confirmation", {{"court", "西山坪人民法庭"}});
 
   // A party refused mediation (Art. 17): closed.
   const auto d6 = t.create_case();
   t.step(d6, "record_consent", {{"party", 1}, {"consent", "refuse"}, {"form", "oral"}});
+
+  // Performance checks (Art. 31): one found not performed, one performed, one
+  // confirmed and later found only partly performed.
+  const auto d7 = mediating_case(t);
+  consent_all(t, d7);
+  t.step(d7, "reach_agreement", agreement("2020-02-01", "oral", "pay"));
+  t.step(d7, "record_performance", {{"outcome", "not_performed"}, {"note", "not paid"}});
+  const auto d8 = mediating_case(t);
+  consent_all(t, d8);
+  t.step(d8, "reach_agreement", agreement("2020-02-01", "oral", "pay"));
+  t.step(d8, "record_performance", {{"outcome", "performed"}, {"note", "paid"}});
+  const auto d9 = mediating_case(t);
+  consent_all(t, d9);
+  t.step(d9, "reach_agreement", agreement("2020-02-01", "oral", "pay"));
+  t.step(d9, "confirm_performance");
+  t.step(d9, "record_performance", {{"outcome", "partly"}, {"note", "half paid"}});
 
   // Returned twice: flagged for arbitration (派单异议), assigned by a supervisor.
   const auto d5 = t.create_case();
@@ -427,7 +450,7 @@ TEST_SUITE("http_reports") {
     const Millis now = epoch_millis(text(report.at("as_of")));
     const std::string today = shanghai_date(now);
     const std::vector<Stored> cases = stored_cases(t);
-    REQUIRE(cases.size() == 11);
+    REQUIRE(cases.size() == 14);
 
     std::vector<const Stored*> all;
     std::map<std::string, std::vector<const Stored*>> by_department;
@@ -487,7 +510,8 @@ TEST_SUITE("http_reports") {
                     "staff urban-01");
     }
     CHECK(found);
-    CHECK(by_staff.at("totals").at("figures").at("received").at("numerator") == 11);
+    CHECK(by_staff.at("totals").at("figures").at("received").at("numerator") ==
+          static_cast<std::int64_t>(cases.size()));
 
     // The definitions name every figure the report carries, with a zh-CN name.
     auto defs = t.client.get("/api/v1/reports/definitions");

@@ -69,7 +69,9 @@ const std::vector<std::string> kEvents{"accept",
                                        "apply_judicial_confirmation",
                                        "record_judicial_confirmation",
                                        "record_consent",
-                                       "accept_mediator"};
+                                       "accept_mediator",
+                                       "confirm_agreement",
+                                       "record_performance"};
 
 const std::map<std::string, std::string> kEventLabels{
     {"accept", "受理"},
@@ -91,7 +93,9 @@ const std::map<std::string, std::string> kEventLabels{
     {"apply_judicial_confirmation", "申请司法确认"},
     {"record_judicial_confirmation", "司法确认"},
     {"record_consent", "记录调解意愿"},
-    {"accept_mediator", "选定调解员"}};
+    {"accept_mediator", "选定调解员"},
+    {"confirm_agreement", "当事人签字确认"},
+    {"record_performance", "记录履行情况"}};
 
 const std::map<std::string, std::vector<std::string>> kRequired{
     {"accept", {}},
@@ -100,7 +104,8 @@ const std::map<std::string, std::vector<std::string>> kRequired{
     {"return_assignment", {"reason"}},
     {"start_mediation", {}},
     {"record_session", {"summary"}},
-    {"reach_agreement", {"terms", "performance_due"}},
+    {"reach_agreement",
+     {"form", "facts", "issues", "terms", "performance_method", "performance_due"}},
     {"fail_mediation", {"reason", "route"}},
     {"refer", {"to"}},
     {"confirm_performance", {}},
@@ -113,7 +118,9 @@ const std::map<std::string, std::vector<std::string>> kRequired{
     {"apply_judicial_confirmation", {"court"}},
     {"record_judicial_confirmation", {"outcome", "reference"}},
     {"record_consent", {"party", "consent", "form"}},
-    {"accept_mediator", {"party", "mediator", "form"}}};
+    {"accept_mediator", {"party", "mediator", "form"}},
+    {"confirm_agreement", {"party", "form", "attachment_seq"}},
+    {"record_performance", {"outcome", "note"}}};
 
 using Transition = std::tuple<std::string, std::string, std::string>;  // from, event, to
 
@@ -151,6 +158,10 @@ std::vector<Transition> expected_transitions() {
       {"follow_up", "record_follow_up", "mediation_failed"},
       {"assigned", "accept_mediator", "assigned"},
       {"mediating", "accept_mediator", "mediating"},
+      {"agreement_reached", "confirm_agreement", "agreement_reached"},
+      {"agreement_reached", "record_performance", "follow_up"},          // outcome performed
+      {"agreement_reached", "record_performance", "agreement_reached"},  // partly, not_performed
+      {"follow_up", "record_performance", "follow_up"},
   };
   for (const std::string& s : kStates) {
     t.emplace_back(s, "report_risk", s);  // any state → same (closed: before a reopen)
@@ -176,7 +187,15 @@ object valid_payload(const std::string& event) {
       {"assign", {{"department", "legal"}, {"assignees", array{"u17", "u23"}}}},
       {"return_assignment", {{"reason", "wrong grid"}}},
       {"record_session", {{"summary", "both parties heard"}}},
-      {"reach_agreement", {{"terms", "repair the pipe"}, {"performance_due", "2026-03-31"}}},
+      {"reach_agreement",
+       {{"form", "oral"},
+        {"facts", "the pipe leaks"},
+        {"issues", "who pays"},
+        {"terms", "repair the pipe"},
+        {"performance_method", "the upstairs owner hires a plumber"},
+        {"performance_due", "2026-03-31"}}},
+      {"confirm_agreement", {{"party", 1}, {"form", "thumbprint"}, {"attachment_seq", 3}}},
+      {"record_performance", {{"outcome", "performed"}, {"note", "pipe repaired"}}},
       {"fail_mediation", {{"reason", "respondent refuses"}, {"route", "court"}}},
       {"refer", {{"to", "court"}}},
       {"report_breach", {{"detail", "pipe still leaking"}}},
@@ -220,6 +239,7 @@ void check_invalid(const std::string& state, const std::string& event, const obj
                    const std::vector<std::string>& fields) {
   Case c = make_case(state);
   c.facts["judicial_confirmation"] = "applied";  // record_judicial_confirmation's rule holds
+  c.facts["agreement_form"] = "written";         // and confirm_agreement's
   outpost::testing::check_invalid(*dispute(), c, event, payload, fields);
 }
 
@@ -241,6 +261,7 @@ TEST_SUITE("dispute_machine") {
         c.parties = {{"applicant", "a", "", ""}};      // consented, with its mediator assigned
         c.facts["consents"] = object{{"1", object{{"consent", "agree"}}}};
         c.assignment.assignees = {"u17"};
+        c.facts["agreement_form"] = "written";         // and confirm_agreement its
         check_pair(*wf, c, event, valid_payload(event), expected_target(state, event),
                    expected_allowed);
       }
@@ -300,8 +321,10 @@ TEST_SUITE("dispute_machine") {
 
   TEST_CASE("valid edge cases and extra payload keys are accepted") {
     Case c = make_case("mediating");
-    apply_ok(c, "reach_agreement",
-             {{"terms", "pay"}, {"performance_due", "2028-02-29"}, {"note", "extra key"}});
+    object payload = valid_payload("reach_agreement");
+    payload["performance_due"] = "2028-02-29";
+    payload["note"] = "extra key";
+    apply_ok(c, "reach_agreement", payload);
     CHECK(c.state == "agreement_reached");
     for (const char* satisfaction : {"satisfied", "basically_satisfied", "dissatisfied"}) {
       Case f = make_case("follow_up");
@@ -380,7 +403,8 @@ TEST_SUITE("dispute_machine") {
     }
     REQUIRE(c.state == "follow_up");
     const std::vector<std::string> without_close{"report_breach", "record_follow_up", "report_risk",
-                                                 "apply_judicial_confirmation"};
+                                                 "apply_judicial_confirmation",
+                                                 "record_performance"};
     const auto close_is_refused = [&] {
       const Case before = c;
       const Status s = wf->apply(c, "close", typed(object{}));
@@ -395,9 +419,9 @@ TEST_SUITE("dispute_machine") {
     CHECK(wf->allowed_events(c) == without_close);
 
     apply_ok(c, "record_follow_up");
-    CHECK(wf->allowed_events(c) == std::vector<std::string>{"report_breach", "record_follow_up",
-                                                            "close", "report_risk",
-                                                            "apply_judicial_confirmation"});
+    CHECK(wf->allowed_events(c) ==
+          std::vector<std::string>{"report_breach", "record_follow_up", "close", "report_risk",
+                                   "apply_judicial_confirmation", "record_performance"});
     for (const char* event : {"report_breach", "reach_agreement", "confirm_performance"}) {
       apply_ok(c, event);
     }
@@ -504,6 +528,45 @@ TEST_SUITE("dispute_machine") {
     CHECK(c.facts.at("judicial_confirmation") == "confirmed");
   }
 
+  TEST_CASE("a written agreement is in force once every party confirmed it (Art. 29-30)") {
+    Case c = make_case("mediating");
+    c.parties = {{"applicant", "a", "", ""}, {"respondent", "b", "", ""}};
+    object written = valid_payload("reach_agreement");
+    written["form"] = "written";
+    apply_ok(c, "reach_agreement", written);
+    CHECK(c.facts.at("agreement_form") == "written");
+    CHECK(c.facts.at("agreement_parties") == 2);
+    CHECK(c.facts.at("agreement_effective") == false);
+    CHECK(c.facts.at("performance_due") == "2026-03-31");
+    const Case before = c;
+    const Status early = dispute()->apply(c, "apply_judicial_confirmation",
+                                          typed(valid_payload("apply_judicial_confirmation")));
+    REQUIRE_FALSE(early.ok());
+    CHECK(early.error().kind == ErrorKind::not_allowed_in_state);
+    check_unchanged(before, c);
+
+    apply_ok(c, "confirm_agreement");
+    CHECK(c.facts.at("agreement_effective") == false);
+    apply_ok(c, "confirm_agreement", {{"party", 2}, {"form", "seal"}, {"attachment_seq", 4}});
+    CHECK(c.facts.at("agreement_confirmed") == array{1, 2});
+    CHECK(c.facts.at("agreement_effective") == true);
+    apply_ok(c, "apply_judicial_confirmation");
+
+    apply_ok(c, "record_performance", {{"outcome", "partly"}, {"note", "half paid"}});
+    CHECK(c.state == "agreement_reached");
+    CHECK(c.facts.at("performance_outcome") == "partly");
+    apply_ok(c, "record_performance");
+    CHECK(c.state == "follow_up");
+    CHECK(c.facts.at("performance_outcome") == "performed");
+
+    Case lapsed = make_case("agreement_reached");
+    lapsed.facts["judicial_confirmation"] = "lapsed";
+    CHECK_FALSE(dispute()
+                    ->apply(lapsed, "apply_judicial_confirmation",
+                            typed(valid_payload("apply_judicial_confirmation")))
+                    .ok());
+  }
+
   TEST_CASE("allowed_events for representative states in graph order") {
     const auto wf = dispute();
     const auto allowed = [&](const std::string& state) {
@@ -516,10 +579,10 @@ TEST_SUITE("dispute_machine") {
     CHECK(allowed("mediating") == V{"record_session", "reach_agreement", "fail_mediation",
                                     "withdraw", "report_risk", "record_consent",
                                     "accept_mediator"});
-    CHECK(allowed("agreement_reached") ==
-          V{"confirm_performance", "report_breach", "report_risk", "apply_judicial_confirmation"});
-    CHECK(allowed("follow_up") ==
-          V{"report_breach", "record_follow_up", "report_risk", "apply_judicial_confirmation"});
+    CHECK(allowed("agreement_reached") == V{"confirm_performance", "report_breach", "report_risk",
+                                            "apply_judicial_confirmation", "record_performance"});
+    CHECK(allowed("follow_up") == V{"report_breach", "record_follow_up", "report_risk",
+                                    "apply_judicial_confirmation", "record_performance"});
     CHECK(allowed("closed") == V{"reopen", "report_risk"});
     CHECK(allowed("no_such_state").empty());
   }
@@ -551,19 +614,21 @@ TEST_SUITE("dispute_machine") {
       CHECK(g.events[i].required == kRequired.at(kEvents[i]));
     }
 
-    REQUIRE(g.transitions.size() == 50);
+    REQUIRE(g.transitions.size() == 54);
     const std::set<std::string> states(kStates.begin(), kStates.end());
     std::set<Transition> actual;
     for (const auto& t : g.transitions) {
       CHECK(states.count(t.from) == 1);
       CHECK(states.count(t.to) == 1);
       actual.emplace(t.from, t.event, t.to);
-      const bool ruled = (t.event == "start_mediation") ||
-                         (t.event == "close" && t.from == "follow_up") ||
-                         (t.event == "record_judicial_confirmation") || t.event == "reopen" ||
-                         t.event == "report_breach" || t.event == "record_session" ||
-                         t.event == "reach_agreement" || t.event == "record_follow_up" ||
-                         t.event == "record_consent";
+      const bool ruled =
+          (t.event == "start_mediation") || (t.event == "close" && t.from == "follow_up") ||
+          (t.event == "record_judicial_confirmation") || t.event == "reopen" ||
+          t.event == "report_breach" || t.event == "record_session" ||
+          t.event == "reach_agreement" || t.event == "record_follow_up" ||
+          t.event == "record_consent" || (t.event == "apply_judicial_confirmation") ||
+          (t.event == "confirm_agreement") ||
+          (t.event == "record_performance" && t.from == "agreement_reached");
       CHECK_MESSAGE(t.guard.empty() != ruled, t.from, " --", t.event, "--> ", t.to);
     }
     const std::vector<Transition> expected = expected_transitions();

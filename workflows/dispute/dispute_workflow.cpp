@@ -10,9 +10,20 @@
 //   reopen_count        int     times the case was reopened
 //   referred_to         string  court | police | arbitration | department
 //   returns             int     times an assignment was returned (return_assignment)
-//   judicial_confirmation string applied | confirmed | not_confirmed: the state of
-//                               the application for judicial confirmation (司法确认)
-//                               of the agreement; absent before one is made
+//   judicial_confirmation string applied | confirmed | not_confirmed | rejected |
+//                               lapsed: the state of the application for judicial
+//                               confirmation (司法确认) of the agreement; absent before
+//                               one is made; lapsed: none within 30 days (Art. 33,
+//                               engine/deadlines/agreement_timers.hpp records it)
+//   agreements          int     agreements reached (reach_agreement): the current one's number
+//   agreement_form      string  written | oral (Art. 28)
+//   agreement_parties   int     the case's parties when the agreement was reached
+//   agreement_confirmed array   the party numbers (1-based) that signed, sealed or put
+//                               their thumbprint on a written agreement (confirm_agreement)
+//   agreement_effective bool    an oral agreement at once, a written one once every party
+//                               confirmed it (Art. 29, 30)
+//   performance_due     string  YYYY-MM-DD, the agreement's performance time
+//   performance_outcome string  performed | partly | not_performed (record_performance)
 //   rework_count        int     dissatisfied follow-ups that sent the case back to
 //                               mediation (重新调解)
 //   rework_rounds_spent bool    set by the case service from the catalogue's
@@ -88,7 +99,12 @@ constexpr std::array<std::string_view, 4> kReferralTargets{"court", "police", "a
 constexpr std::array<std::string_view, 3> kSatisfaction{"satisfied", "basically_satisfied",
                                                         "dissatisfied"};
 constexpr std::array<std::string_view, 2> kVisitOutcomes{"resolved", "not_resolved"};
-constexpr std::array<std::string_view, 2> kJudicialOutcomes{"confirmed", "not_confirmed"};
+constexpr std::array<std::string_view, 3> kJudicialOutcomes{"confirmed", "not_confirmed",
+                                                            "rejected"};
+constexpr std::array<std::string_view, 2> kAgreementForms{"written", "oral"};
+constexpr std::array<std::string_view, 3> kConfirmationForms{"signature", "thumbprint", "seal"};
+constexpr std::array<std::string_view, 3> kPerformanceOutcomes{"performed", "partly",
+                                                               "not_performed"};
 constexpr std::array<std::string_view, 2> kConsents{"agree", "refuse"};
 constexpr std::array<std::string_view, 2> kForms{"written", "oral"};
 
@@ -125,7 +141,26 @@ struct record_session : ms::Event {
 };
 struct reach_agreement : ms::Event {
   static constexpr std::string_view name = "reach_agreement", label = "达成协议";
-  static constexpr std::array fields{text("terms"), date("performance_due")};
+  // Art. 29: the facts and disputed issues, the terms, how and by when they are
+  // performed; the parties are the case's (the engine adds their roles).
+  static constexpr std::array fields{code("form", kAgreementForms),
+                                     text("facts"),
+                                     text("issues"),
+                                     optional(text("responsibilities")),
+                                     text("terms"),
+                                     text("performance_method"),
+                                     date("performance_due")};
+};
+struct confirm_agreement : ms::Event {
+  static constexpr std::string_view name = "confirm_agreement", label = "当事人签字确认";
+  // `party`: the party's number in the case's parties (1-based); `attachment_seq`:
+  // the case's attachment holding the signed page (checked by the case service).
+  static constexpr std::array fields{integer("party", 1), code("form", kConfirmationForms),
+                                     integer("attachment_seq", 1)};
+};
+struct record_performance : ms::Event {
+  static constexpr std::string_view name = "record_performance", label = "记录履行情况";
+  static constexpr std::array fields{code("outcome", kPerformanceOutcomes), text("note")};
 };
 struct fail_mediation : ms::Event {
   static constexpr std::string_view name = "fail_mediation", label = "调解不成";
@@ -267,6 +302,44 @@ struct JudicialConfirmationPending {
   static bool holds(const Case& c) { return judicial_confirmation(c) == "applied"; }
 };
 
+struct WrittenAgreementUnconfirmed {
+  static constexpr std::string_view description =
+      "a written agreement not yet confirmed by every party";
+  static constexpr std::string_view refusal =
+      "confirm_agreement is refused: the agreement is oral, or every party has confirmed it";
+  static bool holds(const Case& c) {
+    const boost::json::value* form = c.facts.if_contains("agreement_form");
+    return form != nullptr && form->is_string() && form->get_string() == "written" &&
+           !ms::fact_is_true(c, "agreement_effective");
+  }
+};
+
+// Art. 33: within 30 days of the agreement taking effect (oral: at once;
+// written: once every party confirmed it); after a refusal it may be tried again.
+struct AgreementInForce {
+  static constexpr std::string_view description =
+      "the agreement is in force and the 30-day window has not lapsed";
+  static constexpr std::string_view refusal =
+      "apply_judicial_confirmation is refused: the agreement is not in force yet (a written "
+      "agreement needs every party's confirm_agreement), or the 30 days for an application "
+      "have lapsed (People's Mediation Law Art. 33)";
+  // An agreement recorded before agreements had a form has no agreement_effective: in force.
+  static bool holds(const Case& c) {
+    return (!c.facts.contains("agreement_effective") ||
+            ms::fact_is_true(c, "agreement_effective")) &&
+           judicial_confirmation(c) != "lapsed";
+  }
+};
+
+struct OutcomePerformed {
+  static constexpr std::string_view description = "outcome performed";
+  static bool holds(const EventPayload& p) { return p.text("outcome") == "performed"; }
+};
+struct OutcomeNotPerformed {
+  static constexpr std::string_view description = "outcome partly or not_performed";
+  static bool holds(const EventPayload& p) { return p.text("outcome") != "performed"; }
+};
+
 // ---- Conditions on the payload ------------------------------------------
 
 struct SatisfiedEnough {
@@ -317,6 +390,36 @@ void record_follow_up_visit(Case& c, const EventPayload& p) {
 void record_reopening(Case& c, const EventPayload& p) {
   await_follow_up(c, p);
   ms::count_fact(c, "reopen_count");
+}
+
+// A new agreement: a new performance time, a new judicial-confirmation window.
+void record_agreement(Case& c, const EventPayload& p) {
+  ms::count_fact(c, "agreements");
+  c.facts["agreement_form"] = p.text("form");
+  c.facts["agreement_parties"] = static_cast<std::int64_t>(c.parties.size());
+  c.facts["agreement_confirmed"] = boost::json::array();
+  c.facts["agreement_effective"] = p.text("form") == "oral";
+  c.facts["performance_due"] = p.text("performance_due");
+  for (std::string_view key : {"performance_outcome", "judicial_confirmation"}) c.facts.erase(key);
+}
+
+void record_agreement_confirmation(Case& c, const EventPayload& p) {
+  boost::json::value& list = c.facts["agreement_confirmed"];
+  if (!list.is_array()) list.emplace_array();
+  boost::json::array& confirmed = list.get_array();
+  confirmed.emplace_back(*p.integer("party"));
+  const boost::json::value* parties = c.facts.if_contains("agreement_parties");
+  const std::int64_t needed = parties != nullptr && parties->is_int64() ? parties->get_int64() : 0;
+  c.facts["agreement_effective"] = static_cast<std::int64_t>(confirmed.size()) >= needed;
+}
+
+void record_performance_outcome(Case& c, const EventPayload& p) {
+  c.facts["performance_outcome"] = p.text("outcome");
+}
+
+void record_performed(Case& c, const EventPayload& p) {
+  record_performance_outcome(c, p);
+  await_follow_up(c, p);
 }
 
 void record_judicial_application(Case& c, const EventPayload&) {
@@ -376,6 +479,7 @@ using RuleJudicial = Record<&record_judicial_ruling>;
 using Consent = Record<&record_consent>;
 using Refusal = Record<&record_consent_refusal>;
 using AcceptMediator = Record<&record_mediator_acceptance>;
+using RecordPerformance = Record<&record_performance_outcome>;
 using ms::Always;
 
 struct DisputeDef : ms::MachineDef<DisputeDef> {
@@ -391,7 +495,8 @@ struct DisputeDef : ms::MachineDef<DisputeDef> {
       Row<st::assigned, ev::start_mediation, st::mediating, none, RiskReportedWhenHigh>,
       Row<st::mediating, ev::record_session, st::mediating, Record<&count_session>,
           ConsentOfAllParties>,
-      Row<st::mediating, ev::reach_agreement, st::agreement_reached, none, ConsentOfAllParties>,
+      Row<st::mediating, ev::reach_agreement, st::agreement_reached, Record<&record_agreement>,
+          ConsentOfAllParties>,
       Row<st::mediating, ev::fail_mediation, st::mediation_failed>,
       Row<st::mediation_failed, ev::refer, st::referred, Record<&record_referral>>,
       Row<st::declined, ev::refer, st::referred, Record<&record_referral>>,
@@ -420,8 +525,9 @@ struct DisputeDef : ms::MachineDef<DisputeDef> {
       Row<st::follow_up, ev::report_risk, st::follow_up, ReportRisk>,
       Row<st::withdrawn, ev::report_risk, st::withdrawn, ReportRisk>,
       Row<st::agreement_reached, ev::apply_judicial_confirmation, st::agreement_reached,
-          ApplyJudicial>,
-      Row<st::follow_up, ev::apply_judicial_confirmation, st::follow_up, ApplyJudicial>,
+          ApplyJudicial, AgreementInForce>,
+      Row<st::follow_up, ev::apply_judicial_confirmation, st::follow_up, ApplyJudicial,
+          AgreementInForce>,
       Row<st::agreement_reached, ev::record_judicial_confirmation, st::agreement_reached,
           RuleJudicial, JudicialConfirmationPending>,
       Row<st::follow_up, ev::record_judicial_confirmation, st::follow_up, RuleJudicial,
@@ -446,7 +552,17 @@ struct DisputeDef : ms::MachineDef<DisputeDef> {
       Row<st::mediating, ev::record_consent, st::closed, Refusal, Always, Refuses>,
       Row<st::assigned, ev::accept_mediator, st::assigned, AcceptMediator>,
       Row<st::mediating, ev::accept_mediator, st::mediating, AcceptMediator>>;
-  using transition_table = boost::mpl::joint_view<main_rows, law_rows>;
+  // The agreement's signatures and its performance (Art. 29, 31).
+  using agreement_rows = boost::mpl::vector4<
+      Row<st::agreement_reached, ev::confirm_agreement, st::agreement_reached,
+          Record<&record_agreement_confirmation>, WrittenAgreementUnconfirmed>,
+      Row<st::agreement_reached, ev::record_performance, st::follow_up, Record<&record_performed>,
+          ms::Always, OutcomePerformed>,
+      Row<st::agreement_reached, ev::record_performance, st::agreement_reached, RecordPerformance,
+          ms::Always, OutcomeNotPerformed>,
+      Row<st::follow_up, ev::record_performance, st::follow_up, RecordPerformance>>;
+  using transition_table =
+      boost::mpl::joint_view<boost::mpl::joint_view<main_rows, law_rows>, agreement_rows>;
 };
 
 // What the payload names must exist on the case: the party (1-based in

@@ -262,3 +262,95 @@ TEST_SUITE("deadlines") {
     CHECK(format_rfc3339(253'402'300'799'999) == "9999-12-31T23:59:59.999Z");
   }
 }
+
+TEST_SUITE("agreement_timers") {
+  // A dispute in mediation whose agreement `agreed` (as the workflow records it)
+  // is reached at `when`.
+  Case agreement_reached(const char* form, const char* due, const char* when) {
+    Case mediating;
+    mediating.id = 9;
+    mediating.kind = CaseKind::dispute;
+    mediating.category = "neighbour";
+    mediating.state = "mediating";
+    mediating.version = 5;
+    mediating.last_hash = std::string(kGenesisHash);
+    Case agreed = mediating;
+    agreed.state = "agreement_reached";
+    agreed.facts["agreements"] = 1;
+    agreed.facts["agreement_form"] = form;
+    agreed.facts["agreement_effective"] = std::string_view(form) == "oral";
+    agreed.facts["performance_due"] = due;
+    REQUIRE(china().advance(&mediating, agreed, "reach_agreement", at(when)));
+    return agreed;
+  }
+
+  std::vector<TimerRow> agreement_rows(const Case& c) {
+    std::vector<TimerRow> out;
+    for (const TimerRow& t : china().timers_for(c)) {
+      if (t.step == kAgreementStep) out.push_back(t);
+    }
+    return out;
+  }
+
+  DueTimer due(const TimerRow& row) {
+    return DueTimer{1, 9, row.kind, row.step, row.generation, row.due_at};
+  }
+
+  TEST_CASE(
+      "an oral agreement: a reminder 3 days before, the check at the date, the lapse at 30 days") {
+    const Case c = agreement_reached("oral", "2026-03-31", "2026-03-10 10:00");
+    const auto rows = agreement_rows(c);
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[0].kind == "performance_reminder");
+    CHECK(local(rows[0].due_at) == "2026-03-28 00:00");
+    CHECK(rows[1].kind == "performance_check");
+    CHECK(local(rows[1].due_at) == "2026-03-31 00:00");
+    CHECK(rows[2].kind == "judicial_lapse");
+    CHECK(local(rows[2].due_at) == "2026-04-09 10:00");  // 30 calendar days
+    for (const TimerRow& r : rows) CHECK(r.generation == 1);
+
+    const TimerFiring check = china().fire(due(rows[1]), c, rows[1].due_at);
+    REQUIRE(check.verdict == TimerFiring::Verdict::fire);
+    CHECK(check.entry.event == "performance_check_due");
+    CHECK(check.entry.actor == "system");
+    CHECK(check.updated.facts.at("performance_check_due") == true);
+    REQUIRE(check.effects.outbox.size() == 1);
+    CHECK(check.effects.outbox[0].topic == "agreement.performance_check");
+    // Fired once: the flag cancels a second firing, and the case's timers omit it.
+    CHECK(china().fire(due(rows[1]), check.updated, rows[1].due_at).verdict ==
+          TimerFiring::Verdict::cancel);
+    CHECK(agreement_rows(check.updated).size() == 2);
+
+    const TimerFiring lapse = china().fire(due(rows[2]), c, rows[2].due_at);
+    REQUIRE(lapse.verdict == TimerFiring::Verdict::fire);
+    CHECK(lapse.entry.event == "judicial_confirmation_lapsed");
+    CHECK(lapse.updated.facts.at("judicial_confirmation") == "lapsed");
+  }
+
+  TEST_CASE("a written agreement's window starts when the last party confirmed it") {
+    Case c = agreement_reached("written", "2026-03-11", "2026-03-10 10:00");
+    auto rows = agreement_rows(c);
+    REQUIRE(rows.size() == 2);  // the reminder is due at once (the date is near), the check
+    CHECK(local(rows[0].due_at) == "2026-03-10 10:00");
+    CHECK(rows[1].kind == "performance_check");
+    Case confirmed = c;
+    confirmed.facts["agreement_effective"] = true;
+    REQUIRE(china().advance(&c, confirmed, "confirm_agreement", at("2026-03-12 09:00")));
+    rows = agreement_rows(confirmed);
+    REQUIRE(rows.size() == 3);
+    CHECK(local(rows[2].due_at) == "2026-04-11 09:00");
+
+    // An application, a recorded outcome or a newer agreement cancel what is pending.
+    Case applied = confirmed;
+    applied.facts["judicial_confirmation"] = "applied";
+    applied.facts["performance_outcome"] = "performed";
+    applied.state = "follow_up";
+    for (const TimerRow& r : rows) {
+      CHECK(china().fire(due(r), applied, r.due_at).verdict == TimerFiring::Verdict::cancel);
+    }
+    Case newer = confirmed;
+    newer.facts["agreements"] = 2;
+    CHECK(china().fire(due(rows[2]), newer, rows[2].due_at).verdict ==
+          TimerFiring::Verdict::cancel);
+  }
+}
