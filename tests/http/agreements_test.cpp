@@ -129,6 +129,7 @@ TEST_SUITE("http_agreements") {
   TEST_CASE("a written agreement records its parts and is in force once every party confirmed it") {
     TestServer t;
     const auto id = mediating_case(t);
+    consent_all(t, id);
     const std::string before = t.snapshot(id);
 
     json::object incomplete = agreement("2026-12-31", "written");
@@ -208,6 +209,7 @@ TEST_SUITE("http_agreements") {
 
     // An oral agreement (Art. 28) is in force at once and has nothing to sign.
     const auto oral = mediating_case(t);
+    consent_all(t, oral);
     t.step(oral, "reach_agreement", agreement("2026-12-31"));
     CHECK(last_row(t.history(oral), "reach_agreement")->at("data").at("form") == "oral");
     check_problem(t.event(oral, "confirm_agreement",
@@ -225,8 +227,11 @@ TEST_SUITE("http_agreements") {
     const Millis due = local_midnight(start) + 10 * kDay;
 
     const auto a = mediating_case(t);  // checked: not performed
+
+    consent_all(t, a);
     t.step(a, "reach_agreement", agreement(local_date(due)));
     const auto b = mediating_case(t);  // applied for judicial confirmation, rejected
+    consent_all(t, b);
     t.step(b, "reach_agreement", agreement(local_date(due)));
     t.step(b, "apply_judicial_confirmation", {{"court", "西山坪人民法庭"}});
     check_problem(t.event(b, "record_judicial_confirmation",

@@ -18,7 +18,7 @@ namespace {
 using namespace outpost::testing;
 namespace fs = std::filesystem;
 
-const json::object kAgreement{{"terms", "楼上住户承担维修费用"}, {"performance_due", "2026-12-31"}};
+const json::object kAgreement = agreement("2026-12-31");
 const json::object kDissatisfied{{"satisfaction", "dissatisfied"}, {"note", "仍在漏水"}};
 const json::object kRiskReport{{"reported_to", "龙凤桥派出所"}, {"detail", "双方情绪激动"}};
 

@@ -71,12 +71,12 @@ TEST_SUITE("http_free_text") {
     t.step(id, "accept");
     t.step(id, "assign", {{"department", "police"}, {"assignees", {"police-01"}}});
     t.step(id, "start_mediation");
+    consent_all(t, id);
     auto session = t.step(id, "record_session",
                           {{"summary", std::string("双方到场，申请人留电话") + kMobile}});
     const auto session_seq = session.at("version").as_int64();
     t.step(id, "reach_agreement",
-           {{"terms", std::string("赔偿2000元，联系人") + kTermsMobile},
-            {"performance_due", "2026-12-31"}});
+           agreement("2026-12-31", "oral", std::string("赔偿2000元，联系人") + kTermsMobile));
 
     // Every answer shows the masked form.
     CHECK(text(t.get_case(id).at("description")) == description);
