@@ -4,6 +4,8 @@
 #include <string_view>
 #include <utility>
 
+#include "adapters/storage/migration_escalations_calendar.hpp"
+
 namespace outpost::storage {
 namespace {
 
@@ -521,7 +523,8 @@ std::vector<Migration> migrations(Dialect dialect) {
               ? migration(9, "history_log", kV9HistoryLogSqlite, dialect)
               : migration(9, "history_log", kV9HistoryLogPostgresql, dialect),
           migration(10, "audits", kV10Audits, dialect),
-          milestones_migration(dialect)};
+          milestones_migration(dialect),
+          escalations_and_calendar_migration(dialect)};
 }
 
 std::vector<std::string> apply_migrations(soci::session& sql, Dialect dialect, Millis now) {

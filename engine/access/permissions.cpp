@@ -25,7 +25,9 @@ constexpr std::array<std::string_view, kActionNames.size()> kActionTexts = {
     "dispatch or assign a case flagged for arbitration (派单异议)",
     "manage users and tokens",
     "change departments and staff",
-    "export cases and their history"};
+    "export cases and their history",
+    "verify history",
+    "enter a year's holidays and make-up days"};
 
 bool contains_string(const json::value* list, std::string_view s) {
   if (list == nullptr || !list->is_array()) return false;

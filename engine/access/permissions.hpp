@@ -61,10 +61,12 @@ enum class Action {
   manage_directory,  // change departments and staff
   export_cases,      // GET /api/v1/exports/cases|history (a read: auditors may)
   verify_history,    // verify history chains, read checkpoints, proofs and audit bundles
+  manage_calendar,   // PUT /api/v1/calendar/{year}: a year's holidays and make-up days
 };
-inline constexpr std::array<std::string_view, 10> kActionNames = {
-    "create_case", "add_note",     "add_attachment",   "reveal", "read_access_log",
-    "arbitrate",   "manage_users", "manage_directory", "export", "verify_history"};
+inline constexpr std::array<std::string_view, 11> kActionNames = {
+    "create_case",     "add_note",       "add_attachment", "reveal",
+    "read_access_log", "arbitrate",      "manage_users",   "manage_directory",
+    "export",          "verify_history", "manage_calendar"};
 
 // True when the actor's department is the case's lead department or one of
 // its co-departments, or the actor is one of its assignees or co-handlers.
