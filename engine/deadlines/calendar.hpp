@@ -11,7 +11,7 @@
 //   CalendarRules rules;
 //   rules.working_hours = {{9 * kHourMs, 12 * kHourMs}, {14 * kHourMs, 18 * kHourMs}};
 //   rules.weekend = {false, false, false, false, false, true, true};
-//   rules.holidays = {{{2026, 10, 1}, {2026, 10, 7}}};
+//   rules.holidays = {{{2026, 10, 1}, {2026, 10, 7}, "国庆节"}};
 //   WorkingCalendar cal(rules);
 //   auto d = parse_duration("2wh");                                     // {2, working_hours}
 //   Millis deadline = cal.add(now, d.value());
