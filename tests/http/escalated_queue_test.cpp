@@ -17,14 +17,6 @@ namespace json = boost::json;
 
 constexpr const char* kQueue = "/api/v1/queues/escalated";
 
-std::vector<std::int64_t> ids_of(const Response& r) {
-  REQUIRE_MESSAGE(r.status == 200, r.body);
-  std::vector<std::int64_t> ids;
-  const json::value body = r.json();
-  for (const auto& item : body.at("items").as_array()) ids.push_back(item.at("id").as_int64());
-  return ids;
-}
-
 std::int64_t total_of(const Response& r) {
   REQUIRE_MESSAGE(r.status == 200, r.body);
   return r.json().at("counts").at("total").as_int64();
