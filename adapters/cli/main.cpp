@@ -21,6 +21,7 @@
 #include <CLI/CLI.hpp>
 
 #include "adapters/cli/audit_commands.hpp"
+#include "adapters/cli/calendar_years.hpp"
 #include "adapters/cli/deadline_ticker.hpp"
 #include "adapters/cli/demo_data.hpp"
 #include "adapters/cli/export_command.hpp"
@@ -345,12 +346,17 @@ int run_serve(const Flags& flags) {
   ctx.audits = &audits;
   ReportService reports(stores.reports, permissions, domain.value().calendar, clock);
   ctx.reports = &reports;
+  CalendarService calendar_years(stores.calendar, deadlines.calendar(), permissions, clock);
+  if (Status c = cli::start_calendar_years(calendar_years, deadlines.calendar()); !c)
+    return fail(1, "calendar years: " + c.error().message);
+  ctx.calendar = &calendar_years;
   http::Router router;
   http::register_api(router, ctx);
   // The console's build step fills this table (a later issue); while it is
   // empty, every /console/ path is 404.
   const web::AssetServer console{web::AssetTable{}};
   web::register_console_routes(router, console);
+  for (const auto& r : router.listing()) spdlog::debug("route {} {}", r.method, r.pattern);
 
   // Delivers the outbox until shutdown; stopped before the store closes.
   notify::WebhookDeliverer deliverer(stores.outbox, clock, webhooks_of(s),
@@ -366,6 +372,7 @@ int run_serve(const Flags& flags) {
   auto checkpoints = cli::checkpoint_chore(proofs, clock);
   checkpoints();
   ticker.add_chore(std::move(checkpoints));
+  ticker.add_chore(cli::calendar_refresh_chore(calendar_years, clock));
   ticker.start();
 
   std::string host;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -63,6 +64,7 @@ std::optional<Millis> parse_offset(std::string_view s) {
 }
 
 struct PendingMakeUp {
+  int year = 0;  // of the notice
   LocalDate day;
   std::string path;
 };
@@ -71,6 +73,13 @@ struct PendingMakeUp {
 class CalendarReader : public JsonFields {
  public:
   CalendarRules rules;
+  std::map<int, YearArrangement> arrangements;  // the published years
+
+  // One year as "years" lists it, at the top of the document.
+  void read_year(int year, const json::value& v) {
+    one_year(year, v, "");
+    finish_make_up_days();
+  }
 
   void read(const json::value& v) {
     const json::object* root = v.if_object();
@@ -96,12 +105,16 @@ class CalendarReader : public JsonFields {
       }
     }
     year_list(root->if_contains("years"));
-    for (const PendingMakeUp& m : make_up_days_) make_up_day(m);
+    finish_make_up_days();
   }
 
  private:
   std::vector<std::string> holiday_paths_;  // of rules.holidays, index by index
   std::vector<PendingMakeUp> make_up_days_;
+
+  void finish_make_up_days() {
+    for (const PendingMakeUp& m : make_up_days_) make_up_day(m);
+  }
 
   void make_up_day(const PendingMakeUp& m) {
     for (std::size_t i = 0; i < rules.holidays.size(); ++i) {
@@ -111,6 +124,7 @@ class CalendarReader : public JsonFields {
       }
     }
     rules.make_up_days.push_back(m.day);
+    arrangements[m.year].make_up_days.push_back(m.day);
   }
 
   void working_hours(const json::value* v) {
@@ -209,31 +223,36 @@ class CalendarReader : public JsonFields {
       return;
     }
     if (status != "published") {
-      if (!status.empty()) fail(path + ".status", "must be \"published\" or \"not_published\"");
+      if (!status.empty()) {
+        fail(field_path(path, "status"), "must be \"published\" or \"not_published\"");
+      }
       return;
     }
     rules.years[year] = YearStatus::published;
+    YearArrangement& arrangement = arrangements[year];
+    arrangement.year = year;
     const json::value* source = o->if_contains("source");
     const json::object* s = source != nullptr ? source->if_object() : nullptr;
     if (s == nullptr) {
-      fail(path + ".source",
+      fail(field_path(path, "source"),
            "must be a JSON object naming the notice (title, document_number, date)");
     } else {
-      text(*s, "title", path + ".source");
+      arrangement.source = text(*s, "title", field_path(path, "source"));
     }
-    if (const json::array* list = array(o->if_contains("holidays"), path + ".holidays")) {
+    const std::string holidays = field_path(path, "holidays");
+    if (const json::array* list = array(o->if_contains("holidays"), holidays)) {
       for (std::size_t i = 0; i < list->size(); ++i) {
-        holiday(year, (*list)[i], path + ".holidays[" + std::to_string(i) + "]");
+        holiday(year, (*list)[i], holidays + "[" + std::to_string(i) + "]");
       }
     }
-    if (const json::array* list =
-            array(o->if_contains("make_up_days"), path + ".make_up_days", false)) {
+    const std::string make_up = field_path(path, "make_up_days");
+    if (const json::array* list = array(o->if_contains("make_up_days"), make_up, false)) {
       for (std::size_t i = 0; i < list->size(); ++i) {
-        const std::string item = path + ".make_up_days[" + std::to_string(i) + "]";
+        const std::string item = make_up + "[" + std::to_string(i) + "]";
         const json::object* m = object_at((*list)[i], item);
         if (m == nullptr) continue;
         if (auto day = date_member(year, *m, "date", item)) {
-          make_up_days_.push_back({*day, item + ".date"});
+          make_up_days_.push_back({year, *day, item + ".date"});
         }
       }
     }
@@ -242,7 +261,7 @@ class CalendarReader : public JsonFields {
   void holiday(int year, const json::value& v, const std::string& path) {
     const json::object* o = object_at(v, path);
     if (o == nullptr) return;
-    text(*o, "name", path);
+    std::string name = text(*o, "name", path);
     const auto from = date_member(year, *o, "from", path);
     const auto to = o->contains("to") ? date_member(year, *o, "to", path) : from;
     if (!from || !to) return;
@@ -250,7 +269,8 @@ class CalendarReader : public JsonFields {
       fail(path + ".to", "must not be earlier than from");
       return;
     }
-    rules.holidays.push_back({*from, *to});
+    rules.holidays.push_back({*from, *to, name});
+    arrangements[year].holidays.push_back({*from, *to, std::move(name)});
     holiday_paths_.push_back(path);
   }
 
@@ -281,6 +301,28 @@ Result<WorkingCalendar> calendar_from_json(const json::value& doc) {
   reader.read(doc);
   if (Status s = reader.outcome("the calendar document is invalid"); !s) return s.error();
   return WorkingCalendar(reader.rules);
+}
+
+Result<YearArrangement> year_arrangement_from_json(int year, const json::value& doc) {
+  CalendarReader reader;
+  if (year < 1970 || year > 9999) {
+    reader.fail("year", "must be a year of four digits from 1970 on, e.g. \"2027\"");
+  } else if (!doc.is_object()) {
+    reader.fail("$", "must be a JSON object: source, holidays, make_up_days");
+  } else if (const json::object* o = &doc.get_object(); !o->contains("status")) {
+    json::object published = *o;
+    published["status"] = "published";
+    reader.read_year(year, published);
+  } else {
+    reader.read_year(year, doc);
+  }
+  if (Status s = reader.outcome("the calendar year is invalid"); !s) return s.error();
+  if (!reader.arrangements.contains(year)) {
+    return Error::invalid_field("status",
+                                "must be \"published\": a year is entered with the "
+                                "holidays and make-up days of its notice");
+  }
+  return reader.arrangements.at(year);
 }
 
 }  // namespace outpost::config

@@ -33,4 +33,11 @@ namespace outpost::config {
 
 Result<WorkingCalendar> calendar_from_json(const boost::json::value& doc);
 
+// One year's arrangement as "years" lists it (the body of PUT
+// /api/v1/calendar/{year}; "status" may be left out: published), refused as
+// above with paths such as "holidays[0].from"; a year that is not published
+// has no arrangement and is refused too.
+//   auto a = year_arrangement_from_json(2027, boost::json::parse(body));
+Result<YearArrangement> year_arrangement_from_json(int year, const boost::json::value& doc);
+
 }  // namespace outpost::config

@@ -23,6 +23,7 @@
 #include "engine/audits/audit_service.hpp"
 #include "engine/cases/annotations.hpp"
 #include "engine/cases/case_service.hpp"
+#include "engine/deadlines/calendar_service.hpp"
 #include "engine/directory/directory.hpp"
 #include "engine/notify/outbox.hpp"
 #include "engine/proof/history_proofs.hpp"
@@ -64,6 +65,8 @@ struct ApiContext {
   // both those routes are not registered.
   HistoryProofs* proofs = nullptr;
   ProofStore* proof_store = nullptr;
+  // GET /health and the calendar years API: without it those routes are not registered.
+  CalendarService* calendar = nullptr;
 };
 
 void register_api(Router& router, ApiContext& ctx);
@@ -85,6 +88,7 @@ void register_export_routes(Router& router, ApiContext& ctx);
 void register_audit_routes(Router& router, ApiContext& ctx);
 void register_report_routes(Router& router, ApiContext& ctx);
 void register_proof_routes(Router& router, ApiContext& ctx);
+void register_calendar_routes(Router& router, ApiContext& ctx);
 
 // The embedded OpenAPI document (adapters/http/openapi.json).
 std::string_view openapi_document();

@@ -119,6 +119,11 @@ class CaseRoutes {
     });
   }
 
+  HttpResponse escalated_queue(const HttpRequest& req) {
+    return queue(req,
+                 [&](const CaseFilter& paging, const Actor&) { return queues_.escalated(paging); });
+  }
+
  private:
   // A queue's page with {"counts": {name: n, ...}}.
   template <class Define>
@@ -317,6 +322,9 @@ void register_case_routes(Router& router, ApiContext& ctx) {
   });
   router.add("GET", "/api/v1/queues/mine",
              [routes](const HttpRequest& req, const PathParams&) { return routes->my_queue(req); });
+  router.add(
+      "GET", "/api/v1/queues/escalated",
+      [routes](const HttpRequest& req, const PathParams&) { return routes->escalated_queue(req); });
   router.add(
       "GET", "/api/v1/cases/{id}/history",
       [routes](const HttpRequest& req, const PathParams& p) { return routes->history(req, p); });

@@ -114,7 +114,7 @@ Router::Segment Router::parse_segment(std::string_view text) {
 }
 
 void Router::add(std::string method, std::string pattern, Handler handler) {
-  Route r{std::move(method), {}, false, std::move(handler)};
+  Route r{std::move(method), {}, false, std::move(handler), pattern};
   for (auto seg : split_path(pattern)) {
     if (r.rest) throw std::invalid_argument("\"*\" must be the last segment of " + pattern);
     if (seg == "*") {
@@ -124,6 +124,12 @@ void Router::add(std::string method, std::string pattern, Handler handler) {
     }
   }
   routes_.push_back(std::move(r));
+}
+
+std::vector<Router::Listed> Router::listing() const {
+  std::vector<Listed> out;
+  for (const Route& r : routes_) out.push_back({r.method, r.pattern});
+  return out;
 }
 
 bool Router::match_segment(const Piece* piece, const Piece* end, std::string_view text,

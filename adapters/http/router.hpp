@@ -43,6 +43,14 @@ class Router {
   void add(std::string method, std::string pattern, Handler handler);
   HttpResponse handle(const HttpRequest& req) const;
 
+  // Every route as added, in order: what the OpenAPI document must describe
+  // (`outpost serve` logs it at debug level; tests/http/openapi_test.cpp).
+  struct Listed {
+    std::string method;
+    std::string pattern;
+  };
+  std::vector<Listed> listing() const;
+
  private:
   // A literal piece of a segment, or a placeholder's name (`param`).
   struct Piece {
@@ -55,6 +63,7 @@ class Router {
     std::vector<Segment> segments;  // without the final "*"
     bool rest = false;              // the pattern ends in "*"
     Handler handler;
+    std::string pattern;  // as added
   };
   static Segment parse_segment(std::string_view text);
   // `segments`: `path` split at '/' (views into it).

@@ -15,6 +15,7 @@ void bind_derived_use(soci::statement& st, CaseRow& r) {
   st.exchange(soci::use(r.handlers, "handlers"));
   st.exchange(soci::use(r.return_count, "return_count"));
   st.exchange(soci::use(r.arbitration, "arbitration"));
+  st.exchange(soci::use(r.escalated, "escalated"));
   st.exchange(soci::use(r.duplicate_of, r.duplicate_of_ind, "duplicate_of"));
 }
 
@@ -63,8 +64,9 @@ const std::string kUpdateCase =
         " micro_grid = :micro_grid, address = :address, urgency = :urgency,"
         " risk_level = :risk_level, confidential = :confidential, department = :department,"
         " assignees = :assignees, parties = :parties, facts = :facts, handlers = :handlers,"
-        " return_count = :return_count, arbitration = :arbitration, duplicate_of = :duplicate_of,"
-        " deadline = :deadline, updated_at = :updated_at, last_hash = :last_hash, clock = "
+        " return_count = :return_count, arbitration = :arbitration, escalated = :escalated,"
+        " duplicate_of = :duplicate_of, deadline = :deadline, updated_at = :updated_at, last_hash "
+        "= :last_hash, clock = "
         ":clock, ") +
     kMilestoneAssignments +
     ", sealed_texts = :sealed_texts WHERE id = :id AND version = :expected_version";
@@ -113,24 +115,25 @@ CaseStatements::CaseStatements(soci::session& sql, const PiiCipher* cipher)
                              st.exchange(soci::use(counter_name, "name"));
                              st.exchange(soci::into(counter_value));
                            })),
-      insert_case(prepare(sql,
-                          "INSERT INTO cases (number, kind, state, version, category, title,"
-                          " description, channel, community, grid, micro_grid, address, urgency,"
-                          " risk_level, confidential, department, assignees, parties, facts,"
-                          " handlers, return_count, arbitration, duplicate_of,"
-                          " deadline, created_at, updated_at, last_hash, clock, sealed_texts, " +
-                              std::string(kMilestoneColumns) +
-                              ") VALUES (:number, :kind, :state, :version, :category, :title,"
-                              " :description, :channel, :community, :grid, :micro_grid,"
-                              " :address, :urgency, :risk_level, :confidential, :department,"
-                              " :assignees, :parties, :facts, :handlers, :return_count,"
-                              " :arbitration, :duplicate_of, :deadline, :created_at, :updated_at,"
-                              " :last_hash, :clock, :sealed_texts, " +
-                              kMilestoneValues + ") RETURNING id",
-                          [this](soci::statement& st) {
-                            bind_case_use(st, case_row);
-                            st.exchange(soci::into(case_row.id));
-                          })),
+      insert_case(prepare(
+          sql,
+          "INSERT INTO cases (number, kind, state, version, category, title,"
+          " description, channel, community, grid, micro_grid, address, urgency,"
+          " risk_level, confidential, department, assignees, parties, facts,"
+          " handlers, return_count, arbitration, escalated, duplicate_of,"
+          " deadline, created_at, updated_at, last_hash, clock, sealed_texts, " +
+              std::string(kMilestoneColumns) +
+              ") VALUES (:number, :kind, :state, :version, :category, :title,"
+              " :description, :channel, :community, :grid, :micro_grid,"
+              " :address, :urgency, :risk_level, :confidential, :department,"
+              " :assignees, :parties, :facts, :handlers, :return_count,"
+              " :arbitration, :escalated, :duplicate_of, :deadline, :created_at, :updated_at,"
+              " :last_hash, :clock, :sealed_texts, " +
+              kMilestoneValues + ") RETURNING id",
+          [this](soci::statement& st) {
+            bind_case_use(st, case_row);
+            st.exchange(soci::into(case_row.id));
+          })),
       set_last_hash(prepare(sql, "UPDATE cases SET last_hash = :last_hash WHERE id = :id",
                             [this](soci::statement& st) {
                               st.exchange(soci::use(case_row.last_hash, "last_hash"));

@@ -4,6 +4,8 @@
 #include <string_view>
 #include <utility>
 
+#include "adapters/storage/migration_escalations_calendar.hpp"
+
 namespace outpost::storage {
 namespace {
 
@@ -541,7 +543,8 @@ std::vector<Migration> migrations(Dialect dialect) {
           migration(10, "audits", kV10Audits, dialect),
           milestones_migration(dialect),
           migration(13, "free_text_originals", kV13FreeTextOriginals, dialect),
-          migration(14, "reworks", kV14Reworks, dialect)};
+          migration(14, "reworks", kV14Reworks, dialect),
+          escalations_and_calendar_migration(dialect)};
 }
 
 std::vector<std::string> apply_migrations(soci::session& sql, Dialect dialect, Millis now) {

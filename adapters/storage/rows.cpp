@@ -199,6 +199,7 @@ void CaseRow::assign(const Case& c) {
   updated_at = c.updated_at;
   last_hash = c.last_hash;
   clock = boost::json::serialize(clock_to_json(c.clock));
+  escalated = c.clock.escalated ? 1 : 0;
   milestones.assign(c.milestones);
   sealed_texts =
       c.clear_texts.empty() ? std::string() : seal_column(cipher, clear_texts_json(c.clear_texts));

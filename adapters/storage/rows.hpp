@@ -48,6 +48,7 @@ struct CaseRow {
   std::string handlers;  // JSON text, see handler_entries()
   std::int64_t return_count = 0;
   int arbitration = 0;
+  int escalated = 0;  // mirror of clock.escalated (督办 queue), migration 16
   std::int64_t duplicate_of = 0;
   soci::indicator duplicate_of_ind = soci::i_null;
   std::int64_t deadline = 0;

@@ -45,6 +45,7 @@ std::string like_pattern(std::string_view q) {
 struct WhereScratch {
   std::string pattern, dept_entry, scope_dept_entry;
   int flag_arbitration = 0;
+  int flag_escalated = 0;
   bool postgresql = false;  // the dialect, for the scope's PostgreSQL-only arm
   std::string phone_index;  // the blind index of f.phone
 };
@@ -151,6 +152,11 @@ std::string where(soci::statement& st, const CaseFilter& f, WhereScratch& scratc
     scratch.flag_arbitration = *f.arbitration ? 1 : 0;
     text += " AND arbitration = :arbitration";
     st.exchange(soci::use(scratch.flag_arbitration, "arbitration"));
+  }
+  if (f.escalated) {
+    scratch.flag_escalated = *f.escalated ? 1 : 0;
+    text += " AND escalated = :escalated";
+    st.exchange(soci::use(scratch.flag_escalated, "escalated"));
   }
   if (f.q) {
     scratch.pattern = like_pattern(*f.q);

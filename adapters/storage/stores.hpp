@@ -21,6 +21,7 @@
 #include "adapters/storage/database.hpp"
 #include "adapters/storage/soci_annotation_store.hpp"
 #include "adapters/storage/soci_audit_store.hpp"
+#include "adapters/storage/soci_calendar_store.hpp"
 #include "adapters/storage/soci_case_store.hpp"
 #include "adapters/storage/soci_directory_store.hpp"
 #include "adapters/storage/soci_outbox_store.hpp"
@@ -49,6 +50,7 @@ struct Stores {
   SociAuditStore audits;
   SociReportStore reports;
   SociProofStore proofs;
+  SociCalendarStore calendar;
 };
 
 // open_database(url, options) and the stores over it; the same URL rules and

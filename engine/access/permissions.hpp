@@ -64,11 +64,13 @@ enum class Action {
   verify_history,       // verify history chains, read checkpoints, proofs and audit bundles
   read_outbox,          // GET /api/v1/outbox (entries of cases in the reader's scope only)
   read_internal_notes,  // read a case's internal notes (public ones: whoever sees the case)
+  manage_calendar,      // PUT /api/v1/calendar/{year}: a year's holidays and make-up days
 };
-inline constexpr std::array<std::string_view, 12> kActionNames = {
+inline constexpr std::array<std::string_view, 13> kActionNames = {
     "create_case",     "add_note",       "add_attachment", "reveal",
     "read_access_log", "arbitrate",      "manage_users",   "manage_directory",
-    "export",          "verify_history", "read_outbox",    "read_internal_notes"};
+    "export",          "verify_history", "read_outbox",    "read_internal_notes",
+    "manage_calendar"};
 
 // True when the actor's department is the case's lead department or one of
 // its co-departments, or the actor is one of its assignees or co-handlers.

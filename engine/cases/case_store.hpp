@@ -89,6 +89,7 @@ struct CaseFilter {
   std::vector<std::string> states;                 // when not empty: the case is in one of these
   std::optional<bool> returned;                    // returned (退单) at least once
   std::optional<bool> arbitration;                 // flagged for arbitration (派单异议)
+  std::optional<bool> escalated;                   // the step clock is escalated (督办)
   // Handled by this department (lead or co-department) or, OR-ed with it,
   // by this person (assignee or co-handler): "my queue".
   std::optional<std::string> handled_by_department, handled_by_person;

@@ -67,6 +67,9 @@ CaseQueues::CaseQueues(const WorkflowRegistry& workflows) {
   for (const auto& wf : workflows.all()) {
     append_in_graph_order(wf->graph(), hand_over_sources(wf->graph()), dispatch_states_);
     append_in_graph_order(wf->graph(), handling(wf->graph()), handling_states_);
+    for (const auto& s : wf->graph().states) {
+      if (!s.terminal) open_states_.push_back(s.name);
+    }
   }
 }
 
@@ -88,6 +91,12 @@ QueueQuery CaseQueues::mine(const CaseFilter& paging, const Actor& actor) const 
 QueueQuery CaseQueues::overdue(const CaseFilter& paging) const {
   CaseFilter f = queue_filter(paging, {});
   f.overdue = true;
+  return {f, {{"total", f}}};
+}
+
+QueueQuery CaseQueues::escalated(const CaseFilter& paging) const {
+  CaseFilter f = queue_filter(paging, open_states_);
+  f.escalated = true;
   return {f, {{"total", f}}};
 }
 

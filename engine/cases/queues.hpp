@@ -7,7 +7,9 @@
 //                submitted requests (returned ones too), accepted disputes;
 //   handling     the states a case reaches from a hand-over without a
 //                hand-back event (return_dispatch, return_assignment, resolve,
-//                refer, withdraw, close): the handler's part of the work.
+//                refer, withdraw, close): the handler's part of the work;
+//   escalated    督办: cases whose current step's clock was escalated by the
+//                deadline scheduler, in a state that is not terminal.
 //
 //   const CaseQueues queues(registry);
 //   QueueQuery q = queues.mine(paging, actor);  // paging: limit and cursor only
@@ -47,6 +49,8 @@ class CaseQueues {
   QueueQuery mine(const CaseFilter& paging, const Actor& actor) const;
   // Cases past their deadline, oldest first; count "total".
   QueueQuery overdue(const CaseFilter& paging) const;
+  // Open cases whose step clock is escalated (督办), oldest first; count "total".
+  QueueQuery escalated(const CaseFilter& paging) const;
 
   // In the graphs' state order, workflow by workflow.
   const std::vector<std::string>& dispatch_states() const { return dispatch_states_; }
@@ -55,6 +59,7 @@ class CaseQueues {
  private:
   std::vector<std::string> dispatch_states_;
   std::vector<std::string> handling_states_;
+  std::vector<std::string> open_states_;  // every state that is not terminal
 };
 
 }  // namespace outpost

@@ -11,7 +11,7 @@
 //   CalendarRules rules;
 //   rules.working_hours = {{9 * kHourMs, 12 * kHourMs}, {14 * kHourMs, 18 * kHourMs}};
 //   rules.weekend = {false, false, false, false, false, true, true};
-//   rules.holidays = {{{2026, 10, 1}, {2026, 10, 7}}};
+//   rules.holidays = {{{2026, 10, 1}, {2026, 10, 7}, "国庆节"}};
 //   WorkingCalendar cal(rules);
 //   auto d = parse_duration("2wh");                                     // {2, working_hours}
 //   Millis deadline = cal.add(now, d.value());
@@ -62,13 +62,26 @@
 // State Council's notice, or marks the year "not_published". A year that is
 // not published (or not listed) counts Monday to Friday as working days with
 // no holidays; holidays_known() says so for a span, so that a deadline computed
-// into such a year can be flagged rather than trusted blindly.
+// into such a year can be flagged rather than trusted blindly. That fallback
+// is loud: a deadline computation (add, resume) that reaches such a year tells
+// the year table, which calls its observer once per year (the server logs a
+// warning) and remembers the year for GET /health.
+//
+// Years entered at run time: every copy of a calendar shares one
+// CalendarYearTable. put() replaces what the rules say about one year (its
+// holidays and make-up days, the dates of its own year; a December date the
+// file lists under the next year's notice stays) for every computation that
+// starts afterwards, in every copy, on any thread:
+//   calendar.year_table().put(YearArrangement{2027, "国务院办公厅关于2027年…", {…}, {…}});
 #pragma once
 
 #include <array>
 #include <compare>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -124,7 +137,22 @@ struct WorkingPeriod {
 struct HolidayRange {
   LocalDate from;
   LocalDate to;
+  std::string name;  // e.g. "春节"; may be empty
 };
+
+// One year's arrangement as the State Council's notice publishes it: its
+// public holidays and make-up working days (调休上班日), dates of the year or
+// of the December before.
+struct YearArrangement {
+  int year = 0;
+  std::string source;  // the notice, e.g. "国务院办公厅关于2027年部分节假日安排的通知"
+  std::vector<HolidayRange> holidays;
+  std::vector<LocalDate> make_up_days;
+};
+
+// The local day as days since 1970-01-01, and as "YYYY-MM-DD".
+std::int64_t days_since_epoch(LocalDate date);
+std::string to_string(LocalDate date);
 
 // What config/calendar.json states (config/README.md describes it). The
 // calendar takes the rules as given: adapters/config refuses, with the field
@@ -139,6 +167,40 @@ struct CalendarRules {
   std::vector<HolidayRange> holidays;
   std::vector<LocalDate> make_up_days;
   std::map<int, YearStatus> years;
+};
+
+// The years' holidays and make-up days of a calendar and all its copies.
+// Thread-safe; readers take an immutable snapshot (days()) per computation.
+class CalendarYearTable {
+ public:
+  struct Days {
+    std::set<std::int64_t> holidays, make_up_days;  // day numbers
+    std::map<int, YearStatus> years;
+  };
+  explicit CalendarYearTable(Days from_rules);
+
+  std::shared_ptr<const Days> days() const;
+  // Replaces the year a.year (published from now on) by `a`.
+  void put(const YearArrangement& a);
+  // The years put so far, by year.
+  std::map<int, YearArrangement> entered() const;
+
+  // Called (outside the lock) the first time a deadline computation reaches
+  // each year whose holidays are not known; set it before use.
+  void set_fallback_observer(std::function<void(int year)> observer);
+  void note_fallback(int year) const;
+  // The years the Monday-to-Friday fallback was used for since start.
+  std::set<int> fallback_years() const;
+
+ private:
+  void rebuild();  // current_ from from_rules_ and entered_; mutex_ held
+
+  mutable std::mutex mutex_;
+  const Days from_rules_;
+  std::map<int, YearArrangement> entered_;
+  std::shared_ptr<const Days> current_;
+  std::function<void(int)> observer_;
+  mutable std::set<int> fallback_years_;
 };
 
 class WorkingCalendar {
@@ -159,9 +221,17 @@ class WorkingCalendar {
 
   bool is_working_day(LocalDate date) const;
   YearStatus year_status(int year) const;
+  // Every year the configuration lists or was entered, with its status.
+  std::map<int, YearStatus> listed_years() const { return table_->days()->years; }
   // False when [from, to] reaches into a year whose holidays are not entered
   // (not published or not listed) on a calendar that observes public holidays.
   bool holidays_known(Millis from, Millis to) const;
+  bool observes_public_holidays() const { return observes_holidays_; }
+  // The years from `first` to `last` whose holidays are not entered (none
+  // when the calendar observes no public holidays).
+  std::vector<int> years_without_holidays(int first, int last) const;
+  // Shared by every copy of this calendar (see the top of this file).
+  CalendarYearTable& year_table() const { return *table_; }
 
   // start + d, by the rules above.
   Millis add(Millis start, Duration d) const;
@@ -176,18 +246,21 @@ class WorkingCalendar {
   Millis resume(Millis resumed_at, Millis remaining, DurationUnit unit) const;
 
  private:
+  using Days = CalendarYearTable::Days;
   // Days are counted from 1970-01-01 in local time.
-  bool is_working_day_number(std::int64_t day) const;
-  std::int64_t nth_working_day(std::int64_t first_candidate, std::int64_t n) const;
-  Millis add_working_days(Millis start, std::int64_t n) const;
+  bool is_working_day_number(const Days& days, std::int64_t day) const;
+  std::int64_t nth_working_day(const Days& days, std::int64_t first_candidate,
+                               std::int64_t n) const;
+  Millis add_working_days(const Days& days, Millis start, std::int64_t n) const;
+  Millis add_working_time(const Days& days, Millis start, Millis working_ms) const;
+  // Tells the year table about every year of [from, to] without holidays.
+  void note_fallback(const Days& days, Millis from, Millis to) const;
 
   Millis offset_ = 8 * 3'600'000;
   std::vector<WorkingPeriod> periods_;
   std::array<bool, 7> weekend_{};  // index 0 = Monday
   bool observes_holidays_ = false;
-  std::set<std::int64_t> holidays_;
-  std::set<std::int64_t> make_up_days_;
-  std::map<int, YearStatus> years_;
+  std::shared_ptr<CalendarYearTable> table_;
 };
 
 }  // namespace outpost

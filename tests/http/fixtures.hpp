@@ -55,6 +55,15 @@ inline json::object dispute_body() {
   };
 }
 
+// The ids of a list's or a queue's page (200 required), in its order.
+inline std::vector<std::int64_t> ids_of(const Response& r) {
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  std::vector<std::int64_t> ids;
+  const json::value body = r.json();
+  for (const auto& item : body.at("items").as_array()) ids.push_back(item.at("id").as_int64());
+  return ids;
+}
+
 // "2026-11-26T13:58:57.123Z" -> epoch milliseconds.
 inline Millis epoch_millis(const std::string& rfc3339) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, ms = 0;

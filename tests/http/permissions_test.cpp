@@ -55,14 +55,6 @@ struct PermissionsServer : TestServer {
 };
 
 // The ids of a list response's items.
-std::vector<std::int64_t> ids_of(const Response& r) {
-  REQUIRE_MESSAGE(r.status == 200, r.body);
-  std::vector<std::int64_t> ids;
-  const json::value body = r.json();
-  for (const auto& item : body.at("items").as_array()) ids.push_back(item.at("id").as_int64());
-  return ids;
-}
-
 bool listed(const Response& r, std::int64_t id) {
   const auto ids = ids_of(r);
   return std::find(ids.begin(), ids.end(), id) != ids.end();

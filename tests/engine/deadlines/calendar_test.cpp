@@ -277,7 +277,7 @@ TEST_SUITE("calendar") {
     outpost::CalendarRules rules;
     rules.working_hours = {{9 * kHour, 12 * kHour}, {14 * kHour, 18 * kHour}};
     rules.weekend = {false, false, false, false, false, true, true};
-    rules.holidays = {{{2026, 10, 1}, {2026, 10, 7}}};
+    rules.holidays = {{{2026, 10, 1}, {2026, 10, 7}, "国庆节"}};
     rules.make_up_days = {{2026, 10, 10}};
     rules.years = {{2026, YearStatus::published}};
     const WorkingCalendar cal(rules);

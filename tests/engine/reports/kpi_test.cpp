@@ -22,7 +22,7 @@ WorkingCalendar office_calendar() {
   CalendarRules rules;
   rules.working_hours = {{9 * kHour, 12 * kHour}, {14 * kHour, 18 * kHour}};
   rules.weekend = {false, false, false, false, false, true, true};
-  rules.holidays = {{{2026, 10, 1}, {2026, 10, 7}}};
+  rules.holidays = {{{2026, 10, 1}, {2026, 10, 7}, "国庆节"}};
   return WorkingCalendar(rules);
 }
 
