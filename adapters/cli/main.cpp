@@ -36,6 +36,7 @@
 #include "adapters/notify/webhook_deliverer.hpp"
 #include "adapters/storage/stores.hpp"
 #include "adapters/web/assets.hpp"
+#include "adapters/web/embedded_console.hpp"
 #include "engine/cases/audit_chain.hpp"
 #include "workflows/registry.hpp"
 
@@ -342,9 +343,8 @@ int run_serve(const Flags& flags) {
   ctx.reports = &reports;
   http::Router router;
   http::register_api(router, ctx);
-  // The console's build step fills this table (a later issue); while it is
-  // empty, every /console/ path is 404.
-  const web::AssetServer console{web::AssetTable{}};
+  // The console, built and embedded with the binary, under /.
+  const web::AssetServer console{web::embedded_console()};
   web::register_console_routes(router, console);
 
   // Delivers the outbox until shutdown; stopped before the store closes.
