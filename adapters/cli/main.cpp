@@ -33,6 +33,7 @@
 #include "adapters/config/signing_key.hpp"
 #include "adapters/http/api.hpp"
 #include "adapters/http/server.hpp"
+#include "adapters/http/session_auth.hpp"
 #include "adapters/notify/webhook_deliverer.hpp"
 #include "adapters/storage/stores.hpp"
 #include "adapters/web/assets.hpp"
@@ -321,6 +322,15 @@ int run_serve(const Flags& flags) {
                        &stores.users,
                        login_policy(s),
                        &stores.outbox};
+  // The console's session cookie. The server speaks plain HTTP: a TLS proxy on
+  // this host (loopback) is the one whose X-Forwarded-Proto makes it Secure.
+  const SessionPolicy session_policy{std::chrono::seconds(s.session_idle_seconds),
+                                     std::chrono::hours(s.token_ttl_hours)};
+  http::SessionAuth sessions(stores.sessions, session_policy, [](std::string_view peer) {
+    return peer == "127.0.0.1" || peer == "::1" || peer == "::ffff:127.0.0.1";
+  });
+  auth.use_sessions(&sessions);
+  ctx.sessions = &sessions;
   PrivacyService privacy(stores.cases, stores.privacy, clock);
   ctx.privacy = &privacy;
   ctx.privacy_store = &stores.privacy;

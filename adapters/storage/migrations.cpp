@@ -447,6 +447,20 @@ constexpr const char* kV11Milestones[] = {
     " WHERE h.case_id = cases.id AND h.event = 'confirm_performance')",
 };
 
+// v17: the console's browser sessions (engine/access/sessions.hpp). Like
+// tokens, only the SHA-256 of the cookie's secret is kept; last_seen drives
+// the idle time-out, expires_at the absolute one.
+constexpr const char* kV17Sessions[] = {
+    "CREATE TABLE sessions ("
+    " session_hash text PRIMARY KEY,"
+    " user_id bigint NOT NULL REFERENCES users (id),"
+    " created_at bigint NOT NULL,"
+    " expires_at bigint NOT NULL,"
+    " last_seen bigint NOT NULL,"
+    " revoked_at bigint)",
+    "CREATE INDEX sessions_user ON sessions (user_id)",
+};
+
 // The latest 回访 and agreement of existing cases, read from the history's
 // JSON data: the one part of migration 11 the dialects spell differently.
 std::vector<std::string> milestones_from_json(Dialect dialect) {
@@ -521,7 +535,8 @@ std::vector<Migration> migrations(Dialect dialect) {
               ? migration(9, "history_log", kV9HistoryLogSqlite, dialect)
               : migration(9, "history_log", kV9HistoryLogPostgresql, dialect),
           migration(10, "audits", kV10Audits, dialect),
-          milestones_migration(dialect)};
+          milestones_migration(dialect),
+          migration(17, "sessions", kV17Sessions, dialect)};
 }
 
 std::vector<std::string> apply_migrations(soci::session& sql, Dialect dialect, Millis now) {

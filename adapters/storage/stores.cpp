@@ -15,7 +15,8 @@ Stores::Stores(std::unique_ptr<Database> db)
       privacy(*database),
       audits(*database),
       reports(*database),
-      proofs(*database) {}
+      proofs(*database),
+      sessions(*database) {}
 
 Result<std::unique_ptr<Stores>> open_stores(const std::string& url,
                                             const DatabaseOptions& options) {
