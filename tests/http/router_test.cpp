@@ -110,7 +110,7 @@ TEST_SUITE("http_router") {
     CHECK(answer(r, "PUT", "/open311/v2/requests/12.json") == "405");
   }
 
-  TEST_CASE("the fallback answers only paths no route matches; a known path keeps its 405") {
+  TEST_CASE("the fallback answers only paths no route matches, a known path keeps its 405") {
     Router r = test_router();
     r.set_fallback([](const HttpRequest& req, const PathParams& p) {
       return HttpResponse{

@@ -138,7 +138,7 @@ TEST_SUITE("http_session") {
     CHECK(forged.status == 401);
   }
 
-  TEST_CASE("a cookie request that changes state needs the CSRF token; refused, nothing changes") {
+  TEST_CASE("a cookie request that changes state needs the CSRF token, refused nothing changes") {
     SessionServer t;
     const Browser b = signed_in(t);
     CHECK(t.anonymous.get("/api/v1/cases", b.with()).status == 200);
@@ -162,7 +162,7 @@ TEST_SUITE("http_session") {
     CHECK(t.cases() == 2);
   }
 
-  TEST_CASE("a session unused for the idle time is 401 session-expired; use keeps it alive") {
+  TEST_CASE("a session unused for the idle time is 401 session-expired, use keeps it alive") {
     SessionServer t("2");
     const Browser b = signed_in(t);
     for (int i = 0; i < 3; ++i) {
@@ -185,7 +185,7 @@ TEST_SUITE("http_session") {
     CHECK(t.anonymous.get("/api/v1/cases", again.with()).status == 200);
   }
 
-  TEST_CASE("logout ends the session and clears the cookie; without the CSRF token it is refused") {
+  TEST_CASE("logout ends the session and clears the cookie, without the CSRF token it is refused") {
     SessionServer t;
     const Browser b = signed_in(t);
     auto refused = t.anonymous.request("POST", "/api/v1/logout", "{}", b.with(kJson));

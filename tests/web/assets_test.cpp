@@ -169,7 +169,7 @@ TEST_SUITE("web_assets") {
     }
   }
 
-  TEST_CASE("only GET is answered from the table; other methods are 404") {
+  TEST_CASE("only GET is answered from the table, other methods are 404") {
     const AssetServer assets(test_table());
     Router router;
     register_console_routes(router, assets);
