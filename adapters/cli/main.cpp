@@ -35,9 +35,11 @@
 #include "adapters/config/signing_key.hpp"
 #include "adapters/http/api.hpp"
 #include "adapters/http/server.hpp"
+#include "adapters/http/session_auth.hpp"
 #include "adapters/notify/webhook_deliverer.hpp"
 #include "adapters/storage/stores.hpp"
 #include "adapters/web/assets.hpp"
+#include "adapters/web/embedded_console.hpp"
 #include "engine/cases/audit_chain.hpp"
 #include "workflows/registry.hpp"
 
@@ -326,6 +328,15 @@ int run_serve(const Flags& flags) {
                        &stores.users,
                        login_policy(s),
                        &stores.outbox};
+  // The console's session cookie. The server speaks plain HTTP: a TLS proxy on
+  // this host (loopback) is the one whose X-Forwarded-Proto makes it Secure.
+  const SessionPolicy session_policy{std::chrono::seconds(s.session_idle_seconds),
+                                     std::chrono::hours(s.token_ttl_hours)};
+  http::SessionAuth sessions(stores.sessions, session_policy, [](std::string_view peer) {
+    return peer == "127.0.0.1" || peer == "::1" || peer == "::ffff:127.0.0.1";
+  });
+  auth.use_sessions(&sessions);
+  ctx.sessions = &sessions;
   PrivacyService privacy(stores.cases, stores.privacy, clock);
   ctx.privacy = &privacy;
   ctx.privacy_store = &stores.privacy;
@@ -352,9 +363,8 @@ int run_serve(const Flags& flags) {
   ctx.calendar = &calendar_years;
   http::Router router;
   http::register_api(router, ctx);
-  // The console's build step fills this table (a later issue); while it is
-  // empty, every /console/ path is 404.
-  const web::AssetServer console{web::AssetTable{}};
+  // The console, built and embedded with the binary, under /.
+  const web::AssetServer console{web::embedded_console()};
   web::register_console_routes(router, console);
   for (const auto& r : router.listing()) spdlog::debug("route {} {}", r.method, r.pattern);
 

@@ -281,6 +281,9 @@ Status apply_config_file(Settings& s, const std::string& path) {
   s.login_lock_seconds = auth["login_lock_seconds"].value_or(s.login_lock_seconds);
   s.login_backoff_after = auth["login_backoff_after"].value_or(s.login_backoff_after);
   s.login_delay_ms = auth["login_delay_ms"].value_or(s.login_delay_ms);
+  if (auto minutes = auth["session_idle_minutes"].value<long long>()) {
+    s.session_idle_seconds = *minutes * 60;
+  }
   s.pii_key_file = t["pii"]["key_file"].value_or(s.pii_key_file);
   s.audit_signing_key_file = t["audit"]["signing_key_file"].value_or(s.audit_signing_key_file);
   s.audit_origin = t["audit"]["origin"].value_or(s.audit_origin);
@@ -312,6 +315,7 @@ Status apply_environment(Settings& s) {
   if (Status r = read_int("OUTPOST_LOGIN_LOCK_SECONDS", s.login_lock_seconds); !r) return r;
   if (Status r = read_int("OUTPOST_LOGIN_BACKOFF_AFTER", s.login_backoff_after); !r) return r;
   if (Status r = read_int("OUTPOST_LOGIN_DELAY_MS", s.login_delay_ms); !r) return r;
+  if (Status r = read_int("OUTPOST_SESSION_IDLE_SECONDS", s.session_idle_seconds); !r) return r;
   if (Status r = read_int("OUTPOST_DEADLINE_INTERVAL_MS", s.deadline_interval_ms); !r) return r;
   if (Status r = read_int("OUTPOST_RETENTION_DAYS", s.retention_days); !r) return r;
   return read_int("OUTPOST_WORKER_THREADS", s.worker_threads);
@@ -372,6 +376,9 @@ Status validate(const Settings& s) {
   }
   if (s.login_delay_ms < 0 || s.login_delay_ms > 10000) {
     return setting_error("login_delay_ms", "must be 0 to 10000");
+  }
+  if (s.session_idle_seconds < 1 || s.session_idle_seconds > 7 * 24 * 3600) {
+    return setting_error("session_idle_minutes", "must be 1 s to 7 days (10080 minutes)");
   }
   if (s.retention_days < 0 || s.retention_days > 36500) {
     return setting_error("retention.closed_days", "must be 0 to 36500");

@@ -60,6 +60,9 @@ struct Settings {
   long long login_lock_seconds = 900;  // how long a locked account or address gets 429
   int login_backoff_after = 5;         // consecutive failures from which the back-off applies
   long long login_delay_ms = 200;      // back-off per consecutive failure (capped at 3 s), then 429
+  // The console's sessions: [auth] session_idle_minutes (default 30) without a
+  // request ends one; OUTPOST_SESSION_IDLE_SECONDS sets it in seconds (tests).
+  long long session_idle_seconds = 30 * 60;
   // [deadlines]: the working-day calendar (a file in config_dir, or a path)
   // and how often due deadline timers are looked for.
   std::string calendar = "calendar.json";

@@ -67,6 +67,9 @@ struct ApiContext {
   ProofStore* proof_store = nullptr;
   // GET /health and the calendar years API: without it those routes are not registered.
   CalendarService* calendar = nullptr;
+  // The console's session cookie (login with {"session": true}, GET
+  // /api/v1/session): without it logins answer with bearer tokens only.
+  SessionAuth* sessions = nullptr;
 };
 
 void register_api(Router& router, ApiContext& ctx);
@@ -82,6 +85,7 @@ void register_meta_routes(Router& router, ApiContext& ctx);
 void register_directory_routes(Router& router, ApiContext& ctx);
 void register_annotation_routes(Router& router, ApiContext& ctx);
 void register_user_routes(Router& router, ApiContext& ctx);
+void register_session_routes(Router& router, ApiContext& ctx);
 void register_outbox_routes(Router& router, ApiContext& ctx);
 void register_privacy_routes(Router& router, ApiContext& ctx);
 void register_export_routes(Router& router, ApiContext& ctx);

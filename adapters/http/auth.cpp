@@ -1,5 +1,6 @@
 #include "adapters/http/auth.hpp"
 
+#include "adapters/http/session_auth.hpp"
 #include "engine/cases/audit_chain.hpp"
 
 namespace outpost::http {
@@ -7,7 +8,16 @@ namespace outpost::http {
 Authenticator::Authenticator(UserStore& users, std::chrono::milliseconds cache_ttl)
     : users_(users), ttl_(cache_ttl) {}
 
-Result<Actor> Authenticator::authenticate(const HttpRequest& req) {
+HttpResult<Actor> Authenticator::authenticate(const HttpRequest& req) {
+  if (!req.header("authorization") && sessions_) {
+    if (auto by_cookie = sessions_->authenticate(req)) return std::move(*by_cookie);
+  }
+  auto actor = by_token(req);
+  if (!actor) return HttpProblem(actor.error());
+  return actor.value();
+}
+
+Result<Actor> Authenticator::by_token(const HttpRequest& req) {
   const auto header = req.header("authorization");
   if (!header) return Error::make(ErrorKind::unauthenticated, "send Authorization: Bearer <token>");
   constexpr std::string_view kScheme = "Bearer ";

@@ -75,6 +75,7 @@ void register_api(Router& router, ApiContext& ctx) {
   register_directory_routes(router, ctx);
   register_annotation_routes(router, ctx);
   register_user_routes(router, ctx);
+  register_session_routes(router, ctx);
   register_outbox_routes(router, ctx);
   register_privacy_routes(router, ctx);
   register_export_routes(router, ctx);

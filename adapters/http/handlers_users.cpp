@@ -15,6 +15,8 @@
 #include "adapters/http/case_json.hpp"
 #include "adapters/http/handler_support.hpp"
 #include "adapters/http/problem.hpp"
+#include "adapters/http/session_auth.hpp"
+#include "adapters/http/user_json.hpp"
 #include "engine/cases/audit_chain.hpp"
 
 namespace outpost::http {
@@ -25,21 +27,6 @@ namespace {
 Millis now_millis() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-json::value or_null(const std::string& code) {
-  if (code.empty()) return nullptr;
-  return json::string(code);
-}
-
-json::object user_json(const User& u) {
-  return {{"id", u.id},
-          {"username", u.username},
-          {"display_name", u.display_name},
-          {"role", u.role},
-          {"department", or_null(u.department)},
-          {"grid", or_null(u.grid)},
-          {"disabled", u.disabled}};
 }
 
 json::object issued_json(const IssuedToken& t) {
@@ -163,9 +150,10 @@ class UserRoutes {
   HttpResponse login(const HttpRequest& req) {
     auto body = parse_json_body(req);
     if (!body) return problem(body.error());
-    BodyReader fields(body.value(), {"username", "password"});
+    BodyReader fields(body.value(), {"username", "password", "session"});
     const std::string username = fields.text("username", Need::required).value_or("");
     const std::string password = fields.text("password", Need::required).value_or("");
+    const bool session = fields.flag("session").value_or(false);
     if (Status s = fields.outcome(); !s) return problem(s.error());
     const std::string address = req.client_address.empty() ? "unknown" : req.client_address;
     const std::vector<std::string> keys{"user:" + username, "addr:" + address};
@@ -196,6 +184,10 @@ class UserRoutes {
     if (!ok) return failed_login(username, address, keys);
 
     if (Status s = store_.clear_login_failures(keys); !s) return problem(s.error());
+    if (session && ctx_.sessions) {
+      spdlog::info("login: user '{}' from {} (session)", printable(username), address);
+      return ctx_.sessions->start(found.value()->user, req);
+    }
     auto issued = issue_token(store_, found.value()->user, ctx_.login.token_ttl, now_millis());
     if (!issued) return problem(issued.error());
     spdlog::info("login: user '{}' from {}", printable(username), address);
@@ -204,6 +196,10 @@ class UserRoutes {
 
   HttpResponse logout(const HttpRequest& req) {
     return authenticated(ctx_.auth, req, [&](const Actor& actor) {
+      if (!req.header("authorization") && ctx_.sessions) {
+        spdlog::info("logout: user '{}' (session)", actor.username);
+        return ctx_.sessions->end(req);
+      }
       constexpr std::string_view kScheme = "Bearer ";
       const std::string_view token =
           req.header("authorization").value_or("").substr(kScheme.size());

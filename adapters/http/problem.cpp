@@ -56,6 +56,10 @@ Kind describe(HttpRefusal refusal) {
       return {413, "payload-too-large", "Request body too large"};
     case HttpRefusal::headers_too_large:
       return {431, "headers-too-large", "Request header fields too large"};
+    case HttpRefusal::csrf_rejected:
+      return {403, "csrf", "Missing or wrong CSRF token"};
+    case HttpRefusal::session_expired:
+      return {401, "session-expired", "The session has expired"};
     case HttpRefusal::malformed_request:
       break;
   }

@@ -25,6 +25,8 @@ enum class HttpRefusal {
   payload_too_large,       // 413: the body is over the server's limit
   headers_too_large,       // 431: the header block is over the server's limit
   malformed_request,       // 400: a request line, header or target that does not parse
+  csrf_rejected,           // 403: a session request that changes state without its CSRF token
+  session_expired,         // 401: the session cookie's session timed out (idle or absolute)
 };
 
 class HttpProblem {

@@ -132,6 +132,10 @@ std::vector<Router::Listed> Router::listing() const {
   return out;
 }
 
+void Router::set_fallback(Handler handler) {
+  fallback_ = std::move(handler);
+}
+
 bool Router::match_segment(const Piece* piece, const Piece* end, std::string_view text,
                            PathParams& params) {
   if (piece == end) return text.empty();
@@ -193,6 +197,7 @@ HttpResponse Router::handle(const HttpRequest& req) const {
   if (!allow.empty()) {
     return problem(HttpRefusal::method_not_allowed, "use " + allow).with_header("Allow", allow);
   }
+  if (fallback_) return fallback_(req, PathParams{});
   return problem(Error::make(ErrorKind::not_found, "no resource at this path"));
 }
 

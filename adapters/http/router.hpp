@@ -10,8 +10,9 @@
 //   rest (last only)    "*"                one or more further segments, joined by
 //                                          '/', as param "*" ("/console/*")
 // Routes are tried in the order they were added; the first that matches path
-// and method answers. A path that matches no pattern is 404; a path that
-// matches with another method is 405 with Allow.
+// and method answers. A path that matches no pattern is 404 (or goes to the
+// fallback, when one is set); a path that matches with another method is 405
+// with Allow.
 //
 //   Router r;
 //   r.add("GET", "/api/v1/cases/{id}", [](const HttpRequest& req, const PathParams& p) {...});
@@ -41,6 +42,9 @@ class Router {
   // Throws std::invalid_argument for a pattern the matcher cannot use: "*"
   // before the last segment, or two placeholders with no literal between them.
   void add(std::string method, std::string pattern, Handler handler);
+  // Answers every request whose path matches no pattern (the console's pages
+  // under "/"); its params are empty.
+  void set_fallback(Handler handler);
   HttpResponse handle(const HttpRequest& req) const;
 
   // Every route as added, in order: what the OpenAPI document must describe
@@ -72,6 +76,7 @@ class Router {
   static bool match_segment(const Piece* piece, const Piece* end, std::string_view text,
                             PathParams& params);
   std::vector<Route> routes_;
+  Handler fallback_;
 };
 
 }  // namespace outpost::http

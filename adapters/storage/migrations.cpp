@@ -467,6 +467,20 @@ constexpr const char* kV14Reworks[] = {
     " AND h.event = 'record_follow_up' AND h.to_state IN ('in_progress', 'mediating'))",
 };
 
+// v17: the console's browser sessions (engine/access/sessions.hpp). Like
+// tokens, only the SHA-256 of the cookie's secret is kept; last_seen drives
+// the idle time-out, expires_at the absolute one.
+constexpr const char* kV17Sessions[] = {
+    "CREATE TABLE sessions ("
+    " session_hash text PRIMARY KEY,"
+    " user_id bigint NOT NULL REFERENCES users (id),"
+    " created_at bigint NOT NULL,"
+    " expires_at bigint NOT NULL,"
+    " last_seen bigint NOT NULL,"
+    " revoked_at bigint)",
+    "CREATE INDEX sessions_user ON sessions (user_id)",
+};
+
 // The latest 回访 and agreement of existing cases, read from the history's
 // JSON data: the one part of migration 11 the dialects spell differently.
 std::vector<std::string> milestones_from_json(Dialect dialect) {
@@ -544,7 +558,8 @@ std::vector<Migration> migrations(Dialect dialect) {
           milestones_migration(dialect),
           migration(13, "free_text_originals", kV13FreeTextOriginals, dialect),
           migration(14, "reworks", kV14Reworks, dialect),
-          escalations_and_calendar_migration(dialect)};
+          escalations_and_calendar_migration(dialect),
+          migration(17, "sessions", kV17Sessions, dialect)};
 }
 
 std::vector<std::string> apply_migrations(soci::session& sql, Dialect dialect, Millis now) {

@@ -16,7 +16,8 @@ Stores::Stores(std::unique_ptr<Database> db)
       audits(*database),
       reports(*database),
       proofs(*database),
-      calendar(*database) {}
+      calendar(*database),
+      sessions(*database) {}
 
 Result<std::unique_ptr<Stores>> open_stores(const std::string& url,
                                             const DatabaseOptions& options) {

@@ -28,6 +28,7 @@
 #include "adapters/storage/soci_privacy_store.hpp"
 #include "adapters/storage/soci_proof_store.hpp"
 #include "adapters/storage/soci_report_store.hpp"
+#include "adapters/storage/soci_session_store.hpp"
 #include "adapters/storage/soci_timer_store.hpp"
 #include "adapters/storage/soci_user_store.hpp"
 #include "engine/core/error.hpp"
@@ -51,6 +52,7 @@ struct Stores {
   SociReportStore reports;
   SociProofStore proofs;
   SociCalendarStore calendar;
+  SociSessionStore sessions;
 };
 
 // open_database(url, options) and the stores over it; the same URL rules and

@@ -88,28 +88,35 @@ bool none_match_names(std::optional<std::string_view> header, std::string_view e
   return false;
 }
 
-bool is_hex(std::string_view s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+// Vite writes every file but index.html under assets/ with a hash of its
+// bytes in the name: the name changes whenever the bytes do.
+bool fingerprinted(std::string_view path) {
+  return path.starts_with("assets/");
 }
 
-// name.<8 to 64 hex digits>.js or .css: the name changes whenever the bytes do.
-bool fingerprinted(std::string_view path) {
-  const std::string_view file = path.substr(path.rfind('/') + 1);
-  const std::size_t ext = file.rfind('.');
-  if (ext == std::string_view::npos) return false;
-  const std::string_view extension = file.substr(ext + 1);
-  if (extension != "js" && extension != "css") return false;
-  const std::string_view stem = file.substr(0, ext);
-  const std::size_t dot = stem.rfind('.');
-  if (dot == std::string_view::npos || dot == 0) return false;
-  const std::string_view hash = stem.substr(dot + 1);
-  return hash.size() >= 8 && hash.size() <= 64 && is_hex(hash);
+// Paths of the API and the probes: an unknown one is a 404 of the API, never
+// the console's page.
+bool is_api_path(std::string_view path) {
+  const std::string_view first = path.substr(0, path.find('/'));
+  return first == "api" || first == "open311" || first == "metrics" || first == "readyz" ||
+         first.starts_with("health");
 }
 
 // A path whose last segment has no '.', which the console's router handles.
 bool is_console_route(std::string_view path) {
   return path.substr(path.rfind('/') + 1).find('.') == std::string_view::npos;
+}
+
+http::HttpResponse& with_security_headers(http::HttpResponse& res) {
+  return res.with_header("Content-Security-Policy", kContentSecurityPolicy)
+      .with_header("X-Frame-Options", "DENY")
+      .with_header("X-Content-Type-Options", "nosniff")
+      .with_header("Referrer-Policy", "same-origin");
+}
+
+http::HttpResponse with_security_headers(http::HttpResponse&& res) {
+  with_security_headers(res);
+  return std::move(res);
 }
 
 }  // namespace
@@ -133,16 +140,18 @@ const AssetServer::File* AssetServer::find(std::string_view path) const {
 }
 
 http::HttpResponse AssetServer::serve(const http::HttpRequest& req, std::string_view path) const {
-  const File* f = find(path);
-  if (!f) return http::problem(Error::make(ErrorKind::not_found, "no console file at this path"));
+  const File* f = req.method == "GET" ? find(path) : nullptr;
+  if (!f || is_api_path(path)) {
+    return with_security_headers(
+        http::problem(Error::make(ErrorKind::not_found, "no resource at this path")));
+  }
   const bool zipped = !f->gzip.empty() && accepts_gzip(req.header("accept-encoding"));
   const std::string& etag = zipped ? f->gzip_etag : f->etag;
   http::HttpResponse res{200, f->content_type, {}, {}};
-  res.with_header("ETag", etag)
+  with_security_headers(res)
+      .with_header("ETag", etag)
       .with_header("Cache-Control", f->immutable ? kImmutable : kRevalidate)
-      .with_header("Vary", "Accept-Encoding")
-      .with_header("Content-Security-Policy", kContentSecurityPolicy)
-      .with_header("X-Content-Type-Options", "nosniff");
+      .with_header("Vary", "Accept-Encoding");
   if (none_match_names(req.header("if-none-match"), etag)) {
     res.status = 304;
     return res;
@@ -153,10 +162,9 @@ http::HttpResponse AssetServer::serve(const http::HttpRequest& req, std::string_
 }
 
 void register_console_routes(http::Router& router, const AssetServer& assets) {
-  router.add("GET", "/console/*",
-             [&assets](const http::HttpRequest& req, const http::PathParams& p) {
-               return assets.serve(req, p.get("*"));
-             });
+  router.set_fallback([&assets](const http::HttpRequest& req, const http::PathParams&) {
+    return assets.serve(req, std::string_view(req.path).substr(1));
+  });
 }
 
 }  // namespace outpost::web

@@ -1,24 +1,30 @@
 // File: adapters/web/assets.hpp
 //
-// Serves the console's static files under /console/ from a table held in
-// memory (path -> bytes, content type); the console's build step fills the
-// table, the server only answers from it. Once, at start-up, every file gets
-// a strong ETag from the SHA-256 of its bytes and a gzip copy (zlib, kept only
-// when smaller).
+// Serves the console's static files under / from a table held in memory
+// (path -> bytes, content type): adapters/web/embedded_console.hpp fills it at
+// build time, the server only answers from it. Once, at start-up, every file
+// gets a strong ETag from the SHA-256 of its bytes and a gzip copy (zlib, kept
+// only when smaller). The API keeps its own paths: the console answers only
+// what no route of the router matched (Router::set_fallback).
 //
-// Answers to GET /console/<path>:
-//   a file of the table            200 with ETag and Content-Type; gzip when
-//                                  Accept-Encoding allows it (its own ETag)
-//   If-None-Match names its ETag   304
-//   unknown, no extension          index.html: the console routes in the browser
-//   unknown, with an extension     404 problem+json (also every path when the
-//                                  table has no index.html, e.g. is empty)
-// Fingerprinted names (`name.<8 to 64 hex digits>.js|css`) are cached for a
-// year as immutable; everything else is `no-cache` (revalidated by ETag).
-// Every file carries `Vary: Accept-Encoding`, a strict Content-Security-Policy
-// (kContentSecurityPolicy) and `X-Content-Type-Options: nosniff`.
+// Answers to GET /<path>:
+//   under /api, /open311, /metrics,  404 problem+json: an unknown API path never
+//   /readyz or /health…              gets the console's page
+//   a file of the table              200 with ETag and Content-Type; gzip when
+//                                    Accept-Encoding allows it (its own ETag)
+//   If-None-Match names its ETag     304
+//   unknown, no extension            index.html: the console routes in the browser
+//   unknown, with an extension       404 problem+json (also every path when the
+//                                    table has no index.html, e.g. is empty)
+//   another method than GET          404 problem+json
+// Files under assets/ are fingerprinted (Vite names them name-<hash>.js) and
+// cached for a year as immutable; everything else, index.html first, is
+// `no-cache` (revalidated by ETag). Every answer carries `Vary:
+// Accept-Encoding`, a strict Content-Security-Policy (kContentSecurityPolicy),
+// `X-Frame-Options: DENY`, `X-Content-Type-Options: nosniff` and
+// `Referrer-Policy: same-origin`.
 //
-//   web::AssetServer console(web::AssetTable{{"index.html", "text/html; charset=utf-8", html}});
+//   web::AssetServer console(web::embedded_console());
 //   web::register_console_routes(router, console);  // console must outlive router
 #pragma once
 
@@ -32,7 +38,7 @@
 namespace outpost::web {
 
 struct Asset {
-  std::string path;  // relative to /console/, e.g. "index.html", "app.3f2a9c01.js"
+  std::string path;  // relative to /, e.g. "index.html", "assets/index-B1a2c3D4.js"
   std::string content_type;
   std::string bytes;
 };
@@ -46,7 +52,7 @@ class AssetServer {
  public:
   explicit AssetServer(const AssetTable& table);
 
-  // The answer to GET /console/<path> (`path` without the prefix).
+  // The answer to GET /<path> (`path` without the leading '/').
   http::HttpResponse serve(const http::HttpRequest& req, std::string_view path) const;
 
  private:
@@ -62,7 +68,7 @@ class AssetServer {
   std::map<std::string, File, std::less<>> files_;
 };
 
-// GET /console/* answered by `assets`.
+// Every path no other route matches answered by `assets` (the router's fallback).
 void register_console_routes(http::Router& router, const AssetServer& assets);
 
 }  // namespace outpost::web

@@ -110,6 +110,23 @@ TEST_SUITE("http_router") {
     CHECK(answer(r, "PUT", "/open311/v2/requests/12.json") == "405");
   }
 
+  TEST_CASE("the fallback answers only paths no route matches, a known path keeps its 405") {
+    Router r = test_router();
+    r.set_fallback([](const HttpRequest& req, const PathParams& p) {
+      return HttpResponse{
+          200,
+          "text/plain",
+          {},
+          "fallback " + req.method + " " + req.path + (p.values.empty() ? "" : " with params")};
+    });
+    check_gets(r, {{"/", "fallback GET /"},
+                   {"/board", "fallback GET /board"},
+                   {"/api/v1/nothing", "fallback GET /api/v1/nothing"},
+                   {"/api/v1/cases/7", "case id=7"}});
+    CHECK(answer(r, "POST", "/board") == "fallback POST /board");
+    CHECK(answer(r, "DELETE", "/api/v1/cases") == "405");
+  }
+
   TEST_CASE("a handler that throws gives 500 problem+json") {
     Router r;
     r.add("GET", "/boom", [](const HttpRequest&, const PathParams&) -> HttpResponse {

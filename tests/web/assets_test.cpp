@@ -42,7 +42,7 @@ HttpResponse get(const AssetServer& assets, std::string path,
   register_console_routes(router, assets);
   HttpRequest req;
   req.method = "GET";
-  req.path = "/console/" + path;
+  req.path = "/" + path;
   req.headers = std::move(headers);
   return router.handle(req);
 }
@@ -89,13 +89,16 @@ TEST_SUITE("web_assets") {
           "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
           "object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
     CHECK(header(res, "X-Content-Type-Options") == "nosniff");
+    CHECK(header(res, "X-Frame-Options") == "DENY");
+    CHECK(header(res, "Referrer-Policy") == "same-origin");
   }
 
-  TEST_CASE("fingerprinted names are immutable for a year, everything else is revalidated") {
+  TEST_CASE("files under assets/ are immutable for a year, everything else is revalidated") {
     const AssetServer assets(test_table());
     CHECK(header(get(assets, "assets/app.3f2a9c01.js"), "Cache-Control") ==
           "public, max-age=31536000, immutable");
-    CHECK(header(get(assets, "assets/app.css"), "Cache-Control") == "no-cache");
+    CHECK(header(get(assets, "assets/app.css"), "Cache-Control") ==
+          "public, max-age=31536000, immutable");
     CHECK(header(get(assets, "index.html"), "Cache-Control") == "no-cache");
     CHECK(header(get(assets, ""), "Cache-Control") == "no-cache");
     CHECK(header(get(assets, "favicon.png"), "Cache-Control") == "no-cache");
@@ -110,7 +113,7 @@ TEST_SUITE("web_assets") {
       CHECK(res.status == 304);
       CHECK(res.body.empty());
       CHECK(header(res, "ETag") == etag);
-      CHECK(header(res, "Cache-Control") == "no-cache");
+      CHECK(header(res, "Cache-Control") == "public, max-age=31536000, immutable");
     }
     const HttpResponse stale = get(assets, "assets/app.css", {{"if-none-match", "\"old\""}});
     CHECK(stale.status == 200);
@@ -154,12 +157,28 @@ TEST_SUITE("web_assets") {
       CHECK(res.content_type == "text/html; charset=utf-8");
       CHECK(res.body == kIndex);
     }
-    for (const char* missing : {"assets/app.0000000.js", "missing.css", "cases/12/photo.png"}) {
+    for (const char* missing : {"assets/app.0000000.js", "missing.css", "cases/12/photo.png", "api",
+                                "api/v1/nothing-here", "api/v2/cases", "open311/v2",
+                                "healthz/extra", "health", "readyz/x", "metrics"}) {
       CAPTURE(missing);
       const HttpResponse res = get(assets, missing);
       CHECK(res.status == 404);
       CHECK(res.content_type == "application/problem+json");
       CHECK(boost::json::parse(res.body).at("status").as_int64() == 404);
+      CHECK(header(res, "X-Frame-Options") == "DENY");
+    }
+  }
+
+  TEST_CASE("only GET is answered from the table, other methods are 404") {
+    const AssetServer assets(test_table());
+    Router router;
+    register_console_routes(router, assets);
+    for (const char* method : {"POST", "PUT", "DELETE"}) {
+      CAPTURE(method);
+      HttpRequest req;
+      req.method = method;
+      req.path = "/cases";
+      CHECK(router.handle(req).status == 404);
     }
   }
 

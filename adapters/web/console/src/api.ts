@@ -62,6 +62,13 @@ let csrfToken: string | null = null
 let bearerToken: string | null = null
 const expiredListeners: Array<(reason: string) => void> = []
 
+const answeredListeners: Array<() => void> = []
+
+// Called after every answer from the server (the session's idle clock restarts).
+export function onAnswered(listener: () => void): void {
+  answeredListeners.push(listener)
+}
+
 // Called when the server says the session is gone (401): the shell shows the login page.
 export function onSessionExpired(listener: (reason: string) => void): void {
   expiredListeners.push(listener)
@@ -117,6 +124,7 @@ export async function request<T>(
     credentials: 'same-origin',
     signal: options.signal,
   })
+  for (const listener of answeredListeners) listener()
   const text = await response.text()
   let parsed: unknown = null
   if (text) {

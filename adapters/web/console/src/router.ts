@@ -2,6 +2,8 @@
 // on first use (their own chunks), so the first page stays small.
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { hasRole, restoreSession, session } from './session'
+// The first page anyone sees is in the main chunk: no second round trip before it shows.
+import LoginPage from './pages/LoginPage.vue'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -12,7 +14,7 @@ declare module 'vue-router' {
 }
 
 const routes: RouteRecordRaw[] = [
-  { path: '/login', component: () => import('./pages/LoginPage.vue'), meta: { public: true, title: '登录' } },
+  { path: '/login', component: LoginPage, meta: { public: true, title: '登录' } },
   {
     path: '/',
     component: () => import('./components/AppShell.vue'),
@@ -38,11 +40,17 @@ let restored = false
 router.beforeEach(async (to) => {
   if (!restored) {
     restored = true
-    try {
-      await restoreSession()
-    } catch {
-      // The server is unreachable: the login page says so when it is used.
+    // The server unreachable: the login page says so when it is used.
+    const restoring = restoreSession().catch(() => false)
+    if (to.meta.public) {
+      // The login page shows at once; a session the browser still holds moves on.
+      void restoring.then((found) => {
+        const next = typeof to.query.next === 'string' && to.query.next.startsWith('/') ? to.query.next : '/'
+        if (found && router.currentRoute.value.path === '/login') router.replace(next)
+      })
+      return true
     }
+    await restoring
   }
   if (to.meta.public) return session.user && to.path === '/login' ? '/' : true
   if (!session.user) return { path: '/login', query: to.fullPath === '/' ? {} : { next: to.fullPath } }

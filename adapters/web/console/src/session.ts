@@ -1,7 +1,7 @@
 // Who is signed in: restored from GET /api/v1/session on load, set by login,
 // cleared by logout, an idle time-out or any 401.
 import { reactive } from 'vue'
-import { ApiError, get, onSessionExpired, post, request, setCredentials, type SessionInfo, type User } from './api'
+import { ApiError, get, onAnswered, onSessionExpired, post, request, setCredentials, type SessionInfo, type User } from './api'
 
 export const session = reactive({
   user: null as User | null,
@@ -13,21 +13,41 @@ export function hasRole(...roles: string[]): boolean {
   return !!session.user && roles.includes(session.user.role)
 }
 
+// The idle time-out of a cookie session: once this tab has sent nothing for
+// that long, it asks the server, which answers 401 session-expired (the login
+// page then says so) unless another tab kept the session alive.
+let idleMs = 0
+let idleTimer: ReturnType<typeof setTimeout> | undefined
+
+function restartIdleClock(): void {
+  clearTimeout(idleTimer)
+  if (!idleMs || !session.user) return
+  idleTimer = setTimeout(() => {
+    get('/api/v1/session').catch(() => undefined)
+  }, idleMs + 1000)
+}
+onAnswered(restartIdleClock)
+
 function signedIn(info: SessionInfo, bearer: string | null): void {
   setCredentials(info.csrf_token ?? null, bearer)
   session.user = info.user
   session.notice = ''
+  idleMs = (info.idle_timeout_seconds ?? 0) * 1000
+  restartIdleClock()
 }
+
+const kExpiredNotice = '长时间未操作，会话已超时，请重新登录。'
 
 function signedOut(notice: string): void {
   setCredentials(null, null)
   session.user = null
   session.notice = notice
+  clearTimeout(idleTimer)
 }
 
 onSessionExpired((type) => {
   if (!session.user) return
-  signedOut(type.endsWith('session-expired') ? '长时间未操作，会话已超时，请重新登录。' : '登录已失效，请重新登录。')
+  signedOut(type.endsWith('session-expired') ? kExpiredNotice : '登录已失效，请重新登录。')
 })
 
 // The session of the cookie the browser holds, if any.
@@ -37,6 +57,10 @@ export async function restoreSession(): Promise<boolean> {
     signedIn(info, null)
     return true
   } catch (e) {
+    if (e instanceof ApiError && e.status === 401 && e.problem.type?.endsWith('session-expired')) {
+      signedOut(kExpiredNotice)
+      return false
+    }
     if (e instanceof ApiError && (e.status === 401 || e.status === 404)) return false
     throw e
   }
