@@ -328,11 +328,14 @@ int run_serve(const Flags& flags) {
                        &stores.users,
                        login_policy(s),
                        &stores.outbox};
-  // The console's session cookie. The server speaks plain HTTP: a TLS proxy on
-  // this host (loopback) is the one whose X-Forwarded-Proto makes it Secure.
+  // The console's session cookie. The server speaks plain HTTP: a TLS proxy
+  // among [http] trusted_proxies (or, with none configured, on this host) is
+  // the one whose X-Forwarded-Proto makes it Secure.
   const SessionPolicy session_policy{std::chrono::seconds(s.session_idle_seconds),
                                      std::chrono::hours(s.token_ttl_hours)};
-  http::SessionAuth sessions(stores.sessions, session_policy, [](std::string_view peer) {
+  const auto tls_proxies = http::TrustedProxies::parse(s.trusted_proxies).value();
+  http::SessionAuth sessions(stores.sessions, session_policy, [tls_proxies](std::string_view peer) {
+    if (!tls_proxies.empty()) return tls_proxies.contains(peer);
     return peer == "127.0.0.1" || peer == "::1" || peer == "::ffff:127.0.0.1";
   });
   auth.use_sessions(&sessions);
