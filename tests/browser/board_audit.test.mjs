@@ -97,6 +97,7 @@ test('board: the queues with their counts, filters narrow the list, bulk assign 
         )
         .catch(() => undefined)
       assert.deepEqual(await tableNumbers(page), ordered, `sort=${sort}`)
+      if (sort === 'deadline') await screenshot(page, 'board-sorted-deadline')
     }
     await choose(page, '排序', '登记时间（新→旧）')
 
