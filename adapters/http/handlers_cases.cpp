@@ -1,12 +1,15 @@
 // Case routes: create, read, list, apply an event, history.
 #include <spdlog/spdlog.h>
+#include <algorithm>
 #include <array>
 #include <boost/json/parse.hpp>
+#include <initializer_list>
 
 #include "adapters/http/api.hpp"
 #include "adapters/http/case_json.hpp"
 #include "adapters/http/case_query.hpp"
 #include "adapters/http/case_request.hpp"
+#include "adapters/http/conditional_get.hpp"
 #include "adapters/http/handler_support.hpp"
 #include "adapters/http/idempotency.hpp"
 #include "adapters/http/problem.hpp"
@@ -87,9 +90,16 @@ class CaseRoutes {
 
   HttpResponse list(const HttpRequest& req) {
     return authenticated(ctx_.auth, req, [&](const Actor& actor) {
-      auto filter = filter_of(req);
+      CaseListOptions options;
+      auto filter = case_filter_of(req.query, &options);
       if (!filter) return problem(filter.error());
-      return page_response(filter.value(), actor);
+      json::object extra;
+      if (options.count) {
+        auto total = ctx_.cases.count(filter.value(), actor);
+        if (!total) return problem(total.error());
+        extra["total"] = total.value();
+      }
+      return conditional(req, page_response(filter.value(), actor, extra));
     });
   }
 
@@ -110,7 +120,8 @@ class CaseRoutes {
   // The queues are defined in engine/cases/queues.hpp.
   HttpResponse dispatch_queue(const HttpRequest& req) {
     return queue(req,
-                 [&](const CaseFilter& paging, const Actor&) { return queues_.dispatch(paging); });
+                 [&](const CaseFilter& paging, const Actor&) { return queues_.dispatch(paging); },
+                 {"returned", "arbitration"});
   }
 
   HttpResponse my_queue(const HttpRequest& req) {
@@ -127,9 +138,10 @@ class CaseRoutes {
  private:
   // A queue's page with {"counts": {name: n, ...}}.
   template <class Define>
-  HttpResponse queue(const HttpRequest& req, Define&& define) {
+  HttpResponse queue(const HttpRequest& req, Define&& define,
+                     std::initializer_list<std::string_view> filters = {}) {
     return authenticated(ctx_.auth, req, [&](const Actor& actor) {
-      auto paging = paging_of(req);
+      auto paging = paging_of(req, filters);
       if (!paging) return problem(paging.error());
       const QueueQuery q = define(paging.value(), actor);
       json::object counts;
@@ -138,7 +150,7 @@ class CaseRoutes {
         if (!n) return problem(n.error());
         counts[c.name] = n.value();
       }
-      return page_response(q.list, actor, {{"counts", std::move(counts)}});
+      return conditional(req, page_response(q.list, actor, {{"counts", std::move(counts)}}));
     });
   }
 
@@ -226,7 +238,7 @@ class CaseRoutes {
     for (const auto& c : page.value().items) write_case(w, c, view_of(c, actor));
     w.end_array().key("next_cursor");
     if (page.value().next_cursor) {
-      w.value(std::to_string(*page.value().next_cursor));
+      w.value(cursor_text(filter, *page.value().next_cursor, page.value().next_cursor_key));
     } else {
       w.null();
     }
@@ -284,10 +296,12 @@ class CaseRoutes {
     bool done = false;  // `page` is the last one
   };
 
-  // Only limit and cursor: the queues decide their own filters.
-  Result<CaseFilter> paging_of(const HttpRequest& req) {
+  // Only limit, cursor and the queue's own `filters`: the queues decide the rest.
+  Result<CaseFilter> paging_of(const HttpRequest& req,
+                               std::initializer_list<std::string_view> filters = {}) {
     for (const auto& [name, value] : req.query) {
-      if (name != "limit" && name != "cursor") {
+      if (name != "limit" && name != "cursor" &&
+          std::find(filters.begin(), filters.end(), name) == filters.end()) {
         return Error::invalid_field(name, "is not a parameter of this queue");
       }
     }

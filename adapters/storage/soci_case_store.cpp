@@ -189,6 +189,41 @@ std::string where(soci::statement& st, const CaseFilter& f, WhereScratch& scratc
   return text;
 }
 
+// The keyset condition after the cursor and the ORDER BY of the list's sort.
+// Time sorts compare (column, id) as a row value, which both backends read
+// from an index on (column, id) where one exists (cases_created_at).
+// `deadline` puts cases without one last: after a null cursor key only those
+// remain.
+std::string order_after_cursor(soci::statement& st, const CaseFilter& f) {
+  const char* op = f.oldest_first ? ">" : "<";
+  const char* dir = f.oldest_first ? " ASC" : " DESC";
+  const char* column = f.sort == CaseSort::created_at   ? "created_at"
+                       : f.sort == CaseSort::updated_at ? "updated_at"
+                       : f.sort == CaseSort::deadline   ? "deadline"
+                                                        : nullptr;
+  std::string text;
+  if (f.cursor) {
+    const std::string after_id = std::string(" id ") + op + " :cursor";
+    const std::string col = column ? column : "";
+    if (column == nullptr) {
+      text += " AND" + after_id;
+    } else if (!f.cursor_key) {
+      text += " AND " + col + " IS NULL AND" + after_id;  // only a deadline may be null
+    } else {
+      text += std::string(" AND (") + (f.sort == CaseSort::deadline ? "deadline IS NULL OR " : "") +
+              "(" + col + ", id) " + op + " (:cursor_key, :cursor))";
+      st.exchange(soci::use(*f.cursor_key, "cursor_key"));
+    }
+    st.exchange(soci::use(*f.cursor, "cursor"));
+  }
+  if (column == nullptr) return text + " ORDER BY id" + dir;
+  if (f.sort == CaseSort::deadline)
+    text += " ORDER BY deadline IS NULL,";
+  else
+    text += " ORDER BY";
+  return text + " " + column + dir + ", id" + dir;
+}
+
 Result<CasePage> query_cases(soci::session& sql, const CaseFilter& f, const PiiCipher* cipher) {
   CaseRow row;
   row.cipher = cipher;
@@ -198,13 +233,9 @@ Result<CasePage> query_cases(soci::session& sql, const CaseFilter& f, const PiiC
   scratch.postgresql = storage::dialect_of(sql) == storage::Dialect::postgresql;
   std::string text = std::string("SELECT ") + storage::kCaseListColumns + " FROM cases" +
                      where(st, f, scratch, cipher);
-  if (f.cursor) {
-    text += f.oldest_first ? " AND id > :cursor" : " AND id < :cursor";
-    st.exchange(soci::use(*f.cursor, "cursor"));
-  }
+  text += order_after_cursor(st, f);
   const std::int64_t limit = std::max(f.limit, 1);
   const std::int64_t fetch_limit = limit + 1;  // one more tells whether a next page exists
-  text += f.oldest_first ? " ORDER BY id ASC" : " ORDER BY id DESC";
   text += " LIMIT :fetch_limit";
   st.exchange(soci::use(fetch_limit, "fetch_limit"));
 
@@ -220,6 +251,7 @@ Result<CasePage> query_cases(soci::session& sql, const CaseFilter& f, const PiiC
   if (static_cast<std::int64_t>(page.items.size()) > limit) {
     page.items.pop_back();
     page.next_cursor = page.items.back().id;
+    page.next_cursor_key = sort_key_of(page.items.back(), f.sort);
   }
   return page;
 }

@@ -78,6 +78,11 @@ struct CaseScope {
   std::string department, grid, person;
 };
 
+// The list's order: by id (registration order, the default) or by a time
+// column with ties broken by id in the same direction. Cases without a
+// deadline come last in both directions of `deadline`.
+enum class CaseSort { id, created_at, updated_at, deadline };
+
 struct CaseFilter {
   CaseScope scope;
   std::optional<std::string> kind, state, category, community, grid, department, assignee;
@@ -93,16 +98,35 @@ struct CaseFilter {
   // Handled by this department (lead or co-department) or, OR-ed with it,
   // by this person (assignee or co-handler): "my queue".
   std::optional<std::string> handled_by_department, handled_by_person;
-  bool oldest_first = false;       // default newest first
-  std::optional<CaseId> cursor;    // continue after this id, in the list's order
+  CaseSort sort = CaseSort::id;
+  bool oldest_first = false;     // ascending `sort`; default newest (descending) first
+  std::optional<CaseId> cursor;  // continue after this id, in the list's order
+  // For a sort by a time column: the cursor case's value of it (none: no deadline).
+  std::optional<Millis> cursor_key;
   std::optional<CaseId> id_below;  // only ids below this one (an export's window of ids)
   int limit = 50;
   Millis now = 0;  // for `overdue`
 };
 
+// A case's value of a time sort's column (none for id, or for no deadline).
+inline std::optional<Millis> sort_key_of(const Case& c, CaseSort sort) {
+  switch (sort) {
+    case CaseSort::created_at:
+      return c.created_at;
+    case CaseSort::updated_at:
+      return c.updated_at;
+    case CaseSort::deadline:
+      return c.deadline;
+    case CaseSort::id:
+      break;
+  }
+  return std::nullopt;
+}
+
 struct CasePage {
-  std::vector<Case> items;            // in the filter's order
-  std::optional<CaseId> next_cursor;  // the cursor of the next page, if there is one
+  std::vector<Case> items;                // in the filter's order
+  std::optional<CaseId> next_cursor;      // the cursor of the next page, if there is one
+  std::optional<Millis> next_cursor_key;  // its sort key (CaseFilter::cursor_key)
 };
 
 class CaseStore {

@@ -75,7 +75,10 @@ CaseQueues::CaseQueues(const WorkflowRegistry& workflows) {
 
 QueueQuery CaseQueues::dispatch(const CaseFilter& paging) const {
   QueueQuery q{queue_filter(paging, dispatch_states_), {}};
-  q.counts = {{"awaiting", q.list}, {"returned", q.list}, {"arbitration", q.list}};
+  CaseFilter all = q.list;  // the counts ignore the page's returned / arbitration filters
+  all.returned.reset();
+  all.arbitration.reset();
+  q.counts = {{"awaiting", all}, {"returned", all}, {"arbitration", all}};
   q.counts[1].filter.returned = true;
   q.counts[2].filter.arbitration = true;
   return q;

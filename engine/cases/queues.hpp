@@ -41,8 +41,9 @@ class CaseQueues {
  public:
   explicit CaseQueues(const WorkflowRegistry& workflows);
 
-  // Cases awaiting a hand-over, oldest first; counts "awaiting" (all of them),
-  // "returned" (handed back at least once) and "arbitration" (flagged).
+  // Cases awaiting a hand-over, oldest first (only the returned or flagged ones
+  // when `paging` says so); counts "awaiting" (all of them), "returned"
+  // (handed back at least once) and "arbitration" (flagged).
   QueueQuery dispatch(const CaseFilter& paging) const;
   // Cases in handling that the actor's department (lead or co-handling) or the
   // actor (assignee or co-handler) must act on next, oldest first; count "total".

@@ -42,7 +42,12 @@ test('board: the queues with their counts, filters narrow the list, bulk assign 
     assert.equal(queue.counts.awaiting, plain.length + elsewhere.length + 2)
     assert.equal(await tabCount(page, '已退回'), String(queue.counts.returned))
     assert.equal(await tabCount(page, '待裁定'), String(queue.counts.arbitration))
-    assert.equal(await tabCount(page, '待签收'), '1')
+    // 待签收 and 已超期 are exact: the list's total (count=true) for their filter.
+    const totalOf = async (query) =>
+      (await server.api('GET', `/api/v1/cases?${new URLSearchParams({ ...query, limit: '1', count: 'true' })}`)).body.total
+    assert.equal(await totalOf({ state: 'dispatched' }), 1)
+    await page.getByRole('tab', { name: /^待签收（1）/ }).waitFor()
+    assert.equal(await tabCount(page, '已超期'), String(await totalOf({ overdue: 'true' })))
     const queueItems = await listAll(server, '/api/v1/queues/dispatch')
     assert.deepEqual((await tableNumbers(page)).sort(), queueItems.map((c) => c.number).sort())
     assert.ok(!(await tableNumbers(page)).includes(toSign.number))
@@ -50,6 +55,10 @@ test('board: the queues with their counts, filters narrow the list, bulk assign 
     await page.getByRole('tab', { name: /^待裁定/ }).click()
     await page.getByRole('region', { name: '案件列表' }).getByText(flagged.number).waitFor()
     assert.deepEqual(await tableNumbers(page), [flagged.number])
+    const returned = await listAll(server, '/api/v1/queues/dispatch', { returned: 'true' })
+    await page.getByRole('tab', { name: /^已退回/ }).click()
+    await page.getByRole('region', { name: '案件列表' }).getByText(flagged.number).waitFor()
+    assert.deepEqual(await tableNumbers(page), returned.map((c) => c.number))
     await page.getByRole('tab', { name: /^待签收/ }).click()
     await page.getByRole('region', { name: '案件列表' }).getByText(toSign.number).waitFor()
     assert.deepEqual(await tableNumbers(page), [toSign.number])
@@ -60,9 +69,39 @@ test('board: the queues with their counts, filters narrow the list, bulk assign 
     if (escalated.status === 404) await page.getByText('本服务器尚未提供督办队列接口').waitFor()
     else assert.equal(await tabCount(page, '督办'), String(escalated.body.counts?.total ?? 0))
 
-    // Filters: community 金山 (JS) on all cases, as the list API answers it.
+    // A poll of an unchanged list sends its ETag and gets 304: the table stays as it is.
+    await page.getByRole('tab', { name: /^已超期/ }).click()
+    await page.getByText(/更新于/).waitFor()
+    const unchanged = page.waitForResponse((r) => r.url().includes('overdue=true') && r.status() === 304)
+    await page.getByRole('button', { name: '立即刷新' }).click()
+    assert.ok((await unchanged).request().headers()['if-none-match'].startsWith('W/"'))
+    await page.getByText(/更新于 .*（无变化）/).waitFor()
+
+    // Server-side sort: the board asks the API for the order and shows it.
     await page.getByRole('tab', { name: '全部案件' }).click()
     await page.getByRole('region', { name: '案件列表' }).getByText(dispute.number).waitFor()
+    for (const [label, sort] of [
+      ['时限（最紧→最宽）', 'deadline'],
+      ['登记时间（旧→新）', 'created_at'],
+      ['最近更新在前', '-updated_at'],
+    ]) {
+      const asked = page.waitForResponse((r) => r.url().includes(`sort=${encodeURIComponent(sort)}`) && r.status() === 200)
+      await choose(page, '排序', label)
+      await asked
+      const ordered = (await listAll(server, '/api/v1/cases', { sort })).map((c) => c.number)
+      await page
+        .waitForFunction(
+          (want) => [...document.querySelectorAll('table a.case-link')].map((a) => a.textContent).join() === want,
+          ordered.join(),
+          { timeout: 5000 },
+        )
+        .catch(() => undefined)
+      assert.deepEqual(await tableNumbers(page), ordered, `sort=${sort}`)
+      if (sort === 'deadline') await screenshot(page, 'board-sorted-deadline')
+    }
+    await choose(page, '排序', '登记时间（新→旧）')
+
+    // Filters: community 金山 (JS) on all cases, as the list API answers it.
     const jurisdiction = (await server.api('GET', '/api/v1/jurisdiction')).body
     const js = jurisdiction.communities.find((c) => c.code === 'JS')
     await choose(page, '社区', js.name)

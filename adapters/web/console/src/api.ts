@@ -86,6 +86,9 @@ export interface RequestOptions {
   signal?: AbortSignal
   // Do not report a 401 to the session listeners (the login call itself).
   quiet401?: boolean
+  // Conditional GET: the ETag of the last answer; an unchanged list is
+  // answered 304 and request() returns it (status 304, body null) instead of throwing.
+  ifNoneMatch?: string | null
 }
 
 export function withQuery(path: string, query?: RequestOptions['query']): string {
@@ -117,6 +120,7 @@ export async function request<T>(
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken
   if (options.ifMatch !== undefined) headers['If-Match'] = `"${options.ifMatch}"`
   if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey
+  if (options.ifNoneMatch) headers['If-None-Match'] = options.ifNoneMatch
   const response = await fetch(withQuery(path, options.query), {
     method,
     headers,
@@ -125,6 +129,9 @@ export async function request<T>(
     signal: options.signal,
   })
   for (const listener of answeredListeners) listener()
+  if (response.status === 304 && options.ifNoneMatch) {
+    return { status: 304, body: null as T, etag: response.headers.get('ETag') ?? options.ifNoneMatch }
+  }
   const text = await response.text()
   let parsed: unknown = null
   if (text) {
@@ -146,6 +153,15 @@ export async function request<T>(
 
 export async function get<T>(path: string, options?: RequestOptions): Promise<T> {
   return (await request<T>('GET', path, undefined, options)).body
+}
+
+// A GET that may answer 304 (not modified) when `etag` is still current: body is then null.
+export async function getIfChanged<T>(
+  path: string,
+  etag: string | null,
+  options: RequestOptions = {},
+): Promise<ApiResponse<T | null>> {
+  return request<T | null>('GET', path, undefined, { ...options, ifNoneMatch: etag })
 }
 
 export async function post<T>(path: string, body: unknown, options?: RequestOptions): Promise<T> {

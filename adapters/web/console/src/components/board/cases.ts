@@ -38,6 +38,7 @@ export interface CasePage {
   items: CaseRow[]
   next_cursor: string | null
   counts?: Record<string, number>
+  total?: number // GET /cases with count=true
 }
 
 export interface Department {
