@@ -2,7 +2,22 @@
 // names an event's required fields; this adds their kind of input, their
 // Chinese labels and the optional fields an event also takes. A field the
 // table does not know is asked as text.
-export type FieldType = 'text' | 'textarea' | 'department' | 'staff' | 'staff_many' | 'departments' | 'date' | 'days' | 'choice' | 'case_id'
+// `party`: a 1-based position in the case's parties; `mediator`: one of the
+// case's assignees; `attachment`: the seq of one of the case's attachments.
+export type FieldType =
+  | 'text'
+  | 'textarea'
+  | 'department'
+  | 'staff'
+  | 'staff_many'
+  | 'departments'
+  | 'date'
+  | 'days'
+  | 'choice'
+  | 'case_id'
+  | 'party'
+  | 'mediator'
+  | 'attachment'
 
 export interface FieldSpec {
   name: string
@@ -18,6 +33,11 @@ const satisfaction = [
   { value: 'satisfied', label: '满意' },
   { value: 'basically_satisfied', label: '基本满意' },
   { value: 'dissatisfied', label: '不满意' },
+]
+
+const spokenForms = [
+  { value: 'written', label: '书面' },
+  { value: 'oral', label: '口头' },
 ]
 
 // Field name → how it is asked; "event.field" wins over "field".
@@ -40,6 +60,53 @@ const specs: Record<string, Omit<FieldSpec, 'name' | 'required'>> = {
   summary: { label: '调解记录', type: 'textarea', placeholder: '本次调解的时间、参加人、经过和结果' },
   terms: { label: '协议内容', type: 'textarea', placeholder: '调解协议的具体条款' },
   performance_due: { label: '履行期限', type: 'date' },
+  // People's Mediation Law Art. 17, 23 (consent, mediator) and 28–30 (the agreement).
+  party: { label: '当事人', type: 'party' },
+  'record_consent.consent': {
+    label: '调解意愿',
+    type: 'choice',
+    options: [
+      { value: 'agree', label: '同意调解' },
+      { value: 'refuse', label: '拒绝调解' },
+    ],
+  },
+  'record_consent.form': { label: '表示方式', type: 'choice', options: spokenForms },
+  'accept_mediator.form': { label: '表示方式', type: 'choice', options: spokenForms },
+  at: { label: '表示日期', type: 'date', placeholder: '不填为今天' },
+  mediator: { label: '调解员', type: 'mediator' },
+  'reach_agreement.form': {
+    label: '协议形式',
+    type: 'choice',
+    options: [
+      { value: 'written', label: '书面协议' },
+      { value: 'oral', label: '口头协议' },
+    ],
+    default: 'written',
+  },
+  facts: { label: '事实', type: 'textarea', placeholder: '纠纷的主要事实' },
+  issues: { label: '争议焦点', type: 'textarea', placeholder: '双方争议的事项' },
+  responsibilities: { label: '各方责任', type: 'textarea', placeholder: '可选：各方当事人的责任' },
+  performance_method: { label: '履行方式', type: 'textarea', placeholder: '如：一次性当面支付、按约定时间施工' },
+  'confirm_agreement.form': {
+    label: '确认方式',
+    type: 'choice',
+    options: [
+      { value: 'signature', label: '签字' },
+      { value: 'thumbprint', label: '捺印' },
+      { value: 'seal', label: '盖章' },
+    ],
+  },
+  attachment_seq: { label: '签字页附件', type: 'attachment' },
+  'record_performance.outcome': {
+    label: '履行情况',
+    type: 'choice',
+    options: [
+      { value: 'performed', label: '已履行' },
+      { value: 'partly', label: '部分履行' },
+      { value: 'not_performed', label: '未履行' },
+    ],
+  },
+  'record_performance.note': { label: '回查记录', type: 'textarea', placeholder: '回查方式及履行情况' },
   to: {
     label: '移交至',
     type: 'choice',
@@ -69,6 +136,7 @@ const specs: Record<string, Omit<FieldSpec, 'name' | 'required'>> = {
     options: [
       { value: 'confirmed', label: '确认有效' },
       { value: 'not_confirmed', label: '不予确认' },
+      { value: 'rejected', label: '驳回申请' },
     ],
   },
   reference: { label: '文书编号', type: 'text' },
@@ -84,10 +152,20 @@ const optional: Record<string, string[]> = {
   assign: ['co_departments'],
   record_follow_up: ['outcome'],
   reject: ['duplicate_of'],
+  record_consent: ['at'],
+  accept_mediator: ['at'],
+  reach_agreement: ['responsibilities'],
+}
+
+// Where an event's fields are asked in an order of their own (Art. 29's).
+const order: Record<string, string[]> = {
+  reach_agreement: ['form', 'facts', 'issues', 'responsibilities', 'terms', 'performance_method', 'performance_due'],
 }
 
 export function eventFields(event: string, required: string[]): FieldSpec[] {
   const names = [...required, ...(optional[event] ?? []).filter((f) => !required.includes(f))]
+  const rank = order[event]
+  if (rank) names.sort((a, b) => (rank.indexOf(a) + 1 || 99) - (rank.indexOf(b) + 1 || 99))
   return names.map((name) => {
     const spec = specs[`${event}.${name}`] ?? specs[name] ?? { label: name, type: 'textarea' as const }
     return { name, required: required.includes(name), ...spec }
@@ -119,11 +197,13 @@ const forward = new Set([
   'record_follow_up',
   'approve_extension',
   'resume',
+  'confirm_agreement',
 ])
 export function eventButtonType(event: string): 'primary' | 'danger' | 'warning' | 'default' {
   if (forward.has(event)) return 'primary'
   if (backward.has(event)) return 'danger'
   if (event === 'report_risk' || event === 'hold') return 'warning'
+  if (event === 'record_consent' || event === 'accept_mediator' || event === 'record_performance') return 'primary'
   return 'default'
 }
 
@@ -151,6 +231,19 @@ const dataLabels: Record<string, string> = {
   reference: '文书编号',
   duplicate_of: '重复案件',
   routed_by: '派单方式',
+  party: '当事人',
+  consent: '调解意愿',
+  form: '形式',
+  at: '表示日期',
+  mediator: '调解员',
+  parties: '协议当事人',
+  facts: '事实',
+  issues: '争议焦点',
+  responsibilities: '各方责任',
+  performance_method: '履行方式',
+  attachment_seq: '签字页附件',
+  escalated: '督办',
+  rework_rounds: '已重新调解轮次',
   visibility: '可见范围',
   file_name: '文件名',
   category: '类别',
@@ -166,6 +259,21 @@ const valueLabels: Record<string, string> = {
   not_resolved: '未解决',
   confirmed: '确认有效',
   not_confirmed: '不予确认',
+  rejected: '驳回申请',
+  agree: '同意调解',
+  refuse: '拒绝调解',
+  written: '书面',
+  oral: '口头',
+  signature: '签字',
+  thumbprint: '捺印',
+  seal: '盖章',
+  performed: '已履行',
+  partly: '部分履行',
+  not_performed: '未履行',
+  applicant: '申请人',
+  respondent: '被申请人',
+  other: '其他当事人',
+  true: '是',
   court: '人民法院',
   police: '公安机关',
   arbitration: '仲裁机构',
