@@ -89,21 +89,22 @@ test('admin: users, departments and staff, catalogue and calendar through the pa
     assert.notEqual(before?.status, 'published', JSON.stringify(before))
     await page.getByText(`${next} 年尚未录入法定节假日`).waitFor()
     await choose(page, '年度', new RegExp(`^${next} 年（未`))
-    await page.getByLabel('通知标题').fill(`国务院办公厅关于${next}年部分节假日安排的通知`)
+    const panel = page.getByRole('region', { name: '工作日历设置' })
+    await panel.getByLabel('通知标题').fill(`国务院办公厅关于${next}年部分节假日安排的通知`)
     for (const [kind, date, to, name] of [
       ['法定节假日', `${next}-01-01`, `${next}-01-03`, '元旦'],
       ['调休上班日', `${next}-01-04`, '', '元旦'],
     ]) {
       await choose(page, '类型', kind)
-      await page.getByLabel('日期', { exact: true }).fill(date)
-      await page.getByLabel('日期', { exact: true }).press('Enter')
+      await panel.getByLabel('日期', { exact: true }).fill(date)
+      await panel.getByLabel('日期', { exact: true }).press('Enter')
       if (to) {
-        await page.getByLabel('结束日期').fill(to)
-        await page.getByLabel('结束日期').press('Enter')
+        await panel.getByLabel('结束日期').fill(to)
+        await panel.getByLabel('结束日期').press('Enter')
       }
-      await page.getByLabel('名称').fill(name)
-      await page.getByRole('button', { name: '添加' }).click()
-      await page.getByRole('region', { name: kind }).getByText(date).waitFor()
+      await panel.getByLabel('名称').fill(name)
+      await panel.getByRole('button', { name: '添加' }).click()
+      await panel.getByRole('region', { name: kind }).getByText(date).waitFor()
     }
     await page.getByRole('button', { name: `保存 ${next} 年日历` }).click()
     await page.getByText(`已保存 ${next} 年工作日历：法定节假日 1 段，调休上班日 1 天`).waitFor()
