@@ -473,7 +473,10 @@ test('dispute: accept, assign, a return, arbitration, consent, mediation, the wr
         await d.getByLabel('表示日期').fill(yesterday)
         await d.getByLabel('表示日期').press('Enter')
       }
-      if (i === 0) await screenshot(page, 'event-dialog-consent')
+      if (i === 0) {
+        await page.waitForFunction(() => !document.querySelector('.el-message'))
+        await screenshot(page, 'event-dialog-consent')
+      }
     })
     await dialog.waitFor({ state: 'hidden' })
   }
@@ -508,6 +511,7 @@ test('dispute: accept, assign, a return, arbitration, consent, mediation, the wr
     await d.getByLabel('履行方式').fill('被申请人按约定时间施工，社区网格员监督')
     await d.getByLabel('履行期限').fill('2026-12-31')
     await d.getByLabel('履行期限').press('Enter')
+    await page.waitForFunction(() => !document.querySelector('.el-message'))
     await screenshot(page, 'event-dialog-agreement')
   })
   await dialog.waitFor({ state: 'hidden' })
@@ -526,6 +530,9 @@ test('dispute: accept, assign, a return, arbitration, consent, mediation, the wr
     await d.waitFor({ state: 'hidden' })
   }
   await card.getByTestId('agreement-status').filter({ hasText: '已生效' }).waitFor()
+  await card.getByText('已捺印确认').waitFor()
+  await page.waitForFunction(() => !document.querySelector('.el-message'))
+  await card.scrollIntoViewIfNeeded()
   await screenshot(page, 'case-dispute-agreement')
   const history = (await server.api('GET', `/api/v1/cases/${disputeId}/history`)).body.items
   const signedPage = (await server.api('GET', `/api/v1/cases/${disputeId}/attachments`)).body.items[0]

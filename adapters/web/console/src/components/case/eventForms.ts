@@ -236,8 +236,10 @@ export function dataSummary(data: Record<string, unknown>, names: (field: string
   const out: string[] = []
   for (const [key, raw] of Object.entries(data ?? {})) {
     if (!(key in dataLabels) || raw === null || raw === '' || key.endsWith('sha256')) continue
-    const values = Array.isArray(raw) ? raw.map(String) : [String(raw)]
-    if (!values.length) continue
+    const list: unknown[] = Array.isArray(raw) ? raw : [raw]
+    // Objects (a register row's party counts) are no words for the timeline.
+    if (!list.length || list.some((v) => typeof v === 'object')) continue
+    const values = list.map(String)
     const text = values.map((v) => names(key, valueLabels[v] ?? v)).join('、')
     out.push(`${dataLabels[key]}：${text}`)
   }
