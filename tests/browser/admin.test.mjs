@@ -81,30 +81,42 @@ test('admin: users, departments and staff, catalogue and calendar through the pa
     for (const c of catalogue.categories.dispute) await page.getByRole('cell', { name: c.name, exact: true }).first().waitFor()
     await page.getByText('接口只提供查询').waitFor()
 
-    // The calendar: next year's holidays and 调休 days where the API has them.
+    // The calendar: next year's holidays and 调休 days, entered from the notice,
+    // then listed by the API and counted by the engine (GET /health).
     await page.getByRole('tab', { name: '工作日历' }).click()
-    const calendar = await server.api('GET', '/api/v1/calendar')
-    if (calendar.status === 404) {
-      await page.getByText('本服务器尚未提供工作日历接口').waitFor()
-    } else {
-      const next = new Date().getFullYear() + 1
-      await choose(page, '年度', `${next} 年（未配置）`)
-      for (const [kind, date, name] of [
-        ['法定节假日', `${next}-01-01`, '元旦'],
-        ['调休上班日', `${next}-01-04`, '元旦调休'],
-      ]) {
-        await choose(page, '类型', kind)
-        await page.getByLabel('日期', { exact: true }).fill(date)
-        await page.getByLabel('日期', { exact: true }).press('Enter')
-        await page.getByLabel('名称').fill(name)
-        await page.getByRole('button', { name: '添加' }).click()
-        await page.getByRole('region', { name: kind }).getByText(date).waitFor()
+    const next = new Date().getFullYear() + 1
+    const before = (await server.api('GET', '/api/v1/calendar')).body.items.find((y) => y.year === next)
+    assert.notEqual(before?.status, 'published', JSON.stringify(before))
+    await page.getByText(`${next} 年尚未录入法定节假日`).waitFor()
+    await choose(page, '年度', new RegExp(`^${next} 年（未`))
+    const panel = page.getByRole('region', { name: '工作日历设置' })
+    await panel.getByLabel('通知标题').fill(`国务院办公厅关于${next}年部分节假日安排的通知`)
+    for (const [kind, date, to, name] of [
+      ['法定节假日', `${next}-01-01`, `${next}-01-03`, '元旦'],
+      ['调休上班日', `${next}-01-04`, '', '元旦'],
+    ]) {
+      await choose(page, '类型', kind)
+      await panel.getByLabel('日期', { exact: true }).fill(date)
+      await panel.getByLabel('日期', { exact: true }).press('Enter')
+      if (to) {
+        await panel.getByLabel('结束日期').fill(to)
+        await panel.getByLabel('结束日期').press('Enter')
       }
-      await page.getByRole('button', { name: `保存 ${next} 年日历` }).click()
-      await page.getByText(`已保存 ${next} 年工作日历`).waitFor()
-      const text = JSON.stringify((await server.api('GET', '/api/v1/calendar')).body)
-      assert.ok(text.includes(`${next}-01-01`) && text.includes(`${next}-01-04`), text)
+      await panel.getByLabel('名称').fill(name)
+      await panel.getByRole('button', { name: '添加' }).click()
+      await panel.getByRole('region', { name: kind }).getByText(date).waitFor()
     }
+    await page.getByRole('button', { name: `保存 ${next} 年日历` }).click()
+    await page.getByText(`已保存 ${next} 年工作日历：法定节假日 1 段，调休上班日 1 天`).waitFor()
+    await page.getByTestId('calendar-status').filter({ hasText: '已录入' }).waitFor()
+    const entered = (await server.api('GET', '/api/v1/calendar')).body.items.find((y) => y.year === next)
+    assert.equal(entered.status, 'published')
+    assert.equal(entered.origin, 'database')
+    assert.equal(entered.updated_by, 'admin1')
+    assert.deepEqual(entered.holidays, [{ name: '元旦', from: `${next}-01-01`, to: `${next}-01-03` }])
+    assert.deepEqual(entered.make_up_days.map((d) => d.date), [`${next}-01-04`])
+    const health = (await server.api('GET', '/health')).body
+    assert.ok(!JSON.stringify(health.calendar.years_missing).includes(String(next)), JSON.stringify(health))
     await screenshot(page, 'admin-calendar')
   }))
 

@@ -417,7 +417,7 @@ test('request: dispatch, a return, arbitration, handling, dissatisfied 回访 an
   for (const words of ['派单', '退单', '签收', '开始办理', '办结', '回访', '满意度：不满意']) assert.ok(timeline.includes(words), words)
 })
 
-test('dispute: accept, assign, a return, arbitration, mediation, agreement, 回访, closed', async () => {
+test('dispute: accept, assign, a return, arbitration, consent, mediation, the written agreement signed, dissatisfied 回访 and 重新调解, closed', async () => {
   let page = await openCase('desk', disputeId)
   let seen = await buttons(page)
   assert.ok(seen.includes('受理') && !seen.includes('分派'), seen.join(','))
@@ -454,20 +454,136 @@ test('dispute: accept, assign, a return, arbitration, mediation, agreement, 回�
   page = await openCase('handler', disputeId)
   await act(page, '开始调解')
   await waitState(page, '调解中')
+
+  // Art. 17: no mediation record before every party agreed to be mediated.
+  const card = page.getByRole('region', { name: '调解与协议' })
+  await card.getByText('须记录每位当事人同意调解后').waitFor()
+  const early = await server.api('POST', `/api/v1/cases/${disputeId}/events`, { event: 'record_session', summary: '未经同意' })
+  assert.equal(early.status, 409, JSON.stringify(early.body))
+  assert.ok(!(await historyEvents(disputeId)).includes('record_session'))
+  const roles = { applicant: '申请人', respondent: '被申请人' }
+  const parties = (await getCase(disputeId)).parties.map((p) => `${roles[p.role]} ${p.name}`)
+  const yesterday = new Date(Date.now() - 86400000 + 8 * 3600000).toISOString().slice(0, 10)
+  for (const [i, party] of parties.entries()) {
+    const dialog = await act(page, '记录调解意愿', async (d) => {
+      await choose(page, '当事人', party, d)
+      await d.locator('label.el-radio-button').filter({ hasText: /^同意调解$/ }).click()
+      await d.locator('label.el-radio-button').filter({ hasText: i === 0 ? /^书面$/ : /^口头$/ }).click()
+      if (i === 1) {
+        await d.getByLabel('表示日期').fill(yesterday)
+        await d.getByLabel('表示日期').press('Enter')
+      }
+      if (i === 0) {
+        await page.waitForFunction(() => !document.querySelector('.el-message'))
+        await screenshot(page, 'event-dialog-consent')
+      }
+    })
+    await dialog.waitFor({ state: 'hidden' })
+  }
+  const consentTable = page.getByRole('region', { name: '当事人调解意愿' })
+  await consentTable.getByText('口头').waitFor()
+  assert.equal(await consentTable.getByText('同意调解').count(), 2)
+  await card.getByText('须记录每位当事人同意调解后').waitFor({ state: 'hidden' })
+  const consents = (await server.api('GET', `/api/v1/cases/${disputeId}/history`)).body.items.filter((h) => h.event === 'record_consent')
+  assert.deepEqual(
+    consents.map((h) => [h.data.party, h.data.consent, h.data.form, h.data.at ?? null]),
+    [
+      [1, 'agree', 'written', null],
+      [2, 'agree', 'oral', yesterday],
+    ],
+  )
+  // Art. 23: the applicant accepts the assigned mediator (the case's only assignee, preselected).
+  await act(page, '选定调解员', async (d) => {
+    await choose(page, '当事人', parties[0], d)
+    await d.getByText('赵福明').waitFor()
+    await d.locator('label.el-radio-button').filter({ hasText: /^口头$/ }).click()
+  })
+  await consentTable.getByText('赵福明（口头）').waitFor()
+
   await act(page, '记录调解', async (d) => d.getByLabel('调解记录').fill('双方到场，约定施工时间'))
   await waitState(page, '调解中')
   const dialog = await act(page, '达成协议', async (d) => {
+    await d.locator('label.el-radio-button').filter({ hasText: /^书面协议$/ }).click()
+    await d.getByLabel('事实', { exact: true }).fill('楼上住户周末清晨装修施工，噪音影响楼下住户休息')
+    await d.getByLabel('争议焦点').fill('施工时间安排')
+    await d.getByLabel('各方责任').fill('被申请人承担控制施工噪音的责任')
     await d.getByLabel('协议内容').fill('工作日8:30至12:00、14:00至18:00施工，周末不施工')
+    await d.getByLabel('履行方式').fill('被申请人按约定时间施工，社区网格员监督')
     await d.getByLabel('履行期限').fill('2026-12-31')
     await d.getByLabel('履行期限').press('Enter')
+    await page.waitForFunction(() => !document.querySelector('.el-message'))
     await screenshot(page, 'event-dialog-agreement')
   })
   await dialog.waitFor({ state: 'hidden' })
   await waitState(page, '已达成协议')
-  await act(page, '确认履行')
+  await card.getByTestId('agreement-status').filter({ hasText: '待当事人确认（0/2）' }).waitFor()
+
+  // Art. 29: each party signs (or puts a thumbprint on) the written agreement; the signed page is an attachment.
+  await page.getByLabel('上传附件').setInputFiles({ name: '调解协议签字页.png', mimeType: 'image/png', buffer: png(20_000) })
+  await page.getByRole('region', { name: '附件列表' }).getByText('调解协议签字页.png').waitFor()
+  for (const [i, party] of parties.entries()) {
+    const d = await act(page, '当事人签字确认', async (d) => {
+      await choose(page, '当事人', party, d)
+      await d.locator('label.el-radio-button').filter({ hasText: i === 0 ? /^签字$/ : /^捺印$/ }).click()
+      await d.getByText('调解协议签字页.png').waitFor()
+    })
+    await d.waitFor({ state: 'hidden' })
+  }
+  await card.getByTestId('agreement-status').filter({ hasText: '已生效' }).waitFor()
+  await card.getByText('已捺印确认').waitFor()
+  await page.waitForFunction(() => !document.querySelector('.el-message'))
+  await card.scrollIntoViewIfNeeded()
+  await screenshot(page, 'case-dispute-agreement')
+  const history = (await server.api('GET', `/api/v1/cases/${disputeId}/history`)).body.items
+  const signedPage = (await server.api('GET', `/api/v1/cases/${disputeId}/attachments`)).body.items[0]
+  assert.deepEqual(
+    history.filter((h) => h.event === 'confirm_agreement').map((h) => [h.data.party, h.data.form, h.data.attachment_seq]),
+    [
+      [1, 'signature', signedPage.seq],
+      [2, 'thumbprint', signedPage.seq],
+    ],
+  )
+  const agreement = history.find((h) => h.event === 'reach_agreement')
+  assert.equal(agreement.data.form, 'written')
+  assert.equal(agreement.data.performance_due, '2026-12-31')
+  assert.equal(agreement.data.issues, '施工时间安排')
+  assert.equal(agreement.data.responsibilities, '被申请人承担控制施工噪音的责任')
+
+  await act(page, '记录履行情况', async (d) => {
+    await d.locator('label.el-radio-button').filter({ hasText: /^已履行$/ }).click()
+    await d.getByLabel('回查记录').fill('上门回查：被申请人已按约定时间施工')
+  })
   await waitState(page, '回访中')
   assert.ok(!(await buttons(page)).includes('结案'))
 
+  // A dissatisfied 回访 sends the dispute back to mediation (重新调解).
+  page = await openCase('desk', disputeId)
+  await act(page, '记录回访', async (d) => {
+    await d.locator('label.el-radio-button').filter({ hasText: /^不满意$/ }).click()
+    await d.getByLabel('回访记录').fill('申请人反映周末仍有施工')
+  })
+  await waitState(page, '调解中')
+  await page.getByRole('region', { name: '调解与协议' }).getByTestId('rework-count').filter({ hasText: '重新调解 1 次' }).waitFor()
+  let c = await getCase(disputeId)
+  assert.equal(c.state, 'mediating')
+  assert.equal(c.rework_count, 1)
+
+  // A second agreement, oral this time (in force at once), performed, then a content 回访 and closing.
+  page = await openCase('handler', disputeId)
+  await act(page, '达成协议', async (d) => {
+    await d.locator('label.el-radio-button').filter({ hasText: /^口头协议$/ }).click()
+    await d.getByLabel('事实', { exact: true }).fill('被申请人周末仍有施工')
+    await d.getByLabel('争议焦点').fill('周末施工')
+    await d.getByLabel('协议内容').fill('周末及节假日一律不施工')
+    await d.getByLabel('履行方式').fill('被申请人自行遵守，网格员抽查')
+    await d.getByLabel('履行期限').fill('2026-12-31')
+    await d.getByLabel('履行期限').press('Enter')
+  })
+  await waitState(page, '已达成协议')
+  await page.getByRole('region', { name: '调解与协议' }).getByTestId('agreement-status').filter({ hasText: '已生效' }).waitFor()
+  assert.ok(!(await buttons(page)).includes('当事人签字确认'), 'an oral agreement needs no signature')
+  await act(page, '确认履行')
+  await waitState(page, '回访中')
   page = await openCase('desk', disputeId)
   await act(page, '记录回访', async (d) => {
     await d.locator('label.el-radio-button').filter({ hasText: /^基本满意$/ }).click()
@@ -477,11 +593,13 @@ test('dispute: accept, assign, a return, arbitration, mediation, agreement, 回�
   await act(page, '结案')
   await waitState(page, '已结案')
   await screenshot(page, 'case-dispute-closed')
-  const c = await getCase(disputeId)
+  c = await getCase(disputeId)
   assert.equal(c.state, 'closed')
-  const history = (await server.api('GET', `/api/v1/cases/${disputeId}/history`)).body.items
-  const agreement = history.find((h) => h.event === 'reach_agreement')
-  assert.equal(agreement.data.performance_due, '2026-12-31')
+  assert.equal(c.rework_count, 1)
+  const timeline = await page.getByRole('list', { name: '办理记录' }).innerText()
+  for (const words of ['记录调解意愿', `当事人：${parties[1]}`, '调解意愿：同意调解', '形式：口头', '选定调解员', '调解员：赵福明', '争议焦点：施工时间安排', '当事人签字确认', '形式：捺印', '签字页附件：调解协议签字页.png', '记录履行情况', '结果：已履行', '满意度：不满意']) {
+    assert.ok(timeline.includes(words), words)
+  }
 })
 
 test('a high-risk dispute: no mediation before the risk is reported to the police (Art. 25)', async () => {
