@@ -261,7 +261,7 @@ TEST_SUITE("dispute_machine") {
         c.parties = {{"applicant", "a", "", ""}};      // consented, with its mediator assigned
         c.facts["consents"] = object{{"1", object{{"consent", "agree"}}}};
         c.assignment.assignees = {"u17"};
-        c.facts["agreement_form"] = "written";         // and confirm_agreement its
+        c.facts["agreement_form"] = "written";  // and confirm_agreement its
         check_pair(*wf, c, event, valid_payload(event), expected_target(state, event),
                    expected_allowed);
       }
@@ -531,6 +531,8 @@ TEST_SUITE("dispute_machine") {
   TEST_CASE("a written agreement is in force once every party confirmed it (Art. 29-30)") {
     Case c = make_case("mediating");
     c.parties = {{"applicant", "a", "", ""}, {"respondent", "b", "", ""}};
+    c.facts["consents"] = object{{"1", object{{"consent", "agree"}}},  // Art. 17: both consented
+                                 {"2", object{{"consent", "agree"}}}};
     object written = valid_payload("reach_agreement");
     written["form"] = "written";
     apply_ok(c, "reach_agreement", written);
@@ -607,7 +609,7 @@ TEST_SUITE("dispute_machine") {
       CHECK(g.states[i].terminal == (kStates[i] == "closed"));
     }
 
-    REQUIRE(g.events.size() == 20);
+    REQUIRE(g.events.size() == 22);
     for (std::size_t i = 0; i < g.events.size(); ++i) {
       CHECK(g.events[i].name == kEvents[i]);
       CHECK(g.events[i].label == kEventLabels.at(kEvents[i]));
