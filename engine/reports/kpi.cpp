@@ -112,8 +112,7 @@ const FigureRule kFigures[] = {
     {{"performance_rate", "履行率", "Performance rate",
       "agreements due whose latest performance record says performed (confirm_performance, or "
       "record_performance with outcome performed; partly counts as not performed)",
-      "agreements due",
-      kRatio},
+      "agreements due", kRatio},
      OUTPOST_TERM(one_if(agreement_due(c) && c.milestones.performed)),
      OUTPOST_TERM(one_if(agreement_due(c)))},
     {{"judicial_applied", "申请司法确认数", "Judicial confirmations applied for",

@@ -106,21 +106,9 @@ export interface Jurisdiction {
   communities: Community[]
 }
 
-export interface Department {
-  code: string
-  name: string
-  active: boolean
-}
-
-export interface StaffMember {
-  id: string
-  name: string
-  department: string
-  role: string
-  grid: string | null
-  micro_grid: string | null
-  active: boolean
-}
+// The directory's types are the board's (GET /api/v1/departments, /staff).
+import type { Department, StaffMember } from '../board/cases'
+export type { Department, StaffMember }
 
 export interface Note {
   seq: number
