@@ -25,6 +25,7 @@
 #include "engine/cases/case_service.hpp"
 #include "engine/deadlines/calendar_service.hpp"
 #include "engine/directory/directory.hpp"
+#include "engine/directory/locator.hpp"
 #include "engine/notify/outbox.hpp"
 #include "engine/proof/history_proofs.hpp"
 #include "engine/reports/report_store.hpp"
@@ -70,6 +71,10 @@ struct ApiContext {
   // The console's session cookie (login with {"session": true}, GET
   // /api/v1/session): without it logins answer with bearer tokens only.
   SessionAuth* sessions = nullptr;
+  // Points and addresses to micro-grids (config/boundaries.geojson): GET
+  // /api/v1/jurisdiction/locate and a case's location.lat/long/building;
+  // without it those are not available.
+  const directory::Locator* locator = nullptr;
 };
 
 void register_api(Router& router, ApiContext& ctx);
