@@ -98,6 +98,7 @@ void register_audit_routes(Router& router, ApiContext& ctx);
 void register_report_routes(Router& router, ApiContext& ctx);
 void register_proof_routes(Router& router, ApiContext& ctx);
 void register_calendar_routes(Router& router, ApiContext& ctx);
+void register_locate_routes(Router& router, ApiContext& ctx);
 
 // The embedded OpenAPI document (adapters/http/openapi.json).
 std::string_view openapi_document();
