@@ -127,6 +127,8 @@ test('coordinates copied from a map, longitude first, WGS84 and GCJ-02', async (
   const gcj = toGcj02(target)
   await locate(`${gcj.lat.toFixed(7)}, ${gcj.lon.toFixed(7)}`, 'GCJ-02（高德/腾讯/微信）')
   await expectCascade('LF-G06-M3')
+  // The address the building's 定位 wrote does not stay behind with another place.
+  assert.equal(await page.getByLabel('详细地址').inputValue(), '')
   await page.getByLabel('详细地址').evaluate((e) => e.scrollIntoView({ block: 'center' }))
   await screenshot(page, 'locate-gcj02')
 })
@@ -140,7 +142,10 @@ test('a point outside the sub-district is refused in Chinese and changes nothing
 })
 
 test('the case saved after locating carries the located micro-grid', async () => {
-  // An address already typed is kept; an empty one takes the building's name.
+  // An address typed by the desk is kept.
+  await page.getByLabel('详细地址').fill('燎原路12号')
+  await locate('ly-xsp-05')
+  assert.equal(await page.getByLabel('详细地址').inputValue(), '燎原路12号')
   await page.getByLabel('详细地址').fill('')
   await locate('ly-xsp-05')
   const building = feature('LY-XSP-05').properties
@@ -160,5 +165,5 @@ test('the case saved after locating carries the located micro-grid', async () =>
   assert.equal(saved.body.location.micro_grid, building.micro_grid)
   assert.equal(saved.body.location.grid, 'LY-G02')
   assert.equal(saved.body.location.community, 'LY')
-  assert.equal(saved.body.location.address, building.name)
+  assert.equal(saved.body.location.address, building.name) // the empty address took the building's name
 })
