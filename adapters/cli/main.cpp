@@ -149,7 +149,8 @@ int with_reports(const Flags& flags, const cli::ReportBody& body) {
   int code = 0;
   auto settings = resolve_settings(flags, code);
   if (!settings) return code;
-  auto domain = config::load_domain_config(settings->config_dir, settings->calendar);
+  auto domain =
+      config::load_domain_config(settings->config_dir, settings->calendar, settings->boundaries);
   if (!domain) return fail(2, "configuration: " + domain.error().message);
   auto store = open_migrated(*settings);
   if (!store) return fail(1, "database: " + store.error().message);
@@ -233,7 +234,8 @@ int run_export(const Flags& flags, cli::ExportCommand& command) {
   int code = 0;
   auto settings = resolve_settings(flags, code);
   if (!settings) return code;
-  auto domain = config::load_domain_config(settings->config_dir, settings->calendar);
+  auto domain =
+      config::load_domain_config(settings->config_dir, settings->calendar, settings->boundaries);
   if (!domain) return fail(2, "configuration: " + domain.error().message);
   auto store = open_sealed(*settings, code);
   if (!store) return code;
@@ -253,7 +255,7 @@ int run_serve(const Flags& flags) {
   auto settings = resolve_settings(flags, code);
   if (!settings) return code;
   const config::Settings& s = *settings;
-  auto domain = config::load_domain_config(s.config_dir, s.calendar);
+  auto domain = config::load_domain_config(s.config_dir, s.calendar, s.boundaries);
   if (!domain) return fail(2, "configuration: " + domain.error().message);
   auto opened = open_sealed(s, code);
   if (!opened) return code;
@@ -365,6 +367,7 @@ int run_serve(const Flags& flags) {
   if (Status c = cli::start_calendar_years(calendar_years, deadlines.calendar()); !c)
     return fail(1, "calendar years: " + c.error().message);
   ctx.calendar = &calendar_years;
+  ctx.locator = &domain.value().locator;
   http::Router router;
   http::register_api(router, ctx);
   open311::Context open311_ctx{service,

@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 
 #include "adapters/config/audit_json.hpp"
+#include "adapters/config/boundaries_json.hpp"
 #include "adapters/config/calendar_json.hpp"
 #include "adapters/config/catalogue_json.hpp"
 #include "adapters/config/jurisdiction_json.hpp"
@@ -41,7 +42,8 @@ std::string default_config_dir() {
 }
 
 Result<DomainConfig> load_domain_config(const std::string& config_dir,
-                                        const std::string& calendar_file) {
+                                        const std::string& calendar_file,
+                                        const std::string& boundaries_file) {
   const std::string catalogue_path = config_dir + "/catalogue.json";
   const std::string jurisdiction_path = config_dir + "/jurisdiction.json";
   auto catalogue_doc = read_json_file(catalogue_path);
@@ -57,8 +59,10 @@ Result<DomainConfig> load_domain_config(const std::string& config_dir,
   if (!staff_doc) return staff_doc.error();
   auto staff = roster_from_json(staff_doc.value(), catalogue.value(), jurisdiction.value());
   if (!staff) return in_file(staff.error(), staff_path);
-  const std::string calendar_path =
-      calendar_file.starts_with('/') ? calendar_file : config_dir + "/" + calendar_file;
+  const auto in_dir = [&](const std::string& file) {
+    return file.starts_with('/') ? file : config_dir + "/" + file;
+  };
+  const std::string calendar_path = in_dir(calendar_file);
   auto calendar_doc = read_json_file(calendar_path);
   if (!calendar_doc) return calendar_doc.error();
   auto calendar = calendar_from_json(calendar_doc.value());
@@ -78,11 +82,17 @@ Result<DomainConfig> load_domain_config(const std::string& config_dir,
   if (!audit_doc) return audit_doc.error();
   auto categories = finding_categories_from_json(audit_doc.value());
   if (!categories) return in_file(categories.error(), audit_path);
+  const std::string boundaries_path = in_dir(boundaries_file);
+  auto boundaries_doc = read_json_file(boundaries_path);
+  if (!boundaries_doc) return boundaries_doc.error();
+  auto locator = locator_from_geojson(boundaries_doc.value(), jurisdiction.value());
+  if (!locator) return in_file(locator.error(), boundaries_path);
   return DomainConfig{std::move(catalogue.value()),     std::move(jurisdiction.value()),
                       std::move(staff.value()),         std::move(calendar.value()),
                       std::move(policy.value()),        std::move(permissions.value()),
                       std::move(catalogue_doc.value()), std::move(jurisdiction_doc.value()),
-                      std::move(categories.value()),    std::move(audit_permissions.value())};
+                      std::move(categories.value()),    std::move(audit_permissions.value()),
+                      std::move(locator.value())};
 }
 
 }  // namespace outpost::config

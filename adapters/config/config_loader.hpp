@@ -2,7 +2,8 @@
 //
 // Reads the shipped configuration data (config/catalogue.json,
 // config/jurisdiction.json, config/staff.json, config/calendar.json,
-// config/permissions.json and config/audit.json, or the same names in another
+// config/permissions.json, config/audit.json and config/boundaries.geojson, or
+// the same names in another
 // folder) into the engine's values. Errors name the file and, for
 // validation, the field path.
 #pragma once
@@ -21,6 +22,7 @@
 #include "engine/directory/catalogue.hpp"
 #include "engine/directory/directory.hpp"
 #include "engine/directory/jurisdiction.hpp"
+#include "engine/directory/locator.hpp"
 
 namespace outpost::config {
 
@@ -44,11 +46,16 @@ struct DomainConfig {
   // audits (the "audits" member of permissions.json).
   std::vector<FindingCategory> finding_categories;
   AuditPermissions audit_permissions;
+  // The jurisdiction's boundaries and named places (boundaries.geojson):
+  // points and addresses to micro-grids.
+  directory::Locator locator;
 };
 
-// `calendar`: the calendar file, relative to config_dir unless absolute.
+// `calendar` and `boundaries`: the calendar and boundary files, relative to
+// config_dir unless absolute.
 Result<DomainConfig> load_domain_config(const std::string& config_dir,
-                                        const std::string& calendar = "calendar.json");
+                                        const std::string& calendar = "calendar.json",
+                                        const std::string& boundaries = "boundaries.geojson");
 
 // The folder of the shipped configuration in this source tree.
 std::string default_config_dir();

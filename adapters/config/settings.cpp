@@ -291,6 +291,7 @@ Status apply_config_file(Settings& s, const std::string& path) {
   const auto deadlines = t["deadlines"];
   s.calendar = deadlines["calendar"].value_or(s.calendar);
   s.deadline_interval_ms = deadlines["interval_ms"].value_or(s.deadline_interval_ms);
+  s.boundaries = t["jurisdiction"]["boundaries"].value_or(s.boundaries);
   if (Status r = read_outbox(t, s.outbox); !r) return r;
   return read_webhooks(t, s.webhooks);
 }
@@ -302,6 +303,7 @@ Status apply_environment(Settings& s) {
   read_text("OUTPOST_LOG_FORMAT", s.log_format);
   read_text("OUTPOST_LOG_LEVEL", s.log_level);
   read_text("OUTPOST_CALENDAR", s.calendar);
+  read_text("OUTPOST_BOUNDARIES", s.boundaries);
   read_text("OUTPOST_PII_KEY_FILE", s.pii_key_file);
   read_text("OUTPOST_AUDIT_SIGNING_KEY_FILE", s.audit_signing_key_file);
   read_list("OUTPOST_TRUSTED_PROXIES", s.trusted_proxies);
@@ -384,6 +386,8 @@ Status validate(const Settings& s) {
     return setting_error("retention.closed_days", "must be 0 to 36500");
   }
   if (s.calendar.empty()) return setting_error("deadlines.calendar", "must name a calendar file");
+  if (s.boundaries.empty())
+    return setting_error("jurisdiction.boundaries", "must name a boundary file");
   if (s.deadline_interval_ms < 10 || s.deadline_interval_ms > 3600000) {
     return setting_error("deadlines.interval_ms", "must be 10 to 3600000");
   }

@@ -66,6 +66,9 @@ struct Settings {
   // [deadlines]: the working-day calendar (a file in config_dir, or a path)
   // and how often due deadline timers are looked for.
   std::string calendar = "calendar.json";
+  // [jurisdiction] boundaries: the boundaries of communities, grids and
+  // micro-grids and the named places (a file in config_dir, or a path).
+  std::string boundaries = "boundaries.geojson";
   // [pii]: the personal-data key file (adapters/config/pii_key.hpp); empty:
   // "<database file>.key" for SQLite, required for PostgreSQL.
   std::string pii_key_file;
@@ -89,8 +92,8 @@ Status apply_config_file(Settings& s, const std::string& path);
 // OUTPOST_LOG_LEVEL, OUTPOST_DEMO_DATA, OUTPOST_IO_THREADS, OUTPOST_WORKER_THREADS,
 // OUTPOST_ATTACHMENT_LIMIT_BYTES, OUTPOST_TOKEN_TTL_HOURS, OUTPOST_LOGIN_MAX_FAILURES,
 // OUTPOST_LOGIN_LOCK_SECONDS, OUTPOST_LOGIN_BACKOFF_AFTER, OUTPOST_LOGIN_DELAY_MS,
-// OUTPOST_CALENDAR, OUTPOST_DEADLINE_INTERVAL_MS, OUTPOST_PII_KEY_FILE, OUTPOST_RETENTION_DAYS,
-// OUTPOST_TRUSTED_PROXIES (comma-separated).
+// OUTPOST_CALENDAR, OUTPOST_BOUNDARIES, OUTPOST_DEADLINE_INTERVAL_MS, OUTPOST_PII_KEY_FILE,
+// OUTPOST_RETENTION_DAYS, OUTPOST_TRUSTED_PROXIES (comma-separated).
 Status apply_environment(Settings& s);
 // Checks ranges and names; the message says which setting is wrong.
 Status validate(const Settings& s);

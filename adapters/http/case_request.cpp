@@ -37,7 +37,27 @@ class ShapeReader {
   std::vector<FieldError>& errors_;
 };
 
-void read_location(ShapeReader& r, const json::object& body, Location& loc) {
+// location.lat/long (numbers), datum ("wgs84" or "gcj02"), building (a code).
+void read_location_hint(ShapeReader& r, const json::object& o, LocationHint& hint) {
+  for (const char* key : {"lat", "long"}) {
+    const json::value* v = o.if_contains(key);
+    if (v == nullptr || v->is_null()) continue;
+    if (!v->is_number()) {
+      r.fail(std::string("location.") + key, "must be a number (degrees)");
+      continue;
+    }
+    (key == std::string_view("lat") ? hint.lat : hint.lon) = v->to_number<double>();
+  }
+  const std::string datum = r.text(o, "datum", "location.datum");
+  if (auto d = directory::datum_named(datum)) {
+    hint.datum = *d;
+  } else if (!datum.empty()) {
+    r.fail("location.datum", "must be wgs84 or gcj02");
+  }
+  hint.building = r.text(o, "building", "location.building");
+}
+
+void read_location(ShapeReader& r, const json::object& body, Location& loc, LocationHint& hint) {
   const json::value* v = body.if_contains("location");
   if (v == nullptr || !v->is_object()) {
     r.fail("location", "is required and must be an object");
@@ -48,6 +68,7 @@ void read_location(ShapeReader& r, const json::object& body, Location& loc) {
   loc.grid = r.text(o, "grid", "location.grid");
   loc.micro_grid = r.text(o, "micro_grid", "location.micro_grid");
   loc.address = r.text(o, "address", "location.address");
+  read_location_hint(r, o, hint);
 }
 
 void read_parties(ShapeReader& r, const json::object& body, std::vector<Party>& parties) {
@@ -120,7 +141,7 @@ CaseRequest read_new_case(const json::value& body) {
   c.title = r.text(*o, "title", "title");
   c.description = r.text(*o, "description", "description");
   c.channel = r.text(*o, "channel", "channel");
-  read_location(r, *o, c.location);
+  read_location(r, *o, c.location, out.hint);
   read_parties(r, *o, c.parties);
   c.urgency = r.text(*o, "urgency", "urgency");
   c.risk_level = r.text(*o, "risk_level", "risk_level");

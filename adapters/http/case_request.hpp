@@ -18,6 +18,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include "adapters/http/case_location.hpp"
 #include "engine/cases/annotations.hpp"
 #include "engine/cases/event_payload.hpp"
 #include "engine/cases/new_case.hpp"
@@ -28,6 +29,8 @@ namespace outpost::http {
 struct CaseRequest {
   NewCase command;                 // what could be read; unreadable members are left empty
   std::vector<FieldError> errors;  // the body's shape errors
+  // location.lat/long/datum/building: resolved by locate_case (case_location.hpp).
+  LocationHint hint;
 };
 
 CaseRequest read_new_case(const boost::json::value& body);

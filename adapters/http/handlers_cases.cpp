@@ -34,6 +34,10 @@ class CaseRoutes {
       auto body = parse_json_body(req);
       if (!body) return problem(body.error());
       CaseRequest request = read_new_case(body.value());
+      // A point or building fills the codes (unless the location itself is unreadable).
+      if (std::none_of(request.errors.begin(), request.errors.end(),
+                       [](const FieldError& f) { return f.field.starts_with("location"); }))
+        locate_case(ctx_.locator, request.hint, request.command.location, request.errors);
       if (!request.errors.empty()) return refused_case(request, actor);
       const auto may_create = [&](CaseId created) -> Status {
         if (Status s = ctx_.cases.permissions().check(Action::create_case, actor); !s) return s;

@@ -24,7 +24,7 @@ const ID2 = '500109198803150013'
 function configDir() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-console-config-'))
   for (const f of fs.readdirSync(path.join(repoRoot, 'config'))) {
-    if (f.endsWith('.json') || f.endsWith('.toml')) fs.copyFileSync(path.join(repoRoot, 'config', f), path.join(dir, f))
+    if (f.endsWith('.json') || f.endsWith('.geojson') || f.endsWith('.toml')) fs.copyFileSync(path.join(repoRoot, 'config', f), path.join(dir, f))
   }
   const file = path.join(dir, 'catalogue.json')
   const catalogue = JSON.parse(fs.readFileSync(file, 'utf8'))
