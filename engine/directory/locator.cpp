@@ -216,7 +216,7 @@ GeoPoint gcj02_to_wgs84(GeoPoint p) {
     const double dlon = g.lon - p.lon;
     w.lat -= dlat;
     w.lon -= dlon;
-    if (std::fabs(dlat) < 1e-12 && std::fabs(dlon) < 1e-12) break;
+    if (std::fabs(dlat) < 1e-10 && std::fabs(dlon) < 1e-10) break;  // about 0.01 mm
   }
   return w;
 }

@@ -48,7 +48,7 @@ enum class Datum { wgs84, gcj02 };
 
 // The published GCJ-02 transform (Krasovsky ellipsoid, a = 6378245 m,
 // e² = 0.00669342162296594323); points outside China's box are unchanged.
-// gcj02_to_wgs84 inverts it by iteration to under 1e-9°.
+// gcj02_to_wgs84 inverts it by iteration (to well under 1e-9°).
 GeoPoint wgs84_to_gcj02(GeoPoint p);
 GeoPoint gcj02_to_wgs84(GeoPoint p);
 // `p` as given in `datum`, in WGS84.
