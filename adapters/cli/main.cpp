@@ -380,6 +380,7 @@ int run_serve(const Flags& flags) {
                                domain.value().catalogue_document,
                                domain.value().jurisdiction,
                                domain.value().jurisdiction_document,
+                               &domain.value().locator,
                                auth,
                                clock};
   try {

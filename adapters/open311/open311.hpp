@@ -9,7 +9,7 @@
 //
 //   open311::Context o311{service, store, annotations, stores.users, stores.users,
 //                         stores.channels, catalogue, catalogue_document, jurisdiction,
-//                         jurisdiction_document, auth, clock};
+//                         jurisdiction_document, &locator, auth, clock};
 //   open311::register_routes(router, o311);
 #pragma once
 
@@ -23,6 +23,7 @@
 #include "engine/cases/case_service.hpp"
 #include "engine/directory/catalogue.hpp"
 #include "engine/directory/jurisdiction.hpp"
+#include "engine/directory/locator.hpp"
 
 namespace outpost::open311 {
 
@@ -37,7 +38,10 @@ struct Context {
   const boost::json::value& catalogue_document;  // categories' "open311" sections
   const Jurisdiction& jurisdiction;
   const boost::json::value& jurisdiction_document;  // names and the jurisdiction_id
-  http::Authenticator& auth;                        // the admin API
+  // Points and addresses to micro-grids (config/boundaries.geojson), the one
+  // the native API uses; without it only micro-grid codes resolve.
+  const directory::Locator* locator;
+  http::Authenticator& auth;  // the admin API
   const Clock& clock;
 };
 

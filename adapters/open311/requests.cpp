@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -87,6 +88,19 @@ NewCase new_case_of(const json::object& o) {
   return c;
 }
 
+// A micro-grid code as a place, without boundaries loaded.
+std::optional<directory::Place> micro_grid_place(const Jurisdiction& j, const std::string& code) {
+  const std::string_view grid = j.grid_of_micro_grid(code);
+  if (grid.empty()) return std::nullopt;
+  return directory::Place{std::string(j.community_of_grid(grid)), std::string(grid), code, ""};
+}
+
+std::string point_text(directory::GeoPoint p) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.6f,%.6f", p.lat, p.lon);
+  return text;
+}
+
 Refused refused(int status, std::string message) {
   return Refused{status, {std::move(message)}, 0};
 }
@@ -147,6 +161,69 @@ Form read_fields(const FormFields& fields,
 std::string field(const Form& f, const std::string& name) {
   auto it = f.single.find(name);
   return it == f.single.end() ? std::string() : it->second;
+}
+
+// Where the request is: address_id (a micro-grid or building code), else the
+// point (in the channel's datum, converted to WGS84), else a residential area
+// or building named in address_string. Nowhere: refused, or the community
+// desk for a channel so configured.
+void locate(const Context& ctx, const Form& form, const Channel& channel, Location& location,
+            std::string& extra, std::vector<std::string>& problems) {
+  const directory::Locator* locator =
+      ctx.locator != nullptr && !ctx.locator->empty() ? ctx.locator : nullptr;
+  const std::string lat = field(form, "lat"), lon = field(form, "long");
+  std::optional<directory::GeoPoint> point;
+  if (!lat.empty() || !lon.empty()) {
+    auto la = parse_double(lat), lo = parse_double(lon);
+    if (!la || !lo) {
+      problems.push_back("lat and long must both be given as decimal degrees");
+    } else if (!directory::is_valid_coordinate({*la, *lo})) {
+      problems.push_back("lat must be within -90..90 and long within -180..180");
+    } else {
+      const auto datum = directory::datum_named(channel.datum).value_or(directory::Datum::wgs84);
+      point = directory::to_wgs84({*la, *lo}, datum);
+      extra += std::string(kPointLine) +
+               (datum == directory::Datum::wgs84 ? lat + "," + lon : point_text(*point)) + "\n";
+    }
+  }
+  const std::string address_id = field(form, "address_id");
+  const std::string address = field(form, "address_string");
+  location.address = address;
+  std::optional<directory::Place> place;
+  if (!address_id.empty()) {
+    place = locator ? locator->by_code(address_id) : micro_grid_place(ctx.jurisdiction, address_id);
+    if (!place) {
+      problems.push_back("address_id " + address_id +
+                         " is not a micro-grid or building code of this jurisdiction");
+      return;
+    }
+  } else if (point && locator) {
+    place = locator->at(*point);
+  }
+  if (!place && address_id.empty() && !address.empty() && locator) {
+    place = locator->by_address(address);
+  }
+  if (place) {
+    location.community = place->community;
+    location.grid = place->grid;
+    location.micro_grid = place->micro_grid;
+    const directory::NamedPlace* named =
+        locator && !place->building.empty() ? locator->named_place(place->building) : nullptr;
+    if (location.address.empty() && named) location.address = named->name;
+  } else if (!point && address.empty()) {
+    problems.push_back("a location is missing: give lat and long, address_string or address_id");
+  } else if (channel.outside_grid == "desk") {
+    // In no micro-grid: the community desk sorts it out.
+    const std::string community = ctx.jurisdiction.community_codes().front();
+    location.community = community;
+    location.grid = ctx.jurisdiction.grids_of(community).front();
+    extra += "位置待核实：渠道所报位置不在任何微网格内，转社区服务台\n";
+  } else if (problems.empty()) {
+    problems.push_back(point ? "the point " + point_text(*point) +
+                                   " (WGS84) lies in no micro-grid of this jurisdiction"
+                             : "address_string names no known residential area or building;"
+                               " give lat and long or address_id");
+  }
 }
 
 }  // namespace
@@ -226,17 +303,6 @@ Result<Posted, Refused> RequestReader::read(const http::HttpRequest& req,
   std::string description = field(form, "description");
   std::string extra = describe_attributes(*service, form.attributes);
 
-  const std::string lat = field(form, "lat"), lon = field(form, "long");
-  if (!lat.empty() || !lon.empty()) {
-    auto la = parse_double(lat), lo = parse_double(lon);
-    if (!la || !lo) {
-      problems.push_back("lat and long must both be given as decimal degrees");
-    } else if (*la < -90 || *la > 90 || *lo < -180 || *lo > 180) {
-      problems.push_back("lat must be within -90..90 and long within -180..180");
-    } else {
-      extra += std::string(kPointLine) + lat + "," + lon + "\n";
-    }
-  }
   const std::string media = field(form, "media_url");
   if (!media.empty()) {
     if (media.size() > kMaxMediaUrl) {
@@ -247,29 +313,7 @@ Result<Posted, Refused> RequestReader::read(const http::HttpRequest& req,
       extra += std::string(kMediaLine) + media + "\n";
     }
   }
-  const std::string address_id = field(form, "address_id");
-  const std::string address = field(form, "address_string");
-  cmd.location.address = address;
-  if (!address_id.empty()) {
-    const std::string_view grid = ctx_.jurisdiction.grid_of_micro_grid(address_id);
-    if (grid.empty()) {
-      problems.push_back("address_id " + address_id + " is not a micro-grid of this jurisdiction");
-    } else {
-      cmd.location.micro_grid = address_id;
-      cmd.location.grid = std::string(grid);
-      cmd.location.community = std::string(ctx_.jurisdiction.community_of_grid(grid));
-    }
-  } else if (lat.empty() && address.empty()) {
-    problems.push_back("a location is missing: give lat and long, address_string or address_id");
-  } else if (who.channel.outside_grid == "desk") {
-    // No micro-grid found for the point or address: the community desk sorts it out.
-    const std::string community = ctx_.jurisdiction.community_codes().front();
-    cmd.location.community = community;
-    cmd.location.grid = ctx_.jurisdiction.grids_of(community).front();
-    extra += "位置待核实：渠道所报位置不在任何微网格内，转社区服务台\n";
-  } else if (problems.empty()) {
-    problems.push_back("the location is not inside any micro-grid of this jurisdiction");
-  }
+  locate(ctx_, form, who.channel, cmd.location, extra, problems);
   cmd.description = description.empty() ? extra : description + "\n" + extra;
   while (!cmd.description.empty() && cmd.description.back() == '\n') cmd.description.pop_back();
   cmd.title = description.empty() ? service->name : first_chars(description, kTitleChars);

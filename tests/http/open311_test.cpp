@@ -4,8 +4,14 @@
 // stores nothing.
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <set>
 #include <thread>
 
+#include <fstream>
+#include <iterator>
+
+#include "engine/directory/locator.hpp"
 #include "tests/http/fixtures.hpp"
 
 using namespace outpost::testing;
@@ -34,6 +40,33 @@ std::string form(const std::vector<std::pair<std::string, std::string>>& fields)
   for (const auto& [k, v] : fields)
     out += (out.empty() ? "" : "&") + form_escape(k) + "=" + form_escape(v);
   return out;
+}
+
+// The named buildings of config/boundaries.geojson: code, micro-grid, point (WGS84).
+struct Building {
+  std::string code, micro_grid;
+  outpost::directory::GeoPoint point;
+};
+
+std::vector<Building> buildings() {
+  std::ifstream in(std::string(OUTPOST_SOURCE_DIR) + "/config/boundaries.geojson");
+  REQUIRE(in);
+  const json::value doc = json::parse(std::string(std::istreambuf_iterator<char>(in), {}));
+  std::vector<Building> out;
+  for (const auto& f : doc.at("features").as_array()) {
+    if (f.at("geometry").at("type") != "Point") continue;
+    const auto& xy = f.at("geometry").at("coordinates").as_array();
+    out.push_back({text(f.at("properties").at("code")),
+                   text(f.at("properties").at("micro_grid")),
+                   {xy[1].to_number<double>(), xy[0].to_number<double>()}});
+  }
+  return out;
+}
+
+std::string degrees(double v) {
+  char s[32];
+  std::snprintf(s, sizeof s, "%.7f", v);
+  return s;
 }
 
 // The first item of an Open311 list answer (a copy: the parsed body is a temporary).
@@ -357,5 +390,63 @@ TEST_SUITE("http_open311") {
     CHECK(text(first(closed_list).at("service_request_id")) == id_text);
     error_of(t.anon.get("/open311/v2/requests.json?status=done"), 400);
     error_of(t.anon.get("/open311/v2/requests.json?start_date=yesterday"), 400);
+  }
+
+  TEST_CASE(
+      "points resolve to their micro-grids; GCJ-02 channels convert; outside is refused or sent to "
+      "the desk") {
+    Open311Server t;
+    const std::string wgs = t.channel("city_app");
+    const std::string gcj = t.channel("wechat", {{"datum", "gcj02"}});
+    const std::string desk = t.channel("hotline", {{"outside_grid", "desk"}});
+    const auto file = [&](const std::string& key,
+                          std::vector<std::pair<std::string, std::string>> where) {
+      where.insert(where.begin(), {{"api_key", key}, {"service_code", "sanitation"}});
+      return t.post(form(where));
+    };
+    const auto micro_grid_of = [&](const Response& r) {
+      REQUIRE_MESSAGE(r.status == 201, r.body);
+      return text(t.get_case(std::stoll(text(first(r).at("service_request_id"))))
+                      .at("location")
+                      .at("micro_grid"));
+    };
+    const std::vector<Building> all = buildings();
+    REQUIRE(all.size() >= 3);
+    std::set<std::string> seen;
+    for (const Building& b : {all.front(), all[all.size() / 2], all.back()}) {
+      CAPTURE(b.code);
+      seen.insert(b.micro_grid);
+      CHECK(micro_grid_of(file(wgs, {{"lat", degrees(b.point.lat)},
+                                     {"long", degrees(b.point.lon)}})) == b.micro_grid);
+      const auto g = outpost::directory::wgs84_to_gcj02(b.point);
+      CHECK(micro_grid_of(file(gcj, {{"lat", degrees(g.lat)}, {"long", degrees(g.lon)}})) ==
+            b.micro_grid);
+      CHECK(micro_grid_of(file(wgs, {{"address_id", b.code}})) == b.micro_grid);
+    }
+    CHECK(seen.size() == 3);
+    // The GCJ-02 channel's answer gives the point back in WGS84.
+    const auto g = outpost::directory::wgs84_to_gcj02(all.front().point);
+    auto r = file(gcj, {{"lat", degrees(g.lat)}, {"long", degrees(g.lon)}});
+    REQUIRE(r.status == 201);
+    const json::object v = t.view(text(first(r).at("service_request_id")));
+    CHECK(std::abs(std::stod(text(v.at("lat"))) - all.front().point.lat) < 1e-6);
+    CHECK(std::abs(std::stod(text(v.at("long"))) - all.front().point.lon) < 1e-6);
+
+    const std::int64_t before = t.case_count();
+    CHECK(error_of(file(wgs, {{"lat", "29.5"}, {"long", "106.0"}}), 400)
+              .find("lies in no micro-grid") != std::string::npos);
+    CHECK(error_of(file(wgs, {{"address_string", "月球背面"}}), 400)
+              .find("no known residential area") != std::string::npos);
+    CHECK(t.case_count() == before);
+    auto sent = file(desk, {{"lat", "29.5"}, {"long", "106.0"}});
+    REQUIRE_MESSAGE(sent.status == 201, sent.body);
+    auto c = t.get_case(std::stoll(text(first(sent).at("service_request_id"))));
+    CHECK(c.at("location").at("grid") == "LF-G01");
+    CHECK(c.at("location").at("micro_grid").is_null());
+    CHECK(text(c.at("description")).find("位置待核实") != std::string::npos);
+
+    // A residential area named in address_string.
+    auto named = file(wgs, {{"address_string", "衡器厂家属区2栋"}});
+    CHECK(micro_grid_of(named) == "LF-G03-M1");
   }
 }

@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
+import fs from 'node:fs'
 import { startServer } from '../browser/harness.mjs'
 
 const require = createRequire(import.meta.url)
@@ -21,6 +22,11 @@ function call(method, ...args) {
 }
 
 const cstTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/
+
+// A building of config/boundaries.geojson: its point (WGS84) and micro-grid.
+const boundaries = JSON.parse(fs.readFileSync(new URL('../../config/boundaries.geojson', import.meta.url), 'utf8'))
+const building = boundaries.features.find((f) => f.geometry.type === 'Point' && f.properties.micro_grid.startsWith('LF-G03'))
+const [buildingLong, buildingLat] = building.geometry.coordinates
 
 before(async () => {
   server = await startServer()
@@ -76,10 +82,9 @@ test('a service definition', async () => {
 test('filing by form post with attributes, reading it back and finding the case', async () => {
   const [err, answer] = await call('submitRequest', {
     service_code: 'facility_repair',
-    address_id: 'LF-G03-M2',
-    address_string: '西山坪家属区5栋',
-    lat: '29.8301',
-    long: '106.4312',
+    address_string: '小区门口',
+    lat: String(buildingLat),
+    long: String(buildingLong),
     attributes: { facility: 'streetlight', floor: '2' },
     first_name: '建华',
     last_name: '刘',
@@ -109,8 +114,8 @@ test('filing by form post with attributes, reading it back and finding the case'
   assert.equal(r.agency_responsible, '城管')
   assert.match(r.description, /小区门口路灯不亮/)
   assert.match(r.description, /损坏的设施：路灯/)
-  assert.equal(r.address_id, 'LF-G03-M2')
-  assert.equal(r.lat, '29.8301')
+  assert.equal(r.address_id, building.properties.micro_grid)
+  assert.equal(r.lat, String(buildingLat))
   assert.equal(r.media_url, 'https://img.example.cn/lamp.jpg')
   assert.ok(r.requested_datetime instanceof Date && !isNaN(r.requested_datetime)) // the client parsed it
   const raw = await fetch(`${server.apiUrl}/open311/v2/requests/${id}.json`).then((x) => x.text())
@@ -124,9 +129,10 @@ test('filing by form post with attributes, reading it back and finding the case'
   assert.equal(native.body.kind, 'request')
   assert.equal(native.body.category, 'facility_repair')
   assert.equal(native.body.channel, 'online')
+  // The micro-grid resolved from the point.
   assert.deepEqual(
     [native.body.location.community, native.body.location.grid, native.body.location.micro_grid],
-    ['LF', 'LF-G03', 'LF-G03-M2'],
+    ['LF', 'LF-G03', building.properties.micro_grid],
   )
   const history = await server.api('GET', `/api/v1/cases/${id}/history`)
   assert.equal(history.body.items[0].actor, 'channel.city_app') // the source channel
