@@ -33,6 +33,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -70,15 +71,17 @@ struct Options {
   std::vector<std::string> list_queries;
   int server_pid = 0;
   std::int64_t count = 0;  // create: stop after this many cases (0: no limit)
+  std::string api_key;     // open311: the channel's key
 };
 
 [[noreturn]] void usage(const std::string& why) {
-  std::cerr << "loadgen: " << why << "\n"
-            << "usage: outpost_loadgen --target 127.0.0.1:PORT --token T\n"
-               "         --scenario create|transition|read|list [--duration SECONDS]\n"
-               "         [--concurrency N] [--threads N] [--ids-in FILE] [--ids-out FILE]\n"
-               "         [--list-query 'state=closed&limit=50' ...] [--server-pid PID]\n"
-               "         [--count N (create: stop after N cases)]\n";
+  std::cerr
+      << "loadgen: " << why << "\n"
+      << "usage: outpost_loadgen --target 127.0.0.1:PORT --token T\n"
+         "         --scenario create|transition|read|list|request|open311 [--duration SECONDS]\n"
+         "         [--concurrency N] [--threads N] [--ids-in FILE] [--ids-out FILE]\n"
+         "         [--list-query 'state=closed&limit=50' ...] [--server-pid PID]\n"
+         "         [--count N (create: stop after N cases)] [--api-key K (open311)]\n";
   std::exit(2);
 }
 
@@ -108,16 +111,20 @@ Options parse_options(int argc, char** argv) {
       o.list_queries.push_back(value);
     } else if (key == "--count") {
       o.count = std::stoll(value);
+    } else if (key == "--api-key") {
+      o.api_key = value;
     } else if (key == "--server-pid") {
       o.server_pid = std::stoi(value);
     } else {
       usage("unknown option " + key);
     }
   }
-  const std::vector<std::string> scenarios{"create", "transition", "read", "list"};
+  const std::vector<std::string> scenarios{"create", "transition", "read",
+                                           "list",   "request",    "open311"};
   if (std::find(scenarios.begin(), scenarios.end(), o.scenario) == scenarios.end()) {
-    usage("--scenario must be create, transition, read or list");
+    usage("--scenario must be create, transition, read, list, request or open311");
   }
+  if (o.scenario == "open311" && o.api_key.empty()) usage("open311 needs --api-key");
   if (o.concurrency < 1 || o.threads < 1 || o.duration <= 0) usage("bad numbers");
   if (o.scenario == "list" && o.list_queries.empty()) o.list_queries.push_back("limit=50");
   return o;
@@ -139,6 +146,39 @@ std::string dispute_body() {
          {"id_number", "500109198801012345"}},
         {{"role", "respondent"}, {"name", "李建国"}, {"phone", "13900139000"}}}},
   });
+}
+
+// The same resident request both ways (scenarios request and open311): the
+// native API's JSON body and the Open311 form a channel posts.
+std::string request_body() {
+  return json::serialize(json::object{
+      {"kind", "request"},
+      {"category", "sanitation"},
+      {"title", "垃圾清运不及时"},
+      {"description", "3栋门口垃圾桶已满两天无人清运"},
+      {"channel", "online"},
+      {"location", {{"community", "LF"}, {"grid", "LF-G02"}, {"micro_grid", "LF-G02-M1"}}},
+      {"parties", {{{"role", "applicant"}, {"name", "王桂兰"}, {"phone", "13700137000"}}}},
+  });
+}
+
+std::string open311_form(const std::string& api_key) {
+  // "3栋门口垃圾桶已满两天无人清运", percent-encoded as clients send it.
+  return "api_key=" + api_key +
+         "&service_code=sanitation&address_id=LF-G02-M1&last_name=%E7%8E%8B"
+         "&first_name=%E6%A1%82%E5%85%B0&phone=13700137000&description=3%E6%A0%8B%E9%97%A8"
+         "%E5%8F%A3%E5%9E%83%E5%9C%BE%E6%A1%B6%E5%B7%B2%E6%BB%A1%E4%B8%A4%E5%A4%A9%E6%97%A0"
+         "%E4%BA%BA%E6%B8%85%E8%BF%90";
+}
+
+// The id in an Open311 create answer: [{"service_request_id":"42",…}].
+std::optional<std::int64_t> id_from_open311(const std::string& body) {
+  boost::system::error_code ec;
+  const json::value v = json::parse(body, ec);
+  if (ec || !v.is_array() || v.get_array().empty()) return std::nullopt;
+  const json::value* id = v.get_array()[0].as_object().if_contains("service_request_id");
+  if (!id || !id->is_string()) return std::nullopt;
+  return std::stoll(std::string(id->get_string()));
 }
 
 // One dispute lifecycle, registered to closed.
@@ -167,9 +207,21 @@ std::vector<std::string> lifecycle_bodies() {
   return out;
 }
 
-enum Op { kCreate, kCreateInline, kTransition, kRead, kList, kOpCount };
-constexpr const char* kOpNames[kOpCount] = {"create", "create_inline", "transition", "read",
-                                            "list"};
+enum Op {
+  kCreate,
+  kCreateInline,
+  kTransition,
+  kRead,
+  kList,
+  kRequestCreate,
+  kRequestGet,
+  kOpen311Create,
+  kOpen311Get,
+  kOpCount
+};
+constexpr const char* kOpNames[kOpCount] = {"create",      "create_inline",  "transition",
+                                            "read",        "list",           "request_create",
+                                            "request_get", "open311_create", "open311_get"};
 
 struct OpStats {
   std::vector<std::uint32_t> latency_us;
@@ -218,7 +270,8 @@ class Connection {
     co_return connected_;
   }
 
-  awaitable<Response> send(bhttp::verb verb, const std::string& target, const std::string* body) {
+  awaitable<Response> send(bhttp::verb verb, const std::string& target, const std::string* body,
+                           std::string_view content_type = "application/json") {
     Response out;
     if (!connected_ && !co_await connect()) co_return out;
     // The request as text, in one buffer reused by the connection: Beast's
@@ -228,7 +281,9 @@ class Connection {
     request_.append(bhttp::to_string(verb)).append(" ").append(target).append(" HTTP/1.1\r\n");
     request_.append(headers_);
     if (body != nullptr) {
-      request_.append("Content-Type: application/json\r\nContent-Length: ")
+      request_.append("Content-Type: ")
+          .append(content_type)
+          .append("\r\nContent-Length: ")
           .append(std::to_string(body->size()))
           .append("\r\n\r\n")
           .append(*body);
@@ -323,6 +378,8 @@ class Run {
         tcp::endpoint(asio::ip::make_address(host),
                       static_cast<unsigned short>(std::stoi(options.target.substr(colon + 1))));
     create_body_ = dispute_body();
+    request_body_ = request_body();
+    open311_form_ = open311_form(options.api_key);
     lifecycle_ = lifecycle_bodies();
     if (!options.ids_in.empty()) {
       std::ifstream in(options.ids_in);
@@ -385,6 +442,8 @@ class Run {
         co_await transition_loop(w);
       } else if (options_.scenario == "read") {
         co_await read_loop(w);
+      } else if (options_.scenario == "request" || options_.scenario == "open311") {
+        co_await create_and_get_loop(w, options_.scenario == "open311");
       } else {
         co_await list_loop(w);
       }
@@ -398,9 +457,10 @@ class Run {
   bool running() const { return Clock::now() < deadline_; }
 
   awaitable<Response> timed(Worker& w, Op op, bhttp::verb verb, const std::string& target,
-                            const std::string* body, int expected) {
+                            const std::string* body, int expected,
+                            std::string_view content_type = "application/json") {
     const auto t0 = Clock::now();
-    Response r = co_await w.connection->send(verb, target, body);
+    Response r = co_await w.connection->send(verb, target, body, content_type);
     const bool ok = r.status == expected;
     w.stats[op].add(Clock::now() - t0, ok);
     if (!ok) report_failure(shared_, std::string(kOpNames[op]) + " " + target, r);
@@ -435,6 +495,29 @@ class Run {
         Response r = co_await timed(w, kTransition, bhttp::verb::post, target, &body, 200);
         if (r.status != 200) break;  // the rest of this lifecycle cannot succeed
       }
+    }
+  }
+
+  // A resident request filed and read back: over the native API (request)
+  // or over Open311 (open311), the same request either way.
+  awaitable<void> create_and_get_loop(Worker& w, bool open311) {
+    while (running()) {
+      std::optional<std::int64_t> id;
+      if (open311) {
+        Response r =
+            co_await timed(w, kOpen311Create, bhttp::verb::post, "/open311/v2/requests.json",
+                           &open311_form_, 201, "application/x-www-form-urlencoded");
+        if (r.status == 201) id = id_from_open311(r.body);
+      } else {
+        Response r = co_await timed(w, kRequestCreate, bhttp::verb::post, "/api/v1/cases",
+                                    &request_body_, 201);
+        if (r.status == 201) id = id_from_location(r.location);
+      }
+      if (!id || !running()) continue;
+      const std::string target = open311 ? "/open311/v2/requests/" + std::to_string(*id) + ".json"
+                                         : "/api/v1/cases/" + std::to_string(*id);
+      co_await timed(w, open311 ? kOpen311Get : kRequestGet, bhttp::verb::get, target, nullptr,
+                     200);
     }
   }
 
@@ -536,6 +619,8 @@ class Run {
   const Options& options_;
   tcp::endpoint endpoint_;
   std::string create_body_;
+  std::string request_body_;
+  std::string open311_form_;
   std::vector<std::string> lifecycle_;
   Shared shared_;
   std::vector<Worker> workers_;

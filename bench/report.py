@@ -208,6 +208,19 @@ def table(args):
             ok = ratio is not None and ratio >= 0.5 and rss_mb <= 150
             line(r, f"≥ 0.5 × COPY rows/s, server RSS ≤ 150 MB during it ({rss_mb:.0f} MB)",
                  yes(ok) if n >= 1_000_000 else f"n/a ({n:,} cases stored)", copy)
+    # Open311 beside the native API's same operation, same server, same run.
+    for native_op, open311_op in (("request_create", "open311_create"), ("request_get", "open311_get")):
+        for r in results:
+            if r.get("kind") != "engine" or r["op"] != open311_op:
+                continue
+            native = find(r["backend"], "engine", native_op, r["conc"])
+            check(native, f"{native_op} at {r['conc']}")
+            check(r, f"{open311_op} at {r['conc']}")
+            if native is None:
+                continue
+            line(native, "(the native API, for Open311 below)", "")
+            ratio = float(r["rps"]) / float(native["rps"]) if float(native["rps"]) > 0 else 0
+            line(r, f"≥ 0.8 × {native_op} ({ratio:.2f})", yes(ratio >= 0.8))
     for r in results:
         if r.get("backend") == "sqlite" and r.get("kind") == "engine":
             check(r, f"sqlite {r['op']}")

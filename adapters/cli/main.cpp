@@ -37,6 +37,7 @@
 #include "adapters/http/server.hpp"
 #include "adapters/http/session_auth.hpp"
 #include "adapters/notify/webhook_deliverer.hpp"
+#include "adapters/open311/open311.hpp"
 #include "adapters/storage/stores.hpp"
 #include "adapters/web/assets.hpp"
 #include "adapters/web/embedded_console.hpp"
@@ -369,6 +370,24 @@ int run_serve(const Flags& flags) {
   ctx.locator = &domain.value().locator;
   http::Router router;
   http::register_api(router, ctx);
+  open311::Context open311_ctx{service,
+                               stores.cases,
+                               stores.annotations,
+                               stores.users,
+                               stores.users,
+                               stores.channels,
+                               domain.value().catalogue,
+                               domain.value().catalogue_document,
+                               domain.value().jurisdiction,
+                               domain.value().jurisdiction_document,
+                               &domain.value().locator,
+                               auth,
+                               clock};
+  try {
+    open311::register_routes(router, open311_ctx);
+  } catch (const std::invalid_argument& e) {
+    return fail(2, std::string("configuration: catalogue: ") + e.what());
+  }
   // The console, built and embedded with the binary, under /.
   const web::AssetServer console{web::embedded_console()};
   web::register_console_routes(router, console);

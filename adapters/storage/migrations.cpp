@@ -481,6 +481,30 @@ constexpr const char* kV17Sessions[] = {
     "CREATE INDEX sessions_user ON sessions (user_id)",
 };
 
+// v21: outside channels (engine/access/channels.hpp) and the requests they
+// filed that wait for the desk (ChannelSubmission). A channel's key is its
+// user's token: only the key's id is kept here.
+constexpr const char* kV21Channels[] = {
+    "CREATE TABLE channels ("
+    " id {identity},"
+    " name text NOT NULL UNIQUE,"
+    " display_name text NOT NULL,"
+    " user_id bigint NOT NULL REFERENCES users (id),"
+    " datum text NOT NULL,"
+    " outside_grid text NOT NULL,"
+    " rate_per_minute bigint NOT NULL,"
+    " intake_channel text NOT NULL,"
+    " token_id text NOT NULL,"
+    " created_at bigint NOT NULL,"
+    " revoked_at bigint)",
+    "CREATE INDEX channels_user ON channels (user_id)",
+    "CREATE TABLE channel_submissions ("
+    " token text PRIMARY KEY,"
+    " channel_id bigint NOT NULL REFERENCES channels (id),"
+    " body text NOT NULL,"
+    " created_at bigint NOT NULL)",
+};
+
 // The latest 回访 and agreement of existing cases, read from the history's
 // JSON data: the one part of migration 11 the dialects spell differently.
 std::vector<std::string> milestones_from_json(Dialect dialect) {
@@ -559,7 +583,8 @@ std::vector<Migration> migrations(Dialect dialect) {
           migration(13, "free_text_originals", kV13FreeTextOriginals, dialect),
           migration(14, "reworks", kV14Reworks, dialect),
           escalations_and_calendar_migration(dialect),
-          migration(17, "sessions", kV17Sessions, dialect)};
+          migration(17, "sessions", kV17Sessions, dialect),
+          migration(21, "channels", kV21Channels, dialect)};
 }
 
 std::vector<std::string> apply_migrations(soci::session& sql, Dialect dialect, Millis now) {

@@ -32,9 +32,11 @@
 namespace outpost {
 
 // department_head: the head of a department (科室负责人), who reads the
-// reports of their department (permissions.json "reports").
+// reports of their department (permissions.json "reports"). channel: an
+// outside system filing requests through a protocol adapter (channels.hpp).
 inline constexpr std::string_view kRoles[] = {
-    "desk", "dispatcher", "handler", "supervisor", "auditor", "admin", "department_head"};
+    "desk",    "dispatcher", "handler",         "supervisor",
+    "auditor", "admin",      "department_head", "channel"};
 inline constexpr std::size_t kMinPasswordBytes = 8;
 inline constexpr std::size_t kMaxPasswordBytes = 1024;
 

@@ -20,7 +20,8 @@ namespace json = boost::json;
 using Operation = std::pair<std::string, std::string>;  // method, path pattern
 
 bool in_api(const std::string& pattern) {
-  return pattern.starts_with("/api/") || pattern.starts_with("/health") || pattern == "/readyz";
+  return pattern.starts_with("/api/") || pattern.starts_with("/open311/") ||
+         pattern.starts_with("/health") || pattern == "/readyz";
 }
 
 // The "… debug route GET /api/v1/cases" lines of the server's log.
