@@ -24,6 +24,7 @@
 #include "engine/cases/annotations.hpp"
 #include "engine/cases/case_service.hpp"
 #include "engine/deadlines/calendar_service.hpp"
+#include "engine/directory/catalogue_service.hpp"
 #include "engine/directory/directory.hpp"
 #include "engine/notify/outbox.hpp"
 #include "engine/proof/history_proofs.hpp"
@@ -70,6 +71,9 @@ struct ApiContext {
   // The console's session cookie (login with {"session": true}, GET
   // /api/v1/session): without it logins answer with bearer tokens only.
   SessionAuth* sessions = nullptr;
+  // GET/PUT /api/v1/catalogue from the stored editions: without it GET serves
+  // catalogue_document and the catalogue cannot be changed.
+  CatalogueService* catalogue = nullptr;
 };
 
 void register_api(Router& router, ApiContext& ctx);
@@ -93,6 +97,7 @@ void register_audit_routes(Router& router, ApiContext& ctx);
 void register_report_routes(Router& router, ApiContext& ctx);
 void register_proof_routes(Router& router, ApiContext& ctx);
 void register_calendar_routes(Router& router, ApiContext& ctx);
+void register_catalogue_routes(Router& router, ApiContext& ctx);
 
 // The embedded OpenAPI document (adapters/http/openapi.json).
 std::string_view openapi_document();

@@ -4,6 +4,7 @@
 #include <string_view>
 #include <utility>
 
+#include "adapters/storage/migration_catalogue.hpp"
 #include "adapters/storage/migration_escalations_calendar.hpp"
 
 namespace outpost::storage {
@@ -559,7 +560,8 @@ std::vector<Migration> migrations(Dialect dialect) {
           migration(13, "free_text_originals", kV13FreeTextOriginals, dialect),
           migration(14, "reworks", kV14Reworks, dialect),
           escalations_and_calendar_migration(dialect),
-          migration(17, "sessions", kV17Sessions, dialect)};
+          migration(17, "sessions", kV17Sessions, dialect),
+          catalogue_migration()};
 }
 
 std::vector<std::string> apply_migrations(soci::session& sql, Dialect dialect, Millis now) {
