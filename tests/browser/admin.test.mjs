@@ -158,7 +158,7 @@ test('admin: the catalogue editor — a bad edit changes nothing, a new category
     await panel.getByRole('textbox', { name: '名称 night_works' }).waitFor()
     await panel.getByRole('button', { name: '保存目录' }).click()
     await panel.getByText('已保存类别目录（第 2 版）').waitFor()
-    await panel.getByRole('table', { name: '目录修改记录' }).getByText('admin1').waitFor()
+    await panel.getByRole('region', { name: '目录修改记录' }).getByText('admin1').waitFor()
     await screenshot(page, 'admin-catalogue')
     const saved = await server.api('GET', '/api/v1/catalogue')
     assert.equal(saved.headers.get('etag'), '"2"')
@@ -182,6 +182,7 @@ test('admin: the catalogue editor — a bad edit changes nothing, a new category
     await choose(desk, '事项类别', '夜间施工扰民')
     await desk.getByText('默认承办：').waitFor()
     await desk.locator('.routing').getByText('城管').waitFor()
+    await desk.getByRole('listbox').filter({ visible: true }).waitFor({ state: 'hidden' })
     await screenshot(desk, 'intake-new-category')
 
     // Someone else saves meanwhile: the admin's next save is refused (412) and offers a reload.
