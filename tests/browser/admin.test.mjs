@@ -183,6 +183,10 @@ test('admin: the catalogue editor — a bad edit changes nothing, a new category
     await desk.getByText('默认承办：').waitFor()
     await desk.locator('.routing').getByText('城管').waitFor()
     await desk.getByRole('listbox').filter({ visible: true }).waitFor({ state: 'hidden' })
+    await desk.evaluate(() => {
+      window.scrollTo(0, 0)
+      document.querySelector('.shell-main')?.scrollTo(0, 0)
+    })
     await screenshot(desk, 'intake-new-category')
 
     // Someone else saves meanwhile: the admin's next save is refused (412) and offers a reload.
@@ -193,6 +197,7 @@ test('admin: the catalogue editor — a bad edit changes nothing, a new category
     await panel.getByRole('textbox', { name: '名称 sanitation' }).fill('环境卫生（改）')
     await panel.getByRole('button', { name: '保存目录' }).click()
     await panel.getByRole('alert').filter({ hasText: '目录已被他人修改' }).waitFor()
+    await screenshot(page, 'admin-catalogue-stale')
     assert.equal((await server.api('GET', '/api/v1/catalogue')).headers.get('etag'), '"3"')
     await panel.getByRole('button', { name: '重新加载目录' }).click()
     await panel.getByTestId('catalogue-version').filter({ hasText: '当前为第 3 版' }).waitFor()
