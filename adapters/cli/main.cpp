@@ -19,9 +19,11 @@
 
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
+#include <boost/json/parse.hpp>
 
 #include "adapters/cli/audit_commands.hpp"
 #include "adapters/cli/calendar_years.hpp"
+#include "adapters/cli/catalogue_editions.hpp"
 #include "adapters/cli/deadline_ticker.hpp"
 #include "adapters/cli/demo_data.hpp"
 #include "adapters/cli/export_command.hpp"
@@ -29,6 +31,7 @@
 #include "adapters/cli/report_commands.hpp"
 #include "adapters/cli/serve_clock.hpp"
 #include "adapters/cli/user_commands.hpp"
+#include "adapters/config/catalogue_json.hpp"
 #include "adapters/config/config_loader.hpp"
 #include "adapters/config/pii_key.hpp"
 #include "adapters/config/settings.hpp"
@@ -282,10 +285,22 @@ int run_serve(const Flags& flags) {
   const WorkflowRegistry workflows = builtin_workflows();
   const cli::ServeClock clock;
   if (clock.is_test_clock()) spdlog::warn("test clock: offset from {}", clock.offset_file());
-  const Deadlines deadlines(domain.value().deadline_policy, domain.value().calendar);
+  Deadlines deadlines(domain.value().deadline_policy, domain.value().calendar);
   const Permissions& permissions = domain.value().permissions;
   CaseService service(stores.cases, workflows, domain.value().catalogue,
                       domain.value().jurisdiction, clock, &deadlines, &permissions);
+  // The catalogue in force is the database's; config/catalogue.json seeds it.
+  CatalogueService catalogue(stores.catalogue, config::parse_catalogue_document, permissions,
+                             clock);
+  if (Status c = cli::start_catalogue(catalogue, domain.value().catalogue_document, deadlines,
+                                      stores.directory);
+      !c) {
+    return fail(1, "catalogue: " + c.error().message);
+  }
+  service.set_catalogue_source([&catalogue] { return catalogue.current()->catalogue; });
+  // Exports label categories by the edition in force at start.
+  const boost::json::value catalogue_document =
+      boost::json::parse(catalogue.current()->edition.document);
   service.set_grid_leader_lookup([&stores](std::string_view grid) -> std::optional<std::string> {
     auto leader = stores.directory.find_grid_leader(grid);
     if (!leader || !leader.value()) return std::nullopt;
@@ -323,7 +338,7 @@ int run_serve(const Flags& flags) {
                        stores.users,
                        auth,
                        workflows,
-                       domain.value().catalogue_document,
+                       catalogue_document,
                        domain.value().jurisdiction,
                        domain.value().jurisdiction_document,
                        stores.directory,
@@ -368,6 +383,7 @@ int run_serve(const Flags& flags) {
     return fail(1, "calendar years: " + c.error().message);
   ctx.calendar = &calendar_years;
   ctx.locator = &domain.value().locator;
+  ctx.catalogue = &catalogue;
   http::Router router;
   http::register_api(router, ctx);
   open311::Context open311_ctx{service,
@@ -408,6 +424,7 @@ int run_serve(const Flags& flags) {
   checkpoints();
   ticker.add_chore(std::move(checkpoints));
   ticker.add_chore(cli::calendar_refresh_chore(calendar_years, clock));
+  ticker.add_chore(cli::catalogue_refresh_chore(catalogue, clock));
   ticker.start();
 
   std::string host;

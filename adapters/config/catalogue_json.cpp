@@ -3,6 +3,8 @@
 #include <string>
 #include <utility>
 
+#include <boost/json/parse.hpp>
+
 #include "adapters/config/json_fields.hpp"
 
 namespace outpost::config {
@@ -75,6 +77,13 @@ class CatalogueReader : public JsonFields {
       c.grid_leader_co_handles = co->is_string() && co->get_string() == "grid_leader";
       if (!c.grid_leader_co_handles)
         fail(path + ".co_handler", "must be \"grid_leader\" when given");
+    }
+    if (const json::value* active = o->if_contains("active")) {
+      if (active->is_bool()) {
+        c.active = active->get_bool();
+      } else {
+        fail(path + ".active", "must be true or false when given");
+      }
     }
   }
 
@@ -193,6 +202,19 @@ Result<DeadlinePolicy> deadline_policy_from_json(const json::value& doc,
   reader.read(doc);
   return reader.conclude(DeadlinePolicy::make(std::move(reader.rules), catalogue),
                          "the deadline policy in the catalogue is invalid");
+}
+
+Result<ParsedCatalogue> parse_catalogue_document(const std::string& text) {
+  boost::system::error_code ec;
+  const json::value doc = json::parse(text, ec);
+  if (ec) {
+    return Error::make(ErrorKind::malformed, "the catalogue document is not JSON: " + ec.message());
+  }
+  auto catalogue = catalogue_from_json(doc);
+  if (!catalogue) return catalogue.error();
+  auto policy = deadline_policy_from_json(doc, catalogue.value());
+  if (!policy) return policy.error();
+  return ParsedCatalogue{std::move(catalogue.value()), std::move(policy.value())};
 }
 
 }  // namespace outpost::config

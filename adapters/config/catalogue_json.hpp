@@ -17,8 +17,10 @@
 // problem, named by its path ("categories.dispute[2].default_department"):
 // the shape is checked here, the domain's rules by the engine (see
 // engine/directory/catalogue.hpp and engine/deadlines/deadlines.hpp). Other
-// members (e.g. "description") are ignored; GET /api/v1/catalogue serves the
-// document as loaded (DomainConfig::catalogue_document).
+// members (e.g. "description") are ignored, and served as they are. A
+// category's optional "active": false retires it (no new cases). The
+// document in force is the database's newest edition (config/catalogue.json
+// only seeds it: engine/directory/catalogue_service.hpp).
 //
 //   auto catalogue = catalogue_from_json(doc);
 //   auto policy = deadline_policy_from_json(doc, catalogue.value());
@@ -29,6 +31,7 @@
 #include "engine/core/error.hpp"
 #include "engine/deadlines/deadlines.hpp"
 #include "engine/directory/catalogue.hpp"
+#include "engine/directory/catalogue_service.hpp"
 
 namespace outpost::config {
 
@@ -37,5 +40,9 @@ Result<Catalogue> catalogue_from_json(const boost::json::value& doc);
 // policies.deadlines, with the limits of `catalogue`'s categories.
 Result<DeadlinePolicy> deadline_policy_from_json(const boost::json::value& doc,
                                                  const Catalogue& catalogue);
+
+// A catalogue document as JSON text (a stored edition, PUT /api/v1/catalogue):
+// both of the above; malformed when the text is not JSON.
+Result<ParsedCatalogue> parse_catalogue_document(const std::string& text);
 
 }  // namespace outpost::config

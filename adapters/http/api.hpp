@@ -24,6 +24,7 @@
 #include "engine/cases/annotations.hpp"
 #include "engine/cases/case_service.hpp"
 #include "engine/deadlines/calendar_service.hpp"
+#include "engine/directory/catalogue_service.hpp"
 #include "engine/directory/directory.hpp"
 #include "engine/directory/locator.hpp"
 #include "engine/notify/outbox.hpp"
@@ -75,6 +76,9 @@ struct ApiContext {
   // /api/v1/jurisdiction/locate and a case's location.lat/long/building;
   // without it those are not available.
   const directory::Locator* locator = nullptr;
+  // GET/PUT /api/v1/catalogue from the stored editions: without it GET serves
+  // catalogue_document and the catalogue cannot be changed.
+  CatalogueService* catalogue = nullptr;
 };
 
 void register_api(Router& router, ApiContext& ctx);
@@ -99,6 +103,7 @@ void register_report_routes(Router& router, ApiContext& ctx);
 void register_proof_routes(Router& router, ApiContext& ctx);
 void register_calendar_routes(Router& router, ApiContext& ctx);
 void register_locate_routes(Router& router, ApiContext& ctx);
+void register_catalogue_routes(Router& router, ApiContext& ctx);
 
 // The embedded OpenAPI document (adapters/http/openapi.json).
 std::string_view openapi_document();

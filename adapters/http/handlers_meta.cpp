@@ -55,10 +55,12 @@ void register_meta_routes(Router& router, ApiContext& ctx) {
              authenticated_handler(ctx, [&ctx](const HttpRequest& req, const PathParams& p) {
                return workflow(ctx, req, p);
              }));
-  router.add("GET", "/api/v1/catalogue",
-             authenticated_handler(ctx, [&ctx](const HttpRequest&, const PathParams&) {
-               return json_response(200, ctx.catalogue_document);
-             }));
+  if (ctx.catalogue == nullptr) {
+    router.add("GET", "/api/v1/catalogue",
+               authenticated_handler(ctx, [&ctx](const HttpRequest&, const PathParams&) {
+                 return json_response(200, ctx.catalogue_document);
+               }));
+  }
   router.add("GET", "/api/v1/jurisdiction",
              authenticated_handler(ctx, [&ctx](const HttpRequest&, const PathParams&) {
                return json_response(200, ctx.jurisdiction_document);
@@ -84,6 +86,7 @@ void register_api(Router& router, ApiContext& ctx) {
   register_proof_routes(router, ctx);
   register_calendar_routes(router, ctx);
   register_locate_routes(router, ctx);
+  register_catalogue_routes(router, ctx);
 }
 
 }  // namespace outpost::http

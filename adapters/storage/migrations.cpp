@@ -4,6 +4,7 @@
 #include <string_view>
 #include <utility>
 
+#include "adapters/storage/migration_catalogue.hpp"
 #include "adapters/storage/migration_escalations_calendar.hpp"
 
 namespace outpost::storage {
@@ -584,6 +585,7 @@ std::vector<Migration> migrations(Dialect dialect) {
           migration(14, "reworks", kV14Reworks, dialect),
           escalations_and_calendar_migration(dialect),
           migration(17, "sessions", kV17Sessions, dialect),
+          catalogue_migration(),
           migration(21, "channels", kV21Channels, dialect)};
 }
 

@@ -18,7 +18,8 @@ Stores::Stores(std::unique_ptr<Database> db)
       proofs(*database),
       calendar(*database),
       sessions(*database),
-      channels(*database) {}
+      channels(*database),
+      catalogue(*database) {}
 
 Result<std::unique_ptr<Stores>> open_stores(const std::string& url,
                                             const DatabaseOptions& options) {

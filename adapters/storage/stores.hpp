@@ -24,6 +24,7 @@
 #include "adapters/storage/soci_calendar_store.hpp"
 #include "adapters/storage/soci_case_store.hpp"
 #include "adapters/storage/soci_channel_store.hpp"
+#include "adapters/storage/soci_catalogue_store.hpp"
 #include "adapters/storage/soci_directory_store.hpp"
 #include "adapters/storage/soci_outbox_store.hpp"
 #include "adapters/storage/soci_privacy_store.hpp"
@@ -55,6 +56,7 @@ struct Stores {
   SociCalendarStore calendar;
   SociSessionStore sessions;
   SociChannelStore channels;
+  SociCatalogueStore catalogue;
 };
 
 // open_database(url, options) and the stores over it; the same URL rules and

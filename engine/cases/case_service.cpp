@@ -115,8 +115,13 @@ CaseService::CaseService(CaseStore& store, const WorkflowRegistry& workflows,
       deadlines_(deadlines),
       permissions_(permissions != nullptr ? *permissions : Permissions::unrestricted()) {}
 
+std::shared_ptr<const Catalogue> CaseService::catalogue() const {
+  if (catalogue_source_) return catalogue_source_();
+  return {std::shared_ptr<const void>{}, &catalogue_};  // not owned: the constructor's
+}
+
 Status CaseService::check(const NewCase& cmd) const {
-  if (auto draft = draft_case(cmd, catalogue_, jurisdiction_, workflows_); !draft) {
+  if (auto draft = draft_case(cmd, *catalogue(), jurisdiction_, workflows_); !draft) {
     return draft.error();
   }
   return Ok{};
@@ -125,7 +130,7 @@ Status CaseService::check(const NewCase& cmd) const {
 Result<Case> CaseService::create(const NewCase& cmd, const Actor& actor,
                                  const IdempotencyKey* idem) {
   if (Status s = permissions_.check(Action::create_case, actor); !s) return s.error();
-  auto drafted = draft_case(cmd, catalogue_, jurisdiction_, workflows_);
+  auto drafted = draft_case(cmd, *catalogue(), jurisdiction_, workflows_);
   if (!drafted) return drafted.error();
   Case draft = std::move(drafted.value());
   const Workflow* wf = workflows_.find(draft.kind);
@@ -175,9 +180,10 @@ Result<Case> CaseService::apply(CaseId id, const EventCommand& cmd, const Actor&
       [&](const Case& current) -> Result<CaseChange> {
         const Workflow* wf = workflows_.find(current.kind);
         if (!wf) return Error::make(ErrorKind::internal, "no workflow for the case's kind");
+        const std::shared_ptr<const Catalogue> catalogue = this->catalogue();
         EventPayload payload = cmd.payload;
         if (is_routing_event(cmd.event) && event_allowed(*wf, current, cmd.event)) {
-          if (Status s = route(current, catalogue_, payload, grid_leader_, staff_); !s)
+          if (Status s = route(current, *catalogue, payload, grid_leader_, staff_); !s)
             return s.error();
         }
         Case next = current;
@@ -192,13 +198,13 @@ Result<Case> CaseService::apply(CaseId id, const EventCommand& cmd, const Actor&
         if (Status s = check_duplicate_link(current, payload, actor); !s) return s.error();
         if (Status s = complete_agreement_event(current, cmd.event, payload, store_); !s)
           return s.error();
-        record_handling(next, cmd.event, payload, catalogue_.returns_before_arbitration());
+        record_handling(next, cmd.event, payload, catalogue->returns_before_arbitration());
         clock_moved = deadlines_ != nullptr &&
                       deadlines_->advance(&current, next, cmd.event,
                                           std::max(clock_.now(), current.updated_at));
         json::object data = history_data(payload);
         for (auto& [key, value] :
-             apply_rework_policy(current, next, catalogue_.rework_rounds_before_escalation())) {
+             apply_rework_policy(current, next, catalogue->rework_rounds_before_escalation())) {
           data[key] = value;
         }
         return CaseChange{std::move(next), cmd.event, std::move(data)};

@@ -17,6 +17,8 @@
 //   Result<Case> next = svc.apply(c.value().id, {"accept", {}, std::nullopt}, actor, nullptr);
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -104,6 +106,11 @@ class CaseService {
   void set_grid_leader_lookup(GridLeaderLookup lookup) { grid_leader_ = std::move(lookup); }
   // How routing checks assignees against the roster; without one, any id passes.
   void set_staff_lookup(StaffLookup lookup) { staff_ = std::move(lookup); }
+  // The catalogue in force when it can change at run time (an admin's PUT
+  // /api/v1/catalogue, engine/directory/catalogue_service.hpp); without one,
+  // the catalogue given to the constructor.
+  using CatalogueSource = std::function<std::shared_ptr<const Catalogue>()>;
+  void set_catalogue_source(CatalogueSource source) { catalogue_source_ = std::move(source); }
   std::string_view state_label(const Case& c) const;
   const Clock& clock() const { return clock_; }
   const Deadlines* deadlines() const { return deadlines_; }
@@ -112,6 +119,7 @@ class CaseService {
  private:
   Status admit_event(const Case& c, std::string_view event, const Actor& actor) const;
   Status check_duplicate_link(const Case& c, const EventPayload& payload, const Actor& actor);
+  std::shared_ptr<const Catalogue> catalogue() const;
 
   CaseStore& store_;
   const WorkflowRegistry& workflows_;
@@ -122,6 +130,7 @@ class CaseService {
   const Permissions& permissions_;
   GridLeaderLookup grid_leader_;
   StaffLookup staff_;
+  CatalogueSource catalogue_source_;
 };
 
 }  // namespace outpost

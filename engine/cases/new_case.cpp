@@ -138,9 +138,14 @@ Result<Case> draft_case(const NewCase& cmd, const Catalogue& catalogue,
     r.fail("kind", "kind '" + cmd.kind + "' has no workflow in this release");
   }
   r.text(cmd.category, "category", true, 64);
-  if (!cmd.category.empty() && !cmd.kind.empty() &&
-      !catalogue.find_category(cmd.kind, cmd.category)) {
-    r.fail("category", "unknown category code for kind '" + cmd.kind + "'");
+  if (!cmd.category.empty() && !cmd.kind.empty()) {
+    const Category* category = catalogue.find_category(cmd.kind, cmd.category);
+    if (category == nullptr) {
+      r.fail("category", "unknown category code for kind '" + cmd.kind + "'");
+    } else if (!category->active) {
+      r.fail("category", "类别“" + category->name + "”已停用，不再登记新案件 (category '" +
+                             cmd.category + "' is retired: no new cases)");
+    }
   }
   r.text(cmd.title, "title", true, kMaxTitleBytes);
   r.text(cmd.description, "description", false, kMaxDescriptionBytes);

@@ -133,13 +133,14 @@ bool Deadlines::advance_clock(const Case* before, Case& after, std::string_view 
   const std::optional<Millis> old_deadline = before != nullptr ? before->deadline : std::nullopt;
   after.clock = old;
   after.deadline = old_deadline;
-  const std::string_view step = policy_.step_of(to_string(after.kind), after.state);
-  const bool held = policy_.holds(to_string(after.kind), after.state);
+  const std::shared_ptr<const DeadlinePolicy> policy = policy_.get();
+  const std::string_view step = policy->step_of(to_string(after.kind), after.state);
+  const bool held = policy->holds(to_string(after.kind), after.state);
 
   if (before == nullptr || step.empty() || step != old.step) {
     const bool had_clock = !old.step.empty();
     start_clock(after, step,
-                policy_.limit(to_string(after.kind), after.category, after.urgency, step),
+                policy->limit(to_string(after.kind), after.category, after.urgency, step),
                 old.generation + 1, at);
     if (held && after.deadline) {
       after.clock.paused_remaining =
@@ -189,6 +190,7 @@ std::vector<TimerRow> Deadlines::clock_timers_for(const Case& c) const {
   const StepClock& clock = c.clock;
   if (!clock.running() || !c.deadline) return {};
   const Millis due = *c.deadline;
+  const std::shared_ptr<const DeadlinePolicy> policy = policy_.get();
   std::vector<TimerRow> out;
   auto add = [&](std::string kind, Millis at) {
     out.push_back(TimerRow{std::move(kind), clock.step, clock.generation, at});
@@ -198,13 +200,13 @@ std::vector<TimerRow> Deadlines::clock_timers_for(const Case& c) const {
     const Millis start = std::min(clock.started_at, due);
     const Millis total = working ? calendar_.working_time_between(start, due) : due - start;
     const auto used =
-        static_cast<Millis>(std::floor(static_cast<double>(total) * policy_.warn_share()));
+        static_cast<Millis>(std::floor(static_cast<double>(total) * policy->warn_share()));
     const Millis warn_at = working ? calendar_.add_working_time(start, used) : start + used;
     if (warn_at < due) add("warning", warn_at);
   }
   if (!clock.breached) add("breach", due);
   if (!clock.escalated) {
-    const auto& after = policy_.escalate_after();
+    const auto after = policy->escalate_after();
     add("escalation", after ? calendar_.add(due, *after) : due);
   }
   return out;

@@ -45,6 +45,8 @@
 #pragma once
 
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -107,6 +109,30 @@ class DeadlinePolicy {
   Duration performance_reminder_before_{3, DurationUnit::days};
 };
 
+// The deadline policy in force: replaced as a whole when an admin changes the
+// catalogue (PUT /api/v1/catalogue); a computation keeps the one it started with.
+class PolicyCell {
+ public:
+  explicit PolicyCell(DeadlinePolicy policy)
+      : policy_(std::make_shared<const DeadlinePolicy>(std::move(policy))) {}
+  PolicyCell(const PolicyCell& other) : policy_(other.get()) {}
+  PolicyCell& operator=(const PolicyCell&) = delete;
+
+  std::shared_ptr<const DeadlinePolicy> get() const {
+    std::lock_guard lock(mutex_);
+    return policy_;
+  }
+  void set(DeadlinePolicy policy) {
+    auto next = std::make_shared<const DeadlinePolicy>(std::move(policy));
+    std::lock_guard lock(mutex_);
+    policy_ = std::move(next);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::shared_ptr<const DeadlinePolicy> policy_;
+};
+
 class Deadlines {
  public:
   Deadlines(DeadlinePolicy policy, WorkingCalendar calendar)
@@ -132,20 +158,22 @@ class Deadlines {
   // (calendar time) once overdue; nullopt without a clock.
   std::optional<Millis> time_left(const Case& c, Millis now) const;
 
-  const DeadlinePolicy& policy() const { return policy_; }
+  std::shared_ptr<const DeadlinePolicy> policy() const { return policy_.get(); }
+  // From now on, for every computation (the catalogue changed).
+  void use_policy(DeadlinePolicy policy) { policy_.set(std::move(policy)); }
   const WorkingCalendar& calendar() const { return calendar_; }
 
  private:
   bool advance_clock(const Case* before, Case& after, std::string_view event, Millis at) const;
   std::vector<TimerRow> clock_timers_for(const Case& c) const;
   AgreementTimers agreement_timers() const {
-    return AgreementTimers(calendar_, policy_.performance_reminder_before());
+    return AgreementTimers(calendar_, policy_.get()->performance_reminder_before());
   }
   DurationUnit unit_of(const StepClock& clock) const;
   void start_clock(Case& c, std::string_view step, const std::optional<Duration>& limit,
                    std::int64_t generation, Millis at) const;
 
-  DeadlinePolicy policy_;
+  PolicyCell policy_;
   WorkingCalendar calendar_;
 };
 

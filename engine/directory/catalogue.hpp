@@ -42,6 +42,9 @@ struct Category {
   std::string default_department;
   // "co_handler": "grid_leader" — the leader of the case's grid co-handles it.
   bool grid_leader_co_handles = false;
+  // "active": false — retired: no new case takes it (draft_case refuses it);
+  // the cases that have it keep it, their routing and deadlines.
+  bool active = true;
   // Step name → its limit in the duration notation, e.g. {"accept", "1wd"}.
   std::vector<std::pair<std::string, std::string>> deadlines;
 };

@@ -4,7 +4,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { loginAs, newPage, screenshot } from './harness.mjs'
-import { choose, navigate, passwords, withServer } from './fb_support.mjs'
+import { applyEvent, choose, createCase, navigate, passwords, withServer } from './fb_support.mjs'
 
 test('admin: users, departments and staff, catalogue and calendar through the page', () =>
   withServer(async (server, browser) => {
@@ -75,11 +75,11 @@ test('admin: users, departments and staff, catalogue and calendar through the pa
     assert.deepEqual(staff.map((s) => [s.id, s.name, s.role, s.active]), [['housing-01', '何建国', 'housing_officer', true]])
     await screenshot(page, 'admin-directory')
 
-    // The catalogue, read-only, as the API has it.
+    // The catalogue as the API has it (its editor: the next test).
     await page.getByRole('tab', { name: '类别目录' }).click()
     const catalogue = (await server.api('GET', '/api/v1/catalogue')).body
-    for (const c of catalogue.categories.dispute) await page.getByRole('cell', { name: c.name, exact: true }).first().waitFor()
-    await page.getByText('接口只提供查询').waitFor()
+    for (const c of catalogue.categories.dispute) await page.getByRole('textbox', { name: `名称 ${c.code}`, exact: true }).first().waitFor()
+    await page.getByTestId('catalogue-version').filter({ hasText: '当前为第 1 版' }).waitFor()
 
     // The calendar: next year's holidays and 调休 days, entered from the notice,
     // then listed by the API and counted by the engine (GET /health).
@@ -118,6 +118,91 @@ test('admin: users, departments and staff, catalogue and calendar through the pa
     const health = (await server.api('GET', '/health')).body
     assert.ok(!JSON.stringify(health.calendar.years_missing).includes(String(next)), JSON.stringify(health))
     await screenshot(page, 'admin-calendar')
+  }))
+
+test('admin: the catalogue editor — a bad edit changes nothing, a new category and a routing reach the API and the desk', () =>
+  withServer(async (server, browser) => {
+    const page = await newPage(browser)
+    await loginAs(page, server.url, 'admin1', passwords.admin1)
+    await navigate(page, '/admin')
+    await page.getByRole('heading', { name: '系统管理' }).waitFor()
+    await page.getByRole('tab', { name: '类别目录' }).click()
+    const panel = page.getByRole('region', { name: '类别目录' })
+    await panel.getByTestId('catalogue-version').filter({ hasText: '当前为第 1 版' }).waitFor()
+    await panel.getByRole('tab', { name: '居民诉求' }).click()
+    const before = (await server.api('GET', '/api/v1/catalogue')).body
+
+    // A bad edit: an empty name. The API's error beside the row, in Chinese; nothing stored.
+    await panel.getByRole('textbox', { name: '名称 facility_repair' }).fill('')
+    await panel.getByRole('button', { name: '保存目录' }).click()
+    await panel.getByRole('alert').filter({ hasText: '目录有 1 处错误，未保存' }).waitFor()
+    await panel.getByRole('alert').filter({ hasText: '名称有误' }).waitFor()
+    await screenshot(page, 'admin-catalogue-error')
+    const unchanged = await server.api('GET', '/api/v1/catalogue')
+    assert.equal(unchanged.headers.get('etag'), '"1"')
+    assert.deepEqual(unchanged.body, before)
+    assert.equal((await server.api('GET', '/api/v1/catalogue/versions')).body.items.length, 1)
+    await panel.getByRole('button', { name: '放弃修改' }).click()
+    await panel.getByRole('tab', { name: '居民诉求' }).click()
+    assert.equal(await panel.getByRole('textbox', { name: '名称 facility_repair' }).inputValue(), '公共设施维修')
+
+    // A new routing and a new category, saved with If-Match.
+    await choose(page, '默认承办部门 facility_repair', '物业服务')
+    await panel.getByRole('button', { name: '新增类别' }).click()
+    const dialog = page.getByRole('dialog', { name: '新增类别' })
+    await dialog.getByLabel('类别编码').fill('night_works')
+    await dialog.getByLabel('类别名称').fill('夜间施工扰民')
+    await choose(page, '默认承办部门', '城管')
+    await dialog.getByLabel('说明').fill('22 时至次日 6 时的施工噪音')
+    await dialog.getByRole('button', { name: '加入目录' }).click()
+    await panel.getByRole('textbox', { name: '名称 night_works' }).waitFor()
+    await panel.getByRole('button', { name: '保存目录' }).click()
+    await panel.getByText('已保存类别目录（第 2 版）').waitFor()
+    await panel.getByRole('region', { name: '目录修改记录' }).getByText('admin1').waitFor()
+    await screenshot(page, 'admin-catalogue')
+    const saved = await server.api('GET', '/api/v1/catalogue')
+    assert.equal(saved.headers.get('etag'), '"2"')
+    const requests = saved.body.categories.request
+    assert.equal(requests.find((c) => c.code === 'facility_repair').default_department, 'property')
+    const added = requests.find((c) => c.code === 'night_works')
+    assert.deepEqual([added.name, added.default_department, added.description], ['夜间施工扰民', 'urban', '22 时至次日 6 时的施工噪音'])
+    const log = (await server.api('GET', '/api/v1/catalogue/versions')).body.items
+    assert.deepEqual(log.map((e) => [e.version, e.updated_by]), [[2, 'admin1'], [1, 'config']])
+
+    // New cases route by it.
+    const repair = await createCase(server, { category: 'facility_repair' })
+    assert.equal((await applyEvent(server, repair, 'dispatch')).assignment.department, 'property')
+
+    // The desk's intake form offers the new category, with its routing.
+    const desk = await newPage(browser)
+    await loginAs(desk, server.url, 'desk1', passwords.desk1)
+    await navigate(desk, '/intake')
+    await desk.getByRole('heading', { name: '窗口登记' }).waitFor()
+    await desk.locator('label.el-radio-button').filter({ hasText: '居民诉求' }).click()
+    await choose(desk, '事项类别', '夜间施工扰民')
+    await desk.getByText('默认承办：').waitFor()
+    await desk.locator('.routing').getByText('城管').waitFor()
+    await desk.getByRole('listbox').filter({ visible: true }).waitFor({ state: 'hidden' })
+    await desk.evaluate(() => {
+      window.scrollTo(0, 0)
+      document.querySelector('.shell-main')?.scrollTo(0, 0)
+    })
+    await screenshot(desk, 'intake-new-category')
+
+    // Someone else saves meanwhile: the admin's next save is refused (412) and offers a reload.
+    const other = structuredClone(saved.body)
+    other.categories.request.find((c) => c.code === 'parking').name = '停车管理（他人修改）'
+    const put = await server.api('PUT', '/api/v1/catalogue', other, undefined, { 'If-Match': '"2"' })
+    assert.equal(put.status, 200, JSON.stringify(put.body))
+    await panel.getByRole('textbox', { name: '名称 sanitation' }).fill('环境卫生（改）')
+    await panel.getByRole('button', { name: '保存目录' }).click()
+    await panel.getByRole('alert').filter({ hasText: '目录已被他人修改' }).waitFor()
+    await screenshot(page, 'admin-catalogue-stale')
+    assert.equal((await server.api('GET', '/api/v1/catalogue')).headers.get('etag'), '"3"')
+    await panel.getByRole('button', { name: '重新加载目录' }).click()
+    await panel.getByTestId('catalogue-version').filter({ hasText: '当前为第 3 版' }).waitFor()
+    await panel.getByRole('tab', { name: '居民诉求' }).click()
+    assert.equal(await panel.getByRole('textbox', { name: '名称 parking' }).inputValue(), '停车管理（他人修改）')
   }))
 
 test('admin: the menu entry and the page are for the admin role only', () =>
