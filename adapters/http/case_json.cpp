@@ -184,12 +184,20 @@ void write_case(JsonText& w, const Case& c, const CaseView& view) {
   } else {
     w.null();
   }
-  w.member("overdue", case_is_overdue(c, view.now));
-  w.key("time_left_seconds");
-  if (view.time_left) {
-    w.value(*view.time_left / 1000);
+  w.key("warning_at");
+  if (view.warning_at) {
+    w.value(format_rfc3339(*view.warning_at));
   } else {
     w.null();
+  }
+  w.member("overdue", case_is_overdue(c, view.now));
+  if (!view.list_item) {
+    w.key("time_left_seconds");
+    if (view.time_left) {
+      w.value(*view.time_left / 1000);
+    } else {
+      w.null();
+    }
   }
   w.key("clock");
   clock_view(w, c.clock);

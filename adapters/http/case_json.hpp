@@ -37,6 +37,13 @@ struct CaseView {
   // The case this one duplicates, when the caller sees it; nullopt (shown as
   // null) when there is none or it is outside the caller's scope.
   std::optional<CaseId> duplicate_of;
+  // When the step's deadline warning falls due (Deadlines::warning_at).
+  std::optional<Millis> warning_at;
+  // A row of a list (GET /cases, the queues; not the JSONL export): no
+  // time_left_seconds, which ticks, so that the list's ETag holds until a case
+  // in it changes; a client works the time left out from deadline and
+  // warning_at.
+  bool list_item = false;
 };
 
 // A case as the API shows it, written as text (a page of cases writes each

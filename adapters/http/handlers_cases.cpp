@@ -158,7 +158,8 @@ class CaseRoutes {
     });
   }
 
-  CaseView view_of(const Case& c, const Actor& actor) {
+  // `list_item`: a row of GET /cases or a queue (case_json.hpp).
+  CaseView view_of(const Case& c, const Actor& actor, bool list_item = false) {
     const Millis now = ctx_.cases.clock().now();
     const Deadlines* deadlines = ctx_.cases.deadlines();
     return CaseView{ctx_.cases.state_label(c),
@@ -167,7 +168,9 @@ class CaseRoutes {
                     deadlines ? deadlines->time_left(c, now) : std::nullopt,
                     std::nullopt,
                     0,
-                    duplicate_in_scope(c, actor)};
+                    duplicate_in_scope(c, actor),
+                    deadlines ? deadlines->warning_at(c) : std::nullopt,
+                    list_item};
   }
 
   // The case `c` duplicates, if the actor sees it: another case's id is not
@@ -239,7 +242,7 @@ class CaseRoutes {
     out.reserve(page.value().items.size() * kCaseJsonBytes + 256);
     JsonText w(out);
     w.begin_object().key("items").begin_array();
-    for (const auto& c : page.value().items) write_case(w, c, view_of(c, actor));
+    for (const auto& c : page.value().items) write_case(w, c, view_of(c, actor, true));
     w.end_array().key("next_cursor");
     if (page.value().next_cursor) {
       w.value(cursor_text(filter, *page.value().next_cursor, page.value().next_cursor_key));

@@ -1,5 +1,6 @@
-// GET /api/v1/session: who the caller is, for the console after a reload. With
-// the session cookie: {user, csrf_token, expires_at, idle_timeout_seconds}
+// GET /api/v1/session: who the caller is and what their role may do (the
+// "actions" of config/permissions.json), for the console after a reload. With
+// the session cookie: {user, actions, csrf_token, expires_at, idle_timeout_seconds}
 // (adapters/http/session_auth.hpp); with a bearer token the same user object
 // and nulls, as a token has no CSRF token and no idle time-out. The rest of the
 // session's life (login, logout) is in handlers_users.cpp.
@@ -19,10 +20,13 @@ HttpResponse bearer_session(ApiContext& ctx, const HttpRequest& req) {
     auto found = ctx.accounts->find_credentials(actor.username);
     if (!found) return problem(found.error());
     if (!found.value()) return problem(Error::make(ErrorKind::unauthenticated, "no such user"));
-    return json_response(200, boost::json::object{{"user", user_json(found.value()->user)},
-                                                  {"csrf_token", nullptr},
-                                                  {"expires_at", nullptr},
-                                                  {"idle_timeout_seconds", nullptr}});
+    const User& user = found.value()->user;
+    return json_response(
+        200, boost::json::object{{"user", user_json(user)},
+                                 {"actions", actions_json(ctx.cases.permissions(), user)},
+                                 {"csrf_token", nullptr},
+                                 {"expires_at", nullptr},
+                                 {"idle_timeout_seconds", nullptr}});
   });
 }
 
@@ -33,7 +37,7 @@ void register_session_routes(Router& router, ApiContext& ctx) {
   router.add("GET", "/api/v1/session", [&ctx](const HttpRequest& req, const PathParams&) {
     if (!req.header("authorization") && ctx.sessions &&
         cookie_value(req, kSessionCookie).has_value()) {
-      return ctx.sessions->describe(req);
+      return ctx.sessions->describe(req, ctx.cases.permissions());
     }
     return bearer_session(ctx, req);
   });

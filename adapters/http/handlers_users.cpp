@@ -186,7 +186,7 @@ class UserRoutes {
     if (Status s = store_.clear_login_failures(keys); !s) return problem(s.error());
     if (session && ctx_.sessions) {
       spdlog::info("login: user '{}' from {} (session)", printable(username), address);
-      return ctx_.sessions->start(found.value()->user, req);
+      return ctx_.sessions->start(found.value()->user, req, ctx_.cases.permissions());
     }
     auto issued = issue_token(store_, found.value()->user, ctx_.login.token_ttl, now_millis());
     if (!issued) return problem(issued.error());

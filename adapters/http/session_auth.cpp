@@ -35,8 +35,9 @@ bool same_secret(std::string_view a, std::string_view b) {
 }
 
 boost::json::object session_json(const User& user, const std::string& csrf, Millis expires_at,
-                                 const SessionPolicy& policy) {
+                                 const SessionPolicy& policy, const Permissions& permissions) {
   return {{"user", user_json(user)},
+          {"actions", actions_json(permissions, user)},
           {"csrf_token", csrf},
           {"expires_at", format_rfc3339(expires_at)},
           {"idle_timeout_seconds",
@@ -101,21 +102,22 @@ std::optional<HttpResult<Actor>> SessionAuth::authenticate(const HttpRequest& re
   return HttpResult<Actor>(Actor{u.id, u.username, u.role, u.department, u.grid});
 }
 
-HttpResponse SessionAuth::start(const User& user, const HttpRequest& req) {
+HttpResponse SessionAuth::start(const User& user, const HttpRequest& req,
+                                const Permissions& permissions) {
   auto started = start_session(store_, user, policy_, now_millis());
   if (!started) return problem(started.error());
   const StartedSession& s = started.value();
-  return json_response(200, session_json(user, s.csrf_token, s.expires_at, policy_))
+  return json_response(200, session_json(user, s.csrf_token, s.expires_at, policy_, permissions))
       .with_header("Set-Cookie", cookie(s.secret, false, req));
 }
 
-HttpResponse SessionAuth::describe(const HttpRequest& req) {
+HttpResponse SessionAuth::describe(const HttpRequest& req, const Permissions& permissions) {
   const auto secret = cookie_value(req, kSessionCookie);
   if (!secret) return problem(Error::make(ErrorKind::unauthenticated, "no session cookie"));
   auto session = current(req, *secret);
   if (!session) return problem(session.error());
   return json_response(200, session_json(session.value().user, csrf_token_of(*secret),
-                                         session.value().expires_at, policy_));
+                                         session.value().expires_at, policy_, permissions));
 }
 
 HttpResponse SessionAuth::end(const HttpRequest& req) {

@@ -27,6 +27,7 @@
 
 #include "adapters/http/http_types.hpp"
 #include "adapters/http/problem.hpp"
+#include "engine/access/permissions.hpp"
 #include "engine/access/sessions.hpp"
 #include "engine/cases/case.hpp"
 
@@ -46,10 +47,11 @@ class SessionAuth {
   std::optional<HttpResult<Actor>> authenticate(const HttpRequest& req);
 
   // The answer to a successful login with {"session": true}: 200 with
-  // {user, csrf_token, expires_at, idle_timeout_seconds} and the cookie.
-  HttpResponse start(const User& user, const HttpRequest& req);
+  // {user, actions, csrf_token, expires_at, idle_timeout_seconds} and the
+  // cookie; `actions` are what `permissions` let the user's role do.
+  HttpResponse start(const User& user, const HttpRequest& req, const Permissions& permissions);
   // The same body for the request's cookie (GET /api/v1/session), or 401.
-  HttpResponse describe(const HttpRequest& req);
+  HttpResponse describe(const HttpRequest& req, const Permissions& permissions);
   // Logout by cookie: the session is revoked and the cookie cleared (204).
   HttpResponse end(const HttpRequest& req);
 

@@ -22,4 +22,13 @@ boost::json::object user_json(const User& u) {
           {"disabled", u.disabled}};
 }
 
+boost::json::array actions_json(const Permissions& permissions, const User& u) {
+  boost::json::array out;
+  for (std::string_view name :
+       permissions.actions_of(Actor{u.id, u.username, u.role, u.department, u.grid})) {
+    out.emplace_back(name);
+  }
+  return out;
+}
+
 }  // namespace outpost::http

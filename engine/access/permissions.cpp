@@ -326,6 +326,14 @@ Status Permissions::check(Action action, const Actor& actor, const Case* c) cons
   return Ok{};
 }
 
+std::vector<std::string_view> Permissions::actions_of(const Actor& actor) const {
+  std::vector<std::string_view> out;
+  for (std::size_t i = 0; i < kActionNames.size(); ++i) {
+    if (unrestricted_ || has(actions_[i], actor.role)) out.push_back(kActionNames[i]);
+  }
+  return out;
+}
+
 const std::vector<std::string>& Permissions::event_roles(std::string_view kind,
                                                          std::string_view event) const {
   static const Roles kNone;

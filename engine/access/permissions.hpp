@@ -118,6 +118,9 @@ class Permissions {
   // Whether the actor may take `action`, on the case `c` when it concerns
   // one (a note, an attachment, a reveal); forbidden otherwise.
   Status check(Action action, const Actor& actor, const Case* c = nullptr) const;
+  // The names (kActionNames, in that order) of the actions the actor's role
+  // may take, a case's handling aside: what GET /api/v1/session lists.
+  std::vector<std::string_view> actions_of(const Actor& actor) const;
 
   // What the actor's reports may count (engine/reports/kpi.hpp): every case
   // for a role in reports.all, the cases led by the actor's department for

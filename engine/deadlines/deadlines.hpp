@@ -157,6 +157,11 @@ class Deadlines {
   // calendar time otherwise; while held, what was left at the hold; negative
   // (calendar time) once overdue; nullopt without a clock.
   std::optional<Millis> time_left(const Case& c, Millis now) const;
+  // When the running clock's warning falls due (`warn_at` of the step's time,
+  // working time for wh and wd limits), fired or not; nullopt without a
+  // running clock or when it would not come before the deadline. A fixed
+  // instant: lists show it instead of the time left, which ticks.
+  std::optional<Millis> warning_at(const Case& c) const;
 
   std::shared_ptr<const DeadlinePolicy> policy() const { return policy_.get(); }
   // From now on, for every computation (the catalogue changed).

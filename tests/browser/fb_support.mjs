@@ -104,9 +104,10 @@ export async function navigate(page, path) {
 }
 
 // Runs `body(server, browser)` against a fresh server with the users of
-// makeUsers() and a browser, and stops both whatever happens.
-export async function withServer(body) {
-  const server = await startServer()
+// makeUsers() and a browser, and stops both whatever happens. `options` go to
+// startServer() (extra env or serve flags).
+export async function withServer(body, options = {}) {
+  const server = await startServer(options)
   const browser = await launchBrowser()
   try {
     await makeUsers(server)

@@ -13,15 +13,13 @@
 #include <thread>
 
 #include "tests/http/fixtures.hpp"
+#include "tests/http/test_clock.hpp"
 
 using namespace outpost::testing;
 using namespace std::string_literals;
 using outpost::Millis;
 
 namespace {
-
-constexpr Millis kDay = 24 * 3'600'000LL;
-constexpr Millis kChina = 8 * 3'600'000LL;
 
 // A 1×1 PNG: the scanned signature page.
 const std::string kPng =
@@ -30,12 +28,7 @@ const std::string kPng =
     "\x64\x60\xf8\x5f\x0f\x00\x02\x87\x01\x80\xeb\x47\xba\x92\x00\x00\x00\x00\x49\x45\x4e\x44"
     "\xae\x42\x60\x82"s;
 
-Millis system_now() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-// The local (+08:00) date `days` after today, and the instant its day starts.
+// The local (+08:00) date of `at`.
 std::string local_date(Millis at) {
   using namespace std::chrono;
   const year_month_day ymd{floor<days>(sys_time<milliseconds>(milliseconds(at + kChina)))};
@@ -44,34 +37,6 @@ std::string local_date(Millis at) {
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
   return buf;
 }
-Millis local_midnight(Millis at) {
-  return (at + kChina) / kDay * kDay - kChina;
-}
-
-// The server's clock: the system time plus what this file holds.
-class TestClock {
- public:
-  TestClock()
-      : path_(
-            std::filesystem::temp_directory_path() /
-            ("outpost-clock-" + std::to_string(::getpid()) + "-" + std::to_string(system_now()))) {}
-  ~TestClock() {
-    std::error_code ec;
-    std::filesystem::remove(path_, ec);
-  }
-  // Moves the server's time to `at` (ahead of the system time).
-  void set(Millis at) const {
-    const std::string tmp = path_.string() + ".new";
-    std::ofstream(tmp) << (at - system_now());
-    std::filesystem::rename(tmp, path_);
-  }
-  Headers env() const {
-    return {{"OUTPOST_TEST_CLOCK_FILE", path_.string()}, {"OUTPOST_DEADLINE_INTERVAL_MS", "100"}};
-  }
-
- private:
-  std::filesystem::path path_;
-};
 
 std::string case_path(std::int64_t id, const std::string& tail = "") {
   return "/api/v1/cases/" + std::to_string(id) + tail;

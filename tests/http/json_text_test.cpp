@@ -76,7 +76,8 @@ TEST_SUITE("json_text") {
     c.parties = {{"applicant", "张三", "13800138000", "500101199001011234"},
                  {"respondent", "李四", "", ""}};
     c.facts = json::parse(R"({"duplicate_of": 7, "co_handlers": ["u1"]})").as_object();
-    outpost::http::CaseView view{"已登记", {"accept", "decline"}, 0, std::nullopt, {{3, 4}}, 0, 7};
+    outpost::http::CaseView view{"已登记", {"accept", "decline"}, 0,    std::nullopt, {{3, 4}}, 0,
+                                 7,        std::nullopt,          false};
     const json::object o = json::parse(outpost::http::case_json(c, view)).as_object();
     CHECK(o.at("id") == 42);
     CHECK(o.at("title") == "楼上\"漏水\"");
@@ -95,5 +96,11 @@ TEST_SUITE("json_text") {
     CHECK(o.at("clock").is_null());
     CHECK(o.at("allowed_events") == json::parse(R"(["accept","decline"])"));
     CHECK(o.at("duplicates") == json::parse("[3,4]"));
+    CHECK(o.at("time_left_seconds").is_null());
+    CHECK(o.at("warning_at").is_null());
+    // A list's row leaves out the time left, which ticks.
+    view.list_item = true;
+    CHECK_FALSE(
+        json::parse(outpost::http::case_json(c, view)).as_object().contains("time_left_seconds"));
   }
 }

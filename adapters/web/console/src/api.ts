@@ -53,6 +53,8 @@ export interface User {
 
 export interface SessionInfo {
   user: User
+  // What the user's role may do: the "actions" of config/permissions.json.
+  actions?: string[]
   csrf_token?: string
   expires_at?: string
   idle_timeout_seconds?: number

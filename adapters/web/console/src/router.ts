@@ -1,7 +1,7 @@
 // The console's pages. Every page but the login needs a session; pages load
 // on first use (their own chunks), so the first page stays small.
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
-import { hasRole, restoreSession, session } from './session'
+import { can, restoreSession, session } from './session'
 // The first page anyone sees is in the main chunk: no second round trip before it shows.
 import LoginPage from './pages/LoginPage.vue'
 
@@ -9,7 +9,7 @@ declare module 'vue-router' {
   interface RouteMeta {
     title?: string
     public?: boolean
-    roles?: string[]
+    action?: string // shown only to users who may take it (session.ts can())
   }
 }
 
@@ -27,7 +27,7 @@ const routes: RouteRecordRaw[] = [
       {
         path: 'admin',
         component: () => import('./pages/AdminPage.vue'),
-        meta: { title: '系统管理', roles: ['admin'] },
+        meta: { title: '系统管理', action: 'manage_users' },
       },
       { path: ':rest(.*)*', component: () => import('./pages/NotFoundPage.vue'), meta: { title: '页面不存在' } },
     ],
@@ -54,7 +54,7 @@ router.beforeEach(async (to) => {
   }
   if (to.meta.public) return session.user && to.path === '/login' ? '/' : true
   if (!session.user) return { path: '/login', query: to.fullPath === '/' ? {} : { next: to.fullPath } }
-  if (to.meta.roles && !hasRole(...to.meta.roles)) return '/'
+  if (to.meta.action && !can(to.meta.action)) return '/'
   return true
 })
 

@@ -5,12 +5,20 @@ import { ApiError, get, onAnswered, onSessionExpired, post, request, setCredenti
 
 export const session = reactive({
   user: null as User | null,
+  // The actions the server says the user's role may take (GET /api/v1/session).
+  actions: [] as string[],
   // Why the user was sent back to the login page, in Chinese (shown there once).
   notice: '' as string,
 })
 
 export function hasRole(...roles: string[]): boolean {
   return !!session.user && roles.includes(session.user.role)
+}
+
+// Whether the signed-in user may take `action` (reveal, add_note, manage_users, …),
+// as config/permissions.json grants it: controls are shown by this, not by role names.
+export function can(action: string): boolean {
+  return !!session.user && session.actions.includes(action)
 }
 
 // The idle time-out of a cookie session: once this tab has sent nothing for
@@ -31,6 +39,7 @@ onAnswered(restartIdleClock)
 function signedIn(info: SessionInfo, bearer: string | null): void {
   setCredentials(info.csrf_token ?? null, bearer)
   session.user = info.user
+  session.actions = info.actions ?? []
   session.notice = ''
   idleMs = (info.idle_timeout_seconds ?? 0) * 1000
   restartIdleClock()
@@ -41,6 +50,7 @@ const kExpiredNotice = '长时间未操作，会话已超时，请重新登录�
 function signedOut(notice: string): void {
   setCredentials(null, null)
   session.user = null
+  session.actions = []
   session.notice = notice
   clearTimeout(idleTimer)
 }

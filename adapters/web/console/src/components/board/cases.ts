@@ -26,7 +26,9 @@ export interface CaseRow {
   assignment: { department: string | null; assignees: string[] }
   deadline: string | null
   overdue: boolean
-  time_left_seconds: number | null
+  // Lists carry fixed instants, not the time left (which ticks): their ETag
+  // then holds between changes and the board works out the colour itself.
+  warning_at: string | null
   clock: CaseClock | null
   allowed_events: string[]
   return_count: number
@@ -75,21 +77,25 @@ export function formatDuration(seconds: number): string {
   return `${minutes}分`
 }
 
-// Red when overdue, amber once the engine recorded the warning or the share
-// of the step's time used reached `warnAt` (catalogue policies.deadlines.warn_at),
-// green otherwise; grey while the clock is held or none runs.
-export function deadlineView(c: CaseRow, warnAt: number, now = Date.now()): DeadlineView {
+// "12-08 10:00" in the browser's time zone.
+function dueText(ms: number): string {
+  const d = new Date(ms)
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`
+}
+
+// Red once the deadline has passed, amber once the engine recorded the
+// warning or its instant (warning_at: warn_at of the step's working time) has
+// come, green otherwise; grey while the clock is held or none runs. From the
+// list's fixed instants and `now`, so a poll answered 304 recolours the rows.
+export function deadlineView(c: CaseRow, now = Date.now()): DeadlineView {
   if (c.clock?.paused) return { level: 'paused', text: '已暂停计时' }
   if (!c.deadline) return { level: 'none', text: '无时限' }
-  const left = c.time_left_seconds
-  if (c.overdue || (left !== null && left < 0)) {
-    return { level: 'overdue', text: left !== null ? `已超期 ${formatDuration(left)}` : '已超期' }
-  }
   const due = Date.parse(c.deadline)
-  const started = c.clock ? Date.parse(c.clock.started_at) : NaN
-  const used = due > started ? (now - started) / (due - started) : 0
-  const text = left !== null ? `剩余 ${formatDuration(left)}` : '未超期'
-  if (c.clock?.warned || used >= warnAt) return { level: 'warning', text }
+  if (c.overdue || due <= now) return { level: 'overdue', text: `已超期 ${formatDuration((now - due) / 1000)}` }
+  const text = `截止 ${dueText(due)}`
+  const warning = c.warning_at ? Date.parse(c.warning_at) : Infinity
+  if (c.clock?.warned || warning <= now) return { level: 'warning', text }
   return { level: 'ok', text }
 }
 
