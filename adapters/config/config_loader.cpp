@@ -11,6 +11,7 @@
 #include "adapters/config/jurisdiction_json.hpp"
 #include "adapters/config/permissions_json.hpp"
 #include "adapters/config/staff_json.hpp"
+#include "adapters/config/statistics_json.hpp"
 #include "workflows/registry.hpp"
 
 namespace outpost::config {
@@ -78,11 +79,17 @@ Result<DomainConfig> load_domain_config(const std::string& config_dir,
   if (!audit_doc) return audit_doc.error();
   auto categories = finding_categories_from_json(audit_doc.value());
   if (!categories) return in_file(categories.error(), audit_path);
+  const std::string statistics_path = config_dir + "/statistics.json";
+  auto statistics_doc = read_json_file(statistics_path);
+  if (!statistics_doc) return statistics_doc.error();
+  auto statistics = statistics_classes_from_json(statistics_doc.value(), catalogue.value());
+  if (!statistics) return in_file(statistics.error(), statistics_path);
   return DomainConfig{std::move(catalogue.value()),     std::move(jurisdiction.value()),
                       std::move(staff.value()),         std::move(calendar.value()),
                       std::move(policy.value()),        std::move(permissions.value()),
                       std::move(catalogue_doc.value()), std::move(jurisdiction_doc.value()),
-                      std::move(categories.value()),    std::move(audit_permissions.value())};
+                      std::move(categories.value()),    std::move(audit_permissions.value()),
+                      std::move(statistics.value())};
 }
 
 }  // namespace outpost::config

@@ -2,7 +2,8 @@
 //
 // Reads the shipped configuration data (config/catalogue.json,
 // config/jurisdiction.json, config/staff.json, config/calendar.json,
-// config/permissions.json and config/audit.json, or the same names in another
+// config/permissions.json, config/audit.json and config/statistics.json, or the
+// same names in another
 // folder) into the engine's values. Errors name the file and, for
 // validation, the field path.
 #pragma once
@@ -21,6 +22,7 @@
 #include "engine/directory/catalogue.hpp"
 #include "engine/directory/directory.hpp"
 #include "engine/directory/jurisdiction.hpp"
+#include "engine/reports/statistics.hpp"
 
 namespace outpost::config {
 
@@ -44,6 +46,8 @@ struct DomainConfig {
   // audits (the "audits" member of permissions.json).
   std::vector<FindingCategory> finding_categories;
   AuditPermissions audit_permissions;
+  // The statistics table's classes and their dispute categories (statistics.json).
+  StatisticsClasses statistics_classes;
 };
 
 // `calendar`: the calendar file, relative to config_dir unless absolute.

@@ -4,6 +4,7 @@
 #include <string>
 
 #include <soci/soci.h>
+#include <boost/json/parse.hpp>
 
 #include "adapters/storage/database_internals.hpp"
 
@@ -186,7 +187,61 @@ void run_query(soci::statement& st, const std::string& text, const std::function
   }
 }
 
+// What a dispute's record holds for the summed figures: its facts (the
+// latest agreement's form and amount) and its first history entry (register:
+// the parties' count by role). Unreadable JSON counts as nothing.
+void read_details(const std::string& facts, const std::string& creation, ReportClass& c) {
+  c.parties = 0;
+  c.agreement_written = c.agreement_oral = c.agreed_amount = 0;
+  boost::system::error_code ec;
+  const boost::json::value f = boost::json::parse(facts, ec);
+  if (!ec && f.is_object()) {
+    const boost::json::object& o = f.get_object();
+    if (const auto* form = o.if_contains("agreement_form"); form != nullptr && form->is_string()) {
+      c.agreement_written = form->get_string() == "written" ? 1 : 0;
+      c.agreement_oral = form->get_string() == "oral" ? 1 : 0;
+    }
+    if (const auto* amount = o.if_contains("agreement_amount");
+        amount != nullptr && amount->is_int64()) {
+      c.agreed_amount = amount->get_int64();
+    }
+  }
+  const boost::json::value d = boost::json::parse(creation, ec);
+  if (ec || !d.is_object()) return;
+  const auto* parties = d.get_object().if_contains("parties");
+  if (parties == nullptr || !parties->is_object()) return;
+  for (const auto& [role, count] : parties->get_object()) {
+    if (count.is_int64()) c.parties += count.get_int64();
+  }
+}
+
 }  // namespace
+
+Status SociReportStore::scan_report_details(const ReportScan& scan,
+                                            const std::function<void(const ReportClass&)>& each) {
+  return run<Ok>(db_, Access::read, "scan_report_details", [&](Lease& lease) -> Result<Ok> {
+    ReportScan s = scan;
+    KeyRow key;
+    std::string facts, creation;
+    soci::indicator creation_ind = soci::i_null;
+    soci::statement st(lease.sql());
+    std::string text = "SELECT " + key.select(st, s, lease.dialect()) +
+                       "c.facts, (SELECT h.data FROM history h WHERE h.case_id = c.id"
+                       " ORDER BY h.seq LIMIT 1)";
+    st.exchange(soci::into(facts));
+    st.exchange(soci::into(creation, creation_ind));
+    text += cohort(st, s) + " AND c.kind = 'dispute'";
+    ReportClass c;
+    c.kind = CaseKind::dispute;
+    c.weight = 0;
+    run_query(st, text, [&] {
+      c.keys = key.keys;
+      read_details(facts, creation_ind == soci::i_ok ? creation : std::string(), c);
+      each(c);
+    });
+    return Ok{};
+  });
+}
 
 Status SociReportStore::scan_report_classes(const ReportScan& scan,
                                             const std::function<void(const ReportClass&)>& each) {

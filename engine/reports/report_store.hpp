@@ -33,6 +33,12 @@ class ReportStore {
   // staff member with the staff key, then ordered by id).
   virtual Status scan_report_spans(const ReportScan& scan,
                                    const std::function<void(const ReportSpan&)>& each) = 0;
+  // The cohort's disputes one at a time, each as a class of weight 0 that
+  // carries what only its record holds (ReportClass::parties,
+  // agreement_written, agreement_oral, agreed_amount); per staff member
+  // with the staff key, like the classes.
+  virtual Status scan_report_details(const ReportScan& scan,
+                                     const std::function<void(const ReportClass&)>& each) = 0;
 };
 
 class ReportService {
