@@ -100,8 +100,9 @@ export_once() {
   rss_max=$(sort -n "$samples" | tail -1)
   hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$server_pid/status")
   if [[ $format == xlsx ]]; then
-    written=$(unzip -p "$file" xl/worksheets/sheet1.xml | grep -o '<row ' | wc -l)
-    written=$((written - 1))  # the header
+    # The sheet's XML is one long line: one row element per "<row ", less the header.
+    written=$(unzip -p "$file" xl/worksheets/sheet1.xml | tr '<' '\n' | grep -c '^row ' || true)
+    written=$((written - 1))
     [[ -z $keep ]] || cp "$file" "$keep"
   else
     written=$(($(wc -l <"$file") - 1))

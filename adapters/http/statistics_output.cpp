@@ -178,7 +178,7 @@ Result<std::string> statistics_xlsx(const StatisticsTable& table) {
     w.end_row();
   });
   const std::array<xlsx::XlsxColumn, 4> def_cols{
-      {{"指标", 16}, {"编号", 24}, {"分子（计数）", 60}, {"分母", 30}}};
+      {{"指标", 16}, {"编号", 24}, {"分子（统计口径）", 60}, {"分母（统计口径）", 30}}};
   w.sheet("指标说明", def_cols);
   for (const FigureDefinition& d : defs) {
     w.ours(d.name_zh).ours(d.id).ours(d.numerator).ours(d.denominator).end_row();

@@ -12,7 +12,7 @@
 //  "figures": [definitions], "classes": [{"code", "label", "categories"}],
 //  "periods": [{"period": "2026-07", "rows": [{"class", "label",
 //  "figures": {"<id>": {"value", "numerator", "denominator"}}}]}],
-//  "total": {"period": "合计", "rows": [...]}} — each period's rows are the
+//  "total": {"period": "2026-07-01至2026-09-30", "rows": [...]}} — each period's rows are the
 // classes in configuration order, then the total (class null, label 合计).
 // CSV and XLSX: one line per row, 期间 and 类别 first, then the figures'
 // zh-CN names; a ratio is a fraction (0.75; XLSX shows it as 75.0%), empty

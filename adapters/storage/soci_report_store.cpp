@@ -4,7 +4,6 @@
 #include <string>
 
 #include <soci/soci.h>
-#include <boost/json/parse.hpp>
 
 #include "adapters/storage/database_internals.hpp"
 
@@ -187,32 +186,29 @@ void run_query(soci::statement& st, const std::string& text, const std::function
   }
 }
 
-// What a dispute's record holds for the summed figures: its facts (the
-// latest agreement's form and amount) and its first history entry (register:
-// the parties' count by role). Unreadable JSON counts as nothing.
-void read_details(const std::string& facts, const std::string& creation, ReportClass& c) {
-  c.parties = 0;
-  c.agreement_written = c.agreement_oral = c.agreed_amount = 0;
-  boost::system::error_code ec;
-  const boost::json::value f = boost::json::parse(facts, ec);
-  if (!ec && f.is_object()) {
-    const boost::json::object& o = f.get_object();
-    if (const auto* form = o.if_contains("agreement_form"); form != nullptr && form->is_string()) {
-      c.agreement_written = form->get_string() == "written" ? 1 : 0;
-      c.agreement_oral = form->get_string() == "oral" ? 1 : 0;
-    }
-    if (const auto* amount = o.if_contains("agreement_amount");
-        amount != nullptr && amount->is_int64()) {
-      c.agreed_amount = amount->get_int64();
-    }
+// What a dispute's record holds for the summed figures, read in SQL from
+// its JSON (no JSON leaves the database): the parties named at registration
+// (the first history entry's "parties", a count per role), the form and
+// amount of its latest agreement (facts.agreement_form, agreement_amount).
+std::string details_columns(Dialect dialect) {
+  const std::string creation =
+      "(SELECT h.data FROM history h WHERE h.case_id = c.id ORDER BY h.seq LIMIT 1)";
+  std::string parties, form, amount;
+  if (dialect == Dialect::sqlite) {
+    parties = "(SELECT sum(j.value) FROM json_each(" + creation + ", '$.parties') j)";
+    form = "json_extract(c.facts, '$.agreement_form')";
+    amount = "json_extract(c.facts, '$.agreement_amount')";
+  } else {
+    parties =
+        "(SELECT sum(j.value::bigint) FROM json_each_text(" + creation + "::json -> 'parties') j)";
+    form = "(c.facts::json ->> 'agreement_form')";
+    amount = "(c.facts::json ->> 'agreement_amount')::bigint";
   }
-  const boost::json::value d = boost::json::parse(creation, ec);
-  if (ec || !d.is_object()) return;
-  const auto* parties = d.get_object().if_contains("parties");
-  if (parties == nullptr || !parties->is_object()) return;
-  for (const auto& [role, count] : parties->get_object()) {
-    if (count.is_int64()) c.parties += count.get_int64();
-  }
+  return "count(*), CAST(coalesce(sum(" + parties + "), 0) AS bigint)," +
+         " CAST(coalesce(sum(CASE WHEN " + form +
+         " = 'written' THEN 1 ELSE 0 END), 0) AS bigint)," + " CAST(coalesce(sum(CASE WHEN " +
+         form + " = 'oral' THEN 1 ELSE 0 END), 0) AS bigint)," + " CAST(coalesce(sum(" + amount +
+         "), 0) AS bigint)";
 }
 
 }  // namespace
@@ -222,21 +218,29 @@ Status SociReportStore::scan_report_details(const ReportScan& scan,
   return run<Ok>(db_, Access::read, "scan_report_details", [&](Lease& lease) -> Result<Ok> {
     ReportScan s = scan;
     KeyRow key;
-    std::string facts, creation;
-    soci::indicator creation_ind = soci::i_null;
-    soci::statement st(lease.sql());
-    std::string text = "SELECT " + key.select(st, s, lease.dialect()) +
-                       "c.facts, (SELECT h.data FROM history h WHERE h.case_id = c.id"
-                       " ORDER BY h.seq LIMIT 1)";
-    st.exchange(soci::into(facts));
-    st.exchange(soci::into(creation, creation_ind));
-    text += cohort(st, s) + " AND c.kind = 'dispute'";
     ReportClass c;
     c.kind = CaseKind::dispute;
     c.weight = 0;
+    std::int64_t cases = 0;
+    soci::statement st(lease.sql());
+    std::string text =
+        "SELECT " + key.select(st, s, lease.dialect()) + details_columns(lease.dialect());
+    st.exchange(soci::into(cases));
+    for (std::int64_t* sum :
+         {&c.parties, &c.agreement_written, &c.agreement_oral, &c.agreed_amount}) {
+      st.exchange(soci::into(*sum));
+    }
+    text += cohort(st, s) + " AND c.kind = 'dispute'";
+    if (!s.keys.empty()) {
+      text += " GROUP BY ";
+      for (std::size_t i = 1; i <= s.keys.size(); ++i) {
+        text += (i > 1 ? ", " : "") + std::to_string(i);
+      }
+    }
     run_query(st, text, [&] {
+      // Without keys the aggregate answers one row even for no case.
+      if (cases == 0) return;
       c.keys = key.keys;
-      read_details(facts, creation_ind == soci::i_ok ? creation : std::string(), c);
       each(c);
     });
     return Ok{};

@@ -108,10 +108,10 @@ struct ReportClass {
   bool performance_due = false;  // performance_due on or before the scan's today
   std::int64_t returns = 0;
   Milestones milestones;  // flags and sums; the times are not filled
-  // Read per dispute from its record (ReportStore::scan_report_details, in
-  // a class of weight 0, so only the summed figures take them): the parties
-  // named at registration, the form of its latest agreement (1 in one of
-  // the two), the amount that agreement settles (yuan).
+  // Summed over disputes from their records (ReportStore::scan_report_details,
+  // in a class of weight 0, so only the summed figures take them): the
+  // parties named at registration, the latest agreements by form (written,
+  // oral), the amounts those agreements settle (yuan).
   std::int64_t parties = 0;
   std::int64_t agreement_written = 0, agreement_oral = 0;
   std::int64_t agreed_amount = 0;

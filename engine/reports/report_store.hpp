@@ -33,10 +33,10 @@ class ReportStore {
   // staff member with the staff key, then ordered by id).
   virtual Status scan_report_spans(const ReportScan& scan,
                                    const std::function<void(const ReportSpan&)>& each) = 0;
-  // The cohort's disputes one at a time, each as a class of weight 0 that
-  // carries what only its record holds (ReportClass::parties,
-  // agreement_written, agreement_oral, agreed_amount); per staff member
-  // with the staff key, like the classes.
+  // The sums over the cohort's disputes of what only their records hold
+  // (ReportClass::parties, agreement_written, agreement_oral,
+  // agreed_amount), grouped by scan.keys, each group as a class of weight 0
+  // (per staff member with the staff key, like the classes).
   virtual Status scan_report_details(const ReportScan& scan,
                                      const std::function<void(const ReportClass&)>& each) = 0;
 };

@@ -198,7 +198,11 @@ StatisticsTable statistics_table(const StatisticsQuery& query, const KpiResult& 
   StatisticsTable t;
   for (const auto& [period, by_class] : sums)
     t.periods.push_back(rows_of(period, by_class, classes));
-  t.total = rows_of("合计", whole, classes);
+  char whole_period[64];
+  std::snprintf(whole_period, sizeof whole_period, "%04d-%02d-%02d至%04d-%02d-%02d",
+                query.kpi.from.year, query.kpi.from.month, query.kpi.from.day, query.kpi.to.year,
+                query.kpi.to.month, query.kpi.to.day);
+  t.total = rows_of(whole_period, whole, classes);
   t.as_of = result.as_of;
   return t;
 }

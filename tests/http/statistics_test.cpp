@@ -265,7 +265,9 @@ TEST_SUITE("http_statistics") {
     const json::array& rows = sheet.at("rows").as_array();
     REQUIRE(rows.size() == csv_rows);
     const json::array& last = rows.back().as_array();
-    CHECK(text(last.at(0).at("v")) == "合计");
+    CHECK(text(last.at(0).at("v")) == text(table.at("total").at("period")));
+    CHECK(text(table.at("total").at("period")) ==
+          text(table.at("period").at("from")) + "至" + text(table.at("period").at("to")));
     CHECK(text(last.at(1).at("v")) == "合计");
     for (std::size_t i = 0; i < table.at("figures").as_array().size(); ++i) {
       const std::string id = text(table.at("figures").at(i).at("id"));
