@@ -22,7 +22,7 @@ ExportCommand::ExportCommand(CLI::App& app, const std::function<void(CLI::App*)>
   history_ = cmd->add_subcommand("history", "The history entries of the matching cases");
   for (CLI::App* sub : {cases_, history_}) {
     add_common(sub);
-    sub->add_option("--format", format_, "csv (default) or jsonl");
+    sub->add_option("--format", format_, "csv (default), jsonl or xlsx (with --out)");
     sub->add_option("--purpose", purpose_, "Why personal data is shown in clear (logged per case)");
     sub->add_option("--max-rows", max_rows_, "Stop after this many rows");
     sub->add_option("--out", out_, "Write here instead of stdout");

@@ -160,7 +160,7 @@ int with_reports(const Flags& flags, const cli::ReportBody& body) {
   SystemClock clock;
   ReportService reports(store.value()->reports, domain.value().permissions, domain.value().calendar,
                         clock);
-  return body(reports);
+  return body(reports, domain.value().statistics_classes);
 }
 
 int with_sealed_stores(const Flags& flags, const cli::StoresBody& body) {
@@ -378,6 +378,7 @@ int run_serve(const Flags& flags) {
   ctx.audits = &audits;
   ReportService reports(stores.reports, permissions, domain.value().calendar, clock);
   ctx.reports = &reports;
+  ctx.statistics_classes = &domain.value().statistics_classes;
   CalendarService calendar_years(stores.calendar, deadlines.calendar(), permissions, clock);
   if (Status c = cli::start_calendar_years(calendar_years, deadlines.calendar()); !c)
     return fail(1, "calendar years: " + c.error().message);

@@ -2,12 +2,14 @@
 
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include <boost/json/serialize.hpp>
 
 #include "adapters/http/report_json.hpp"
+#include "adapters/http/statistics_output.hpp"
 
 namespace outpost::cli {
 
@@ -142,6 +144,15 @@ ReportCommands::ReportCommands(CLI::App& app, const std::function<void(CLI::App*
                     "comma list)");
   kpis_->add_option("--format", format_, "table (default) or json")
       ->check(CLI::IsMember({"table", "json"}));
+  statistics_ = report->add_subcommand(
+      "statistics", "The statistics table by the justice office's dispute classes");
+  add_common(statistics_);
+  statistics_->add_option("--period", period_, "month (default) or quarter");
+  statistics_->add_option("--from", from_, "First day, YYYY-MM-DD (Asia/Shanghai)")->required();
+  statistics_->add_option("--to", to_, "Last day, YYYY-MM-DD (Asia/Shanghai)")->required();
+  statistics_->add_option("--format", statistics_format_, "json (default) or csv, on stdout")
+      ->check(CLI::IsMember({"json", "csv"}));
+  statistics_->add_option("--xlsx", xlsx_, "Write the table as an XLSX workbook to this file");
   definitions_ = report->add_subcommand("definitions", "What each figure counts");
   definitions_->add_option("--format", definitions_format_, "markdown (default) or json")
       ->check(CLI::IsMember({"markdown", "json"}));
@@ -149,7 +160,13 @@ ReportCommands::ReportCommands(CLI::App& app, const std::function<void(CLI::App*
 
 std::optional<int> ReportCommands::run(const WithReports& with_reports) {
   if (definitions_->parsed()) return definitions();
-  if (kpis_->parsed()) return with_reports([this](ReportService& r) { return kpis(r); });
+  if (kpis_->parsed()) {
+    return with_reports([this](ReportService& r, const StatisticsClasses&) { return kpis(r); });
+  }
+  if (statistics_->parsed()) {
+    return with_reports(
+        [this](ReportService& r, const StatisticsClasses& c) { return statistics(r, c); });
+  }
   return std::nullopt;
 }
 
@@ -175,6 +192,42 @@ int ReportCommands::kpis(ReportService& reports) {
               << "\n";
   } else {
     std::cout << kpi_table(query.value(), result.value());
+  }
+  return 0;
+}
+
+int ReportCommands::statistics(ReportService& reports, const StatisticsClasses& classes) {
+  auto request = http::statistics_request_of(
+      {{"period", period_}, {"from", from_}, {"to", to_}, {"format", statistics_format_}});
+  if (!request) {
+    for (const FieldError& f : request.error().fields) {
+      std::cerr << "outpost: --" << f.field << ": " << f.message << "\n";
+    }
+    return 2;
+  }
+  const StatisticsQuery& q = request.value().query;
+  const Actor operator_actor{0, "cli", "admin", "", ""};
+  auto result = reports.kpis(operator_actor, q.kpi);
+  if (!result) {
+    std::cerr << "outpost: " << result.error().message << "\n";
+    return 1;
+  }
+  const StatisticsTable table = statistics_table(q, result.value(), classes);
+  if (!xlsx_.empty()) {
+    auto bytes = http::statistics_xlsx(table);
+    std::ofstream out(xlsx_, std::ios::binary);
+    if (bytes) out << bytes.value();
+    if (!bytes || !out.flush()) {
+      std::cerr << "outpost: " << xlsx_ << ": "
+                << (bytes ? std::string("cannot be written") : bytes.error().message) << "\n";
+      return 1;
+    }
+    return 0;
+  }
+  if (request.value().format == http::StatisticsFormat::csv) {
+    std::cout << http::statistics_csv(table);
+  } else {
+    std::cout << boost::json::serialize(http::statistics_json(q, table, classes)) << "\n";
   }
   return 0;
 }

@@ -7,6 +7,11 @@
 //       grid, category, department, staff, month or quarter; `table` puts one
 //       figure per line (zh-CN names) and one column per group, aligned for a
 //       terminal; `json` is the body of GET /api/v1/reports/kpis.
+//   outpost report statistics --period month|quarter --from D --to D
+//                       [--format json|csv] [--xlsx FILE]
+//       the justice office's statistics table (engine/reports/statistics.hpp)
+//       as GET /api/v1/reports/statistics writes it: JSON or CSV on stdout,
+//       or the XLSX workbook in FILE.
 //   outpost report definitions [--format markdown|json]
 //       what each figure counts; docs/REPORTS.md is its markdown.
 // The command line reads every case (it runs as the operator, like `migrate`).
@@ -24,12 +29,13 @@
 #include <CLI/CLI.hpp>
 
 #include "engine/reports/report_store.hpp"
+#include "engine/reports/statistics.hpp"
 
 namespace outpost::cli {
 
 // Runs `body` with the report service of the parsed --database/--config and
 // returns its exit code, or the code of the failure to get there.
-using ReportBody = std::function<int(ReportService&)>;
+using ReportBody = std::function<int(ReportService&, const StatisticsClasses&)>;
 using WithReports = std::function<int(const ReportBody&)>;
 
 class ReportCommands {
@@ -41,10 +47,13 @@ class ReportCommands {
 
  private:
   int kpis(ReportService& reports);
+  int statistics(ReportService& reports, const StatisticsClasses& classes);
   int definitions();
 
   CLI::App* kpis_ = nullptr;
   CLI::App* definitions_ = nullptr;
+  CLI::App* statistics_ = nullptr;
+  std::string period_ = "month", statistics_format_ = "json", xlsx_;
   std::string from_, to_, format_ = "table", definitions_format_ = "markdown";
   std::vector<std::string> group_by_;
 };

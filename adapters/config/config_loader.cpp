@@ -12,6 +12,7 @@
 #include "adapters/config/jurisdiction_json.hpp"
 #include "adapters/config/permissions_json.hpp"
 #include "adapters/config/staff_json.hpp"
+#include "adapters/config/statistics_json.hpp"
 #include "workflows/registry.hpp"
 
 namespace outpost::config {
@@ -87,12 +88,18 @@ Result<DomainConfig> load_domain_config(const std::string& config_dir,
   if (!boundaries_doc) return boundaries_doc.error();
   auto locator = locator_from_geojson(boundaries_doc.value(), jurisdiction.value());
   if (!locator) return in_file(locator.error(), boundaries_path);
+  const std::string statistics_path = config_dir + "/statistics.json";
+  auto statistics_doc = read_json_file(statistics_path);
+  if (!statistics_doc) return statistics_doc.error();
+  auto statistics = statistics_classes_from_json(statistics_doc.value(), catalogue.value());
+  if (!statistics) return in_file(statistics.error(), statistics_path);
   return DomainConfig{std::move(catalogue.value()),     std::move(jurisdiction.value()),
                       std::move(staff.value()),         std::move(calendar.value()),
                       std::move(policy.value()),        std::move(permissions.value()),
                       std::move(catalogue_doc.value()), std::move(jurisdiction_doc.value()),
                       std::move(categories.value()),    std::move(audit_permissions.value()),
-                      std::move(locator.value())};
+                      std::move(locator.value()),
+                      std::move(statistics.value())};
 }
 
 }  // namespace outpost::config

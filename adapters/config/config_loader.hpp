@@ -2,8 +2,8 @@
 //
 // Reads the shipped configuration data (config/catalogue.json,
 // config/jurisdiction.json, config/staff.json, config/calendar.json,
-// config/permissions.json, config/audit.json and config/boundaries.geojson, or
-// the same names in another
+// config/permissions.json, config/audit.json, config/boundaries.geojson and
+// config/statistics.json, or the same names in another
 // folder) into the engine's values. Errors name the file and, for
 // validation, the field path.
 #pragma once
@@ -23,6 +23,7 @@
 #include "engine/directory/directory.hpp"
 #include "engine/directory/jurisdiction.hpp"
 #include "engine/directory/locator.hpp"
+#include "engine/reports/statistics.hpp"
 
 namespace outpost::config {
 
@@ -49,6 +50,8 @@ struct DomainConfig {
   // The jurisdiction's boundaries and named places (boundaries.geojson):
   // points and addresses to micro-grids.
   directory::Locator locator;
+  // The statistics table's classes and their dispute categories (statistics.json).
+  StatisticsClasses statistics_classes;
 };
 
 // `calendar` and `boundaries`: the calendar and boundary files, relative to

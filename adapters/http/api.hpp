@@ -30,6 +30,7 @@
 #include "engine/notify/outbox.hpp"
 #include "engine/proof/history_proofs.hpp"
 #include "engine/reports/report_store.hpp"
+#include "engine/reports/statistics.hpp"
 
 namespace outpost::http {
 
@@ -63,6 +64,9 @@ struct ApiContext {
   AuditService* audits = nullptr;
   // GET /api/v1/reports/*: without it those routes are not registered.
   ReportService* reports = nullptr;
+  // GET /api/v1/reports/statistics: its classes (config/statistics.json);
+  // without them that route is not registered.
+  const StatisticsClasses* statistics_classes = nullptr;
   // History verification, checkpoints, proofs and the audit bundle: without
   // both those routes are not registered.
   HistoryProofs* proofs = nullptr;

@@ -2,17 +2,23 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <chrono>
 #include <deque>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <memory>
 #include <span>
 #include <stdexcept>
 #include <vector>
 
+#include <unistd.h>
+
 #include <boost/json/serialize.hpp>
 
 #include "adapters/export/csv.hpp"
+#include "adapters/export/xlsx.hpp"
 #include "adapters/http/case_json.hpp"
 #include "adapters/http/handler_support.hpp"
 #include "adapters/http/json_text.hpp"
@@ -121,37 +127,61 @@ class RowSink {
   std::size_t count_ = 0, at_ = 0;
 };
 
-class CsvSink final : public RowSink {
- public:
-  explicit CsvSink(std::string*& out) : out_(out) {}
+// "申请人 张* 138****8000 5001**********1234；被申请人 李*": the parties as one
+// cell of CSV or XLSX.
+std::string parties_cell(const std::vector<Party>& parties) {
+  std::string cell;
+  for (const Party& p : parties) {
+    if (!cell.empty()) cell += "；";
+    cell += role_label(p.role);
+    for (const std::string* v : {&p.name, &p.phone, &p.id_number}) {
+      if (!v->empty()) cell += " " + *v;
+    }
+  }
+  return cell;
+}
 
+std::string list_cell(const std::vector<std::string>& items) {
+  std::string cell;
+  for (const std::string& s : items) cell += (cell.empty() ? "" : "、") + s;
+  return cell;
+}
+
+// The cells CSV and XLSX write alike: text (a person's, neutralised by the
+// writer; or ours), flags as 是/否, parties, lists and objects as one text.
+// `Sink::cell(key)` gives the writer of the next cell.
+template <class Sink>
+class TextCells : public RowSink {
+ public:
   void ours(std::string_view key, std::string_view v) override { cell(key).ours(v); }
   void text(std::string_view key, std::string_view v) override { cell(key).text(v); }
-  void number(std::string_view key, std::int64_t n) override { cell(key).number(n); }
   void flag(std::string_view key, bool b) override { cell(key).ours(b ? "是" : "否"); }
-  void time(std::string_view key, std::optional<Millis> at) override {
-    cell(key).ours(at ? shanghai_time(*at) : std::string());
-  }
-  // "申请人 张* 138****8000 5001**********1234；被申请人 李*"
   void parties(std::string_view key, const std::vector<Party>& parties) override {
-    std::string cell;
-    for (const Party& p : parties) {
-      if (!cell.empty()) cell += "；";
-      cell += role_label(p.role);
-      for (const std::string* v : {&p.name, &p.phone, &p.id_number}) {
-        if (!v->empty()) cell += " " + *v;
-      }
-    }
-    this->cell(key).text(cell);
+    cell(key).text(parties_cell(parties));
   }
   void list(std::string_view key, const std::vector<std::string>& items) override {
-    std::string cell;
-    for (const std::string& s : items) cell += (cell.empty() ? "" : "、") + s;
-    this->cell(key).text(cell);
+    cell(key).text(list_cell(items));
   }
   void object(std::string_view key, const json::object& o) override {
     cell(key).text(o.empty() ? std::string() : json::serialize(o));
   }
+
+ protected:
+  auto& cell(std::string_view key) {
+    next(key);
+    return static_cast<Sink&>(*this).writer();
+  }
+};
+
+class CsvSink final : public TextCells<CsvSink> {
+ public:
+  explicit CsvSink(std::string*& out) : out_(out) {}
+
+  void number(std::string_view key, std::int64_t n) override { cell(key).number(n); }
+  void time(std::string_view key, std::optional<Millis> at) override {
+    cell(key).ours(at ? shanghai_time(*at) : std::string());
+  }
+  csv::CsvWriter& writer() { return *row_; }
 
  private:
   void write_header() override {
@@ -165,13 +195,50 @@ class CsvSink final : public RowSink {
     row_->end_row();
     row_.reset();
   }
-  csv::CsvWriter& cell(std::string_view key) {
-    next(key);
-    return *row_;
-  }
 
   std::string*& out_;
   std::optional<csv::CsvWriter> row_;
+};
+
+// A sheet of the workbook (adapters/export/xlsx.hpp): numbers as numbers,
+// times as dates, the rest as text; the header frozen, A4 landscape.
+class XlsxSink final : public TextCells<XlsxSink> {
+ public:
+  explicit XlsxSink(std::string sheet_name) : sheet_name_(std::move(sheet_name)) {}
+  void start(xlsx::XlsxWriter& book) { book_ = &book; }
+
+  void number(std::string_view key, std::int64_t n) override {
+    cell(key).number(static_cast<double>(n));
+  }
+  void time(std::string_view key, std::optional<Millis> at) override {
+    if (at) {
+      // Whole seconds, as the CSV writes them.
+      cell(key).date_time((*at + kShanghaiOffset) / 1000 * 1000);
+    } else {
+      cell(key).blank();
+    }
+  }
+  xlsx::XlsxWriter& writer() { return *book_; }
+
+ private:
+  // Wide columns for free text, narrower ones for codes.
+  static double width(std::string_view key) {
+    if (key == "description" || key == "data" || key == "parties" || key == "address") return 40;
+    if (key == "title" || key == "hash" || key == "prev_hash") return 28;
+    if (key.ends_with("_at") || key == "at" || key == "deadline") return 20;
+    if (key.ends_with("_label") || key == "number") return 16;
+    return 11;
+  }
+  void write_header() override {
+    std::vector<xlsx::XlsxColumn> cols;
+    for (const Column& c : columns()) cols.push_back({c.header, width(c.key)});
+    book_->sheet(sheet_name_, cols);
+  }
+  void open_row() override {}
+  void close_row() override { book_->end_row(); }
+
+  std::string sheet_name_;
+  xlsx::XlsxWriter* book_ = nullptr;
 };
 
 class JsonLinesSink final : public RowSink {
@@ -307,6 +374,10 @@ class ExportStream {
       : src_(sources), req_(std::move(req)), actor_(std::move(actor)) {
     if (req_.format == ExportFormat::csv) {
       sink_ = std::make_unique<CsvSink>(out_);
+    } else if (req_.format == ExportFormat::xlsx) {
+      auto sink = std::make_unique<XlsxSink>(export_sheet_name(req_));
+      xlsx_sink_ = sink.get();
+      sink_ = std::move(sink);
     } else {
       sink_ = std::make_unique<JsonLinesSink>(out_);
     }
@@ -321,7 +392,24 @@ class ExportStream {
     reveal_ = req_.purpose.has_value() && src_.privacy != nullptr;
   }
 
+  ExportStream(const ExportStream&) = delete;
+  ExportStream& operator=(const ExportStream&) = delete;
+  ~ExportStream() {
+    book_.reset();
+    if (!file_path_.empty()) {
+      std::error_code ec;
+      std::filesystem::remove(file_path_, ec);
+    }
+  }
+
   Result<bool> operator()(std::string& out) {
+    if (xlsx_sink_ != nullptr) return workbook_piece(out);
+    return rows_piece(out);
+  }
+
+ private:
+  // The rows, written to `out` until it holds a piece (CSV, JSON lines).
+  Result<bool> rows_piece(std::string& out) {
     out_ = &out;
     if (!started_) {
       started_ = true;
@@ -342,7 +430,51 @@ class ExportStream {
     return true;
   }
 
- private:
+  // XLSX: the whole workbook is written first, row by row to libxlsxwriter's
+  // temporary files (constant memory), then zipped into one temporary file
+  // (in the system's temp folder), which is unlinked as soon as it is open
+  // for reading and handed on in pieces. An error before the file is
+  // complete comes before the first piece: the caller gets problem+json.
+  Result<bool> workbook_piece(std::string& out) {
+    if (!file_) {
+      if (Status s = write_workbook(); !s) return s.error();
+    }
+    out.resize(kExportPieceBytes);
+    file_->read(out.data(), static_cast<std::streamsize>(out.size()));
+    out.resize(static_cast<std::size_t>(file_->gcount()));
+    if (file_->bad()) return Error::make(ErrorKind::unavailable, "the spreadsheet cannot be read");
+    return !file_->eof();
+  }
+
+  Status write_workbook() {
+    const std::filesystem::path dir = std::filesystem::temp_directory_path();
+    std::string pattern = (dir / "outpost-export-XXXXXX").string();
+    const int fd = ::mkstemp(pattern.data());
+    if (fd < 0) return Error::make(ErrorKind::unavailable, "no temporary file for the spreadsheet");
+    ::close(fd);
+    file_path_ = pattern;
+    auto book = xlsx::XlsxWriter::open(file_path_, dir.string());
+    if (!book) return book.error();
+    book_ = std::move(book.value());
+    xlsx_sink_->start(*book_);
+    std::string unused;
+    for (;;) {
+      auto more = rows_piece(unused);
+      if (!more) return more.error();
+      if (!more.value()) break;
+      unused.clear();
+    }
+    Status closed = book_->close();
+    book_.reset();
+    if (!closed) return closed;
+    file_ = std::make_unique<std::ifstream>(file_path_, std::ios::binary);
+    std::error_code ec;
+    std::filesystem::remove(file_path_, ec);
+    file_path_.clear();
+    if (!*file_) return Error::make(ErrorKind::unavailable, "the spreadsheet cannot be read");
+    return Ok{};
+  }
+
   // The next page of cases. The ids of the matching cases are cut into
   // windows of page_size ids, from the lowest matching id to the highest
   // (both found once, at the start); up to kWindowsAhead windows are read at
@@ -436,6 +568,10 @@ class ExportStream {
   Actor actor_;
   std::string* out_ = nullptr;
   std::unique_ptr<RowSink> sink_;
+  XlsxSink* xlsx_sink_ = nullptr;  // sink_ when the format is xlsx
+  std::unique_ptr<xlsx::XlsxWriter> book_;
+  std::string file_path_;  // the workbook's file until it is open for reading
+  std::unique_ptr<std::ifstream> file_;
   bool reveal_ = false;
   bool started_ = false;
   std::vector<Case> page_;
@@ -476,10 +612,10 @@ Result<ExportRequest> read_export_request(const QueryParams& query,
   QueryParams filters;
   for (const auto& [name, value] : query) {
     if (name == "format") {
-      if (value == "csv" || value == "jsonl") {
-        req.format = value == "csv" ? ExportFormat::csv : ExportFormat::jsonl;
+      if (auto f = parse_export_format(value)) {
+        req.format = *f;
       } else {
-        err.fields.push_back({name, "must be csv or jsonl"});
+        err.fields.push_back({name, "must be csv, jsonl or xlsx"});
       }
     } else if (name == "purpose") {
       if (value.empty() || value.size() > kMaxPurposeBytes) {
@@ -547,14 +683,63 @@ std::string shanghai_time(Millis at) {
   return out;
 }
 
+std::optional<ExportFormat> parse_export_format(std::string_view name) {
+  if (name == "csv") return ExportFormat::csv;
+  if (name == "jsonl") return ExportFormat::jsonl;
+  if (name == "xlsx") return ExportFormat::xlsx;
+  return std::nullopt;
+}
+
+std::string_view export_extension(ExportFormat format) {
+  switch (format) {
+    case ExportFormat::csv:
+      return ".csv";
+    case ExportFormat::jsonl:
+      return ".jsonl";
+    case ExportFormat::xlsx:
+      return ".xlsx";
+  }
+  return ".csv";
+}
+
 std::string export_filename(const ExportRequest& req, Millis now) {
   return std::string(req.kind == ExportKind::cases ? "cases-" : "history-") +
-         shanghai_time(now).substr(0, 10) + (req.format == ExportFormat::csv ? ".csv" : ".jsonl");
+         shanghai_time(now).substr(0, 10) + std::string(export_extension(req.format));
+}
+
+std::string export_sheet_name(const ExportRequest& req) {
+  if (req.kind == ExportKind::history) return "办理记录";
+  if (req.filter.kind == "dispute") return "人民调解台账";
+  if (req.filter.kind == "request") return "诉求台账";
+  return "案件台账";
+}
+
+std::string content_disposition(std::string_view ascii_name, std::string_view name) {
+  static constexpr std::string_view kHex = "0123456789ABCDEF";
+  std::string encoded;
+  for (const char ch : name) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (std::isalnum(b) != 0 || ch == '-' || ch == '.' || ch == '_' || ch == '~') {
+      encoded += ch;
+    } else {
+      encoded += '%';
+      encoded += kHex[b >> 4];
+      encoded += kHex[b & 0x0F];
+    }
+  }
+  return "attachment; filename=\"" + std::string(ascii_name) + "\"; filename*=UTF-8''" + encoded;
 }
 
 std::string_view export_content_type(ExportFormat format) {
-  return format == ExportFormat::csv ? "text/csv; charset=utf-8; header=present"
-                                     : "application/x-ndjson; charset=utf-8";
+  switch (format) {
+    case ExportFormat::csv:
+      return "text/csv; charset=utf-8; header=present";
+    case ExportFormat::jsonl:
+      return "application/x-ndjson; charset=utf-8";
+    case ExportFormat::xlsx:
+      return xlsx::kContentType;
+  }
+  return "text/csv; charset=utf-8; header=present";
 }
 
 BodyProducer export_body(ExportSources sources, ExportRequest req, Actor actor) {

@@ -42,7 +42,7 @@
 namespace outpost::http {
 
 enum class ExportKind { cases, history };
-enum class ExportFormat { csv, jsonl };
+enum class ExportFormat { csv, jsonl, xlsx };
 
 inline constexpr std::size_t kExportPieceBytes = 64 * 1024;
 inline constexpr int kDefaultExportPageSize = 1000;
@@ -59,7 +59,7 @@ struct ExportRequest {
   std::optional<Millis> from, to;  // history: entries with from <= at < to
 };
 
-// The export's own parameters — format (csv|jsonl), purpose, max_rows,
+// The export's own parameters — format (csv|jsonl|xlsx), purpose, max_rows,
 // page_size, and for history from/to — and the list's filters for the rest
 // (case_filter_of), every bad one named in one invalid error. Without
 // format=, `accept` chooses: application/x-ndjson (or application/jsonl)
@@ -71,9 +71,20 @@ Result<ExportRequest> read_export_request(const QueryParams& query,
 // purpose is given, may reveal (Action::reveal).
 Status admit_export(const ExportRequest& req, const Permissions& permissions, const Actor& actor);
 
+// csv | jsonl | xlsx; nullopt for another name.
+std::optional<ExportFormat> parse_export_format(std::string_view name);
+// ".csv", ".jsonl", ".xlsx".
+std::string_view export_extension(ExportFormat format);
 // "cases-2026-12-06.csv": the kind, the day in Asia/Shanghai, the format's extension.
 std::string export_filename(const ExportRequest& req, Millis now);
-// "text/csv; charset=utf-8; header=present" or "application/x-ndjson; charset=utf-8".
+// The XLSX sheet: 人民调解台账 (kind=dispute), 诉求台账 (kind=request),
+// 案件台账 (both), 办理记录 (history).
+std::string export_sheet_name(const ExportRequest& req);
+// `attachment; filename="<ascii_name>"; filename*=UTF-8''<name, percent-encoded>`
+// (RFC 6266 with RFC 5987's encoding, for a zh-CN file name).
+std::string content_disposition(std::string_view ascii_name, std::string_view name);
+// "text/csv; charset=utf-8; header=present", "application/x-ndjson; charset=utf-8"
+// or XLSX's application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.
 std::string_view export_content_type(ExportFormat format);
 
 // "2026-12-06 13:58:57": Asia/Shanghai (UTC+8, no daylight saving since 1991)

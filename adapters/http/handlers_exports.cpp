@@ -1,5 +1,5 @@
 // Export routes (case_export.hpp, docs/EXPORTS.md): GET /api/v1/exports/cases
-// and GET /api/v1/exports/history, CSV or JSON lines, streamed. The older
+// and GET /api/v1/exports/history, CSV, JSON lines or XLSX, streamed. The older
 // GET /api/v1/exports/cases.jsonl (handlers_cases.cpp) keeps the list's own
 // JSON shape.
 #include <memory>
@@ -30,9 +30,13 @@ class ExportRoutes {
       }
       const ExportFormat format = request.value().format;
       HttpResponse res{200, std::string(export_content_type(format)), {}, {}};
+      const std::string filename = export_filename(request.value(), ctx_.cases.clock().now());
+      // XLSX: a zh-CN name too, "人民调解台账-2026-12-06.xlsx".
       res.with_header("Content-Disposition",
-                      "attachment; filename=\"" +
-                          export_filename(request.value(), ctx_.cases.clock().now()) + "\"");
+                      format == ExportFormat::xlsx
+                          ? content_disposition(filename, export_sheet_name(request.value()) +
+                                                              filename.substr(filename.find('-')))
+                          : "attachment; filename=\"" + filename + "\"");
       res.stream = export_body(ExportSources{ctx_.cases, ctx_.privacy, labels_},
                                std::move(request.value()), actor);
       return res;

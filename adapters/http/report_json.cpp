@@ -15,11 +15,7 @@ json::object figures_json(const KpiGroup& g) {
   json::object figures;
   const std::span<const FigureDefinition> defs = kpi_definitions();
   for (std::size_t i = 0; i < defs.size() && i < g.figures.size(); ++i) {
-    const FigureValue& v = g.figures[i];
-    figures[defs[i].id] =
-        json::object{{"value", v.value ? json::value(*v.value) : json::value(nullptr)},
-                     {"numerator", optional_number(v.numerator)},
-                     {"denominator", optional_number(v.denominator)}};
+    figures[defs[i].id] = figure_value_json(g.figures[i]);
   }
   return figures;
 }
@@ -37,6 +33,22 @@ void add_groups(std::string_view value, std::vector<std::string>& out) {
 }
 
 }  // namespace
+
+json::object figure_value_json(const FigureValue& v) {
+  return json::object{{"value", v.value ? json::value(*v.value) : json::value(nullptr)},
+                      {"numerator", optional_number(v.numerator)},
+                      {"denominator", optional_number(v.denominator)}};
+}
+
+json::object figure_definition_json(const FigureDefinition& d) {
+  return json::object{
+      {"id", d.id},
+      {"name_zh", d.name_zh},
+      {"name_en", d.name_en},
+      {"numerator", d.numerator},
+      {"denominator", d.denominator.empty() ? json::value(nullptr) : json::value(d.denominator)},
+      {"unit", to_string(d.unit)}};
+}
 
 std::string format_local_date(LocalDate d) {
   char buf[40];
@@ -65,15 +77,7 @@ json::value kpi_result_json(const KpiQuery& query, const KpiResult& result) {
 
 json::value kpi_definitions_json() {
   json::array items;
-  for (const FigureDefinition& d : kpi_definitions()) {
-    items.push_back(json::object{
-        {"id", d.id},
-        {"name_zh", d.name_zh},
-        {"name_en", d.name_en},
-        {"numerator", d.numerator},
-        {"denominator", d.denominator.empty() ? json::value(nullptr) : json::value(d.denominator)},
-        {"unit", to_string(d.unit)}});
-  }
+  for (const FigureDefinition& d : kpi_definitions()) items.push_back(figure_definition_json(d));
   return json::object{{"time_zone", "Asia/Shanghai"}, {"items", std::move(items)}};
 }
 

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include "engine/core/error.hpp"
@@ -29,6 +30,10 @@ boost::json::value kpi_result_json(const KpiQuery& query, const KpiResult& resul
 
 // {"items": [{"id", "name_zh", "name_en", "numerator", "denominator", "unit"}]}
 boost::json::value kpi_definitions_json();
+// One item of it.
+boost::json::object figure_definition_json(const FigureDefinition& d);
+// {"value", "numerator", "denominator"}: numbers or null.
+boost::json::object figure_value_json(const FigureValue& v);
 
 // ?from=YYYY-MM-DD&to=YYYY-MM-DD&group_by=a,b&group_by=c: the query, or
 // invalid naming the parameter (an unknown parameter too).

@@ -186,7 +186,66 @@ void run_query(soci::statement& st, const std::string& text, const std::function
   }
 }
 
+// What a dispute's record holds for the summed figures, read in SQL from
+// its JSON (no JSON leaves the database): the parties named at registration
+// (the first history entry's "parties", a count per role), the form and
+// amount of its latest agreement (facts.agreement_form, agreement_amount).
+std::string details_columns(Dialect dialect) {
+  const std::string creation =
+      "(SELECT h.data FROM history h WHERE h.case_id = c.id ORDER BY h.seq LIMIT 1)";
+  std::string parties, form, amount;
+  if (dialect == Dialect::sqlite) {
+    parties = "(SELECT sum(j.value) FROM json_each(" + creation + ", '$.parties') j)";
+    form = "json_extract(c.facts, '$.agreement_form')";
+    amount = "json_extract(c.facts, '$.agreement_amount')";
+  } else {
+    parties =
+        "(SELECT sum(j.value::bigint) FROM json_each_text(" + creation + "::json -> 'parties') j)";
+    form = "(c.facts::json ->> 'agreement_form')";
+    amount = "(c.facts::json ->> 'agreement_amount')::bigint";
+  }
+  return "count(*), CAST(coalesce(sum(" + parties + "), 0) AS bigint)," +
+         " CAST(coalesce(sum(CASE WHEN " + form +
+         " = 'written' THEN 1 ELSE 0 END), 0) AS bigint)," + " CAST(coalesce(sum(CASE WHEN " +
+         form + " = 'oral' THEN 1 ELSE 0 END), 0) AS bigint)," + " CAST(coalesce(sum(" + amount +
+         "), 0) AS bigint)";
+}
+
 }  // namespace
+
+Status SociReportStore::scan_report_details(const ReportScan& scan,
+                                            const std::function<void(const ReportClass&)>& each) {
+  return run<Ok>(db_, Access::read, "scan_report_details", [&](Lease& lease) -> Result<Ok> {
+    ReportScan s = scan;
+    KeyRow key;
+    ReportClass c;
+    c.kind = CaseKind::dispute;
+    c.weight = 0;
+    std::int64_t cases = 0;
+    soci::statement st(lease.sql());
+    std::string text =
+        "SELECT " + key.select(st, s, lease.dialect()) + details_columns(lease.dialect());
+    st.exchange(soci::into(cases));
+    for (std::int64_t* sum :
+         {&c.parties, &c.agreement_written, &c.agreement_oral, &c.agreed_amount}) {
+      st.exchange(soci::into(*sum));
+    }
+    text += cohort(st, s) + " AND c.kind = 'dispute'";
+    if (!s.keys.empty()) {
+      text += " GROUP BY ";
+      for (std::size_t i = 1; i <= s.keys.size(); ++i) {
+        text += (i > 1 ? ", " : "") + std::to_string(i);
+      }
+    }
+    run_query(st, text, [&] {
+      // Without keys the aggregate answers one row even for no case.
+      if (cases == 0) return;
+      c.keys = key.keys;
+      each(c);
+    });
+    return Ok{};
+  });
+}
 
 Status SociReportStore::scan_report_classes(const ReportScan& scan,
                                             const std::function<void(const ReportClass&)>& each) {

@@ -56,7 +56,7 @@ TEST_SUITE("http_case_export") {
   }
 
   TEST_CASE("every bad parameter is named in one invalid error") {
-    CHECK(bad_fields({{"format", "xlsx"},
+    CHECK(bad_fields({{"format", "xlsm"},
                       {"limit", "5"},
                       {"cursor", "9"},
                       {"max_rows", "0"},

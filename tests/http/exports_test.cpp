@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "tests/http/fixtures.hpp"
+#include "tests/http/python_check.hpp"
 
 using namespace outpost::testing;
 
@@ -61,21 +62,7 @@ struct CsvFile {
 
 // Reads `body` with tests/http/export_csv_check.py (Python's csv module).
 CsvFile read_csv(const std::string& body) {
-  const fs::path file =
-      fs::temp_directory_path() / ("outpost-export-" + std::to_string(::getpid()) + ".csv");
-  std::ofstream(file, std::ios::binary) << body;
-  const std::string command =
-      "/usr/bin/python3 " OUTPOST_SOURCE_DIR "/tests/http/export_csv_check.py " + file.string();
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  char buf[65536];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
-  const int status = ::pclose(pipe);
-  fs::remove(file);
-  const bool exited_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-  REQUIRE_MESSAGE(exited_ok, out);
-  const json::value v = json::parse(out);
+  const json::value v = python_check("export_csv_check.py", body, ".csv");
   CsvFile csv;
   csv.bom = v.at("bom").as_bool();
   csv.record_ends = text(v.at("record_ends"));
@@ -415,7 +402,7 @@ TEST_SUITE("http_exports") {
       REQUIRE(h.status == 200);
       CHECK(by_id(read_lines(h.body), "case_id").count(hidden) == (sees ? 1u : 0u));
     }
-    for (const std::string query : {"?overdue=maybe", "?created_from=yesterday", "?format=xlsx",
+    for (const std::string query : {"?overdue=maybe", "?created_from=yesterday", "?format=xlsm",
                                     "?limit=10", "?cursor=3", "?max_rows=0", "?page_size=100000",
                                     "?purpose=", "?colour=red", "?from=2026-01-01T00:00:00Z"}) {
       CAPTURE(query);

@@ -142,11 +142,30 @@ std::map<std::string, Expected> expected_figures(const std::vector<const Stored*
                                                  const AckDeadlines& ack_deadlines) {
   std::map<std::string, std::int64_t> n, d;
   std::map<std::string, std::vector<double>> hours;
-  for (const char* count :
-       {"received", "received_disputes", "received_requests", "open_now", "closed", "overdue_now",
-        "visited", "dissatisfied", "mediated", "refused_or_failed", "agreements_due",
-        "judicial_applied", "judicial_confirmed", "returns", "arbitrations", "extensions_requested",
-        "extensions_approved", "escalations", "reworks"}) {
+  for (const char* count : {"received",
+                            "received_disputes",
+                            "received_requests",
+                            "open_now",
+                            "closed",
+                            "overdue_now",
+                            "visited",
+                            "dissatisfied",
+                            "mediated",
+                            "refused_or_failed",
+                            "agreements_due",
+                            "judicial_applied",
+                            "judicial_confirmed",
+                            "returns",
+                            "arbitrations",
+                            "extensions_requested",
+                            "extensions_approved",
+                            "escalations",
+                            "reworks",
+                            "mediation_succeeded",
+                            "parties_involved",
+                            "agreements_written",
+                            "agreements_oral",
+                            "amount_agreed"}) {
     n[count] = 0;
   }
   for (const char* ratio : {"response_rate", "resolution_rate", "satisfaction_rate",
@@ -193,6 +212,21 @@ std::map<std::string, Expected> expected_figures(const std::vector<const Stored*
     const bool mediated = dispute && s->has("start_mediation");
     n["mediated"] += mediated;
     n["mediation_success_rate"] += mediated && s->has("reach_agreement");
+    n["mediation_succeeded"] += mediated && s->has("reach_agreement");
+    // The parties named at registration: the register entry's count by role.
+    if (dispute && !s->history.empty()) {
+      const json::value* parties = s->history.front().data.if_contains("parties");
+      REQUIRE(parties != nullptr);
+      for (const auto& role : parties->as_object())
+        n["parties_involved"] += role.value().as_int64();
+    }
+    if (const Entry* latest = dispute ? s->last("reach_agreement") : nullptr) {
+      n["agreements_written"] += text_of(latest->data, "form") == "written";
+      n["agreements_oral"] += text_of(latest->data, "form") == "oral";
+      if (const json::value* amount = latest->data.if_contains("amount")) {
+        n["amount_agreed"] += amount->as_int64();
+      }
+    }
     d["mediation_success_rate"] += mediated;
     // A dissatisfied 回访 sends the case back to work (重办 / 重新调解) or, after
     // the dispute's rework rounds, escalates it and ends mediation as failed.
@@ -386,7 +420,9 @@ KnownCases build_cases(TestServer& t) {
   // An agreement not yet due, applied for judicial confirmation.
   const auto d4 = mediating_case(t);
   consent_all(t, d4);
-  t.step(d4, "reach_agreement", agreement("2099-12-31", "oral", "pay"));
+  json::object paid = agreement("2099-12-31", "oral", "pay");
+  paid["amount"] = 3000;  // yuan: the statistics' 协议金额
+  t.step(d4, "reach_agreement", paid);
   t.step(d4, "apply_judicial_confirmation", {{"court", "西山坪人民法庭"}});
 
   // A party refused mediation (Art. 17): closed.

@@ -23,6 +23,8 @@
 //   agreement_effective bool    an oral agreement at once, a written one once every party
 //                               confirmed it (Art. 29, 30)
 //   performance_due     string  YYYY-MM-DD, the agreement's performance time
+//   agreement_amount    int     the amount the agreement settles, in yuan (元), when
+//                               reach_agreement gave one (the statistics' 协议金额)
 //   performance_outcome string  performed | partly | not_performed (record_performance)
 //   rework_count        int     dissatisfied follow-ups that sent the case back to
 //                               mediation (重新调解)
@@ -149,7 +151,8 @@ struct reach_agreement : ms::Event {
                                      optional(text("responsibilities")),
                                      text("terms"),
                                      text("performance_method"),
-                                     date("performance_due")};
+                                     date("performance_due"),
+                                     optional(integer("amount", 0))};
 };
 struct confirm_agreement : ms::Event {
   static constexpr std::string_view name = "confirm_agreement", label = "当事人签字确认";
@@ -400,6 +403,11 @@ void record_agreement(Case& c, const EventPayload& p) {
   c.facts["agreement_confirmed"] = boost::json::array();
   c.facts["agreement_effective"] = p.text("form") == "oral";
   c.facts["performance_due"] = p.text("performance_due");
+  if (const std::int64_t* amount = p.integer("amount")) {
+    c.facts["agreement_amount"] = *amount;
+  } else {
+    c.facts.erase("agreement_amount");
+  }
   for (std::string_view key : {"performance_outcome", "judicial_confirmation"}) c.facts.erase(key);
 }
 

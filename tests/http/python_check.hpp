@@ -1,0 +1,43 @@
+// File: tests/http/python_check.hpp
+//
+// Runs one of the tests' Python readers (tests/http/export_csv_check.py,
+// xlsx_check.py) on a response body, as a user's tools would read the file,
+// and returns the JSON it prints:
+//
+//   const json::value book = python_check("xlsx_check.py", r.body, ".xlsx");
+#pragma once
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <doctest/doctest.h>
+#include <boost/json.hpp>
+
+namespace outpost::testing {
+
+inline boost::json::value python_check(const std::string& script, const std::string& body,
+                                       const std::string& extension) {
+  namespace fs = std::filesystem;
+  const fs::path file =
+      fs::temp_directory_path() / ("outpost-check-" + std::to_string(::getpid()) + extension);
+  std::ofstream(file, std::ios::binary) << body;
+  const std::string command = "/usr/bin/python3 " OUTPOST_SOURCE_DIR "/tests/http/" + script + " " +
+                              file.string() + " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  char buf[65536];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
+  const int status = ::pclose(pipe);
+  fs::remove(file);
+  const bool exited_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  REQUIRE_MESSAGE(exited_ok, out);
+  return boost::json::parse(out);
+}
+
+}  // namespace outpost::testing
