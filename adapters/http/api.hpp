@@ -23,6 +23,7 @@
 #include "engine/audits/audit_service.hpp"
 #include "engine/cases/annotations.hpp"
 #include "engine/cases/case_service.hpp"
+#include "engine/cases/ledger_import.hpp"
 #include "engine/deadlines/calendar_service.hpp"
 #include "engine/directory/directory.hpp"
 #include "engine/notify/outbox.hpp"
@@ -70,6 +71,10 @@ struct ApiContext {
   // The console's session cookie (login with {"session": true}, GET
   // /api/v1/session): without it logins answer with bearer tokens only.
   SessionAuth* sessions = nullptr;
+  // POST /api/v1/imports (engine/cases/ledger_import.hpp): without both the route is not
+  // registered.
+  ImportStore* imports = nullptr;
+  const Catalogue* catalogue = nullptr;
 };
 
 void register_api(Router& router, ApiContext& ctx);
@@ -78,6 +83,8 @@ void register_api(Router& router, ApiContext& ctx);
 // gives requests with this path suffix their own body limit
 // (ServerOptions::body_limit_rules, setting attachment_limit_bytes).
 inline constexpr const char* kAttachmentUploadSuffix = "/attachments";
+// POST /api/v1/imports carries a ledger file: its own body limit (setting import_limit_bytes).
+inline constexpr const char* kImportUploadSuffix = "/api/v1/imports";
 
 // Pieces of register_api, one per handler file.
 void register_case_routes(Router& router, ApiContext& ctx);
@@ -93,6 +100,7 @@ void register_audit_routes(Router& router, ApiContext& ctx);
 void register_report_routes(Router& router, ApiContext& ctx);
 void register_proof_routes(Router& router, ApiContext& ctx);
 void register_calendar_routes(Router& router, ApiContext& ctx);
+void register_import_routes(Router& router, ApiContext& ctx);
 
 // The embedded OpenAPI document (adapters/http/openapi.json).
 std::string_view openapi_document();

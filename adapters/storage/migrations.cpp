@@ -481,6 +481,18 @@ constexpr const char* kV17Sessions[] = {
     "CREATE INDEX sessions_user ON sessions (user_id)",
 };
 
+// v20: imported ledgers (engine/cases/ledger_import.hpp): one row per
+// (ledger, number) makes an import idempotent; case_id is the historic case
+// the row became (set in the same transaction).
+constexpr const char* kV20LedgerImports[] = {
+    "CREATE TABLE ledger_imports ("
+    " ledger text NOT NULL,"
+    " number text NOT NULL,"
+    " case_id bigint REFERENCES cases (id),"
+    " imported_at bigint NOT NULL,"
+    " PRIMARY KEY (ledger, number))",
+};
+
 // The latest 回访 and agreement of existing cases, read from the history's
 // JSON data: the one part of migration 11 the dialects spell differently.
 std::vector<std::string> milestones_from_json(Dialect dialect) {
@@ -559,7 +571,8 @@ std::vector<Migration> migrations(Dialect dialect) {
           migration(13, "free_text_originals", kV13FreeTextOriginals, dialect),
           migration(14, "reworks", kV14Reworks, dialect),
           escalations_and_calendar_migration(dialect),
-          migration(17, "sessions", kV17Sessions, dialect)};
+          migration(17, "sessions", kV17Sessions, dialect),
+          migration(20, "ledger_imports", kV20LedgerImports, dialect)};
 }
 
 std::vector<std::string> apply_migrations(soci::session& sql, Dialect dialect, Millis now) {

@@ -29,7 +29,8 @@ constexpr std::array<std::string_view, kActionNames.size()> kActionTexts = {
     "verify history chains and read checkpoints, proofs and audit bundles",
     "read the outbox",
     "read a case's internal notes",
-    "enter a year's holidays and make-up days"};
+    "enter a year's holidays and make-up days",
+    "import earlier ledgers"};
 
 bool contains_string(const json::value* list, std::string_view s) {
   if (list == nullptr || !list->is_array()) return false;
