@@ -7,6 +7,7 @@
 //   outpost retention run [--days N]   (de-identify cases closed longer ago;
 //   engine/access/privacy.hpp)
 //   outpost export cases|history …     (adapters/cli/export_command.hpp)
+//   outpost import FILE --ledger NAME … (adapters/cli/import_command.hpp)
 //   outpost audit public-key|generate-key|checkpoint|verify|export-bundle|verify-export
 //   (adapters/cli/audit_commands.hpp) outpost --help | --version
 // Exit codes: 0 success (and after a clean shutdown), 1 runtime failure, 2 bad usage or settings.
@@ -27,6 +28,7 @@
 #include "adapters/cli/deadline_ticker.hpp"
 #include "adapters/cli/demo_data.hpp"
 #include "adapters/cli/export_command.hpp"
+#include "adapters/cli/import_command.hpp"
 #include "adapters/cli/logging.hpp"
 #include "adapters/cli/report_commands.hpp"
 #include "adapters/cli/serve_clock.hpp"
@@ -385,6 +387,7 @@ int run_serve(const Flags& flags) {
   ctx.calendar = &calendar_years;
   ctx.locator = &domain.value().locator;
   ctx.catalogue = &catalogue;
+  ctx.imports = &stores.imports;
   http::Router router;
   http::register_api(router, ctx);
   open311::Context open311_ctx{service,
@@ -438,6 +441,8 @@ int run_serve(const Flags& flags) {
   options.worker_threads = config::worker_threads_for(s);
   options.body_limit = static_cast<std::size_t>(s.body_limit_bytes);
   options.body_limit_rules.push_back({"POST", http::kAttachmentUploadSuffix, attachment_limit});
+  options.body_limit_rules.push_back(
+      {"POST", http::kImportUploadSuffix, static_cast<std::size_t>(s.import_limit_bytes)});
   options.header_limit = static_cast<std::size_t>(s.header_limit_bytes);
   options.idle_timeout = std::chrono::seconds(s.idle_timeout_seconds);
   options.read_timeout = std::chrono::seconds(s.read_timeout_seconds);
@@ -498,9 +503,15 @@ int main(int argc, char** argv) {
   retention_run->add_option("--days", retention_days,
                             "Retention period in days (default [retention] closed_days, 1095)");
   cli::ExportCommand export_command(app, add_common);
+  cli::ImportCommand import_command(app, add_common);
   CLI11_PARSE(app, argc, argv);
   if (serve->parsed()) return run_serve(flags);
   if (export_command.parsed()) return run_export(flags, export_command);
+  if (import_command.parsed()) {
+    return with_sealed_stores(flags, [&](Stores& stores, const config::Settings& s) {
+      return import_command.run(stores, s);
+    });
+  }
   if (retention_run->parsed()) return run_retention(flags, retention_days);
   if (auto code = report_commands.run(
           [&flags](const cli::ReportBody& body) { return with_reports(flags, body); })) {

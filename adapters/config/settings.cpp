@@ -269,6 +269,7 @@ Status apply_config_file(Settings& s, const std::string& path) {
   s.worker_threads = http["worker_threads"].value_or(s.worker_threads);
   s.body_limit_bytes = http["body_limit_bytes"].value_or(s.body_limit_bytes);
   s.attachment_limit_bytes = http["attachment_limit_bytes"].value_or(s.attachment_limit_bytes);
+  s.import_limit_bytes = http["import_limit_bytes"].value_or(s.import_limit_bytes);
   s.header_limit_bytes = http["header_limit_bytes"].value_or(s.header_limit_bytes);
   s.idle_timeout_seconds = http["idle_timeout_seconds"].value_or(s.idle_timeout_seconds);
   s.read_timeout_seconds = http["read_timeout_seconds"].value_or(s.read_timeout_seconds);
@@ -312,6 +313,7 @@ Status apply_environment(Settings& s) {
   }
   if (Status r = read_int("OUTPOST_IO_THREADS", s.io_threads); !r) return r;
   if (Status r = read_int("OUTPOST_ATTACHMENT_LIMIT_BYTES", s.attachment_limit_bytes); !r) return r;
+  if (Status r = read_int("OUTPOST_IMPORT_LIMIT_BYTES", s.import_limit_bytes); !r) return r;
   if (Status r = read_int("OUTPOST_TOKEN_TTL_HOURS", s.token_ttl_hours); !r) return r;
   if (Status r = read_int("OUTPOST_LOGIN_MAX_FAILURES", s.login_max_failures); !r) return r;
   if (Status r = read_int("OUTPOST_LOGIN_LOCK_SECONDS", s.login_lock_seconds); !r) return r;
@@ -358,6 +360,9 @@ Status validate(const Settings& s) {
   // Uploads are held in memory while they are checked and stored.
   if (s.attachment_limit_bytes < 1024 || s.attachment_limit_bytes > kMaxAttachmentLimit) {
     return setting_error("attachment_limit_bytes", "must be 1024 to 268435456 (256 MiB)");
+  }
+  if (s.import_limit_bytes < 1024 || s.import_limit_bytes > kMaxAttachmentLimit) {
+    return setting_error("import_limit_bytes", "must be 1024 to 268435456 (256 MiB)");
   }
   if (s.header_limit_bytes < 1024)
     return setting_error("header_limit_bytes", "must be at least 1024");

@@ -46,6 +46,7 @@ struct Settings {
   int worker_threads = 0;  // also the database connection pool size; 0: worker_threads_for()
   long long body_limit_bytes = 1024 * 1024;
   long long attachment_limit_bytes = 10 * 1024 * 1024;  // POST /api/v1/cases/{id}/attachments
+  long long import_limit_bytes = 64 * 1024 * 1024;      // POST /api/v1/imports (a ledger file)
   long long header_limit_bytes = 8 * 1024;
   long long idle_timeout_seconds = 60;
   long long read_timeout_seconds = 30;

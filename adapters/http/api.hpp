@@ -23,6 +23,7 @@
 #include "engine/audits/audit_service.hpp"
 #include "engine/cases/annotations.hpp"
 #include "engine/cases/case_service.hpp"
+#include "engine/cases/ledger_import.hpp"
 #include "engine/deadlines/calendar_service.hpp"
 #include "engine/directory/catalogue_service.hpp"
 #include "engine/directory/directory.hpp"
@@ -83,6 +84,9 @@ struct ApiContext {
   // GET/PUT /api/v1/catalogue from the stored editions: without it GET serves
   // catalogue_document and the catalogue cannot be changed.
   CatalogueService* catalogue = nullptr;
+  // POST /api/v1/imports (engine/cases/ledger_import.hpp): without it the route is not
+  // registered.
+  ImportStore* imports = nullptr;
 };
 
 void register_api(Router& router, ApiContext& ctx);
@@ -91,6 +95,8 @@ void register_api(Router& router, ApiContext& ctx);
 // gives requests with this path suffix their own body limit
 // (ServerOptions::body_limit_rules, setting attachment_limit_bytes).
 inline constexpr const char* kAttachmentUploadSuffix = "/attachments";
+// POST /api/v1/imports carries a ledger file: its own body limit (setting import_limit_bytes).
+inline constexpr const char* kImportUploadSuffix = "/api/v1/imports";
 
 // Pieces of register_api, one per handler file.
 void register_case_routes(Router& router, ApiContext& ctx);
@@ -108,6 +114,7 @@ void register_proof_routes(Router& router, ApiContext& ctx);
 void register_calendar_routes(Router& router, ApiContext& ctx);
 void register_locate_routes(Router& router, ApiContext& ctx);
 void register_catalogue_routes(Router& router, ApiContext& ctx);
+void register_import_routes(Router& router, ApiContext& ctx);
 
 // The embedded OpenAPI document (adapters/http/openapi.json).
 std::string_view openapi_document();

@@ -78,6 +78,24 @@ void clock_view(JsonText& w, const StepClock& clock) {
   w.end_object();
 }
 
+// A historic case's ledger row (engine/cases/ledger_import.hpp): "source":
+// "import" and "import": {ledger, number, row, registered_on, closed_on,
+// result}; nothing for a case registered here.
+void import_view(JsonText& w, const Case& c) {
+  const json::value* row = c.facts.if_contains("import");
+  if (row == nullptr || !row->is_object()) return;
+  w.member("source", "import");
+  w.key("import").begin_object();
+  for (const auto& [key, value] : row->get_object()) {
+    if (value.is_string()) {
+      w.member(key, std::string_view(value.get_string()));
+    } else if (value.is_int64()) {
+      w.member(key, value.get_int64());
+    }
+  }
+  w.end_object();
+}
+
 void string_array(JsonText& w, const std::vector<std::string>& items) {
   w.begin_array();
   for (const auto& s : items) w.value(s);
@@ -205,6 +223,7 @@ void write_case(JsonText& w, const Case& c, const CaseView& view) {
   string_array(w, view.allowed_events);
   w.member("created_at", format_rfc3339(c.created_at));
   w.member("updated_at", format_rfc3339(c.updated_at));
+  import_view(w, c);
   if (view.duplicates) {
     w.key("duplicates").begin_array();
     for (CaseId id : *view.duplicates) w.value(id);

@@ -482,6 +482,18 @@ constexpr const char* kV17Sessions[] = {
     "CREATE INDEX sessions_user ON sessions (user_id)",
 };
 
+// v20: imported ledgers (engine/cases/ledger_import.hpp): one row per
+// (ledger, number) makes an import idempotent; case_id is the historic case
+// the row became (set in the same transaction).
+constexpr const char* kV20LedgerImports[] = {
+    "CREATE TABLE ledger_imports ("
+    " ledger text NOT NULL,"
+    " number text NOT NULL,"
+    " case_id bigint REFERENCES cases (id),"
+    " imported_at bigint NOT NULL,"
+    " PRIMARY KEY (ledger, number))",
+};
+
 // v21: outside channels (engine/access/channels.hpp) and the requests they
 // filed that wait for the desk (ChannelSubmission). A channel's key is its
 // user's token: only the key's id is kept here.
@@ -586,6 +598,7 @@ std::vector<Migration> migrations(Dialect dialect) {
           escalations_and_calendar_migration(dialect),
           migration(17, "sessions", kV17Sessions, dialect),
           catalogue_migration(),
+          migration(20, "ledger_imports", kV20LedgerImports, dialect),
           migration(21, "channels", kV21Channels, dialect)};
 }
 

@@ -19,7 +19,8 @@ Stores::Stores(std::unique_ptr<Database> db)
       calendar(*database),
       sessions(*database),
       channels(*database),
-      catalogue(*database) {}
+      catalogue(*database),
+      imports(*database) {}
 
 Result<std::unique_ptr<Stores>> open_stores(const std::string& url,
                                             const DatabaseOptions& options) {

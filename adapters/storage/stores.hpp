@@ -26,6 +26,7 @@
 #include "adapters/storage/soci_channel_store.hpp"
 #include "adapters/storage/soci_catalogue_store.hpp"
 #include "adapters/storage/soci_directory_store.hpp"
+#include "adapters/storage/soci_import_store.hpp"
 #include "adapters/storage/soci_outbox_store.hpp"
 #include "adapters/storage/soci_privacy_store.hpp"
 #include "adapters/storage/soci_proof_store.hpp"
@@ -57,6 +58,7 @@ struct Stores {
   SociSessionStore sessions;
   SociChannelStore channels;
   SociCatalogueStore catalogue;
+  SociImportStore imports;
 };
 
 // open_database(url, options) and the stores over it; the same URL rules and

@@ -30,7 +30,8 @@ constexpr std::array<std::string_view, kActionNames.size()> kActionTexts = {
     "read the outbox",
     "read a case's internal notes",
     "enter a year's holidays and make-up days",
-    "change the catalogue (categories, departments, routing, policies)"};
+    "change the catalogue (categories, departments, routing, policies)",
+    "import earlier ledgers"};
 
 bool contains_string(const json::value* list, std::string_view s) {
   if (list == nullptr || !list->is_array()) return false;

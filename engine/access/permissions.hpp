@@ -66,12 +66,13 @@ enum class Action {
   read_internal_notes,  // read a case's internal notes (public ones: whoever sees the case)
   manage_calendar,      // PUT /api/v1/calendar/{year}: a year's holidays and make-up days
   manage_catalogue,     // PUT /api/v1/catalogue: categories, departments, routing, policies
+  import_cases,         // POST /api/v1/imports: earlier ledgers as closed historic cases
 };
-inline constexpr std::array<std::string_view, 14> kActionNames = {
+inline constexpr std::array<std::string_view, 15> kActionNames = {
     "create_case",     "add_note",        "add_attachment", "reveal",
     "read_access_log", "arbitrate",       "manage_users",   "manage_directory",
     "export",          "verify_history",  "read_outbox",    "read_internal_notes",
-    "manage_calendar", "manage_catalogue"};
+    "manage_calendar", "manage_catalogue", "import_cases"};
 
 // True when the actor's department is the case's lead department or one of
 // its co-departments, or the actor is one of its assignees or co-handlers.

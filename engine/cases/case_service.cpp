@@ -156,6 +156,12 @@ Result<Case> CaseService::create(const NewCase& cmd, const Actor& actor,
 Status CaseService::admit_event(const Case& c, std::string_view event, const Actor& actor) const {
   if (!permissions_.sees(c, actor))
     return Error::make(ErrorKind::not_found, "no case with this id");
+  if (fact_flag(c, "historic")) {  // imported from a ledger (ledger_import.hpp): the record only
+    Error e = Error::make(ErrorKind::not_allowed_in_state,
+                          "a historic case imported from a ledger takes no events");
+    e.state = c.state;
+    return e;
+  }
   return permissions_.check_event(c, event, actor);
 }
 
@@ -294,7 +300,7 @@ Status CaseService::save_idempotent_answer(const IdempotencyKey& key, std::strin
 std::vector<std::string> CaseService::allowed_events(const Case& c, const Actor& actor) const {
   const Workflow* wf = workflows_.find(c.kind);
   if (!wf) return {};
-  if (!permissions_.sees(c, actor)) return {};
+  if (!permissions_.sees(c, actor) || fact_flag(c, "historic")) return {};
   auto events = wf->allowed_events(c);
   std::erase_if(events, [&](const std::string& e) { return !permissions_.may_apply(c, e, actor); });
   return events;

@@ -58,30 +58,6 @@ class Rules {
   std::vector<FieldError> errors_;
 };
 
-bool valid_phone(std::string_view p) {
-  if (p.size() < 5 || p.size() > 20) return false;
-  for (char ch : p) {
-    if (!(std::isdigit(static_cast<unsigned char>(ch)) || ch == '+' || ch == '-' || ch == ' ')) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// Resident ID: 18 characters (17 digits and a digit or X check character), or the old 15 digits.
-bool valid_id_number(std::string_view id) {
-  if (id.size() != 18 && id.size() != 15) return false;
-  for (std::size_t i = 0; i < id.size(); ++i) {
-    const bool last = i + 1 == id.size();
-    const char ch = id[i];
-    if (!std::isdigit(static_cast<unsigned char>(ch)) &&
-        !(last && id.size() == 18 && (ch == 'X' || ch == 'x'))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 void check_location(Rules& r, const Location& loc, const Jurisdiction& jurisdiction) {
   r.text(loc.community, "location.community", true, 64);
   r.text(loc.grid, "location.grid", true, 64);
@@ -128,6 +104,29 @@ void check_parties(Rules& r, const std::vector<Party>& parties, std::string_view
 }
 
 }  // namespace
+
+bool valid_phone(std::string_view p) {
+  if (p.size() < 5 || p.size() > 20) return false;
+  for (char ch : p) {
+    if (!(std::isdigit(static_cast<unsigned char>(ch)) || ch == '+' || ch == '-' || ch == ' ')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool valid_id_number(std::string_view id) {
+  if (id.size() != 18 && id.size() != 15) return false;
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    const bool last = i + 1 == id.size();
+    const char ch = id[i];
+    if (!std::isdigit(static_cast<unsigned char>(ch)) &&
+        !(last && id.size() == 18 && (ch == 'X' || ch == 'x'))) {
+      return false;
+    }
+  }
+  return true;
+}
 
 Result<Case> draft_case(const NewCase& cmd, const Catalogue& catalogue,
                         const Jurisdiction& jurisdiction, const WorkflowRegistry& workflows) {

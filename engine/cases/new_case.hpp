@@ -13,6 +13,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/cases/case.hpp"
@@ -40,6 +41,11 @@ struct NewCase {
 inline constexpr std::size_t kMaxTitleBytes = 600;          // ~200 CJK characters
 inline constexpr std::size_t kMaxDescriptionBytes = 30000;  // ~10,000 CJK characters
 inline constexpr std::size_t kMaxParties = 50;
+
+// The format rules of a party's numbers (digits, spaces, dashes and +, 5–20
+// characters; a resident ID of 18 characters, the last a digit or X, or 15 digits).
+bool valid_phone(std::string_view phone);
+bool valid_id_number(std::string_view id);
 
 // The case the command describes, not yet stored (no id, number, state or
 // times), or `invalid` with every broken rule.

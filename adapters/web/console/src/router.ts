@@ -29,6 +29,11 @@ const routes: RouteRecordRaw[] = [
         component: () => import('./pages/AdminPage.vue'),
         meta: { title: '系统管理', action: 'manage_users' },
       },
+      {
+        path: 'import',
+        component: () => import('./pages/ImportPage.vue'),
+        meta: { title: '台账导入', roles: ['admin', 'supervisor'] },
+      },
       { path: ':rest(.*)*', component: () => import('./pages/NotFoundPage.vue'), meta: { title: '页面不存在' } },
     ],
   },
