@@ -33,6 +33,8 @@
 #include "adapters/config/pii_key.hpp"
 #include "adapters/config/settings.hpp"
 #include "adapters/config/signing_key.hpp"
+#include "adapters/documents/document_names.hpp"
+#include "adapters/documents/pdf_renderer.hpp"
 #include "adapters/http/api.hpp"
 #include "adapters/http/server.hpp"
 #include "adapters/http/session_auth.hpp"
@@ -364,6 +366,12 @@ int run_serve(const Flags& flags) {
   if (Status c = cli::start_calendar_years(calendar_years, deadlines.calendar()); !c)
     return fail(1, "calendar years: " + c.error().message);
   ctx.calendar = &calendar_years;
+  documents::PdfRenderer pdf;
+  DocumentService documents(
+      stores.cases, stores.documents, stores.annotations, pdf, stores.privacy,
+      documents::document_names(domain.value().jurisdiction_document, domain.value().catalogue),
+      clock, attachment_limit, &permissions);
+  ctx.documents = &documents;
   http::Router router;
   http::register_api(router, ctx);
   // The console, built and embedded with the binary, under /.

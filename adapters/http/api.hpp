@@ -25,6 +25,7 @@
 #include "engine/cases/case_service.hpp"
 #include "engine/deadlines/calendar_service.hpp"
 #include "engine/directory/directory.hpp"
+#include "engine/documents/document_service.hpp"
 #include "engine/notify/outbox.hpp"
 #include "engine/proof/history_proofs.hpp"
 #include "engine/reports/report_store.hpp"
@@ -70,6 +71,8 @@ struct ApiContext {
   // The console's session cookie (login with {"session": true}, GET
   // /api/v1/session): without it logins answer with bearer tokens only.
   SessionAuth* sessions = nullptr;
+  // Case documents (PDF) and their verification: without it those routes are not registered.
+  DocumentService* documents = nullptr;
 };
 
 void register_api(Router& router, ApiContext& ctx);
@@ -93,6 +96,7 @@ void register_audit_routes(Router& router, ApiContext& ctx);
 void register_report_routes(Router& router, ApiContext& ctx);
 void register_proof_routes(Router& router, ApiContext& ctx);
 void register_calendar_routes(Router& router, ApiContext& ctx);
+void register_document_routes(Router& router, ApiContext& ctx);
 
 // The embedded OpenAPI document (adapters/http/openapi.json).
 std::string_view openapi_document();

@@ -83,6 +83,7 @@ void register_api(Router& router, ApiContext& ctx) {
   register_report_routes(router, ctx);
   register_proof_routes(router, ctx);
   register_calendar_routes(router, ctx);
+  register_document_routes(router, ctx);
 }
 
 }  // namespace outpost::http

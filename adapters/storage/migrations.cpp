@@ -481,6 +481,27 @@ constexpr const char* kV17Sessions[] = {
     "CREATE INDEX sessions_user ON sessions (user_id)",
 };
 
+// v19: generated case documents (engine/documents/document_service.hpp), keyed
+// like attachments by the seq of the `generate_document` history row. The PDF
+// is sealed text (PiiCipher), '' once de-identification removed it; sha256 is
+// the file's, content_sha256 the printed content's (the QR code's).
+constexpr const char* kV19Documents[] = {
+    "CREATE TABLE documents ("
+    " case_id bigint NOT NULL,"
+    " seq bigint NOT NULL,"
+    " kind text NOT NULL,"
+    " sha256 text NOT NULL,"
+    " content_sha256 text NOT NULL,"
+    " size bigint NOT NULL,"
+    " created_by text NOT NULL,"
+    " created_at bigint NOT NULL,"
+    " content text NOT NULL,"
+    " scan_seq bigint,"
+    " PRIMARY KEY (case_id, seq),"
+    " FOREIGN KEY (case_id, seq) REFERENCES history (case_id, seq))",
+    "CREATE INDEX documents_sha256 ON documents (sha256)",
+};
+
 // The latest 回访 and agreement of existing cases, read from the history's
 // JSON data: the one part of migration 11 the dialects spell differently.
 std::vector<std::string> milestones_from_json(Dialect dialect) {
@@ -559,7 +580,8 @@ std::vector<Migration> migrations(Dialect dialect) {
           migration(13, "free_text_originals", kV13FreeTextOriginals, dialect),
           migration(14, "reworks", kV14Reworks, dialect),
           escalations_and_calendar_migration(dialect),
-          migration(17, "sessions", kV17Sessions, dialect)};
+          migration(17, "sessions", kV17Sessions, dialect),
+          migration(19, "documents", kV19Documents, dialect)};
 }
 
 std::vector<std::string> apply_migrations(soci::session& sql, Dialect dialect, Millis now) {

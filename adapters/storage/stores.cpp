@@ -17,7 +17,8 @@ Stores::Stores(std::unique_ptr<Database> db)
       reports(*database),
       proofs(*database),
       calendar(*database),
-      sessions(*database) {}
+      sessions(*database),
+      documents(*database) {}
 
 Result<std::unique_ptr<Stores>> open_stores(const std::string& url,
                                             const DatabaseOptions& options) {

@@ -24,6 +24,7 @@
 #include "adapters/storage/soci_calendar_store.hpp"
 #include "adapters/storage/soci_case_store.hpp"
 #include "adapters/storage/soci_directory_store.hpp"
+#include "adapters/storage/soci_document_store.hpp"
 #include "adapters/storage/soci_outbox_store.hpp"
 #include "adapters/storage/soci_privacy_store.hpp"
 #include "adapters/storage/soci_proof_store.hpp"
@@ -53,6 +54,7 @@ struct Stores {
   SociProofStore proofs;
   SociCalendarStore calendar;
   SociSessionStore sessions;
+  SociDocumentStore documents;
 };
 
 // open_database(url, options) and the stores over it; the same URL rules and
