@@ -79,13 +79,25 @@ std::string code_label(std::string_view code) {
   return std::string(it != kLabels.end() ? it->second : code);
 }
 
-// "张秀英　联系电话 13800138000　身份证号 500109…"
+// "张秀英\n公民身份号码 500109…\n联系电话 13800138000　住所 …": one particular a
+// line where it would otherwise break inside a label.
 std::string particulars(const Party& p, const Location& where) {
   std::string out = p.name;
-  if (!p.id_number.empty()) out += "　公民身份号码 " + p.id_number;
-  if (!p.phone.empty()) out += "　联系电话 " + p.phone;
-  if (!where.address.empty() && p.role == "applicant") out += "　住所 " + where.address;
+  if (!p.id_number.empty()) out += "\n公民身份号码 " + p.id_number;
+  std::string contact;
+  if (!p.phone.empty()) contact = "联系电话 " + p.phone;
+  if (!where.address.empty() && p.role == "applicant") {
+    contact += (contact.empty() ? "" : "　") + std::string("住所 ") + where.address;
+  }
+  if (!contact.empty()) out += "\n" + contact;
   return out;
+}
+
+// "2027-06-30" → "2027年6月30日"; anything else as it is.
+std::string chinese_day(const std::string& iso) {
+  int y = 0, m = 0, d = 0;
+  if (iso.size() != 10 || std::sscanf(iso.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) return iso;
+  return std::to_string(y) + "年" + std::to_string(m) + "月" + std::to_string(d) + "日";
 }
 
 std::vector<DocumentRow> party_rows(const Case& c) {
@@ -232,7 +244,7 @@ void agreement_blocks(DocumentContent& doc, const HistoryEntry& agreed) {
   doc.blocks.push_back({"经调解，自愿达成如下协议", {}, text_of(agreed.data, "terms")});
   doc.blocks.push_back({"履行协议的方式、时限",
                         {{"履行方式", text_of(agreed.data, "performance_method")},
-                         {"履行期限", text_of(agreed.data, "performance_due") + "前"}},
+                         {"履行期限", chinese_day(text_of(agreed.data, "performance_due")) + "前"}},
                         {}});
 }
 
