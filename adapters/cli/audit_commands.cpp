@@ -7,6 +7,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "adapters/cli/document_commands.hpp"
 #include "adapters/config/signing_key.hpp"
 #include "adapters/http/proof_json.hpp"
 #include "engine/proof/history_proofs.hpp"
@@ -80,6 +81,10 @@ AuditCommands::AuditCommands(CLI::App& app, const std::function<void(CLI::App*)>
   add_common(export_bundle_);
   export_bundle_->add_option("--cases", cases_, "Case ids, e.g. 1,2,3")->required();
   export_bundle_->add_option("--out", out_, "File to write (default: standard output)");
+  verify_document_ = audit->add_subcommand(
+      "verify-document", "Check a printed document's PDF against the history and the checkpoint");
+  add_common(verify_document_);
+  verify_document_->add_option("FILE", file_, "The PDF")->required();
   verify_export_ = audit->add_subcommand("verify-export", "Check an audit bundle offline");
   verify_export_->add_option("FILE", file_, "The bundle")->required();
   verify_export_->add_option("--key", key_, "Verifier key text, or a file holding it")->required();
@@ -117,6 +122,15 @@ std::optional<int> AuditCommands::run(const WithStores& with_stores,
   if (verify_->parsed()) {
     return with_stores(
         [this](Stores& stores, const config::Settings& s) { return verify(stores, s); });
+  }
+  if (verify_document_->parsed()) {
+    return with_stores([this](Stores& stores, const config::Settings& s) {
+      SystemClock clock;
+      std::optional<proof::SigningKey> key;
+      auto proofs = proofs_of(stores, s, key, clock);
+      if (!proofs) return 2;
+      return verify_document(stores, *proofs, file_);
+    });
   }
   if (export_bundle_->parsed()) {
     return with_stores(

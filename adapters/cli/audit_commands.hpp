@@ -8,6 +8,7 @@
 //                                                 checkpoint; exit 1 naming the first bad entry
 //   outpost audit export-bundle --cases 1,2,3 [--out FILE]
 //   outpost audit verify-export FILE --key PUB    offline: no database, no settings
+//   outpost audit verify-document FILE.pdf        a printed document (document_commands.hpp)
 // The database commands take --database/--config like `migrate` (added by the caller).
 //
 //   cli::AuditCommands audit(app, add_common);
@@ -50,6 +51,7 @@ class AuditCommands {
   CLI::App* verify_ = nullptr;
   CLI::App* export_bundle_ = nullptr;
   CLI::App* verify_export_ = nullptr;
+  CLI::App* verify_document_ = nullptr;
   std::optional<long long> case_id_;
   std::string cases_, out_, file_, key_, origin_ = "outpost.pinganlongfengqiao/history";
 };

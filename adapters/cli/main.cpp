@@ -38,6 +38,8 @@
 #include "adapters/config/pii_key.hpp"
 #include "adapters/config/settings.hpp"
 #include "adapters/config/signing_key.hpp"
+#include "adapters/documents/document_names.hpp"
+#include "adapters/documents/pdf_renderer.hpp"
 #include "adapters/http/api.hpp"
 #include "adapters/http/server.hpp"
 #include "adapters/http/session_auth.hpp"
@@ -388,6 +390,12 @@ int run_serve(const Flags& flags) {
   ctx.locator = &domain.value().locator;
   ctx.catalogue = &catalogue;
   ctx.imports = &stores.imports;
+  documents::PdfRenderer pdf;
+  DocumentService documents(
+      stores.cases, stores.documents, stores.annotations, pdf, stores.privacy,
+      documents::document_names(domain.value().jurisdiction_document, domain.value().catalogue),
+      clock, attachment_limit, &permissions);
+  ctx.documents = &documents;
   http::Router router;
   http::register_api(router, ctx);
   open311::Context open311_ctx{service,

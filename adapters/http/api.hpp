@@ -28,6 +28,7 @@
 #include "engine/directory/catalogue_service.hpp"
 #include "engine/directory/directory.hpp"
 #include "engine/directory/locator.hpp"
+#include "engine/documents/document_service.hpp"
 #include "engine/notify/outbox.hpp"
 #include "engine/proof/history_proofs.hpp"
 #include "engine/reports/report_store.hpp"
@@ -87,6 +88,8 @@ struct ApiContext {
   // POST /api/v1/imports (engine/cases/ledger_import.hpp): without it the route is not
   // registered.
   ImportStore* imports = nullptr;
+  // Case documents (PDF) and their verification: without it those routes are not registered.
+  DocumentService* documents = nullptr;
 };
 
 void register_api(Router& router, ApiContext& ctx);
@@ -115,6 +118,7 @@ void register_calendar_routes(Router& router, ApiContext& ctx);
 void register_locate_routes(Router& router, ApiContext& ctx);
 void register_catalogue_routes(Router& router, ApiContext& ctx);
 void register_import_routes(Router& router, ApiContext& ctx);
+void register_document_routes(Router& router, ApiContext& ctx);
 
 // The embedded OpenAPI document (adapters/http/openapi.json).
 std::string_view openapi_document();

@@ -8,7 +8,7 @@ namespace json = boost::json;
 namespace {
 
 // History entries the engine writes besides the workflows' events.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 12> kEngineEvents{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 14> kEngineEvents{{
     {"register", "登记"},
     {"submit", "提交诉求"},
     {"deadline_warning", "时限预警"},
@@ -21,6 +21,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 12> kEngineE
     {"performance_check_due", "履行情况待回查"},
     {"judicial_confirmation_lapsed", "司法确认申请期满"},
     {"import", "台账导入"},
+    {"generate_document", "生成文书"},
+    {"attach_signed_document", "上传签署文书"},
 }};
 
 }  // namespace

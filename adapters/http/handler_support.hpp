@@ -62,6 +62,13 @@ bool read_paging(std::string_view name, std::string_view value, Paging& paging, 
 // malformed_request (400) when the body does not parse.
 HttpResult<boost::json::value> parse_json_body(const HttpRequest& req);
 
+// An upload's file name (handlers_annotations.cpp): X-File-Name (percent-encoded
+// UTF-8) first, then Content-Disposition's filename* or filename; empty when
+// none is given, malformed when one cannot be decoded.
+Result<std::string> upload_file_name(const HttpRequest& req);
+// `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<name>` (RFC 6266).
+std::string content_disposition(std::string_view file_name);
+
 // The {id} of the path. An id that is not a positive integer names no case:
 // not_found (404), like an unknown one.
 Result<CaseId> case_id_of(const PathParams& params);
@@ -73,6 +80,18 @@ HttpResponse authenticated(Authenticator& auth, const HttpRequest& req, F&& f) {
   auto actor = auth.authenticate(req);
   if (!actor) return problem(actor.error());
   return std::forward<F>(f)(actor.value());
+}
+
+// f(actor, case id) for the caller the request authenticates and the {id} of
+// the path; otherwise the problem.
+template <class F>
+HttpResponse with_case_id(Authenticator& auth, const HttpRequest& req, const PathParams& params,
+                          F&& f) {
+  return authenticated(auth, req, [&](const Actor& actor) {
+    auto id = case_id_of(params);
+    if (!id) return problem(id.error());
+    return f(actor, id.value());
+  });
 }
 
 }  // namespace outpost::http

@@ -111,6 +111,8 @@ Error upload_error(Error e) {
   return e;
 }
 
+}  // namespace
+
 // The file name of an upload: X-File-Name first, then Content-Disposition's
 // filename* (UTF-8 only) or filename. Empty when none is given; bad_request
 // when one is given but cannot be decoded.
@@ -155,6 +157,8 @@ std::string content_disposition(std::string_view file_name) {
   }
   return "attachment; filename=\"" + fallback + "\"; filename*=UTF-8''" + percent_encode(file_name);
 }
+
+namespace {
 
 std::string served_content_type(std::string_view stored) {
   return stored == "text/plain" ? "text/plain; charset=utf-8" : std::string(stored);
@@ -238,14 +242,9 @@ class AnnotationRoutes {
   }
 
  private:
-  // Authenticates, then reads the case id of the path.
   template <class F>
   HttpResponse with_case(const HttpRequest& req, const PathParams& params, F&& f) {
-    return authenticated(ctx_.auth, req, [&](const Actor& actor) {
-      auto id = case_id_of(params);
-      if (!id) return problem(id.error());
-      return f(actor, id.value());
-    });
+    return with_case_id(ctx_.auth, req, params, std::forward<F>(f));
   }
 
   ApiContext& ctx_;

@@ -88,6 +88,7 @@ void register_api(Router& router, ApiContext& ctx) {
   register_locate_routes(router, ctx);
   register_catalogue_routes(router, ctx);
   register_import_routes(router, ctx);
+  register_document_routes(router, ctx);
 }
 
 }  // namespace outpost::http

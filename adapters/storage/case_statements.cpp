@@ -262,6 +262,9 @@ CaseStatements::CaseStatements(soci::session& sql, const PiiCipher* cipher)
           [this](soci::statement& st) { st.exchange(soci::use(phone_row.case_id, "case_id")); })),
       forget_note_originals(prepare(
           sql, "UPDATE notes SET sealed_body = '' WHERE case_id = :case_id",
+          [this](soci::statement& st) { st.exchange(soci::use(phone_row.case_id, "case_id")); })),
+      forget_documents(prepare(
+          sql, "UPDATE documents SET content = '' WHERE case_id = :case_id",
           [this](soci::statement& st) { st.exchange(soci::use(phone_row.case_id, "case_id")); })) {
   case_row.cipher = cipher;
 }
@@ -303,6 +306,7 @@ void write_effects(CaseStatements& st, CaseId id, const SideEffects& effects, Mi
     st.phone_row.case_id = id;
     st.delete_phones.execute(true);
     st.forget_note_originals.execute(true);
+    st.forget_documents.execute(true);
   }
   for (const TimerRow& t : effects.timers) {
     st.timer_row = {id, t.kind, t.step, t.generation, t.due_at, at};

@@ -98,6 +98,7 @@ class CaseStatements final : public PreparedSet {
   // phone_row.case_id: drops the case's phone index.
   soci::statement delete_phones;
   soci::statement forget_note_originals;  // de-identification: notes keep their masked body
+  soci::statement forget_documents;       // de-identification: documents keep their hashes
 };
 
 // Pieces of a case transaction, for every writer of a case.

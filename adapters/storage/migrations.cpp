@@ -482,6 +482,27 @@ constexpr const char* kV17Sessions[] = {
     "CREATE INDEX sessions_user ON sessions (user_id)",
 };
 
+// v19: generated case documents (engine/documents/document_service.hpp), keyed
+// like attachments by the seq of the `generate_document` history row. The PDF
+// is sealed text (PiiCipher), '' once de-identification removed it; sha256 is
+// the file's, content_sha256 the printed content's (the QR code's).
+constexpr const char* kV19Documents[] = {
+    "CREATE TABLE documents ("
+    " case_id bigint NOT NULL,"
+    " seq bigint NOT NULL,"
+    " kind text NOT NULL,"
+    " sha256 text NOT NULL,"
+    " content_sha256 text NOT NULL,"
+    " size bigint NOT NULL,"
+    " created_by text NOT NULL,"
+    " created_at bigint NOT NULL,"
+    " content text NOT NULL,"
+    " scan_seq bigint,"
+    " PRIMARY KEY (case_id, seq),"
+    " FOREIGN KEY (case_id, seq) REFERENCES history (case_id, seq))",
+    "CREATE INDEX documents_sha256 ON documents (sha256)",
+};
+
 // v20: imported ledgers (engine/cases/ledger_import.hpp): one row per
 // (ledger, number) makes an import idempotent; case_id is the historic case
 // the row became (set in the same transaction).
@@ -598,6 +619,7 @@ std::vector<Migration> migrations(Dialect dialect) {
           escalations_and_calendar_migration(dialect),
           migration(17, "sessions", kV17Sessions, dialect),
           catalogue_migration(),
+          migration(19, "documents", kV19Documents, dialect),
           migration(20, "ledger_imports", kV20LedgerImports, dialect),
           migration(21, "channels", kV21Channels, dialect)};
 }

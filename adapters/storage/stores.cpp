@@ -20,7 +20,8 @@ Stores::Stores(std::unique_ptr<Database> db)
       sessions(*database),
       channels(*database),
       catalogue(*database),
-      imports(*database) {}
+      imports(*database),
+      documents(*database) {}
 
 Result<std::unique_ptr<Stores>> open_stores(const std::string& url,
                                             const DatabaseOptions& options) {

@@ -27,6 +27,7 @@
 #include "adapters/storage/soci_catalogue_store.hpp"
 #include "adapters/storage/soci_directory_store.hpp"
 #include "adapters/storage/soci_import_store.hpp"
+#include "adapters/storage/soci_document_store.hpp"
 #include "adapters/storage/soci_outbox_store.hpp"
 #include "adapters/storage/soci_privacy_store.hpp"
 #include "adapters/storage/soci_proof_store.hpp"
@@ -59,6 +60,7 @@ struct Stores {
   SociChannelStore channels;
   SociCatalogueStore catalogue;
   SociImportStore imports;
+  SociDocumentStore documents;
 };
 
 // open_database(url, options) and the stores over it; the same URL rules and

@@ -41,7 +41,8 @@ Status check_attachment(const Case& c, std::int64_t seq, CaseStore& store) {
   auto rows = store.history(c.id);
   if (!rows) return rows.error();
   const bool found = std::any_of(rows.value().begin(), rows.value().end(), [seq](const auto& e) {
-    return e.seq == seq && e.event == "add_attachment";
+    // The scan of a generated agreement's signed paper counts like any attachment.
+    return e.seq == seq && (e.event == "add_attachment" || e.event == "attach_signed_document");
   });
   if (!found) {
     return Error::invalid_field("attachment_seq",

@@ -212,6 +212,24 @@ Result<std::string> check_attachment(const AttachmentUpload& upload) {
   return essence;
 }
 
+Result<Attachment> attachment_of(CaseId id, const AttachmentUpload& upload, std::size_t max_bytes,
+                                 const Actor& actor) {
+  if (upload.content.size() > max_bytes) {
+    return Error::make(ErrorKind::too_large,
+                       "the file is larger than " + std::to_string(max_bytes) + " bytes");
+  }
+  auto media_type = check_attachment(upload);
+  if (!media_type) return media_type.error();
+  Attachment meta;
+  meta.case_id = id;
+  meta.sha256 = sha256_hex(upload.content);
+  meta.media_type = std::move(media_type.value());
+  meta.file_name = mask_personal_numbers(upload.file_name);
+  meta.size = static_cast<std::int64_t>(upload.content.size());
+  meta.uploaded_by = actor.username;
+  return meta;
+}
+
 AnnotationService::AnnotationService(CaseStore& cases, AnnotationStore& store, const Clock& clock,
                                      std::size_t max_attachment_bytes,
                                      const Permissions* permissions)
@@ -248,19 +266,9 @@ Result<Note> AnnotationService::add_note(CaseId id, const NoteDraft& draft, cons
 
 Result<Attachment> AnnotationService::add_attachment(CaseId id, const AttachmentUpload& upload,
                                                      const Actor& actor) {
-  if (upload.content.size() > max_attachment_bytes_) {
-    return Error::make(ErrorKind::too_large, "the file is larger than " +
-                                                 std::to_string(max_attachment_bytes_) + " bytes");
-  }
-  auto media_type = check_attachment(upload);
-  if (!media_type) return media_type.error();
-  Attachment meta;
-  meta.case_id = id;
-  meta.sha256 = sha256_hex(upload.content);
-  meta.media_type = std::move(media_type.value());
-  meta.file_name = mask_personal_numbers(upload.file_name);
-  meta.size = static_cast<std::int64_t>(upload.content.size());
-  meta.uploaded_by = actor.username;
+  auto checked = attachment_of(id, upload, max_attachment_bytes_, actor);
+  if (!checked) return checked.error();
+  Attachment meta = std::move(checked.value());
   const json::object data{{"sha256", meta.sha256},
                           {"content_type", meta.media_type},
                           {"file_name", meta.file_name},

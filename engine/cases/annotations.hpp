@@ -103,6 +103,11 @@ bool is_valid_utf8(std::string_view text);
 // returns the media type to store (the essence).
 Result<std::string> check_attachment(const AttachmentUpload& upload);
 
+// The metadata of an upload by `actor` to case `id` (seq and at unset), after
+// check_attachment and the size limit (too_large over `max_bytes`).
+Result<Attachment> attachment_of(CaseId id, const AttachmentUpload& upload, std::size_t max_bytes,
+                                 const Actor& actor);
+
 // The port for notes and attachments; adapters/storage implements it.
 class AnnotationStore {
  public:
