@@ -39,7 +39,7 @@ struct CaseView {
   std::optional<CaseId> duplicate_of;
   // When the step's deadline warning falls due (Deadlines::warning_at).
   std::optional<Millis> warning_at;
-  // A row of a list (GET /cases, the queues; not the JSONL export): no
+  // A row of a list (GET /cases, the queues, the JSONL export): no
   // time_left_seconds, which ticks, so that the list's ETag holds until a case
   // in it changes; a client works the time left out from deadline and
   // warning_at.

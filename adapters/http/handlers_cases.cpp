@@ -158,7 +158,7 @@ class CaseRoutes {
     });
   }
 
-  // `list_item`: a row of GET /cases or a queue (case_json.hpp).
+  // `list_item`: a row of GET /cases, a queue or the JSONL export (case_json.hpp).
   CaseView view_of(const Case& c, const Actor& actor, bool list_item = false) {
     const Millis now = ctx_.cases.clock().now();
     const Deadlines* deadlines = ctx_.cases.deadlines();
@@ -288,7 +288,7 @@ class CaseRoutes {
           continue;
         }
         JsonText w(out);
-        write_case(w, page[next], routes->view_of(page[next], actor));
+        write_case(w, page[next], routes->view_of(page[next], actor, true));
         out += '\n';
         ++next;
       }
