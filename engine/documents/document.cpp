@@ -321,7 +321,12 @@ Result<DocumentContent> request_form(DocumentKind kind, const Case& c,
     return not_yet(c, "the request is not dispatched to a department yet (assign)");
   }
   DocumentContent doc = base(kind, c, names, today);
-  doc.blocks.push_back({"诉求人", party_rows(c), {}});
+  // A request's paper is the sub-district's, not the mediation committee's.
+  constexpr std::string_view kCommittee = "人民调解委员会";
+  if (doc.issuer.ends_with(kCommittee)) doc.issuer.resize(doc.issuer.size() - kCommittee.size());
+  std::vector<DocumentRow> requesters = party_rows(c);
+  for (DocumentRow& r : requesters) r.label = "诉求人";
+  doc.blocks.push_back({"诉求人", std::move(requesters), {}});
   doc.blocks.push_back({"诉求内容",
                         {{"诉求类别", category_of(c, names)},
                          {"发生地点", place_of(c, names)},

@@ -320,6 +320,8 @@ TEST_SUITE("http_documents") {
       CHECK(words.find(kind == "work_order"s ? "居民诉求工单" : "督办单") != std::string::npos);
       CHECK(words.find("楼道灯坏了一个月没人修") != std::string::npos);
       CHECK(words.find("王桂兰") != std::string::npos);
+      CHECK(words.find("诉求人") != std::string::npos);
+      CHECK(words.find("人民调解委员会") == std::string::npos);  // the sub-district's paper
     }
   }
 
