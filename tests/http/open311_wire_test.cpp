@@ -59,7 +59,7 @@ TEST_SUITE("open311_wire") {
     }
   }
 
-  TEST_CASE("one tree, two formats with the same elements in the same order") {
+  TEST_CASE("one tree gives JSON and XML with the same elements in the same order") {
     const Node root = Node::list(
         "service_requests",
         {Node::object("request", {Node::text("service_request_id", "7"),
