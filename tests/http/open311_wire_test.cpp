@@ -9,7 +9,7 @@
 using namespace outpost::open311;
 
 TEST_SUITE("open311_wire") {
-  TEST_CASE("a urlencoded form keeps order, repeats and decodes + and percent escapes") {
+  TEST_CASE("a urlencoded form keeps order and repeats and decodes + and percent escapes") {
     auto f = parse_form(
         "application/x-www-form-urlencoded; charset=UTF-8",
         "a=1+2&attribute%5Bh%5D%5B%5D=x&attribute%5Bh%5D%5B%5D=y&d=%E8%B7%AF%E7%81%AF&e=");
@@ -25,7 +25,7 @@ TEST_SUITE("open311_wire") {
     CHECK_FALSE(parse_urlencoded("=x"));
   }
 
-  TEST_CASE("multipart: quoted boundary, files flagged, malformed bodies refused") {
+  TEST_CASE("multipart reads a quoted boundary and flags files and refuses malformed bodies") {
     const std::string body =
         "--a b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n1\r\n"
         "--a b\r\ncontent-disposition: form-data; name=\"media\"; filename=\"p.jpg\"\r\n"
@@ -43,7 +43,7 @@ TEST_SUITE("open311_wire") {
     CHECK_FALSE(parse_form("text/plain", "a=1"));
   }
 
-  TEST_CASE("W3C datetimes with offsets, Z or a bare date; answers in +08:00") {
+  TEST_CASE("W3C datetimes with an offset or Z or a bare date are read and answers are in +08:00") {
     const auto t = parse_w3c("2026-12-01T08:00:00+08:00");
     REQUIRE(t);
     CHECK(parse_w3c("2026-12-01T00:00:00Z") == t);
@@ -59,7 +59,7 @@ TEST_SUITE("open311_wire") {
     }
   }
 
-  TEST_CASE("one tree, two formats with the same elements in the same order") {
+  TEST_CASE("one tree gives JSON and XML with the same elements in the same order") {
     const Node root = Node::list(
         "service_requests",
         {Node::object("request", {Node::text("service_request_id", "7"),
