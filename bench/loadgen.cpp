@@ -75,13 +75,14 @@ struct Options {
 };
 
 [[noreturn]] void usage(const std::string& why) {
-  std::cerr
-      << "loadgen: " << why << "\n"
-      << "usage: outpost_loadgen --target 127.0.0.1:PORT --token T\n"
-         "         --scenario create|transition|read|list|request|open311 [--duration SECONDS]\n"
-         "         [--concurrency N] [--threads N] [--ids-in FILE] [--ids-out FILE]\n"
-         "         [--list-query 'state=closed&limit=50' ...] [--server-pid PID]\n"
-         "         [--count N (create: stop after N cases)] [--api-key K (open311)]\n";
+  std::cerr << "loadgen: " << why << "\n"
+            << "usage: outpost_loadgen --target 127.0.0.1:PORT --token T\n"
+               "         --scenario "
+               "create|transition|read|list|request|open311|request_read|open311_read\n"
+               "         [--duration SECONDS]\n"
+               "         [--concurrency N] [--threads N] [--ids-in FILE] [--ids-out FILE]\n"
+               "         [--list-query 'state=closed&limit=50' ...] [--server-pid PID]\n"
+               "         [--count N (create: stop after N cases)] [--api-key K (open311)]\n";
   std::exit(2);
 }
 
@@ -119,10 +120,12 @@ Options parse_options(int argc, char** argv) {
       usage("unknown option " + key);
     }
   }
-  const std::vector<std::string> scenarios{"create", "transition", "read",
-                                           "list",   "request",    "open311"};
+  const std::vector<std::string> scenarios{"create",  "transition", "read",         "list",
+                                           "request", "open311",    "request_read", "open311_read"};
   if (std::find(scenarios.begin(), scenarios.end(), o.scenario) == scenarios.end()) {
-    usage("--scenario must be create, transition, read, list, request or open311");
+    usage(
+        "--scenario must be create, transition, read, list, request, open311, request_read or "
+        "open311_read");
   }
   if (o.scenario == "open311" && o.api_key.empty()) usage("open311 needs --api-key");
   if (o.concurrency < 1 || o.threads < 1 || o.duration <= 0) usage("bad numbers");
@@ -217,11 +220,13 @@ enum Op {
   kRequestGet,
   kOpen311Create,
   kOpen311Get,
+  kRequestRead,
+  kOpen311Read,
   kOpCount
 };
-constexpr const char* kOpNames[kOpCount] = {"create",      "create_inline",  "transition",
-                                            "read",        "list",           "request_create",
-                                            "request_get", "open311_create", "open311_get"};
+constexpr const char* kOpNames[kOpCount] = {
+    "create",      "create_inline",  "transition",  "read",         "list",        "request_create",
+    "request_get", "open311_create", "open311_get", "request_read", "open311_read"};
 
 struct OpStats {
   std::vector<std::uint32_t> latency_us;
@@ -386,7 +391,9 @@ class Run {
       if (!in) usage("cannot read " + options.ids_in);
       for (std::int64_t id = 0; in >> id;) shared_.ids.push_back(id);
     }
-    if (options.scenario == "read" && shared_.ids.empty()) usage("read needs --ids-in with ids");
+    if (options.scenario.ends_with("read") && shared_.ids.empty()) {
+      usage(options.scenario + " needs --ids-in with ids");
+    }
     shared_.creates_left = options.count;
   }
 
@@ -441,7 +448,12 @@ class Run {
       } else if (options_.scenario == "transition") {
         co_await transition_loop(w);
       } else if (options_.scenario == "read") {
-        co_await read_loop(w);
+        co_await read_loop(w, kRead, "/api/v1/cases/", "");
+      } else if (options_.scenario == "request_read") {
+        // The same resident requests read both ways (bench/open311.sh).
+        co_await read_loop(w, kRequestRead, "/api/v1/cases/", "");
+      } else if (options_.scenario == "open311_read") {
+        co_await read_loop(w, kOpen311Read, "/open311/v2/requests/", ".json");
       } else if (options_.scenario == "request" || options_.scenario == "open311") {
         co_await create_and_get_loop(w, options_.scenario == "open311");
       } else {
@@ -521,11 +533,11 @@ class Run {
     }
   }
 
-  awaitable<void> read_loop(Worker& w) {
+  awaitable<void> read_loop(Worker& w, Op op, std::string_view prefix, std::string_view suffix) {
     while (running()) {
       const std::int64_t id = shared_.ids[w.random() % shared_.ids.size()];
-      co_await timed(w, kRead, bhttp::verb::get, "/api/v1/cases/" + std::to_string(id), nullptr,
-                     200);
+      co_await timed(w, op, bhttp::verb::get,
+                     std::string(prefix) + std::to_string(id) + std::string(suffix), nullptr, 200);
     }
   }
 

@@ -9,7 +9,8 @@
 #                                                     bench/run uses it)
 #
 # Prints the loadgen's result lines and the ratio Open311 / native for create
-# and get (goal ≥ 0.8). Starts its own server (and, for postgresql, a
+# and get in a create-then-get loop, and for reads alone of the same requests
+# (request_read / open311_read) (goal ≥ 0.8). Starts its own server (and, for postgresql, a
 # throwaway cluster: tests/support/pg_fixture.sh) and stops what it started.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -63,6 +64,15 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; bac
 for scenario in request open311; do
   "$loadgen_bin" --target "$address" --token "$token" --scenario "$scenario" \
     --duration "$duration" --concurrency "$concurrency" --api-key "$key" | tee -a "$work/results"
+done
+# Reads alone: the same 100 resident requests (filed by the runs above) by
+# the native GET and by Open311's, so the create's cost hides neither.
+curl -sf -H "Authorization: Bearer $token" "http://$address/api/v1/cases?kind=request&limit=100" |
+  python3 -c 'import json,sys; print("\n".join(str(c["id"]) for c in json.load(sys.stdin)["items"]))' \
+    >"$work/ids"
+for scenario in request_read open311_read; do
+  "$loadgen_bin" --target "$address" --token "$token" --scenario "$scenario" --ids-in "$work/ids" \
+    --duration "$duration" --concurrency "$concurrency" | tee -a "$work/results"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 awk '$1 == "result" { for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] } rps[f["op"]] = f["rps"] }

@@ -2,7 +2,10 @@
 #include <algorithm>
 #include <charconv>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <unordered_map>
 
 #include <spdlog/spdlog.h>
 #include <boost/json.hpp>
@@ -261,12 +264,8 @@ class Routes {
   }
 
   Result<Node> request_node(const Case& c) {
-    auto notes = ctx_.annotations.list_notes(c.id);
-    if (!notes) return notes.error();
-    const Note* latest = nullptr;
-    for (const Note& n : notes.value()) {
-      if (n.visibility == "public") latest = &n;
-    }
+    auto latest = latest_public_note(c);
+    if (!latest) return latest.error();
     const Category* category = ctx_.catalogue.find_category("request", c.category);
     const std::string lead = c.assignment.department.empty() && category
                                  ? category->default_department
@@ -277,7 +276,7 @@ class Routes {
         "request",
         {Node::text("service_request_id", std::to_string(c.id)),
          Node::text("status", open311_status(c.state)),
-         latest ? Node::text("status_notes", latest->body) : Node::null("status_notes"),
+         latest.value() ? Node::text("status_notes", *latest.value()) : Node::null("status_notes"),
          Node::text("service_name", category ? category->name : c.category),
          Node::text("service_code", c.category), Node::text("description", text.description),
          dept ? Node::text("agency_responsible", dept->name) : Node::null("agency_responsible"),
@@ -381,6 +380,36 @@ class Routes {
     }
     return out;
   }
+
+  // status_notes: the newest public note's (masked) text. Adding a note moves
+  // the case to its next version, so the answer for (case, version) never
+  // changes and is kept here; a case seen at a newer version (written by any
+  // process) reads its notes again. Bounded: emptied at kNoteCacheLimit cases.
+  Result<std::optional<std::string>> latest_public_note(const Case& c) {
+    {
+      std::lock_guard lock(note_cache_mutex_);
+      auto it = note_cache_.find(c.id);
+      if (it != note_cache_.end() && it->second.version == c.version) return it->second.body;
+    }
+    auto notes = ctx_.annotations.list_notes(c.id);
+    if (!notes) return notes.error();
+    std::optional<std::string> body;
+    for (const Note& n : notes.value()) {
+      if (n.visibility == "public") body = n.body;
+    }
+    std::lock_guard lock(note_cache_mutex_);
+    if (note_cache_.size() >= kNoteCacheLimit) note_cache_.clear();
+    note_cache_[c.id] = CachedNote{c.version, body};
+    return body;
+  }
+
+  struct CachedNote {
+    std::int64_t version = 0;
+    std::optional<std::string> body;
+  };
+  static constexpr std::size_t kNoteCacheLimit = 100000;
+  std::mutex note_cache_mutex_;
+  std::unordered_map<CaseId, CachedNote> note_cache_;
 
   Context& ctx_;
   std::vector<Service> services_;
