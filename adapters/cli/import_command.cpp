@@ -7,10 +7,12 @@
 #include <spdlog/spdlog.h>
 #include <boost/json/serialize.hpp>
 
+#include "adapters/config/catalogue_json.hpp"
 #include "adapters/config/config_loader.hpp"
 #include "adapters/http/import_report_json.hpp"
 #include "adapters/import/ledger_file.hpp"
 #include "engine/cases/audit_chain.hpp"
+#include "engine/directory/catalogue_service.hpp"
 #include "workflows/registry.hpp"
 
 namespace outpost::cli {
@@ -44,7 +46,8 @@ ImportCommand::ImportCommand(CLI::App& app, const std::function<void(CLI::App*)>
 }
 
 int ImportCommand::run(Stores& stores, const config::Settings& settings) const {
-  auto domain = config::load_domain_config(settings.config_dir, settings.calendar);
+  auto domain =
+      config::load_domain_config(settings.config_dir, settings.calendar, settings.boundaries);
   if (!domain) return fail(2, "configuration: " + domain.error().message);
   std::ifstream in(file_, std::ios::binary);
   if (!in) return fail(2, "cannot read " + file_);
@@ -58,8 +61,15 @@ int ImportCommand::run(Stores& stores, const config::Settings& settings) const {
     mapping = std::move(parsed.value());
   }
   const WorkflowRegistry workflows = builtin_workflows();
-  const ImportRules rules{domain.value().catalogue, domain.value().jurisdiction, workflows};
   SystemClock clock;
+  // The catalogue in force is the database's (as for POST /api/v1/imports).
+  CatalogueService catalogue(stores.catalogue, config::parse_catalogue_document,
+                             domain.value().permissions, clock);
+  if (Status s = catalogue.start(boost::json::serialize(domain.value().catalogue_document)); !s) {
+    return fail(2, "catalogue: " + s.error().message);
+  }
+  const std::shared_ptr<const CatalogueState> in_force = catalogue.current();
+  const ImportRules rules{*in_force->catalogue, domain.value().jurisdiction, workflows};
   ImportOptions options;
   options.ledger = ledger_;
   options.file_sha256 = sha256_hex(bytes);

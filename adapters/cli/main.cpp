@@ -302,9 +302,11 @@ int run_serve(const Flags& flags) {
     return fail(1, "catalogue: " + c.error().message);
   }
   service.set_catalogue_source([&catalogue] { return catalogue.current()->catalogue; });
-  // Exports label categories by the edition in force at start.
+  // Exports, Open311's services and the documents' names use the edition in
+  // force at start (a later edit shows there after a restart).
+  const std::shared_ptr<const CatalogueState> catalogue_at_start = catalogue.current();
   const boost::json::value catalogue_document =
-      boost::json::parse(catalogue.current()->edition.document);
+      boost::json::parse(catalogue_at_start->edition.document);
   service.set_grid_leader_lookup([&stores](std::string_view grid) -> std::optional<std::string> {
     auto leader = stores.directory.find_grid_leader(grid);
     if (!leader || !leader.value()) return std::nullopt;
@@ -391,10 +393,10 @@ int run_serve(const Flags& flags) {
   ctx.catalogue = &catalogue;
   ctx.imports = &stores.imports;
   documents::PdfRenderer pdf;
-  DocumentService documents(
-      stores.cases, stores.documents, stores.annotations, pdf, stores.privacy,
-      documents::document_names(domain.value().jurisdiction_document, domain.value().catalogue),
-      clock, attachment_limit, &permissions);
+  DocumentService documents(stores.cases, stores.documents, stores.annotations, pdf, stores.privacy,
+                            documents::document_names(domain.value().jurisdiction_document,
+                                                      *catalogue_at_start->catalogue),
+                            clock, attachment_limit, &permissions);
   ctx.documents = &documents;
   http::Router router;
   http::register_api(router, ctx);
@@ -404,8 +406,8 @@ int run_serve(const Flags& flags) {
                                stores.users,
                                stores.users,
                                stores.channels,
-                               domain.value().catalogue,
-                               domain.value().catalogue_document,
+                               *catalogue_at_start->catalogue,
+                               catalogue_document,
                                domain.value().jurisdiction,
                                domain.value().jurisdiction_document,
                                &domain.value().locator,

@@ -384,7 +384,8 @@ class Routes {
   // status_notes: the newest public note's (masked) text. Adding a note moves
   // the case to its next version, so the answer for (case, version) never
   // changes and is kept here; a case seen at a newer version (written by any
-  // process) reads its notes again. Bounded: emptied at kNoteCacheLimit cases.
+  // process) reads its notes again. Bounded: emptied at kNoteCacheLimit cases
+  // (a note is at most 10,000 bytes, so at most about 100 MB).
   Result<std::optional<std::string>> latest_public_note(const Case& c) {
     {
       std::lock_guard lock(note_cache_mutex_);
@@ -397,8 +398,9 @@ class Routes {
     for (const Note& n : notes.value()) {
       if (n.visibility == "public") body = n.body;
     }
+    std::unordered_map<CaseId, CachedNote> full;  // freed after the lock is released
     std::lock_guard lock(note_cache_mutex_);
-    if (note_cache_.size() >= kNoteCacheLimit) note_cache_.clear();
+    if (note_cache_.size() >= kNoteCacheLimit) full.swap(note_cache_);
     note_cache_[c.id] = CachedNote{c.version, body};
     return body;
   }
@@ -407,7 +409,7 @@ class Routes {
     std::int64_t version = 0;
     std::optional<std::string> body;
   };
-  static constexpr std::size_t kNoteCacheLimit = 100000;
+  static constexpr std::size_t kNoteCacheLimit = 10000;
   std::mutex note_cache_mutex_;
   std::unordered_map<CaseId, CachedNote> note_cache_;
 

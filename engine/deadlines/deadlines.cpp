@@ -196,7 +196,7 @@ std::vector<TimerRow> Deadlines::clock_timers_for(const Case& c) const {
     out.push_back(TimerRow{std::move(kind), clock.step, clock.generation, at});
   };
   if (!clock.warned) {
-    if (auto warn_at = warning_at(c)) add("warning", *warn_at);
+    if (auto warn_at = warning_at(c, *policy)) add("warning", *warn_at);
   }
   if (!clock.breached) add("breach", due);
   if (!clock.escalated) {
@@ -207,6 +207,10 @@ std::vector<TimerRow> Deadlines::clock_timers_for(const Case& c) const {
 }
 
 std::optional<Millis> Deadlines::warning_at(const Case& c) const {
+  return warning_at(c, *policy_.get());
+}
+
+std::optional<Millis> Deadlines::warning_at(const Case& c, const DeadlinePolicy& policy) const {
   const StepClock& clock = c.clock;
   if (!clock.running() || !c.deadline) return std::nullopt;
   const Millis due = *c.deadline;
@@ -214,7 +218,7 @@ std::optional<Millis> Deadlines::warning_at(const Case& c) const {
   const Millis start = std::min(clock.started_at, due);
   const Millis total = working ? calendar_.working_time_between(start, due) : due - start;
   const auto used =
-      static_cast<Millis>(std::floor(static_cast<double>(total) * policy_.get()->warn_share()));
+      static_cast<Millis>(std::floor(static_cast<double>(total) * policy.warn_share()));
   const Millis warn_at = working ? calendar_.add_working_time(start, used) : start + used;
   if (warn_at >= due) return std::nullopt;
   return warn_at;

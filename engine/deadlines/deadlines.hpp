@@ -169,6 +169,8 @@ class Deadlines {
   const WorkingCalendar& calendar() const { return calendar_; }
 
  private:
+  // warning_at under one policy snapshot (a computation keeps the one it started with).
+  std::optional<Millis> warning_at(const Case& c, const DeadlinePolicy& policy) const;
   bool advance_clock(const Case* before, Case& after, std::string_view event, Millis at) const;
   std::vector<TimerRow> clock_timers_for(const Case& c) const;
   AgreementTimers agreement_timers() const {
