@@ -98,8 +98,7 @@ Result<DomainConfig> load_domain_config(const std::string& config_dir,
                       std::move(policy.value()),        std::move(permissions.value()),
                       std::move(catalogue_doc.value()), std::move(jurisdiction_doc.value()),
                       std::move(categories.value()),    std::move(audit_permissions.value()),
-                      std::move(locator.value()),
-                      std::move(statistics.value())};
+                      std::move(locator.value()),       std::move(statistics.value())};
 }
 
 }  // namespace outpost::config

@@ -69,9 +69,9 @@ enum class Action {
   import_cases,         // POST /api/v1/imports: earlier ledgers as closed historic cases
 };
 inline constexpr std::array<std::string_view, 15> kActionNames = {
-    "create_case",     "add_note",        "add_attachment", "reveal",
-    "read_access_log", "arbitrate",       "manage_users",   "manage_directory",
-    "export",          "verify_history",  "read_outbox",    "read_internal_notes",
+    "create_case",     "add_note",         "add_attachment", "reveal",
+    "read_access_log", "arbitrate",        "manage_users",   "manage_directory",
+    "export",          "verify_history",   "read_outbox",    "read_internal_notes",
     "manage_calendar", "manage_catalogue", "import_cases"};
 
 // True when the actor's department is the case's lead department or one of

@@ -70,11 +70,15 @@ std::string code_label(std::string_view code) {
       {"performed", "已履行"},
       {"partly_performed", "部分履行"},
       {"not_performed", "未履行"},
-      {"desk", "来访"},
-      {"hotline", "热线"},
-      {"grid", "网格员上报"},
+      // A case's channel (engine/cases/new_case.cpp), as the console names it.
+      {"desk", "窗口来访"},
+      {"phone", "电话"},
+      {"visit", "上门走访"},
+      {"patrol", "网格巡查"},
       {"online", "网上"},
-      {"phone", "电话"}};
+      {"hotline", "12345热线"},
+      {"meeting", "会议"},
+      {"grid", "网格员上报"}};
   auto it = kLabels.find(code);
   return std::string(it != kLabels.end() ? it->second : code);
 }

@@ -89,7 +89,7 @@ struct StatisticsPeriodRows {
 
 struct StatisticsTable {
   std::vector<StatisticsPeriodRows> periods;  // every month / quarter the dates touch
-  StatisticsPeriodRows total;  // the whole period, period "2026-07-01至2026-09-30"
+  StatisticsPeriodRows total;                 // the whole period, period "2026-07-01至2026-09-30"
   Millis as_of = 0;
 };
 

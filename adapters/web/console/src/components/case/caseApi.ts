@@ -10,17 +10,6 @@ export interface Party {
   id_number: string | null
 }
 
-export interface StepClock {
-  step: string
-  limit: string
-  started_at: string
-  paused: boolean
-  extended_days: number
-  warned: boolean
-  breached: boolean
-  escalated: boolean
-}
-
 export interface CaseDoc {
   id: number
   number: string
@@ -45,7 +34,7 @@ export interface CaseDoc {
   deadline: string | null
   overdue: boolean
   time_left_seconds: number | null
-  clock: StepClock | null
+  clock: CaseClock | null
   allowed_events: string[]
   created_at: string
   updated_at: string
@@ -107,7 +96,7 @@ export interface Jurisdiction {
 }
 
 // The directory's types are the board's (GET /api/v1/departments, /staff).
-import type { Department, StaffMember } from '../board/cases'
+import type { CaseClock, Department, StaffMember } from '../board/cases'
 export type { Department, StaffMember }
 
 export interface Note {
