@@ -20,7 +20,9 @@ ExportCommand::ExportCommand(CLI::App& app, const std::function<void(CLI::App*)>
   cmd->require_subcommand(1);
   cases_ = cmd->add_subcommand("cases", "Every case matching the filters, one row each");
   history_ = cmd->add_subcommand("history", "The history entries of the matching cases");
-  for (CLI::App* sub : {cases_, history_}) {
+  ledger_ = cmd->add_subcommand(
+      "ledger", "The ledger of kind=dispute (人民调解台账) or kind=request (诉求台账)");
+  for (CLI::App* sub : {cases_, history_, ledger_}) {
     add_common(sub);
     sub->add_option("--format", format_, "csv (default), jsonl or xlsx (with --out)");
     sub->add_option("--purpose", purpose_, "Why personal data is shown in clear (logged per case)");
@@ -32,7 +34,7 @@ ExportCommand::ExportCommand(CLI::App& app, const std::function<void(CLI::App*)>
 }
 
 bool ExportCommand::parsed() const {
-  return cases_->parsed() || history_->parsed();
+  return cases_->parsed() || history_->parsed() || ledger_->parsed();
 }
 
 int ExportCommand::run(http::ExportSources sources, Millis now) {
@@ -48,7 +50,9 @@ int ExportCommand::run(http::ExportSources sources, Millis now) {
   if (format_) query.emplace_back("format", *format_);
   if (purpose_) query.emplace_back("purpose", *purpose_);
   if (max_rows_) query.emplace_back("max_rows", std::to_string(*max_rows_));
-  const auto kind = cases_->parsed() ? http::ExportKind::cases : http::ExportKind::history;
+  const auto kind = cases_->parsed()     ? http::ExportKind::cases
+                    : history_->parsed() ? http::ExportKind::history
+                                         : http::ExportKind::ledger;
   auto req = http::read_export_request(query, std::nullopt, kind);
   if (!req) {
     for (const auto& f : req.error().fields) spdlog::error("export: {} {}", f.field, f.message);

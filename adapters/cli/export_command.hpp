@@ -1,9 +1,9 @@
 // File: adapters/cli/export_command.hpp
 //
-//   outpost export cases|history [--format csv|jsonl] [--purpose TEXT] [--max-rows N]
+//   outpost export cases|history|ledger [--format csv|jsonl|xlsx] [--purpose TEXT] [--max-rows N]
 //                  [--out FILE] [NAME=VALUE …]
 //
-// Writes the same bytes as GET /api/v1/exports/cases|history
+// Writes the same bytes as GET /api/v1/exports/cases|history|ledger
 // (adapters/http/case_export.hpp) through the same code: NAME=VALUE are the
 // list's filters (kind=dispute state=closed community=LF created_from=… …)
 // and, for history, from=/to=. It acts as the operator (`cli`, role admin):
@@ -37,6 +37,7 @@ class ExportCommand {
  private:
   CLI::App* cases_ = nullptr;
   CLI::App* history_ = nullptr;
+  CLI::App* ledger_ = nullptr;
   std::optional<std::string> format_, purpose_, out_;
   std::optional<long long> max_rows_;
   std::vector<std::string> filters_;

@@ -254,7 +254,9 @@ int run_export(const Flags& flags, cli::ExportCommand& command) {
   PrivacyService privacy(store->cases, store->privacy, clock);
   const http::ExportLabels labels(workflows, domain.value().catalogue_document,
                                   domain.value().jurisdiction_document);
-  return command.run(http::ExportSources{service, &privacy, labels}, clock.now());
+  return command.run(http::ExportSources{service, &privacy, labels,
+                                         &domain.value().statistics_classes, &store->directory},
+                     clock.now());
 }
 
 int run_serve(const Flags& flags) {
@@ -396,7 +398,7 @@ int run_serve(const Flags& flags) {
   DocumentService documents(stores.cases, stores.documents, stores.annotations, pdf, stores.privacy,
                             documents::document_names(domain.value().jurisdiction_document,
                                                       *catalogue_at_start->catalogue),
-                            clock, attachment_limit, &permissions);
+                            clock, attachment_limit, &permissions, &stores.directory);
   ctx.documents = &documents;
   http::Router router;
   http::register_api(router, ctx);

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <map>
 #include <memory>
 #include <span>
 #include <stdexcept>
@@ -20,8 +21,10 @@
 #include "adapters/export/csv.hpp"
 #include "adapters/export/xlsx.hpp"
 #include "adapters/http/case_json.hpp"
+#include "adapters/http/export_rows.hpp"
 #include "adapters/http/handler_support.hpp"
 #include "adapters/http/json_text.hpp"
+#include "adapters/http/ledger_rows.hpp"
 #include "engine/access/masking.hpp"
 
 namespace outpost::http {
@@ -30,12 +33,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr Millis kShanghaiOffset = 8 * 3600 * 1000;
-
-// One column of an export: its JSON key and its CSV header.
-struct Column {
-  std::string_view key;
-  std::string_view header;
-};
 
 // clang-format off
 constexpr std::array<Column, 30> kCaseColumns{{
@@ -78,54 +75,6 @@ std::string shanghai_rfc3339(Millis at) {
   local[10] = 'T';
   return local + "+08:00";
 }
-
-// Where one row's cells go: a CSV line or a JSON object per line. The row
-// functions below name each cell's column; a name out of the table's order
-// is a programming error that fails the export (any test of it) at once.
-class RowSink {
- public:
-  virtual ~RowSink() = default;
-  void header(const Column* columns, std::size_t count) {
-    columns_ = columns;
-    count_ = count;
-    write_header();
-  }
-  void begin_row() {
-    at_ = 0;
-    open_row();
-  }
-  void end_row() {
-    if (at_ != count_) throw std::logic_error("an export row has too few cells");
-    close_row();
-  }
-  // A value the system produced (code, label, hash): never neutralised.
-  virtual void ours(std::string_view key, std::string_view v) = 0;
-  // A value a person typed: neutralised in CSV.
-  virtual void text(std::string_view key, std::string_view v) = 0;
-  virtual void number(std::string_view key, std::int64_t n) = 0;
-  virtual void flag(std::string_view key, bool b) = 0;
-  virtual void time(std::string_view key, std::optional<Millis> at) = 0;
-  virtual void parties(std::string_view key, const std::vector<Party>& parties) = 0;
-  virtual void list(std::string_view key, const std::vector<std::string>& items) = 0;
-  virtual void object(std::string_view key, const json::object& o) = 0;
-
- protected:
-  virtual void write_header() = 0;
-  virtual void open_row() = 0;
-  virtual void close_row() = 0;
-  std::span<const Column> columns() const { return {columns_, count_}; }
-  // The next column, which must be `key`.
-  const Column& next(std::string_view key) {
-    if (at_ >= count_ || columns_[at_].key != key) {
-      throw std::logic_error("export cell " + std::string(key) + " is out of its column order");
-    }
-    return columns_[at_++];
-  }
-
- private:
-  const Column* columns_ = nullptr;
-  std::size_t count_ = 0, at_ = 0;
-};
 
 // "申请人 张* 138****8000 5001**********1234；被申请人 李*": the parties as one
 // cell of CSV or XLSX.
@@ -181,6 +130,9 @@ class CsvSink final : public TextCells<CsvSink> {
   void time(std::string_view key, std::optional<Millis> at) override {
     cell(key).ours(at ? shanghai_time(*at) : std::string());
   }
+  void day(std::string_view key, std::optional<Millis> at) override {
+    cell(key).ours(at ? shanghai_time(*at).substr(0, 10) : std::string());
+  }
   csv::CsvWriter& writer() { return *row_; }
 
  private:
@@ -218,14 +170,29 @@ class XlsxSink final : public TextCells<XlsxSink> {
       cell(key).blank();
     }
   }
+  void day(std::string_view key, std::optional<Millis> at) override {
+    constexpr Millis kDay = 24 * 3600 * 1000;
+    if (at) {
+      cell(key).date((*at + kShanghaiOffset) / kDay * kDay);
+    } else {
+      cell(key).blank();
+    }
+  }
   xlsx::XlsxWriter& writer() { return *book_; }
 
  private:
   // Wide columns for free text, narrower ones for codes.
   static double width(std::string_view key) {
-    if (key == "description" || key == "data" || key == "parties" || key == "address") return 40;
-    if (key == "title" || key == "hash" || key == "prev_hash") return 28;
+    if (key == "description" || key == "data" || key == "parties" || key == "address" ||
+        key == "summary") {
+      return 40;
+    }
+    if (key == "title" || key == "hash" || key == "prev_hash" || key == "place") return 28;
     if (key.ends_with("_at") || key == "at" || key == "deadline") return 20;
+    if (key.ends_with("_on") || key.ends_with("phone") || key == "id_number" ||
+        key == "applicant_id_number" || key == "mediators" || key == "assignees") {
+      return 16;
+    }
     if (key.ends_with("_label") || key == "number") return 16;
     return 11;
   }
@@ -252,6 +219,13 @@ class JsonLinesSink final : public RowSink {
   void time(std::string_view key, std::optional<Millis> at) override {
     if (at) {
       member(key).value(shanghai_rfc3339(*at));
+    } else {
+      member(key).null();
+    }
+  }
+  void day(std::string_view key, std::optional<Millis> at) override {
+    if (at) {
+      member(key).value(shanghai_time(*at).substr(0, 10));
     } else {
       member(key).null();
     }
@@ -363,6 +337,16 @@ void history_row(RowSink& s, const Case& c, const HistoryEntry& e, const ExportL
   s.end_row();
 }
 
+// The table an export writes: the cases', the history's or the ledger of
+// the request's kind (read_export_request makes sure it names one).
+std::span<const Column> columns_of(const ExportRequest& req) {
+  if (req.kind == ExportKind::history) return kHistoryColumns;
+  if (req.kind == ExportKind::ledger) {
+    return ledger_columns(req.filter.kind == "request" ? CaseKind::request : CaseKind::dispute);
+  }
+  return kCaseColumns;
+}
+
 // The body of one export: pages of cases through the list's cursor, each
 // case written as one row (cases) or as its history entries (history).
 // Windows of ids read at once ahead of the one being written.
@@ -382,6 +366,7 @@ class ExportStream {
       sink_ = std::make_unique<JsonLinesSink>(out_);
     }
     req_.filter.limit = req_.page_size;
+    req_.filter.with_milestones = req_.kind == ExportKind::ledger;
     req_.filter.oldest_first = true;
     req_.filter.cursor.reset();
     // A case created at or after `to` has no entry before it (a case's
@@ -413,9 +398,8 @@ class ExportStream {
     out_ = &out;
     if (!started_) {
       started_ = true;
-      const bool cases = req_.kind == ExportKind::cases;
-      sink_->header(cases ? kCaseColumns.data() : kHistoryColumns.data(),
-                    cases ? kCaseColumns.size() : kHistoryColumns.size());
+      const std::span<const Column> columns = columns_of(req_);
+      sink_->header(columns.data(), columns.size());
     }
     while (out.size() < kExportPieceBytes) {
       if (req_.max_rows && rows_ >= *req_.max_rows) return false;
@@ -533,7 +517,11 @@ class ExportStream {
     if (req_.kind == ExportKind::history) return write_history(c);
     auto parties = parties_of(c);
     if (!parties) return parties.error();
-    case_row(*sink_, c, parties.value(), src_.labels, now_);
+    if (req_.kind == ExportKind::ledger) {
+      ledger_row(*sink_, rows_ + 1, c, parties.value(), ledger_names_, now_);
+    } else {
+      case_row(*sink_, c, parties.value(), src_.labels, now_);
+    }
     ++rows_;
     return Ok{};
   }
@@ -563,9 +551,24 @@ class ExportStream {
     return std::move(shown.value().parties);
   }
 
+  // A staff member's name, asked of the directory once per export.
+  std::string person(const std::string& id) {
+    auto [it, fresh] = people_.try_emplace(id, id);
+    if (fresh && src_.staff != nullptr) {
+      auto member = src_.staff->find_staff(id);
+      if (member && member.value() && !member.value()->name.empty()) {
+        it->second = member.value()->name;
+      }
+    }
+    return it->second;
+  }
+
   ExportSources src_;
   ExportRequest req_;
   Actor actor_;
+  std::map<std::string, std::string> people_;
+  LedgerNames ledger_names_{src_.labels, src_.classes,
+                            [this](const std::string& id) { return person(id); }};
   std::string* out_ = nullptr;
   std::unique_ptr<RowSink> sink_;
   XlsxSink* xlsx_sink_ = nullptr;  // sink_ when the format is xlsx
@@ -648,6 +651,9 @@ Result<ExportRequest> read_export_request(const QueryParams& query,
   } else {
     req.filter = std::move(filter.value());
   }
+  if (kind == ExportKind::ledger && req.filter.kind != "dispute" && req.filter.kind != "request") {
+    err.fields.push_back({"kind", "must be dispute (人民调解台账) or request (诉求台账)"});
+  }
   if (req.from && req.to && *req.from >= *req.to) {
     err.fields.push_back({"to", "must be after from"});
   }
@@ -703,15 +709,19 @@ std::string_view export_extension(ExportFormat format) {
 }
 
 std::string export_filename(const ExportRequest& req, Millis now) {
-  return std::string(req.kind == ExportKind::cases ? "cases-" : "history-") +
-         shanghai_time(now).substr(0, 10) + std::string(export_extension(req.format));
+  const std::string_view name = req.kind == ExportKind::cases     ? "cases-"
+                                : req.kind == ExportKind::history ? "history-"
+                                                                  : "ledger-";
+  return std::string(name) + shanghai_time(now).substr(0, 10) +
+         std::string(export_extension(req.format));
 }
 
 std::string export_sheet_name(const ExportRequest& req) {
   if (req.kind == ExportKind::history) return "办理记录";
-  if (req.filter.kind == "dispute") return "人民调解台账";
-  if (req.filter.kind == "request") return "诉求台账";
-  return "案件台账";
+  const bool ledger = req.kind == ExportKind::ledger;
+  if (req.filter.kind == "dispute") return ledger ? "人民调解台账" : "调解案件";
+  if (req.filter.kind == "request") return ledger ? "诉求台账" : "诉求案件";
+  return "案件";
 }
 
 std::string content_disposition(std::string_view ascii_name, std::string_view name) {

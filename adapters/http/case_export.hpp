@@ -38,10 +38,12 @@
 #include "engine/access/privacy.hpp"
 #include "engine/cases/case_service.hpp"
 #include "engine/cases/workflow.hpp"
+#include "engine/directory/directory.hpp"
+#include "engine/reports/statistics.hpp"
 
 namespace outpost::http {
 
-enum class ExportKind { cases, history };
+enum class ExportKind { cases, history, ledger };
 enum class ExportFormat { csv, jsonl, xlsx };
 
 inline constexpr std::size_t kExportPieceBytes = 64 * 1024;
@@ -75,10 +77,11 @@ Status admit_export(const ExportRequest& req, const Permissions& permissions, co
 std::optional<ExportFormat> parse_export_format(std::string_view name);
 // ".csv", ".jsonl", ".xlsx".
 std::string_view export_extension(ExportFormat format);
-// "cases-2026-12-06.csv": the kind, the day in Asia/Shanghai, the format's extension.
+// "cases-2026-12-06.csv": the kind (cases, history, ledger), the day in
+// Asia/Shanghai, the format's extension.
 std::string export_filename(const ExportRequest& req, Millis now);
-// The XLSX sheet: 人民调解台账 (kind=dispute), 诉求台账 (kind=request),
-// 案件台账 (both), 办理记录 (history).
+// The XLSX sheet: the ledger's 人民调解台账 (kind=dispute) or 诉求台账
+// (kind=request); the cases' 调解案件, 诉求案件 or 案件 (both); 办理记录 (history).
 std::string export_sheet_name(const ExportRequest& req);
 // `attachment; filename="<ascii_name>"; filename*=UTF-8''<name, percent-encoded>`
 // (RFC 6266 with RFC 5987's encoding, for a zh-CN file name).
@@ -95,6 +98,9 @@ struct ExportSources {
   CaseService& cases;
   PrivacyService* privacy;  // null: nothing can be revealed (admit_export decides first)
   const ExportLabels& labels;
+  // The ledger's 统计分类 (null: empty) and staff names (null: ids).
+  const StatisticsClasses* classes;
+  DirectoryStore* staff;
 };
 
 // The body, piece by piece (see BodyProducer). `sources` must outlive it.

@@ -1,5 +1,6 @@
-// Export routes (case_export.hpp, docs/EXPORTS.md): GET /api/v1/exports/cases
-// and GET /api/v1/exports/history, CSV, JSON lines or XLSX, streamed. The older
+// Export routes (case_export.hpp, docs/EXPORTS.md): GET /api/v1/exports/cases,
+// /api/v1/exports/history and /api/v1/exports/ledger (ledger_rows.hpp), CSV,
+// JSON lines or XLSX, streamed. The older
 // GET /api/v1/exports/cases.jsonl (handlers_cases.cpp) keeps the list's own
 // JSON shape.
 #include <memory>
@@ -37,7 +38,8 @@ class ExportRoutes {
                           ? content_disposition(filename, export_sheet_name(request.value()) +
                                                               filename.substr(filename.find('-')))
                           : "attachment; filename=\"" + filename + "\"");
-      res.stream = export_body(ExportSources{ctx_.cases, ctx_.privacy, labels_},
+      res.stream = export_body(ExportSources{ctx_.cases, ctx_.privacy, labels_,
+                                             ctx_.statistics_classes, &ctx_.directory},
                                std::move(request.value()), actor);
       return res;
     });
@@ -57,6 +59,9 @@ void register_export_routes(Router& router, ApiContext& ctx) {
   });
   router.add("GET", "/api/v1/exports/history", [routes](const HttpRequest& req, const PathParams&) {
     return routes->download(req, ExportKind::history);
+  });
+  router.add("GET", "/api/v1/exports/ledger", [routes](const HttpRequest& req, const PathParams&) {
+    return routes->download(req, ExportKind::ledger);
   });
 }
 

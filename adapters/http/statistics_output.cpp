@@ -177,11 +177,19 @@ Result<std::string> statistics_xlsx(const StatisticsTable& table) {
     }
     w.end_row();
   });
-  const std::array<xlsx::XlsxColumn, 4> def_cols{
-      {{"指标", 16}, {"编号", 24}, {"分子（统计口径）", 60}, {"分母（统计口径）", 30}}};
+  const std::array<xlsx::XlsxColumn, 5> def_cols{{{"指标", 16},
+                                                  {"统计口径", 50},
+                                                  {"编号", 24},
+                                                  {"分子（定义原文）", 50},
+                                                  {"分母（定义原文）", 24}}};
   w.sheet("指标说明", def_cols);
   for (const FigureDefinition& d : defs) {
-    w.ours(d.name_zh).ours(d.id).ours(d.numerator).ours(d.denominator).end_row();
+    w.ours(d.name_zh)
+        .ours(statistics_figure_explanation(d.id))
+        .ours(d.id)
+        .ours(d.numerator)
+        .ours(d.denominator)
+        .end_row();
   }
   if (Status s = w.close(); !s) return s.error();
   std::ifstream in(path, std::ios::binary);

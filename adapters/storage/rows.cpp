@@ -253,10 +253,14 @@ Case CaseRow::to_case() const {
 }
 
 void bind_case_into(soci::statement& st, CaseRow& r) {
+  bind_listed_case_with_milestones_into(st, r);
+  st.exchange(soci::into(r.sealed_texts));
+}
+
+void bind_listed_case_with_milestones_into(soci::statement& st, CaseRow& r) {
   bind_listed_case_into(st, r);
   r.with_milestones = true;
   r.milestones.bind_into(st);
-  st.exchange(soci::into(r.sealed_texts));
 }
 
 void bind_listed_case_into(soci::statement& st, CaseRow& r) {

@@ -85,6 +85,9 @@ std::vector<std::string> handler_entries(const Case& c);
 void bind_case_into(soci::statement& st, CaseRow& row);
 // Binds the columns of kCaseListColumns; to_case() leaves milestones empty.
 void bind_listed_case_into(soci::statement& st, CaseRow& row);
+// Binds the columns of kCaseListColumns, then kMilestoneColumns: a list row
+// with its milestones (the ledgers), without the free texts.
+void bind_listed_case_with_milestones_into(soci::statement& st, CaseRow& r);
 
 struct HistoryRow {
   std::int64_t case_id = 0, seq = 0, at = 0;

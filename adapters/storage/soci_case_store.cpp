@@ -228,11 +228,16 @@ Result<CasePage> query_cases(soci::session& sql, const CaseFilter& f, const PiiC
   CaseRow row;
   row.cipher = cipher;
   soci::statement st(sql);
-  storage::bind_listed_case_into(st, row);
+  if (f.with_milestones) {
+    storage::bind_listed_case_with_milestones_into(st, row);
+  } else {
+    storage::bind_listed_case_into(st, row);
+  }
   WhereScratch scratch;
   scratch.postgresql = storage::dialect_of(sql) == storage::Dialect::postgresql;
-  std::string text = std::string("SELECT ") + storage::kCaseListColumns + " FROM cases" +
-                     where(st, f, scratch, cipher);
+  std::string text = std::string("SELECT ") + storage::kCaseListColumns +
+                     (f.with_milestones ? std::string(", ") + storage::kMilestoneColumns : "") +
+                     " FROM cases" + where(st, f, scratch, cipher);
   text += order_after_cursor(st, f);
   const std::int64_t limit = std::max(f.limit, 1);
   const std::int64_t fetch_limit = limit + 1;  // one more tells whether a next page exists

@@ -98,6 +98,8 @@ struct CaseFilter {
   // Handled by this department (lead or co-department) or, OR-ed with it,
   // by this person (assignee or co-handler): "my queue".
   std::optional<std::string> handled_by_department, handled_by_person;
+  // The rows carry their milestones (the ledgers); a list leaves them empty.
+  bool with_milestones = false;
   CaseSort sort = CaseSort::id;
   bool oldest_first = false;     // ascending `sort`; default newest (descending) first
   std::optional<CaseId> cursor;  // continue after this id, in the list's order

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include "engine/cases/audit_chain.hpp"
+#include "engine/cases/code_labels.hpp"
 
 namespace outpost {
 namespace {
@@ -38,6 +39,11 @@ std::string text_of(const json::object& o, std::string_view key) {
   return v->is_string() ? std::string(v->get_string()) : json::serialize(*v);
 }
 
+// A code of the record in zh-CN words (engine/cases/code_labels.hpp).
+std::string code_word(std::string_view code) {
+  return std::string(code_label(code));
+}
+
 std::string lookup(const std::map<std::string, std::string>& names, const std::string& code) {
   auto it = names.find(code);
   return it != names.end() ? it->second : code;
@@ -56,31 +62,6 @@ std::string_view role_label(std::string_view role) {
   if (role == "applicant") return "申请人";
   if (role == "respondent") return "被申请人";
   return "其他当事人";
-}
-
-std::string code_label(std::string_view code) {
-  static const std::map<std::string_view, std::string_view> kLabels{
-      {"agree", "同意调解"},
-      {"refuse", "拒绝调解"},
-      {"written", "书面"},
-      {"oral", "口头"},
-      {"satisfied", "满意"},
-      {"basically_satisfied", "基本满意"},
-      {"dissatisfied", "不满意"},
-      {"performed", "已履行"},
-      {"partly_performed", "部分履行"},
-      {"not_performed", "未履行"},
-      // A case's channel (engine/cases/new_case.cpp), as the console names it.
-      {"desk", "窗口来访"},
-      {"phone", "电话"},
-      {"visit", "上门走访"},
-      {"patrol", "网格巡查"},
-      {"online", "网上"},
-      {"hotline", "12345热线"},
-      {"meeting", "会议"},
-      {"grid", "网格员上报"}};
-  auto it = kLabels.find(code);
-  return std::string(it != kLabels.end() ? it->second : code);
 }
 
 // "张秀英\n公民身份号码 500109…\n联系电话 13800138000　住所 …": one particular a
@@ -119,15 +100,19 @@ std::string place_of(const Case& c, const DocumentNames& names) {
   return out;
 }
 
-std::string mediators_of(const Case& c, const std::vector<HistoryEntry>& history) {
-  std::vector<std::string> names = c.assignment.assignees;
-  for (const HistoryEntry& e : history) {
-    if (e.event == "accept_mediator") names.push_back(text_of(e.data, "mediator"));
-  }
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
+// "孙强远、李花": the staff named by id, each once, by name where the
+// directory knows it.
+std::string people_of(std::vector<std::string> ids, const DocumentNames& names) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : "、") + n;
+  for (const auto& id : ids) out += (out.empty() ? "" : "、") + lookup(names.people, id);
+  return out;
+}
+
+std::string mediators_of(const Case& c, const std::vector<HistoryEntry>& history,
+                         const DocumentNames& names) {
+  std::string out = people_of(staff_named(c, history), names);
   return out.empty() ? std::string("（未指派）") : out;
 }
 
@@ -173,7 +158,7 @@ Result<DocumentContent> application(const Case& c, const std::vector<HistoryEntr
   doc.blocks.push_back({"纠纷概况",
                         {{"纠纷类别", category_of(c, names)},
                          {"纠纷发生地", place_of(c, names)},
-                         {"申请方式", code_label(c.channel)},
+                         {"申请方式", code_word(c.channel)},
                          {"登记时间", chinese_date_time(c.created_at)}},
                         {}});
   doc.blocks.push_back({"纠纷简要情况及申请事项", {}, c.title + "。" + c.description});
@@ -186,8 +171,8 @@ Result<DocumentContent> application(const Case& c, const std::vector<HistoryEntr
     const std::string who = index >= 1 && index <= c.parties.size()
                                 ? c.parties[index - 1].name
                                 : "第" + text_of(e.data, "party") + "方";
-    consents.push_back({who, code_label(text_of(e.data, "consent")) + "（" +
-                                 code_label(text_of(e.data, "form")) + "形式，" +
+    consents.push_back({who, code_word(text_of(e.data, "consent")) + "（" +
+                                 code_word(text_of(e.data, "form")) + "形式，" +
                                  chinese_date(e.at) + "记录）"});
   }
   if (consents.empty()) consents.push_back({"各方当事人", "尚未记录"});
@@ -207,7 +192,7 @@ Result<DocumentContent> application(const Case& c, const std::vector<HistoryEntr
 Result<DocumentContent> session_record(const Case& c, const std::vector<HistoryEntry>& history,
                                        const DocumentNames& names, Millis today) {
   DocumentContent doc = base(DocumentKind::session_record, c, names, today);
-  const std::string mediators = mediators_of(c, history);
+  const std::string mediators = mediators_of(c, history, names);
   int n = 0;
   for (std::size_t i = 0; i < history.size(); ++i) {
     const HistoryEntry& e = history[i];
@@ -267,7 +252,7 @@ Result<DocumentContent> agreement(DocumentKind kind, const Case& c,
   doc.blocks.push_back({"当事人基本情况", party_rows(c), {}});
   agreement_blocks(doc, *agreed);
   doc.blocks.push_back({"调解情况",
-                        {{"人民调解员", mediators_of(c, history)},
+                        {{"人民调解员", mediators_of(c, history, names)},
                          {"达成协议时间", chinese_date_time(agreed->at)},
                          {"纠纷类别", category_of(c, names)}},
                         {}});
@@ -306,7 +291,7 @@ Result<DocumentContent> follow_up(const Case& c, const std::vector<HistoryEntry>
     doc.blocks.push_back({"第" + std::to_string(++n) + "次回访",
                           {{"回访时间", chinese_date_time(e.at)},
                            {"回访人", e.actor},
-                           {"当事人满意度", code_label(text_of(e.data, "satisfaction"))},
+                           {"当事人满意度", code_word(text_of(e.data, "satisfaction"))},
                            {"回访情况", text_of(e.data, "note")}},
                           {}});
   }
@@ -334,12 +319,11 @@ Result<DocumentContent> request_form(DocumentKind kind, const Case& c,
   doc.blocks.push_back({"诉求内容",
                         {{"诉求类别", category_of(c, names)},
                          {"发生地点", place_of(c, names)},
-                         {"来源渠道", code_label(c.channel)},
+                         {"来源渠道", code_word(c.channel)},
                          {"登记时间", chinese_date_time(c.created_at)},
                          {"标题", c.title}},
                         c.description});
-  std::string assignees;
-  for (const auto& a : c.assignment.assignees) assignees += (assignees.empty() ? "" : "、") + a;
+  const std::string assignees = people_of(c.assignment.assignees, names);
   doc.blocks.push_back({"承办",
                         {{"承办单位", lookup(names.departments, c.assignment.department)},
                          {"承办人", assignees.empty() ? std::string("—") : assignees},
@@ -396,6 +380,14 @@ std::optional<DocumentKind> parse_document_kind(std::string_view name) {
     if (k.name == name) return k.kind;
   }
   return std::nullopt;
+}
+
+std::vector<std::string> staff_named(const Case& c, const std::vector<HistoryEntry>& history) {
+  std::vector<std::string> ids = c.assignment.assignees;
+  for (const HistoryEntry& e : history) {
+    if (e.event == "accept_mediator") ids.push_back(text_of(e.data, "mediator"));
+  }
+  return ids;
 }
 
 Result<DocumentContent> compose_document(DocumentKind kind, const Case& c,

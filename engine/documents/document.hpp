@@ -75,6 +75,7 @@ struct DocumentNames {
   std::map<std::string, std::string> places;      // community / grid code → name
   std::map<std::string, std::string> categories;  // "dispute/neighbour" → "邻里纠纷"
   std::map<std::string, std::string> departments;
+  std::map<std::string, std::string> people;  // staff id ("police-01") → name ("孙强远")
 };
 
 // The document of `kind` for the case as of its history, printed on `today`.
@@ -84,6 +85,10 @@ struct DocumentNames {
 Result<DocumentContent> compose_document(DocumentKind kind, const Case& c,
                                          const std::vector<HistoryEntry>& history,
                                          const DocumentNames& names, Millis today);
+
+// The staff ids a document of the case may print: its assignees and every
+// mediator a party accepted (accept_mediator), for DocumentNames::people.
+std::vector<std::string> staff_named(const Case& c, const std::vector<HistoryEntry>& history);
 
 // SHA-256 (hex) of the content's canonical JSON.
 std::string document_content_sha256(const DocumentContent& doc);

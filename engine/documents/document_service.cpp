@@ -27,7 +27,8 @@ std::string document_verify_code(const DocumentRecord& d) {
 DocumentService::DocumentService(CaseStore& cases, DocumentStore& store,
                                  AnnotationStore& attachments, DocumentRenderer& renderer,
                                  PrivacyStore& access_log, DocumentNames names, const Clock& clock,
-                                 std::size_t max_scan_bytes, const Permissions* permissions)
+                                 std::size_t max_scan_bytes, const Permissions* permissions,
+                                 DirectoryStore* staff)
     : cases_(cases),
       store_(store),
       attachments_(attachments),
@@ -36,7 +37,21 @@ DocumentService::DocumentService(CaseStore& cases, DocumentStore& store,
       names_(std::move(names)),
       clock_(clock),
       max_scan_bytes_(max_scan_bytes),
-      permissions_(permissions != nullptr ? *permissions : Permissions::unrestricted()) {}
+      permissions_(permissions != nullptr ? *permissions : Permissions::unrestricted()),
+      staff_(staff) {}
+
+Result<DocumentContent> DocumentService::compose(DocumentKind kind, const Case& c,
+                                                 const std::vector<HistoryEntry>& history) {
+  DocumentNames names = names_;
+  if (staff_ != nullptr) {
+    for (const std::string& id : staff_named(c, history)) {
+      auto member = staff_->find_staff(id);
+      if (!member) return member.error();
+      if (member.value() && !member.value()->name.empty()) names.people[id] = member.value()->name;
+    }
+  }
+  return compose_document(kind, c, history, names, clock_.now());
+}
 
 Result<Case> DocumentService::visible_case(CaseId id, const Actor& actor) {
   auto found = cases_.find_case(id);
@@ -90,7 +105,7 @@ Result<GeneratedDocument> DocumentService::generate(CaseId id, std::string_view 
   {
     auto history = cases_.history(id);
     if (!history) return history.error();
-    auto content = compose_document(*kind, c.value(), history.value(), names_, clock_.now());
+    auto content = compose(*kind, c.value(), history.value());
     if (!content) return content.error();  // the wrong state: nothing logged, nothing stored
   }
   if (Status s = admit_reveal(c.value(), purpose, actor); !s) return s.error();
@@ -101,7 +116,7 @@ Result<GeneratedDocument> DocumentService::generate(CaseId id, std::string_view 
       [&](const Case& current) -> Result<CaseChange> {
         auto history = cases_.history(id);
         if (!history) return history.error();
-        auto content = compose_document(*kind, current, history.value(), names_, clock_.now());
+        auto content = compose(*kind, current, history.value());
         if (!content) return content.error();
         record = DocumentRecord{};
         record.case_id = id;

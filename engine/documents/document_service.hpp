@@ -32,6 +32,7 @@
 #include "engine/cases/annotations.hpp"
 #include "engine/cases/case_store.hpp"
 #include "engine/core/clock.hpp"
+#include "engine/directory/directory.hpp"
 #include "engine/documents/document.hpp"
 
 namespace outpost {
@@ -103,7 +104,7 @@ class DocumentService {
   DocumentService(CaseStore& cases, DocumentStore& store, AnnotationStore& attachments,
                   DocumentRenderer& renderer, PrivacyStore& access_log, DocumentNames names,
                   const Clock& clock, std::size_t max_scan_bytes,
-                  const Permissions* permissions = nullptr);
+                  const Permissions* permissions = nullptr, DirectoryStore* staff = nullptr);
 
   // invalid: unknown kind, missing purpose; not_found: case out of scope;
   // forbidden (logged): no reveal right; not_allowed_in_state: see compose_document.
@@ -122,6 +123,10 @@ class DocumentService {
   Result<Case> visible_case(CaseId id, const Actor& actor);
   // The reveal rule: the purpose, the permission, one access_log row either way.
   Status admit_reveal(const Case& c, const std::string& purpose, const Actor& actor);
+  // The document of `kind`, naming the staff it prints by the directory's
+  // names as they are now (a member unknown to it by id).
+  Result<DocumentContent> compose(DocumentKind kind, const Case& c,
+                                  const std::vector<HistoryEntry>& history);
 
   CaseStore& cases_;
   DocumentStore& store_;
@@ -132,6 +137,7 @@ class DocumentService {
   const Clock& clock_;
   std::size_t max_scan_bytes_;
   const Permissions& permissions_;
+  DirectoryStore* staff_;
 };
 
 }  // namespace outpost

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdio>
 #include <map>
+#include <utility>
 
 namespace outpost {
 
@@ -169,6 +170,26 @@ Result<StatisticsQuery> make_statistics_query(std::string_view period, std::stri
 
 std::span<const std::string_view> statistics_figure_ids() {
   return kFigureIds;
+}
+
+std::string_view statistics_figure_explanation(std::string_view id) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, kFigureIds.size()>
+      kExplanations{{
+          {"received_disputes", "本期受理（登记）的矛盾纠纷件数"},
+          {"mediated", "其中进入调解程序（开始调解）的件数"},
+          {"mediation_succeeded", "其中经调解达成协议的件数"},
+          {"mediation_success_rate", "调解成功数 ÷ 调解数；无调解案件时为空"},
+          {"parties_involved", "受理纠纷登记时列明的当事人人数之和"},
+          {"amount_agreed", "各纠纷最近一份调解协议约定金额（元）之和；未约定金额的按 0 计"},
+          {"agreements_written", "最近一份协议为书面协议（人民调解协议书）的件数"},
+          {"agreements_oral", "最近一份协议为口头协议的件数"},
+          {"judicial_applied", "调解协议已申请司法确认的件数"},
+          {"judicial_confirmed", "调解协议经人民法院确认有效的件数"},
+      }};
+  for (const auto& [figure, words] : kExplanations) {
+    if (figure == id) return words;
+  }
+  return {};
 }
 
 std::vector<FigureDefinition> statistics_figures() {

@@ -76,6 +76,9 @@ Result<StatisticsQuery> make_statistics_query(std::string_view period, std::stri
 std::span<const std::string_view> statistics_figure_ids();
 // Their definitions, in the same order.
 std::vector<FigureDefinition> statistics_figures();
+// What a figure of the table counts, in the justice office's words (the
+// zh-CN wording of its FigureDefinition; the table's 指标说明 sheet).
+std::string_view statistics_figure_explanation(std::string_view id);
 
 struct StatisticsRow {
   std::string class_code, class_label;  // empty code: the period's total (合计)

@@ -173,12 +173,14 @@ TEST_SUITE("http_documents") {
                              "2027年6月30日前",
                              "签名、盖章或按指印",
                              "人民调解员（签名）",
+                             "孙强远",  // the mediator police-01, by the directory's name
                              "人民调解委员会（盖章）",
                              "本协议书一式三份",
                              "龙凤桥街道人民调解委员会",
                              number.c_str()}) {
       CHECK_MESSAGE(words.find(part) != std::string::npos, part);
     }
+    CHECK(words.find("police-01") == std::string::npos);
     // The CJK font embedded as a subset ("ABCDEF+Name … yes yes").
     const std::string fonts = shell("pdffonts " + file.string());
     bool cjk_subset = false;

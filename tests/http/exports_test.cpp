@@ -118,23 +118,6 @@ std::string state_label(TestServer& t, const std::string& kind, const std::strin
   return {};
 }
 
-// A copy of the shipped configuration whose permissions let a dispatcher
-// reveal personal data (the shipped file gives reveal to desk and handler
-// only, none of whom may export).
-struct RevealingConfig {
-  RevealingConfig() {
-    fs::remove_all(dir);
-    fs::copy(OUTPOST_SOURCE_DIR "/config", dir, fs::copy_options::recursive);
-    std::ifstream in(dir / "permissions.json");
-    json::value doc = json::parse(std::string(std::istreambuf_iterator<char>(in), {}));
-    doc.at("actions").at("reveal").as_array().push_back("dispatcher");
-    std::ofstream(dir / "permissions.json", std::ios::trunc) << json::serialize(doc);
-  }
-  ~RevealingConfig() { fs::remove_all(dir); }
-  const fs::path dir =
-      fs::temp_directory_path() / ("outpost-export-config-" + std::to_string(::getpid()));
-};
-
 std::int64_t access_rows(const TestDatabase& db) {
   return db.query_int("SELECT count(*) FROM access_log");
 }

@@ -8,8 +8,13 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include <boost/json.hpp>
 
@@ -198,6 +203,24 @@ inline void seed_cases(const TestDatabase& db, std::int64_t first, std::int64_t 
       "\"id_number\":\"500109198801012345\"}]', '{}', 1767225600000 + g * 10,"
       " 1767225600000 + g * 10, 'seeded' FROM seq");
 }
+
+// A copy of the shipped configuration whose permissions let a dispatcher
+// reveal personal data (the shipped file gives reveal to desk and handler
+// only, none of whom may export).
+struct RevealingConfig {
+  RevealingConfig() {
+    std::filesystem::remove_all(dir);
+    std::filesystem::copy(OUTPOST_SOURCE_DIR "/config", dir,
+                          std::filesystem::copy_options::recursive);
+    std::ifstream in(dir / "permissions.json");
+    json::value doc = json::parse(std::string(std::istreambuf_iterator<char>(in), {}));
+    doc.at("actions").at("reveal").as_array().push_back("dispatcher");
+    std::ofstream(dir / "permissions.json", std::ios::trunc) << json::serialize(doc);
+  }
+  ~RevealingConfig() { std::filesystem::remove_all(dir); }
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("outpost-export-config-" + std::to_string(::getpid()));
+};
 
 // Records every party's consent to mediation (record_consent agree, People's
 // Mediation Law Art. 17), which sessions and an agreement need.

@@ -255,6 +255,17 @@ TEST_SUITE("http_statistics") {
     const json::value& sheet = book.at("sheets").at(0);
     CHECK(text(sheet.at("name")) == "统计表");
     CHECK(text(book.at("sheets").at(1).at("name")) == "指标说明");
+    // Each figure explained in Chinese, beside its definition's original words.
+    const json::value& explained = book.at("sheets").at(1);
+    CHECK(text(explained.at("header").at(1)) == "统计口径");
+    CHECK(explained.at("rows").as_array().size() == table.at("figures").as_array().size());
+    for (const auto& row : explained.at("rows").as_array()) {
+      const std::string words = text(row.at(1).at("v"));
+      const bool explained = words.find("件") != std::string::npos ||
+                             words.find("之和") != std::string::npos ||
+                             words.find("÷") != std::string::npos;
+      CHECK_MESSAGE(explained, words);
+    }
     CHECK(text(sheet.at("freeze")) == "A2");
     CHECK(text(sheet.at("orientation")) == "landscape");
     std::vector<std::string> header{"期间", "类别"};

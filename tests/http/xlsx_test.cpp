@@ -15,6 +15,7 @@
 
 #include "tests/http/fixtures.hpp"
 #include "tests/http/python_check.hpp"
+#include "tests/support/shipped_config.hpp"
 
 using namespace outpost::testing;
 
@@ -51,6 +52,22 @@ const json::array& row_of(const json::value& sheet, std::int64_t id) {
   }
   FAIL("no row for case " << id);
   return sheet.at("rows").as_array().front().as_array();
+}
+
+// `outpost export <what> --format xlsx --out <out> kind=dispute` on the test
+// server's database, read back.
+json::value cli_export(TestServer& t, const std::string& what, const fs::path& out,
+                       Headers env = {}) {
+  env.emplace_back("OUTPOST_PII_KEY", kTestPiiKey);
+  auto cli = run_outpost({"export", what, "--database", t.db.url(), "--format", "xlsx", "--out",
+                          out.string(), "kind=dispute"},
+                         env);
+  REQUIRE_MESSAGE(cli.exit_code == 0, cli.output);
+  std::ifstream in(out, std::ios::binary);
+  const json::value book =
+      read_xlsx(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
+  fs::remove(out);
+  return book;
 }
 
 std::size_t lines_of(const std::string& body) {
@@ -102,7 +119,7 @@ const std::vector<std::string> kFormulaTitles{"=cmd|' /C calc'!A0", "+1", "-2", 
 }  // namespace
 
 TEST_SUITE("http_xlsx") {
-  TEST_CASE("the ledgers as XLSX: sheets, headers, rows as the JSON lines, typed cells") {
+  TEST_CASE("the case exports as XLSX: sheets, headers, rows as the JSON lines, typed cells") {
     // The server's temporary files go to a folder of its own, checked below.
     const fs::path tmp =
         fs::temp_directory_path() / ("outpost-xlsx-tmp-" + std::to_string(::getpid()));
@@ -128,16 +145,15 @@ TEST_SUITE("http_xlsx") {
     CHECK(r.header("content-type") ==
           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     const std::string today = shanghai_date(now_ms());
-    // 人民调解台账-<today>.xlsx, percent-encoded (RFC 5987), with an ASCII fallback.
+    // 调解案件-<today>.xlsx, percent-encoded (RFC 5987), with an ASCII fallback.
     CHECK(r.header("content-disposition") ==
           "attachment; filename=\"cases-" + today +
-              ".xlsx\"; filename*=UTF-8''%E4%BA%BA%E6%B0%91%E8%B0%83%E8%A7%A3%E5%8F%B0%E8%B4%A6-" +
-              today + ".xlsx");
+              ".xlsx\"; filename*=UTF-8''%E8%B0%83%E8%A7%A3%E6%A1%88%E4%BB%B6-" + today + ".xlsx");
     CHECK(r.body.rfind("PK", 0) == 0);  // a ZIP package
     const json::value book = read_xlsx(r.body);
     REQUIRE(book.at("sheets").as_array().size() == 1);
     const json::value& ledger = book.at("sheets").at(0);
-    CHECK(text(ledger.at("name")) == "人民调解台账");
+    CHECK(text(ledger.at("name")) == "调解案件");
     check_layout(ledger);
 
     // The same header as the CSV export, the same rows as the JSON lines.
@@ -189,24 +205,16 @@ TEST_SUITE("http_xlsx") {
     }
 
     // `outpost export cases --format xlsx --out FILE` writes the same cells.
-    const fs::path out = tmp / "cli.xlsx";
-    auto cli = run_outpost({"export", "cases", "--database", t.db.url(), "--format", "xlsx",
-                            "--out", out.string(), "kind=dispute"},
-                           {{"OUTPOST_PII_KEY", kTestPiiKey}});
-    REQUIRE_MESSAGE(cli.exit_code == 0, cli.output);
-    std::ifstream in(out, std::ios::binary);
-    const json::value cli_book = read_xlsx(
-        std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
-    fs::remove(out);
+    const json::value cli_book = cli_export(t, "cases", tmp / "cli.xlsx");
     CHECK(cli_book.at("sheets").at(0).at("header") == ledger.at("header"));
     CHECK(cli_book.at("sheets").at(0).at("rows").as_array().size() ==
           ledger.at("rows").as_array().size());
 
-    // The request ledger and the history.
+    // The requests and the history.
     auto requests = t.client.get("/api/v1/exports/cases?format=xlsx&kind=request");
     REQUIRE(requests.status == 200);
     const json::value request_book = read_xlsx(requests.body);
-    CHECK(text(request_book.at("sheets").at(0).at("name")) == "诉求台账");
+    CHECK(text(request_book.at("sheets").at(0).at("name")) == "诉求案件");
     CHECK(request_book.at("sheets").at(0).at("rows").as_array().size() == 1);
     auto history = t.client.get("/api/v1/exports/history?format=xlsx");
     REQUIRE(history.status == 200);
@@ -224,7 +232,7 @@ TEST_SUITE("http_xlsx") {
     auto none = t.client.get("/api/v1/exports/cases?format=xlsx&community=NOPE");
     REQUIRE_MESSAGE(none.status == 200, none.body);
     const json::value empty = read_xlsx(none.body);
-    CHECK(text(empty.at("sheets").at(0).at("name")) == "案件台账");
+    CHECK(text(empty.at("sheets").at(0).at("name")) == "案件");
     CHECK(empty.at("sheets").at(0).at("rows").as_array().empty());
     CHECK(empty.at("sheets").at(0).at("header").as_array().size() ==
           ledger.at("header").as_array().size());
@@ -238,5 +246,154 @@ TEST_SUITE("http_xlsx") {
     auto refused = desk.get("/api/v1/exports/cases?format=xlsx");
     CHECK(refused.status == 403);
     CHECK(refused.header("content-type") == "application/problem+json");
+  }
+
+  TEST_CASE(
+      "the 人民调解台账 and 诉求台账 in the paper ledger's columns; a closed row imports again") {
+    RevealingConfig config;  // a dispatcher may export and reveal
+    TestServer t({{"OUTPOST_CONFIG_DIR", config.dir.string()}});
+    // Mediated to an oral agreement of 1,200 yuan, performed, visited, closed.
+    const auto done = mediating_case(t);
+    consent_all(t, done);
+    json::object deal = agreement("2099-12-31");
+    deal["amount"] = 1200;
+    t.step(done, "reach_agreement", deal);
+    t.step(done, "confirm_performance");
+    t.step(done, "record_follow_up",
+           {{"satisfaction", "basically_satisfied"}, {"note", "基本满意"}});
+    t.step(done, "close");
+    const auto failed = mediating_case(t);
+    t.step(failed, "fail_mediation", {{"reason", "分歧较大"}, {"route", "court"}});
+    const auto fresh = t.create_case();
+    const auto request = t.create_case(request_body());
+    t.step(request, "dispatch", {{"department", "urban"}});
+
+    auto r = t.client.get("/api/v1/exports/ledger?kind=dispute&format=xlsx");
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    const std::string today = shanghai_date(now_ms());
+    CHECK(r.header("content-disposition") ==
+          "attachment; filename=\"ledger-" + today +
+              ".xlsx\"; filename*=UTF-8''%E4%BA%BA%E6%B0%91%E8%B0%83%E8%A7%A3%E5%8F%B0%E8%B4%A6-" +
+              today + ".xlsx");
+    const json::value book = read_xlsx(r.body);
+    const json::value& ledger = book.at("sheets").at(0);
+    CHECK(text(ledger.at("name")) == "人民调解台账");
+    check_layout(ledger);
+    const std::vector<std::string> header{
+        "序号",       "编号",           "登记日期", "当事人",       "联系电话", "身份证号",
+        "对方当事人", "对方联系电话",   "社区",     "网格",         "微网格",   "社区网格",
+        "地址",       "纠纷类别",       "统计分类", "纠纷简要情况", "调解员",   "调解结果",
+        "协议形式",   "协议金额（元）", "履行期限", "履行情况",     "司法确认", "回访情况",
+        "办理状态",   "结案日期"};
+    CHECK(strings(ledger.at("header")) == header);
+    REQUIRE(ledger.at("rows").as_array().size() == 3);  // the disputes, not the request
+
+    // The row of case `id`, found by its 编号.
+    const auto row = [&](std::int64_t id) -> const json::array& {
+      const std::string number = text(t.get_case(id).at("number"));
+      for (const auto& rr : ledger.at("rows").as_array()) {
+        if (text(rr.at(column(ledger, "编号")).at("v")) == number) return rr.as_array();
+      }
+      FAIL("no ledger row for " << number);
+      return ledger.at("rows").as_array().front().as_array();
+    };
+    const auto cell = [&](std::int64_t id, const std::string& name) {
+      return row(id).at(column(ledger, name));
+    };
+    const auto words = [&](std::int64_t id, const std::string& name) {
+      const json::value c = cell(id, name);
+      return c.at("v").is_null() ? std::string() : text(c.at("v"));
+    };
+    const json::value closed = t.get_case(done);
+    CHECK(text(cell(done, "序号").at("t")) == "n");
+    const json::value registered = cell(done, "登记日期");
+    CHECK(registered.at("date") == true);
+    CHECK(text(registered.at("fmt")) == "yyyy-mm-dd");
+    CHECK(text(registered.at("v")) ==
+          shanghai_date(epoch_millis(text(closed.at("created_at")))) + "T00:00:00");
+    CHECK(words(done, "当事人") == "张**");  // masked: no purpose given
+    CHECK(words(done, "联系电话") == "138****8000");
+    CHECK(words(done, "对方当事人") == "李**");
+    CHECK(words(done, "社区") == "LF");
+    CHECK(words(done, "网格") == "LF-G01");
+    CHECK(words(done, "社区网格").find("LF") == std::string::npos);  // names, not codes
+    CHECK_FALSE(words(done, "社区网格").empty());
+    CHECK(words(done, "纠纷类别") == text(closed.at("category_label")));
+    CHECK(words(done, "统计分类") == "邻里");
+    CHECK(words(done, "调解员") == "孙强远");  // police-01, by the directory's name
+    CHECK(words(done, "调解结果") == "调解成功");
+    CHECK(words(done, "协议形式") == "口头");
+    CHECK(text(cell(done, "协议金额（元）").at("t")) == "n");
+    CHECK(cell(done, "协议金额（元）").at("v").to_number<std::int64_t>() == 1200);
+    CHECK(words(done, "履行期限") == "2099-12-31");
+    CHECK(words(done, "履行情况") == "已履行");
+    CHECK(words(done, "回访情况") == "基本满意");
+    CHECK(words(done, "办理状态") == text(closed.at("state_label")));
+    CHECK(text(cell(done, "结案日期").at("v")) == today + "T00:00:00");
+    CHECK(words(failed, "调解结果") == "调解不成");
+    CHECK(words(failed, "协议形式").empty());
+    CHECK(words(failed, "履行情况").empty());
+    CHECK(words(failed, "结案日期").empty());
+    CHECK(words(fresh, "调解结果").empty());
+    CHECK(words(fresh, "调解员").empty());
+    CHECK(words(fresh, "办理状态") == text(t.get_case(fresh).at("state_label")));
+
+    // The same rows as CSV and JSON lines.
+    auto jl = t.client.get("/api/v1/exports/ledger?kind=dispute&format=jsonl");
+    REQUIRE(jl.status == 200);
+    CHECK(lines_of(jl.body) == 3);
+    CHECK(jl.body.find("\"closed_on\":\"" + today + "\"") != std::string::npos);
+
+    // 诉求台账: the request's dispatch in words.
+    auto requests = t.client.get("/api/v1/exports/ledger?kind=request&format=xlsx");
+    REQUIRE(requests.status == 200);
+    const json::value request_book = read_xlsx(requests.body);
+    const json::value& sheet = request_book.at("sheets").at(0);
+    CHECK(text(sheet.at("name")) == "诉求台账");
+    REQUIRE(sheet.at("rows").as_array().size() == 1);
+    const json::array& req_row = sheet.at("rows").at(0).as_array();
+    const json::value api_request = t.get_case(request);
+    std::string urban;  // the catalogue's name of the department dispatched to
+    for (const auto& d : config_document("catalogue.json").at("departments").as_array()) {
+      if (text(d.at("code")) == "urban") urban = text(d.at("name"));
+    }
+    CHECK_FALSE(urban.empty());
+    CHECK(text(req_row.at(column(sheet, "承办部门")).at("v")) == urban);
+    CHECK(req_row.at(column(sheet, "派单时间")).at("date") == true);
+    CHECK(text(req_row.at(column(sheet, "来源渠道")).at("v")) != text(api_request.at("channel")));
+
+    // A ledger is of one kind: without it, 422 naming `kind`, nothing written.
+    for (const char* target :
+         {"/api/v1/exports/ledger?format=xlsx", "/api/v1/exports/ledger?kind=other&format=csv"}) {
+      auto bad = t.client.get(target);
+      CHECK(bad.status == 422);
+      CHECK(bad.header("content-type") == "application/problem+json");
+      CHECK(bad.body.find("\"kind\"") != std::string::npos);
+    }
+
+    // A closed case's row, exported with its parties in clear (a purpose, a
+    // role that may reveal), imports with the documented default layout.
+    HttpClient dispatcher = t.client_as("dispatcher.wu", "dispatcher");
+    auto clear = dispatcher.get(
+        "/api/v1/exports/ledger?kind=dispute&state=closed&format=csv&purpose=%E4%B8%8A%E6%8A%A5");
+    REQUIRE_MESSAGE(clear.status == 200, clear.body);
+    CHECK(clear.body.find("张秀英") != std::string::npos);
+    const std::string before = std::to_string(t.db.query_int("SELECT count(*) FROM cases"));
+    auto imported = t.client.request("POST", "/api/v1/imports?ledger=ledger-roundtrip&dry_run=true",
+                                     clear.body, {{"Content-Type", "text/csv"}});
+    REQUIRE_MESSAGE(imported.status == 200, imported.body);
+    const json::value report = imported.json();
+    CHECK(report.at("rows").as_int64() == 1);
+    CHECK_MESSAGE(report.at("accepted").as_int64() == 1, imported.body);
+    CHECK(report.at("problems").as_array().empty());
+    CHECK(std::to_string(t.db.query_int("SELECT count(*) FROM cases")) == before);
+
+    // `outpost export ledger` writes the same cells.
+    const json::value cli_book = cli_export(
+        t, "ledger",
+        fs::temp_directory_path() / ("outpost-ledger-" + std::to_string(::getpid()) + ".xlsx"),
+        {{"OUTPOST_CONFIG_DIR", config.dir.string()}});
+    CHECK(cli_book.at("sheets").at(0).at("header") == ledger.at("header"));
+    CHECK(cli_book.at("sheets").at(0).at("rows") == ledger.at("rows"));
   }
 }
