@@ -215,9 +215,12 @@ int BackupCommands::restore(const config::Settings& s, const WithStoresAt& with_
     if (!source || source.value().tables == 0) return fail(2, from_ + " is not an outpost backup");
     std::error_code ec;
     if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path(), ec);
-    restored = copy_key_files(from_, path, default_key_suffixes(s));
-    if (restored)
-      restored = storage::sqlite_online_backup(from_, path, progress_printer("restore"));
+    if (Status keys = copy_key_files(from_, path, default_key_suffixes(s)); !keys) {
+      const bool refused = keys.error().kind == ErrorKind::already_exists;
+      return fail(refused ? 2 : 1, "restore " + std::string(refused ? "refused" : "failed") + ": " +
+                                       keys.error().message);
+    }
+    restored = storage::sqlite_online_backup(from_, path, progress_printer("restore"));
   }
   if (!restored) return fail(1, "restore failed: " + restored.error().message);
   std::cout << "恢复完成 / restored " << from_ << " into the "

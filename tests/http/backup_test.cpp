@@ -5,8 +5,10 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "tests/http/fixtures.hpp"
@@ -59,7 +61,8 @@ struct Ack {
   SteadyClock::time_point at;
 };
 
-// Clients creating and accepting cases until `stop`; every 201/200 recorded.
+// Clients creating and accepting cases until `stop`, each at most ~100 cases
+// a second; every 201/200 recorded.
 class Load {
  public:
   Load(const ServerProcess& server, int threads) {
@@ -96,6 +99,8 @@ class Load {
         continue;
       }
       record({id, 2, SteadyClock::now()});
+      // Paced, so the check afterwards (three GETs a case) stays short.
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   }
   void record(Ack ack) {
@@ -134,7 +139,7 @@ TEST_SUITE("http_backup") {
     remove_files(backup_file);
 
     Load load(live.server, 3);
-    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
     auto checkpoint = run_outpost({"audit", "checkpoint", "--database", live.db.url()}, keys.env());
     REQUIRE_MESSAGE(checkpoint.exit_code == 0, checkpoint.output);
     const auto backup_started = SteadyClock::now();
@@ -166,6 +171,11 @@ TEST_SUITE("http_backup") {
     CHECK(refused.exit_code == 2);
     CHECK(contains(refused.output, "not empty"));
     CHECK(copy.query_int("SELECT count(*) FROM cases") == cases_in_copy);
+    CHECK(copy.query_int("SELECT count(*) FROM history") == history_in_copy);
+    // --force replaces it.
+    auto forced = run_outpost(
+        {"restore", "--force", "--from", backup_file, "--database", copy.url()}, keys.env());
+    CHECK_MESSAGE(forced.exit_code == 0, forced.output);
     CHECK(copy.query_int("SELECT count(*) FROM history") == history_in_copy);
 
     std::map<std::int64_t, std::size_t> acked_before, acked;
@@ -339,7 +349,19 @@ TEST_SUITE("http_migrate_to_postgresql") {
     CHECK(filled.query_int("SELECT count(*) FROM cases") == 0);
     CHECK(filled.query_int("SELECT count(*) FROM counters") == 1);
 
+    // A copy that fails half-way (a rule of the target's refuses the users)
+    // leaves the target empty, and the same command then starts over.
     TestDatabase target;
+    REQUIRE(run_outpost({"migrate", "--database", target.url()}, keys.env()).exit_code == 0);
+    target.exec("ALTER TABLE users ADD CONSTRAINT no_desk CHECK (role <> 'desk')");
+    auto failed =
+        run_outpost({"migrate-to-postgresql", "--from", source, "--to", target.url()}, keys.env());
+    CHECK(failed.exit_code == 1);
+    CHECK(contains(failed.output, "the PostgreSQL database is left empty"));
+    CHECK(contains(failed.output, "outpost migrate: cases "));  // it got past the cases
+    CHECK(target.query_int("SELECT count(*) FROM cases") == 0);
+    CHECK(target.query_int("SELECT count(*) FROM history") == 0);
+    target.exec("ALTER TABLE users DROP CONSTRAINT no_desk");
     auto moved =
         run_outpost({"migrate-to-postgresql", "--from", source, "--to", target.url()}, keys.env());
     REQUIRE_MESSAGE(moved.exit_code == 0, moved.output);
@@ -367,5 +389,76 @@ TEST_SUITE("http_migrate_to_postgresql") {
     auto verified = run_outpost({"audit", "verify", "--database", target.url()}, keys.env());
     CHECK_MESSAGE(verified.exit_code == 0, verified.output);
     remove_files(source_file);
+  }
+}
+
+namespace {
+
+std::string file_text(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+void remove_with_keys(const std::string& path) {
+  remove_files(path);
+  for (const char* suffix : {".key", ".signing-key"}) fs::remove(path + suffix);
+}
+
+}  // namespace
+
+TEST_SUITE("http_backup_keys") {
+  TEST_CASE(
+      "an SQLite backup carries the key files beside the database, the restore puts them back") {
+    // No key settings: the embedded default keeps both keys beside the file.
+    const Headers no_keys{{"OUTPOST_PII_KEY", ""}, {"OUTPOST_AUDIT_SIGNING_KEY_FILE", ""}};
+    const std::string source = work_file("keys-source.db");
+    const std::string backup = work_file("keys-backup.db");
+    const std::string target = work_file("keys-target.db");
+    const std::string other = work_file("keys-other.db");
+    for (const auto& path : {source, backup, target, other}) remove_with_keys(path);
+
+    std::string shown;
+    std::int64_t id = 0;
+    {
+      ServerProcess server("sqlite:" + source, {}, no_keys);
+      HttpClient client = server.client();
+      id = create(client, dispute_body());
+      shown = timeless(client.get(case_path(id)));
+      REQUIRE(server.stop() == 0);
+    }
+    REQUIRE(fs::exists(source + ".key"));
+    REQUIRE(fs::exists(source + ".signing-key"));
+
+    auto written =
+        run_outpost({"backup", "--database", "sqlite:" + source, "--out", backup}, no_keys);
+    REQUIRE_MESSAGE(written.exit_code == 0, written.output);
+    CHECK(file_text(backup + ".key") == file_text(source + ".key"));
+    CHECK(file_text(backup + ".signing-key") == file_text(source + ".signing-key"));
+    CHECK((fs::status(backup + ".key").permissions() & fs::perms::group_all) == fs::perms::none);
+
+    // A target that already has another key is refused before anything is written.
+    {
+      std::ofstream(other + ".key") << std::string(64, 'a') << "\n";
+      fs::permissions(other + ".key", fs::perms::owner_read | fs::perms::owner_write);
+    }
+    auto refused =
+        run_outpost({"restore", "--from", backup, "--database", "sqlite:" + other}, no_keys);
+    CHECK(refused.exit_code == 2);
+    CHECK(contains(refused.output, "holds another key"));
+    CHECK_FALSE(fs::exists(other));
+
+    auto restored =
+        run_outpost({"restore", "--from", backup, "--database", "sqlite:" + target}, no_keys);
+    REQUIRE_MESSAGE(restored.exit_code == 0, restored.output);
+    CHECK(contains(restored.output, "history verified"));
+    CHECK(file_text(target + ".key") == file_text(source + ".key"));
+    CHECK(file_text(target + ".signing-key") == file_text(source + ".signing-key"));
+    // The restored parties open with the copied key: the case reads as before.
+    ServerProcess server("sqlite:" + target, {}, no_keys);
+    HttpClient client = server.client();
+    CHECK(timeless(client.get(case_path(id))) == shown);
+    for (const auto& path : {source, backup, target, other}) remove_with_keys(path);
   }
 }
