@@ -338,12 +338,17 @@ TEST_SUITE("http_migrate_to_postgresql") {
       REQUIRE(server.stop() == 0);
     }
 
+    const auto move_to = [&](const TestDatabase& db) {
+      return run_outpost({"migrate-to-postgresql", "--from", source, "--to", db.url()}, keys.env());
+    };
+    const auto with_schema = [&](const TestDatabase& db) {
+      REQUIRE(run_outpost({"migrate", "--database", db.url()}, keys.env()).exit_code == 0);
+    };
     // A target that holds rows is refused, and nothing changes there.
     TestDatabase filled;
-    REQUIRE(run_outpost({"migrate", "--database", filled.url()}, keys.env()).exit_code == 0);
+    with_schema(filled);
     filled.exec("INSERT INTO counters (name, value) VALUES ('kept', 7)");
-    auto refused =
-        run_outpost({"migrate-to-postgresql", "--from", source, "--to", filled.url()}, keys.env());
+    auto refused = move_to(filled);
     CHECK(refused.exit_code == 2);
     CHECK(contains(refused.output, "not empty (table counters holds rows)"));
     CHECK(filled.query_int("SELECT count(*) FROM cases") == 0);
@@ -352,18 +357,16 @@ TEST_SUITE("http_migrate_to_postgresql") {
     // A copy that fails half-way (a rule of the target's refuses the users)
     // leaves the target empty, and the same command then starts over.
     TestDatabase target;
-    REQUIRE(run_outpost({"migrate", "--database", target.url()}, keys.env()).exit_code == 0);
+    with_schema(target);
     target.exec("ALTER TABLE users ADD CONSTRAINT no_desk CHECK (role <> 'desk')");
-    auto failed =
-        run_outpost({"migrate-to-postgresql", "--from", source, "--to", target.url()}, keys.env());
+    auto failed = move_to(target);
     CHECK(failed.exit_code == 1);
     CHECK(contains(failed.output, "the PostgreSQL database is left empty"));
     CHECK(contains(failed.output, "outpost migrate: cases "));  // it got past the cases
     CHECK(target.query_int("SELECT count(*) FROM cases") == 0);
     CHECK(target.query_int("SELECT count(*) FROM history") == 0);
     target.exec("ALTER TABLE users DROP CONSTRAINT no_desk");
-    auto moved =
-        run_outpost({"migrate-to-postgresql", "--from", source, "--to", target.url()}, keys.env());
+    auto moved = move_to(target);
     REQUIRE_MESSAGE(moved.exit_code == 0, moved.output);
     CHECK(contains(moved.output, "outpost migrate: cases "));
     CHECK(contains(moved.output, "history verified"));
