@@ -29,6 +29,14 @@ int fail(int code, const std::string& message) {
   return code;
 }
 
+// Seconds since `start`, for the verdict lines.
+std::string seconds_since(std::chrono::steady_clock::time_point start) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+  return std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + " s";
+}
+
 bool is_postgresql(const std::string& url) {
   return url.starts_with("postgresql://") || url.starts_with("postgres://");
 }
@@ -109,6 +117,7 @@ int write_then_rename(const std::string& out,
                       const std::function<Status(const std::string&)>& write) {
   if (fs::exists(out)) return fail(2, out + " exists: choose another --out, or remove it first");
   const std::string partial = out + ".partial";
+  const auto started = std::chrono::steady_clock::now();
   std::error_code ec;
   fs::remove(partial, ec);
   if (Status written = write(partial); !written) {
@@ -118,7 +127,7 @@ int write_then_rename(const std::string& out,
   fs::rename(partial, out, ec);
   if (ec) return fail(1, "cannot rename " + partial + " to " + out + ": " + ec.message());
   std::cout << "备份完成 / backup written: " << out << " (" << fs::file_size(out, ec)
-            << " bytes)\n";
+            << " bytes) in " << seconds_since(started) << "\n";
   return 0;
 }
 
@@ -202,6 +211,7 @@ int BackupCommands::restore(const config::Settings& s, const WithStoresAt& with_
                        "); restore into a new database, or pass --force to replace it. Nothing "
                        "was changed.");
   }
+  const auto started = std::chrono::steady_clock::now();
   Status restored = Ok{};
   if (postgresql) {
     std::vector<std::string> args{"--no-owner", "--no-acl", "--single-transaction",
@@ -224,7 +234,8 @@ int BackupCommands::restore(const config::Settings& s, const WithStoresAt& with_
   }
   if (!restored) return fail(1, "restore failed: " + restored.error().message);
   std::cout << "恢复完成 / restored " << from_ << " into the "
-            << (postgresql ? "PostgreSQL" : "SQLite") << " database; verifying the history\n";
+            << (postgresql ? "PostgreSQL" : "SQLite") << " database in " << seconds_since(started)
+            << "; verifying the history\n";
   return with_stores_at(s.database, [](Stores& stores, const config::Settings& target) {
     return verify_history(stores, target, std::nullopt);
   });
@@ -249,6 +260,7 @@ int BackupCommands::migrate_to_postgresql(const config::Settings& s,
     auto applied = db ? db.value()->migrate() : Result<std::vector<std::string>>(db.error());
     if (!applied) return fail(1, "migrate-to-postgresql: " + applied.error().message);
   }
+  const auto started = std::chrono::steady_clock::now();
   auto copied = storage::copy_sqlite_to_postgresql(path, to_, progress_printer("migrate"));
   if (!copied) {
     return fail(1, "migrate-to-postgresql failed, the PostgreSQL database is left empty: " +
@@ -256,8 +268,8 @@ int BackupCommands::migrate_to_postgresql(const config::Settings& s,
   }
   std::int64_t rows = 0;
   for (const auto& t : copied.value()) rows += t.rows;
-  std::cout << "迁移完成 / copied " << rows << " rows in " << copied.value().size()
-            << " tables; each table's row count matches the SQLite database\n";
+  std::cout << "迁移完成 / copied " << rows << " rows in " << copied.value().size() << " tables in "
+            << seconds_since(started) << "; each table's row count matches the SQLite database\n";
   return with_stores_at(to_, [](Stores& stores, const config::Settings& target) {
     return verify_history(stores, target, std::nullopt);
   });
