@@ -34,36 +34,11 @@ say() { echo "drill: $*" >&2; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 since() { awk -v a="$1" -v b="$(now_ms)" 'BEGIN { printf "%.2f", (b - a) / 1000 }'; }
 
-work=$(mktemp -d /tmp/outpost-backup-drill.XXXXXX)
-server_pid=
-cleanup() {
-  local status=$?
-  [[ -z $server_pid ]] || { kill -TERM "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; }
-  "$root/tests/support/pg_fixture.sh" stop "$work/pg" >/dev/null 2>&1 || true
-  rm -rf -- "$work"
-  exit "$status"
-}
-trap cleanup EXIT
+source "$root/bench/bench_server.sh"
+bench_work outpost-backup-drill
 
-token=drill-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-"$outpost" audit generate-key "$work/signing-key" >/dev/null
-export OUTPOST_PII_KEY=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
-export OUTPOST_AUDIT_SIGNING_KEY_FILE=$work/signing-key
 database=sqlite:$work/outpost.db
-ready=$work/ready
-(
-  cd "$root"
-  export OUTPOST_BOOTSTRAP_TOKEN=$token
-  exec "$outpost" serve --listen 127.0.0.1:0 --database "$database" --ready-file "$ready" \
-    --log-level warn 2>"$work/server.log"
-) &
-server_pid=$!
-for ((i = 0; i < 600; i++)); do
-  [[ -s $ready ]] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; say "the server died"; exit 1; }
-  sleep 0.1
-done
-address=$(<"$ready")
+bench_serve "$database"
 
 load() {  # SCENARIO SECONDS [ARGS…]
   "$loadgen" --target "$address" --token "$token" --scenario "$1" --duration "$2" \
