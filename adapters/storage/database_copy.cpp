@@ -114,9 +114,15 @@ struct PgResult {
   std::string at(int row, int column) const { return PQgetvalue(r, row, column); }
 };
 
-// The server's primary message only: its DETAIL and CONTEXT may quote row values.
+// The server's primary message only: its DETAIL and CONTEXT may quote row
+// values; so may the primary message of a data exception (SQLSTATE class
+// 22, "invalid input syntax for type bigint: …"), which is named by its code.
 std::string pg_message(PGconn* conn, const PGresult* r) {
   const char* primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  const char* code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  if (code != nullptr && std::string_view(code).starts_with("22")) {
+    return std::string("PostgreSQL: a value does not fit its column (SQLSTATE ") + code + ")";
+  }
   return std::string("PostgreSQL: ") + (primary ? primary : PQerrorMessage(conn));
 }
 
