@@ -34,16 +34,8 @@ done
 outpost=$build_dir/adapters/cli/outpost
 say() { echo "bench: $*" >&2; }
 
-work=$(mktemp -d /tmp/outpost-xlsx-bench.XXXXXX)
-server_pid=
-cleanup() {
-  local status=$?
-  [[ -z $server_pid ]] || { kill -TERM "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; }
-  "$root/tests/support/pg_fixture.sh" stop "$work/pg" >/dev/null 2>&1 || true
-  rm -rf -- "$work"
-  exit "$status"
-}
-trap cleanup EXIT
+source "$root/bench/bench_server.sh"
+bench_work outpost-xlsx-bench
 
 say "starting PostgreSQL"
 "$root/tests/support/pg_fixture.sh" start "$work/pg" >&2
@@ -53,24 +45,7 @@ pg_base=${pg_base%/*}
 database=$pg_base/outpost
 psql_q() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
 
-token=bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-"$outpost" audit generate-key "$work/signing-key" >/dev/null
-ready=$work/ready
-(
-  cd "$root"
-  export OUTPOST_BOOTSTRAP_TOKEN=$token
-  export OUTPOST_PII_KEY=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
-  export OUTPOST_AUDIT_SIGNING_KEY_FILE=$work/signing-key
-  exec "$outpost" serve --listen 127.0.0.1:0 --database "$database" --ready-file "$ready" \
-    --log-level warn 2>"$work/server.log"
-) &
-server_pid=$!
-for ((i = 0; i < 600; i++)); do
-  [[ -s $ready ]] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; say "the server died"; exit 1; }
-  sleep 0.1
-done
-address=$(<"$ready")
+bench_serve "$database"
 say "server on $address, pid $server_pid"
 
 say "bulk-loading $cases cases (SQL)"

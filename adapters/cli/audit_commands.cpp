@@ -120,8 +120,9 @@ std::optional<int> AuditCommands::run(const WithStores& with_stores,
     });
   }
   if (verify_->parsed()) {
-    return with_stores(
-        [this](Stores& stores, const config::Settings& s) { return verify(stores, s); });
+    return with_stores([this](Stores& stores, const config::Settings& s) {
+      return verify_history(stores, s, case_id_);
+    });
   }
   if (verify_document_->parsed()) {
     return with_stores([this](Stores& stores, const config::Settings& s) {
@@ -166,17 +167,17 @@ std::optional<std::string> log_failure(const LogVerification& v, const HistoryPr
 
 }  // namespace
 
-int AuditCommands::verify(Stores& stores, const config::Settings& s) {
+int verify_history(Stores& stores, const config::Settings& s, std::optional<long long> case_id) {
   SystemClock clock;
   std::optional<proof::SigningKey> key;
   auto proofs = proofs_of(stores, s, key, clock);
   if (!proofs) return 2;
   std::int64_t cases = 0, entries = 0;
   std::optional<std::string> failure;
-  if (case_id_) {
-    auto history = stores.cases.history(*case_id_);
+  if (case_id) {
+    auto history = stores.cases.history(*case_id);
     if (!history) return fail(1, history.error().message);
-    auto report = proofs->verify_case(*case_id_, history.value());
+    auto report = proofs->verify_case(*case_id, history.value());
     if (!report) return fail(1, report.error().message);
     cases = 1;
     entries = report.value().entries_checked;

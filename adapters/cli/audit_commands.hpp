@@ -33,6 +33,12 @@ using StoresBody = std::function<int(Stores&, const config::Settings&)>;
 using WithStores = std::function<int(const StoresBody&)>;
 using WithSettings = std::function<int(const std::function<int(const config::Settings&)>&)>;
 
+// `outpost audit verify` on open stores: every chain (or only `case_id`'s)
+// and the log against the latest signed checkpoint, with the settings'
+// signing key; prints the verdict, returns the exit code (0 verified, 1 a
+// failure named, 2 no usable key). `outpost restore` runs it too.
+int verify_history(Stores& stores, const config::Settings& s, std::optional<long long> case_id);
+
 class AuditCommands {
  public:
   AuditCommands(CLI::App& app, const std::function<void(CLI::App*)>& add_common);
@@ -41,7 +47,6 @@ class AuditCommands {
   std::optional<int> run(const WithStores& with_stores, const WithSettings& with_settings);
 
  private:
-  int verify(Stores& stores, const config::Settings& s);
   int export_bundle(Stores& stores, const config::Settings& s);
   int verify_export();
 

@@ -9,7 +9,9 @@
 //   outpost export cases|history …     (adapters/cli/export_command.hpp)
 //   outpost import FILE --ledger NAME … (adapters/cli/import_command.hpp)
 //   outpost audit public-key|generate-key|checkpoint|verify|export-bundle|verify-export
-//   (adapters/cli/audit_commands.hpp) outpost --help | --version
+//   (adapters/cli/audit_commands.hpp)
+//   outpost backup|restore|migrate-to-postgresql (adapters/cli/backup_commands.hpp)
+//   outpost --help | --version
 // Exit codes: 0 success (and after a clean shutdown), 1 runtime failure, 2 bad usage or settings.
 #include <sodium.h>
 
@@ -23,6 +25,7 @@
 #include <boost/json/parse.hpp>
 
 #include "adapters/cli/audit_commands.hpp"
+#include "adapters/cli/backup_commands.hpp"
 #include "adapters/cli/calendar_years.hpp"
 #include "adapters/cli/catalogue_editions.hpp"
 #include "adapters/cli/deadline_ticker.hpp"
@@ -516,6 +519,7 @@ int main(int argc, char** argv) {
                             "Retention period in days (default [retention] closed_days, 1095)");
   cli::ExportCommand export_command(app, add_common);
   cli::ImportCommand import_command(app, add_common);
+  cli::BackupCommands backup_commands(app, add_common);
   CLI11_PARSE(app, argc, argv);
   if (serve->parsed()) return run_serve(flags);
   if (export_command.parsed()) return run_export(flags, export_command);
@@ -529,12 +533,22 @@ int main(int argc, char** argv) {
           [&flags](const cli::ReportBody& body) { return with_reports(flags, body); })) {
     return *code;
   }
+  const cli::WithSettings with_settings =
+      [&flags](const std::function<int(const config::Settings&)>& body) {
+        int code = 0;
+        auto settings = resolve_settings(flags, code);
+        return settings ? body(*settings) : code;
+      };
   if (auto code = audit_commands.run(
           [&flags](const cli::StoresBody& body) { return with_sealed_stores(flags, body); },
-          [&flags](const std::function<int(const config::Settings&)>& body) {
-            int code = 0;
-            auto settings = resolve_settings(flags, code);
-            return settings ? body(*settings) : code;
+          with_settings)) {
+    return *code;
+  }
+  if (auto code = backup_commands.run(
+          with_settings, [&flags](const std::string& url, const cli::StoresBody& body) {
+            Flags target = flags;
+            target.database = url;
+            return with_sealed_stores(target, body);
           })) {
     return *code;
   }
