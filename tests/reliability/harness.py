@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -26,7 +27,7 @@ PII_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 SIGNING_KEY = (
     "PRIVATE+KEY+outpost.test/history+765d959c+AWmfFwq8WyHzLtpCSs0XWlR0Ie3FXeb0Mf01EZHEvV6V"
 )
-PSQL = "/usr/bin/psql"
+PSQL = "/usr/lib/postgresql/15/bin/psql"
 
 
 def fail(message):
@@ -79,6 +80,20 @@ def request(port, method, path, body=None, headers=None, timeout=10.0):
         return None
     finally:
         conn.close()
+
+
+class Timeline:
+    """Every request the load threads made: (started, finished, what, reply),
+    monotonic seconds; and the ids of the cases whose create got a 201."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.rows = []
+        self.created = []
+
+    def add(self, started, what, reply):
+        with self.lock:
+            self.rows.append((started, time.monotonic(), what, reply))
 
 
 class Server:

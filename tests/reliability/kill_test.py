@@ -228,6 +228,7 @@ def main():
     ledger = Ledger()
     stop = threading.Event()
     try:
+        began = time.monotonic()
         server.start()
         workers = [threading.Thread(target=client_loop, args=(server, ledger, stop, opts.seed + i, opts.pause))
                    for i in range(opts.clients)]
@@ -246,7 +247,9 @@ def main():
         stop.set()
         for w in workers:
             w.join()
-        say("load: %s; slowest answer %.2f s" % (dict(ledger.statuses), ledger.slowest))
+        loaded_at = time.monotonic()
+        say("load: %s; slowest answer %.2f s; %.1f s for %d kills" %
+            (dict(ledger.statuses), ledger.slowest, loaded_at - began, opts.rounds))
         if not ledger.created:
             fail("no create was acknowledged: the load did not run")
         unexpected = {s: n for s, n in ledger.statuses.items()
@@ -268,6 +271,7 @@ def main():
             120, lambda: "the outbox to drain: %s" % rows.query(
                 "SELECT state, count(*), max(attempts), min(next_attempt_at), max(last_error) "
                 "FROM outbox GROUP BY state"))
+        say("timers and outbox settled in %.1f s" % (time.monotonic() - loaded_at))
         time.sleep(1.0)  # a second firing or delivery would land by now
         code = server.stop()
         if code != 0:
