@@ -190,13 +190,20 @@ def check_outbox(rows, receiver):
         (len(messages), arrivals, arrivals - len(messages)))
 
 
-def wait_until(predicate, limit, what):
-    until = time.monotonic() + limit
-    while time.monotonic() < until:
-        if predicate():
-            return
+def wait_until(remaining, stall, what):
+    """Waits until remaining() is 0; fails when it has not dropped for `stall`
+    seconds (a long run leaves thousands of timers and messages: the time they
+    take grows with their number, but they must keep moving)."""
+    best = remaining()
+    moved = time.monotonic()
+    while best > 0:
         time.sleep(0.2)
-    fail("timed out after %.0f s waiting for %s" % (limit, what() if callable(what) else what))
+        now = remaining()
+        if now < best:
+            best, moved = now, time.monotonic()
+        elif time.monotonic() - moved > stall:
+            fail("waiting for %s: %d left, none done for %.0f s" %
+                 (what() if callable(what) else what, best, stall))
 
 
 def main():
@@ -262,13 +269,13 @@ def main():
         # Every deadline far past: each waiting case breaches (once) now.
         clock.set_offset(clock.offset_ms + 60 * DAY_MS)
         waiting = len(rows.query("SELECT id FROM cases WHERE state = 'submitted'"))
-        wait_until(lambda: int(rows.query(
+        wait_until(lambda: waiting - int(rows.query(
             "SELECT count(DISTINCT case_id) FROM history h JOIN cases c ON c.id = h.case_id "
-            "WHERE c.state = 'submitted' AND h.event = 'deadline_breached'")[0][0]) >= waiting,
+            "WHERE c.state = 'submitted' AND h.event = 'deadline_breached'")[0][0]),
             60, "every waiting case's breach")
-        wait_until(lambda: rows.query(
-            "SELECT count(*) FROM outbox WHERE state <> 'delivered'")[0][0] == "0",
-            120, lambda: "the outbox to drain: %s" % rows.query(
+        wait_until(lambda: int(rows.query(
+            "SELECT count(*) FROM outbox WHERE state <> 'delivered'")[0][0]),
+            60, lambda: "the outbox to drain: %s" % rows.query(
                 "SELECT state, count(*), max(attempts), min(next_attempt_at), max(last_error) "
                 "FROM outbox GROUP BY state"))
         say("timers and outbox settled in %.1f s" % (time.monotonic() - loaded_at))
