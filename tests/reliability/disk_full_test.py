@@ -17,7 +17,6 @@ The file system is unmounted on every path.
 """
 
 import argparse
-import collections
 import os
 import sqlite3
 import subprocess
@@ -104,13 +103,7 @@ def main():
         freed_at = time.monotonic()
         say("space freed")
         time.sleep(5)
-        stop.set()
-        for t in threads:
-            t.join()
-
-        rows = log.rows
-        say("%d requests: %s" % (len(rows), dict(collections.Counter(
-            (w, r.status if r else "no answer") for _, _, w, r in rows))))
+        rows = harness.finish_load(stop, threads, log)
         if server.proc.poll() is not None:
             fail("the server exited:\n" + server.log()[-3000:])
         dropped = [r for r in rows if r[3] is None]

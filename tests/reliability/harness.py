@@ -10,6 +10,7 @@ Python 3 standard library only. The environment, as CTest sets it:
     OUTPOST_TEST_WORK_DIR      where databases, logs and configs go
 """
 
+import collections
 import http.client
 import json
 import os
@@ -283,6 +284,37 @@ class TestClock:
 
     def env(self):
         return {"OUTPOST_TEST_CLOCK_FILE": self.path, "OUTPOST_DEADLINE_INTERVAL_MS": "100"}
+
+
+def notify_config(folder, url, topics=None):
+    """A config file delivering the outbox to `url` (quick retries); its path."""
+    path = os.path.join(folder, "outpost.toml")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("[outbox]\npoll_interval_ms = 50\nretry_initial_ms = 100\nretry_max_ms = 500\n"
+                "max_attempts = 100\ntimeout_ms = 2000\nlease_ms = 3000\n"
+                "[[webhooks]]\nname = \"receiver\"\nurl = \"%s\"\n"
+                "secret = \"reliability-test-secret-0123456789\"\n" % url)
+        if topics:
+            f.write("topics = %s\n" % json.dumps(topics))
+    return path
+
+
+def deadline_env(clock):
+    """The server's environment for deadlines: the test clock, the 24x7 calendar."""
+    env = clock.env()
+    env["OUTPOST_CALENDAR"] = "calendar-24x7.json"
+    return env
+
+
+def finish_load(stop, threads, timeline):
+    """Stops the load threads; prints what they got; returns the timeline's rows."""
+    stop.set()
+    for t in threads:
+        t.join()
+    rows = timeline.rows
+    say("%d requests: %s" % (len(rows), dict(collections.Counter(
+        (w, r.status if r else "no answer") for _, _, w, r in rows))))
+    return rows
 
 
 def request_body(n):

@@ -224,13 +224,8 @@ def main():
     db = harness.Database(folder)
     receiver = harness.Receiver()
     clock = harness.TestClock(folder)
-    config = os.path.join(folder, "outpost.toml")
-    with open(config, "w", encoding="utf-8") as f:
-        f.write("[outbox]\npoll_interval_ms = 50\nretry_initial_ms = 100\nretry_max_ms = 500\n"
-                "max_attempts = 100\ntimeout_ms = 2000\nlease_ms = 3000\n"
-                "[[webhooks]]\nname = \"all\"\nurl = \"%s\"\nsecret = \"kill-test-secret-0123456789\"\n" % receiver.url("/ok/all"))
-    env = clock.env()
-    env["OUTPOST_CALENDAR"] = "calendar-24x7.json"
+    config = harness.notify_config(folder, receiver.url("/ok/all"))
+    env = harness.deadline_env(clock)
     server = harness.Server(db.url, env, ["--config", config])
     ledger = Ledger()
     stop = threading.Event()

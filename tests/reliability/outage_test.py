@@ -19,7 +19,6 @@ client threads (creates, reads, events), stops PostgreSQL for S seconds
 """
 
 import argparse
-import collections
 import os
 import subprocess
 import sys
@@ -116,15 +115,9 @@ def main():
         db = harness.Database(admin_url=admin)
         receiver = harness.Receiver()
         clock = harness.TestClock(folder)
-        config = os.path.join(folder, "outpost.toml")
-        with open(config, "w", encoding="utf-8") as f:
-            f.write("[outbox]\npoll_interval_ms = 50\nretry_initial_ms = 100\n"
-                    "retry_max_ms = 500\ntimeout_ms = 2000\nlease_ms = 3000\n"
-                    "[[webhooks]]\nname = \"dispatched\"\nurl = \"%s\"\n"
-                    "secret = \"outage-test-secret-0123456789\"\n"
-                    "topics = [\"case.dispatched\"]\n" % receiver.url("/ok/dispatched"))
-        env = clock.env()
-        env["OUTPOST_CALENDAR"] = "calendar-24x7.json"
+        config = harness.notify_config(folder, receiver.url("/ok/dispatched"),
+                                       ["case.dispatched"])
+        env = harness.deadline_env(clock)
         server = harness.Server(db.url, env, ["--config", config])
         server.start()
         log = harness.Timeline()
@@ -143,13 +136,7 @@ def main():
         back_at = time.monotonic()
         say("PostgreSQL started again (%.1f s to start)" % (back_at - up_at))
         time.sleep(8)
-        stop.set()
-        for t in threads:
-            t.join()
-
-        rows = log.rows
-        say("%d requests: %s" % (len(rows), dict(collections.Counter(
-            (w, r.status if r else "no answer") for _, _, w, r in rows))))
+        rows = harness.finish_load(stop, threads, log)
         # While down: requests that started at least 0.5 s after the stop and
         # finished before the start began.
         during = [r for r in rows if r[0] >= down_at + 0.5 and r[1] <= up_at]
