@@ -47,30 +47,6 @@ def fill(folder):
     return path
 
 
-def client_loop(port, log, stop, n0):
-    n = n0
-    last_case = None
-    while not stop.is_set():
-        n += 1
-        started = time.monotonic()
-        created = harness.request(port, "POST", "/api/v1/cases", harness.request_body(n),
-                                  timeout=5)
-        log.add(started, "create", created)
-        if created is not None and created.status == 201:
-            last_case = created.json()["id"]
-            with log.lock:
-                log.created.append(last_case)
-            started = time.monotonic()
-            event = harness.request(port, "POST", "/api/v1/cases/%d/events" % last_case,
-                                    {"event": "dispatch", "department": "urban"}, timeout=5)
-            log.add(started, "event", event)
-        if last_case is not None:
-            started = time.monotonic()
-            read = harness.request(port, "GET", "/api/v1/cases/%d" % last_case, timeout=5)
-            log.add(started, "read", read)
-        time.sleep(0.05)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--clients", type=int, default=16)
@@ -90,10 +66,7 @@ def main():
         server = harness.Server(db.url)
         server.start()
         log = harness.Timeline()
-        threads = [threading.Thread(target=client_loop, args=(server.port, log, stop, i * 100000))
-                   for i in range(opts.clients)]
-        for t in threads:
-            t.start()
+        threads = harness.start_load(server.port, log, stop, opts.clients, 0.05)
         time.sleep(2)
         filler = fill(mount)
         full_at = time.monotonic()

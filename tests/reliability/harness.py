@@ -306,6 +306,41 @@ def deadline_env(clock):
     return env
 
 
+def load_loop(port, timeline, stop, n0, pause, timeout=5.0):
+    """One client until `stop`: creates a case, dispatches it, reads it back,
+    waits `pause` seconds; records every request on `timeline`."""
+    n = n0
+    last_case = None
+    while not stop.is_set():
+        n += 1
+        started = time.monotonic()
+        created = request(port, "POST", "/api/v1/cases", request_body(n), timeout=timeout)
+        timeline.add(started, "create", created)
+        if created is not None and created.status == 201:
+            last_case = created.json()["id"]
+            with timeline.lock:
+                timeline.created.append(last_case)
+            started = time.monotonic()
+            event = request(port, "POST", "/api/v1/cases/%d/events" % last_case,
+                            {"event": "dispatch", "department": "urban"}, timeout=timeout)
+            timeline.add(started, "event", event)
+        if last_case is not None:
+            started = time.monotonic()
+            read = request(port, "GET", "/api/v1/cases/%d" % last_case, timeout=timeout)
+            timeline.add(started, "read", read)
+        time.sleep(pause)
+
+
+def start_load(port, timeline, stop, clients, pause, timeout=5.0):
+    """`clients` threads running load_loop; returns them, started."""
+    threads = [threading.Thread(target=load_loop,
+                                args=(port, timeline, stop, i * 100000, pause, timeout))
+               for i in range(clients)]
+    for t in threads:
+        t.start()
+    return threads
+
+
 def finish_load(stop, threads, timeline):
     """Stops the load threads; prints what they got; returns the timeline's rows."""
     stop.set()

@@ -39,26 +39,6 @@ def fixture(command, folder):
         fail("pg_fixture.sh %s failed: %s%s" % (command, done.stdout, done.stderr))
 
 
-def client_loop(port, log, stop, n0):
-    n = n0
-    last_case = None
-    while not stop.is_set():
-        n += 1
-        started = time.monotonic()
-        created = harness.request(port, "POST", "/api/v1/cases", harness.request_body(n),
-                                  timeout=PATIENCE)
-        log.add(started, "create", created)
-        if created is not None and created.status == 201:
-            last_case = created.json()["id"]
-            with log.lock:
-                log.created.append(last_case)
-        if last_case is not None:
-            started = time.monotonic()
-            read = harness.request(port, "GET", "/api/v1/cases/%d" % last_case, timeout=PATIENCE)
-            log.add(started, "read", read)
-        time.sleep(0.15)
-
-
 def health_loop(port, log, stop):
     while not stop.is_set():
         started = time.monotonic()
@@ -121,11 +101,9 @@ def main():
         server = harness.Server(db.url, env, ["--config", config])
         server.start()
         log = harness.Timeline()
-        threads = [threading.Thread(target=client_loop, args=(server.port, log, stop, i * 100000))
-                   for i in range(opts.clients)]
+        threads = harness.start_load(server.port, log, stop, opts.clients, 0.15, PATIENCE)
         threads.append(threading.Thread(target=health_loop, args=(server.port, log, stop)))
-        for t in threads:
-            t.start()
+        threads[-1].start()
         time.sleep(3)
         fixture("pause", pg)
         down_at = time.monotonic()
