@@ -158,6 +158,11 @@ class Lease {
       if (lite->result() == SQLITE_BUSY || lite->result() == SQLITE_LOCKED) {
         return Error::make(ErrorKind::unavailable, message + ": the database is busy");
       }
+      // ENOSPC: SQLite rolled the statement (or the transaction) back and the
+      // file is intact; 503 + Retry-After, the write works once space returns.
+      if (lite->result() == SQLITE_FULL) {
+        return Error::make(ErrorKind::unavailable, message + ": the disk is full");
+      }
     }
     if (impl_.dialect == Dialect::postgresql &&
         (e.get_error_category() == soci::soci_error::connection_error || !sql().is_connected())) {

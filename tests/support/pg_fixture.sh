@@ -4,6 +4,8 @@
 #   pg_fixture.sh start DIR   # initdb into a fresh /tmp folder, start on a free
 #                             # loopback port, write DIR/url and DIR/datadir
 #   pg_fixture.sh stop DIR    # stop the cluster, remove its folder and DIR/url
+#   pg_fixture.sh pause DIR   # stop the server only (an outage; tests/reliability)
+#   pg_fixture.sh resume DIR  # start it again on the same port
 #
 # Needs only the server binaries (no Debian cluster wrapper, no running system
 # cluster). As root the server runs as the `postgres` user.
@@ -14,7 +16,7 @@ readonly FIRST_PORT=55432
 readonly PORT_ATTEMPTS=100
 
 usage() {
-  echo "usage: $0 start|stop DIR" >&2
+  echo "usage: $0 start|stop|pause|resume DIR" >&2
   exit 2
 }
 
@@ -90,9 +92,26 @@ start_cluster() {
   exit 1
 }
 
+# The outage tests' own cluster (never the shared fixture): stop the server
+# and keep its folder, then start it on the port its URL names.
+pause_cluster() {
+  as_owner "$PG_BIN/pg_ctl" stop -D "$(<"$1/datadir")" -m fast -w >/dev/null
+}
+
+resume_cluster() {
+  local datadir port
+  datadir=$(<"$1/datadir")
+  port=$(sed -E 's|.*:([0-9]+)/.*|\1|' "$1/url")
+  as_owner "$PG_BIN/pg_ctl" start -w -t 60 -D "$datadir" -l "$datadir/server.log" \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$datadir -c fsync=on -c synchronous_commit=on" \
+    >/dev/null
+}
+
 [[ $# -eq 2 ]] || usage
 case $1 in
   start) start_cluster "$2" ;;
   stop) stop_cluster "$2" ;;
+  pause) pause_cluster "$2" ;;
+  resume) resume_cluster "$2" ;;
   *) usage ;;
 esac
