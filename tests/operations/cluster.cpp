@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -92,20 +93,36 @@ void replace_once(std::string& text, const std::string& from, const std::string&
 
 // The main configuration around the site: everything in the temporary folder.
 std::string main_conf(const std::string& dir) {
-  std::string conf = "worker_processes 1;\n";
+  // One process: PR_SET_PDEATHSIG reaches it when the test crashes (a master
+  // would leave its workers behind).
+  std::string conf = "master_process off;\n";
   if (::geteuid() == 0) conf += "user root root;\n";  // the temp folder belongs to root
   conf += "error_log " + dir + "/error.log warn;\npid " + dir + "/nginx.pid;\n" +
           "events { worker_connections 1024; }\n"
           "http {\n"
-          "  client_body_temp_path " + dir + "/client_body;\n"
-          "  proxy_temp_path " + dir + "/proxy;\n"
-          "  fastcgi_temp_path " + dir + "/fastcgi;\n"
-          "  uwsgi_temp_path " + dir + "/uwsgi;\n"
-          "  scgi_temp_path " + dir + "/scgi;\n"
+          "  client_body_temp_path " +
+          dir +
+          "/client_body;\n"
+          "  proxy_temp_path " +
+          dir +
+          "/proxy;\n"
+          "  fastcgi_temp_path " +
+          dir +
+          "/fastcgi;\n"
+          "  uwsgi_temp_path " +
+          dir +
+          "/uwsgi;\n"
+          "  scgi_temp_path " +
+          dir +
+          "/scgi;\n"
           "  log_format outpost_test '$remote_addr\\t$request_method\\t$request_uri\\t$status\\t"
           "$upstream_addr\\t$http_idempotency_key';\n"
-          "  access_log " + dir + "/access.log outpost_test;\n"
-          "  include " + dir + "/outpost.conf;\n"
+          "  access_log " +
+          dir +
+          "/access.log outpost_test;\n"
+          "  include " +
+          dir +
+          "/outpost.conf;\n"
           "}\n";
   return conf;
 }
@@ -122,10 +139,27 @@ std::vector<std::string> split(const std::string& line, char sep) {
 
 }  // namespace
 
+// Below the kernel's ephemeral range (ip_local_port_range, 32768 and up by
+// default): an engine's port must not be taken as the source port of some
+// outgoing connection while the engine restarts.
 unsigned short free_port() {
-  asio::io_context ioc;
-  asio::ip::tcp::acceptor a(ioc, {asio::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
+  int low = 32768;
+  std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> low;
+  const int first = std::max(1024, low - 12000);
+  const int span = low - first;
+  if (span < 1000) throw std::runtime_error("no port range below the ephemeral ports");
+  static std::atomic<unsigned> turn{static_cast<unsigned>(::getpid())};
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    const auto port = static_cast<unsigned short>(
+        first + static_cast<int>(turn++ * 7919u % static_cast<unsigned>(span)));
+    asio::io_context ioc;
+    asio::ip::tcp::acceptor a(ioc);
+    boost::system::error_code ec;
+    a.open(asio::ip::tcp::v4(), ec);
+    if (!ec) a.bind({asio::ip::make_address("127.0.0.1"), port}, ec);
+    if (!ec) return port;
+  }
+  throw std::runtime_error("no free loopback port below the ephemeral range");
 }
 
 std::string render_site(const std::string& site, const std::vector<unsigned short>& upstreams,
@@ -145,14 +179,16 @@ std::string render_site(const std::string& site, const std::vector<unsigned shor
 
 NginxProxy::NginxProxy(const std::vector<unsigned short>& upstream_ports)
     : dir_(work_dir("nginx")), port_(free_port()) {
-  const std::string site = read_text(std::string(OUTPOST_SOURCE_DIR) + "/deploy/nginx/outpost.conf");
+  const std::string site =
+      read_text(std::string(OUTPOST_SOURCE_DIR) + "/deploy/nginx/outpost.conf");
   std::ofstream(dir_ + "/outpost.conf") << render_site(site, upstream_ports, port_);
   std::ofstream(dir_ + "/nginx.conf") << main_conf(dir_);
   const std::vector<std::string> base{"nginx", "-p", dir_, "-c", dir_ + "/nginx.conf"};
   std::vector<std::string> check = base;
   check.push_back("-t");
   if (wait_exit(spawn(check, dir_ + "/check.log")) != 0) {
-    throw std::runtime_error("nginx -t refused the configuration:\n" + read_text(dir_ + "/check.log"));
+    throw std::runtime_error("nginx -t refused the configuration:\n" +
+                             read_text(dir_ + "/check.log"));
   }
   std::vector<std::string> run = base;
   run.insert(run.end(), {"-g", "daemon off;"});
@@ -164,7 +200,8 @@ NginxProxy::NginxProxy(const std::vector<unsigned short>& upstream_ports)
       pid_ = -1;
       throw std::runtime_error("nginx exited:\n" + read_text(dir_ + "/nginx.out") + error_log());
     }
-    if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("nginx did not listen");
+    if (std::chrono::steady_clock::now() > deadline)
+      throw std::runtime_error("nginx did not listen");
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 }
@@ -183,8 +220,11 @@ std::string NginxProxy::error_log() const {
 }
 
 std::vector<NginxProxy::Entry> NginxProxy::access_log() const {
+  // nginx writes a request's line just after its response.
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  const std::string text = read_text(dir_ + "/access.log");
   std::vector<Entry> entries;
-  std::istringstream in(read_text(dir_ + "/access.log"));
+  std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
     const auto f = split(line, '\t');
     if (f.size() != 6) continue;
@@ -207,8 +247,9 @@ Cluster::Cluster(Headers env, std::vector<std::string> args, int count) {
   // One after the other: the first applies the migrations.
   for (int i = 0; i < count; ++i) {
     std::vector<std::string> engine_args = args;
-    engine_args.insert(engine_args.end(),
-                       {"--listen", "127.0.0.1:" + std::to_string(ports[static_cast<std::size_t>(i)])});
+    engine_args.insert(
+        engine_args.end(),
+        {"--listen", "127.0.0.1:" + std::to_string(ports[static_cast<std::size_t>(i)])});
     engines.push_back(std::make_unique<ServerProcess>(db.url(), engine_args, env));
   }
   proxy = std::make_unique<NginxProxy>(ports);

@@ -27,7 +27,7 @@ namespace outpost::testing {
 // The engines' readiness path: GET answers 200 once the process serves.
 inline constexpr const char* kReadyPath = "/readyz";
 
-// A loopback port nothing listens on right now.
+// A loopback port nothing is bound to right now, below the ephemeral range.
 unsigned short free_port();
 
 // deploy/nginx/outpost.conf with its three upstream addresses and `listen 80`
@@ -50,12 +50,12 @@ class NginxProxy {
   std::string error_log() const;
   // Access log lines: the fields the test's log_format writes, one struct a line.
   struct Entry {
-    std::string client;        // $remote_addr
-    std::string method;        // $request_method
-    std::string uri;           // $request_uri
-    int status = 0;            // $status
-    std::string upstreams;     // $upstream_addr: "A" or "A, B" after a retry
-    std::string key;           // $http_idempotency_key, "-" when absent
+    std::string client;     // $remote_addr
+    std::string method;     // $request_method
+    std::string uri;        // $request_uri
+    int status = 0;         // $status
+    std::string upstreams;  // $upstream_addr: "A" or "A, B" after a retry
+    std::string key;        // $http_idempotency_key, "-" when absent
   };
   std::vector<Entry> access_log() const;
   // The engine address that answered each request carrying this Idempotency-Key.

@@ -47,53 +47,45 @@ Response event(HttpClient& client, std::int64_t id, const std::string& name, jso
   return client.post_json("/api/v1/cases/" + std::to_string(id) + "/events", payload, headers);
 }
 
+// Creates a case through the proxy and applies `steps`, each request with
+// the Idempotency-Key "<prefix>-<n>" (the create's n is 0); returns its id.
+std::int64_t live_through(HttpClient& client, const json::object& body,
+                          const std::vector<EventStep>& steps, const std::string& prefix) {
+  auto created = client.post_json("/api/v1/cases", body, {{"Idempotency-Key", prefix + "-0"}});
+  REQUIRE_MESSAGE(created.status == 201, created.body);
+  const auto id = created.json().at("id").as_int64();
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    auto r =
+        event(client, id, steps[i].first, steps[i].second, prefix + "-" + std::to_string(i + 1));
+    REQUIRE_MESSAGE(r.status == 200, steps[i].first << ": " << r.body);
+    CHECK(r.header("etag") == "\"" + std::to_string(i + 2) + "\"");
+  }
+  return id;
+}
+
 }  // namespace
 
 TEST_SUITE("operations_cluster") {
   TEST_CASE("a dispute and a request live their whole life through nginx on three processes") {
     Cluster c;
     HttpClient client = c.client();
-    auto created = client.post_json("/api/v1/cases", dispute_body(), {{"Idempotency-Key", "life-0"}});
-    REQUIRE_MESSAGE(created.status == 201, created.body);
-    const auto id = created.json().at("id").as_int64();
-    const std::vector<std::pair<std::string, json::object>> path{
-        {"accept", {}},
-        {"assign", {{"department", "police"}, {"assignees", {"police-01"}}}},
-        {"record_consent", {{"party", 1}, {"consent", "agree"}, {"form", "written"}}},
-        {"record_consent", {{"party", 2}, {"consent", "agree"}, {"form", "oral"}}},
-        {"accept_mediator", {{"party", 1}, {"mediator", "police-01"}, {"form", "written"}}},
-        {"start_mediation", {}},
-        {"reach_agreement", agreement("2026-12-31")},
-        {"confirm_performance", {}},
-        {"record_follow_up", {{"satisfaction", "satisfied"}, {"note", "回访满意"}}},
-        {"close", {}},
-    };
-    for (std::size_t i = 0; i < path.size(); ++i) {
-      auto r = event(client, id, path[i].first, path[i].second, "life-" + std::to_string(i + 1));
-      REQUIRE_MESSAGE(r.status == 200, path[i].first << ": " << r.body);
-      CHECK(r.header("etag") == "\"" + std::to_string(i + 2) + "\"");
-    }
+    const auto path = dispute_life();
+    const auto id = live_through(client, dispute_body(), path, "life");
     // A request: dispatched, acknowledged, worked on, resolved, followed up: closed.
-    auto request = client.post_json("/api/v1/cases", request_body(), {{"Idempotency-Key", "req-0"}});
-    REQUIRE_MESSAGE(request.status == 201, request.body);
-    const auto rid = request.json().at("id").as_int64();
-    const std::vector<std::pair<std::string, json::object>> request_path{
+    const std::vector<EventStep> request_path{
         {"dispatch", {}},
         {"acknowledge", {}},
         {"start_work", {}},
         {"resolve", {{"resolution", "已更换楼道灯"}}},
         {"record_follow_up", {{"satisfaction", "satisfied"}, {"note", "满意"}}},
     };
-    for (std::size_t i = 0; i < request_path.size(); ++i) {
-      auto r = event(client, rid, request_path[i].first, request_path[i].second,
-                     "req-" + std::to_string(i + 1));
-      REQUIRE_MESSAGE(r.status == 200, request_path[i].first << ": " << r.body);
-    }
+    const auto rid = live_through(client, request_body(), request_path, "req");
 
     // Every engine served part of it, and the stored history is one linked chain.
     std::vector<std::string> served;
     for (const auto& e : c.proxy->access_log()) {
-      if (e.key.rfind("life-", 0) == 0 || e.key.rfind("req-", 0) == 0) served.push_back(e.upstreams);
+      if (e.key.rfind("life-", 0) == 0 || e.key.rfind("req-", 0) == 0)
+        served.push_back(e.upstreams);
     }
     CHECK(served.size() == path.size() + request_path.size() + 2);
     CHECK(distinct(served).size() == 3);
@@ -102,10 +94,12 @@ TEST_SUITE("operations_cluster") {
     for (const auto case_id : {id, rid}) {
       auto h = client.get("/api/v1/cases/" + std::to_string(case_id) + "/history");
       REQUIRE(h.status == 200);
-      const auto& items = h.json().at("items").as_array();
+      const json::value body = h.json();
+      const auto& items = body.at("items").as_array();
       CHECK(first_broken_link(case_id, items) == 0);
       CHECK(static_cast<std::int64_t>(items.size()) ==
-            c.db.query_int("SELECT count(*) FROM history WHERE case_id = " + std::to_string(case_id)));
+            c.db.query_int("SELECT count(*) FROM history WHERE case_id = " +
+                           std::to_string(case_id)));
     }
     CHECK(c.db.query_int("SELECT count(*) FROM history WHERE case_id = " + std::to_string(id)) ==
           static_cast<std::int64_t>(path.size() + 1));
@@ -117,7 +111,8 @@ TEST_SUITE("operations_cluster") {
     // The same create three times: three engines, one case.
     std::vector<std::int64_t> ids;
     for (int i = 0; i < 3; ++i) {
-      auto r = client.post_json("/api/v1/cases", dispute_body(), {{"Idempotency-Key", "same-create"}});
+      auto r =
+          client.post_json("/api/v1/cases", dispute_body(), {{"Idempotency-Key", "same-create"}});
       REQUIRE_MESSAGE(r.status == 201, r.body);
       ids.push_back(r.json().at("id").as_int64());
       CHECK(r.header("idempotent-replayed") == (i == 0 ? "" : "true"));
@@ -135,13 +130,15 @@ TEST_SUITE("operations_cluster") {
       CHECK(r.header("etag") == "\"2\"");
     }
     CHECK(distinct(c.proxy->upstreams_of("same-accept")).size() == 3);
-    CHECK(c.db.query_int("SELECT count(*) FROM history WHERE case_id = " + std::to_string(id)) == 2);
+    CHECK(c.db.query_int("SELECT count(*) FROM history WHERE case_id = " + std::to_string(id)) ==
+          2);
 
     // A version read on one process is stale on the others once a third moved on.
     auto seen = client.get("/api/v1/cases/" + std::to_string(id));
     REQUIRE(seen.header("etag") == "\"2\"");
-    auto moved = event(client, id, "assign", {{"department", "police"}, {"assignees", {"police-01"}}},
-                       "etag-1", {{"If-Match", "\"2\""}});
+    auto moved =
+        event(client, id, "assign", {{"department", "police"}, {"assignees", {"police-01"}}},
+              "etag-1", {{"If-Match", "\"2\""}});
     REQUIRE_MESSAGE(moved.status == 200, moved.body);
     for (int i = 0; i < 3; ++i) {
       auto stale = event(client, id, "start_mediation", {}, "etag-stale-" + std::to_string(i),
@@ -150,11 +147,13 @@ TEST_SUITE("operations_cluster") {
     }
     std::set<std::string> refused_by;
     for (int i = 0; i < 3; ++i) {
-      for (const auto& u : c.proxy->upstreams_of("etag-stale-" + std::to_string(i))) refused_by.insert(u);
+      for (const auto& u : c.proxy->upstreams_of("etag-stale-" + std::to_string(i)))
+        refused_by.insert(u);
     }
     CHECK(refused_by.size() == 3);
     CHECK(c.db.query_int("SELECT version FROM cases WHERE id = " + std::to_string(id)) == 3);
-    CHECK(c.db.query_int("SELECT count(*) FROM history WHERE case_id = " + std::to_string(id)) == 3);
+    CHECK(c.db.query_int("SELECT count(*) FROM history WHERE case_id = " + std::to_string(id)) ==
+          3);
   }
 
   TEST_CASE("failed logins lock across processes, keyed on the address nginx saw") {
@@ -163,9 +162,9 @@ TEST_SUITE("operations_cluster") {
                {"OUTPOST_LOGIN_DELAY_MS", "10"}});
     HttpClient admin = c.client();
     for (const char* name : {"li.gang", "zhao.min"}) {
-      auto r = admin.post_json("/api/v1/users", json::object{{"username", name},
-                                                             {"password", "Correct-Horse-7"},
-                                                             {"role", "desk"}});
+      auto r = admin.post_json(
+          "/api/v1/users",
+          json::object{{"username", name}, {"password", "Correct-Horse-7"}, {"role", "desk"}});
       REQUIRE_MESSAGE(r.status == 201, r.body);
     }
     // Client 127.0.0.2 guesses wrong ten times, half of them claiming in
@@ -179,7 +178,8 @@ TEST_SUITE("operations_cluster") {
     };
     const Headers forged{{"X-Forwarded-For", "203.0.113.9"}, {"X-Real-IP", "203.0.113.9"}};
     for (int i = 1; i <= 9; ++i) {
-      auto r = login("127.0.0.2", "li.gang", "Wrong-" + std::to_string(i), i % 2 ? forged : Headers{});
+      auto r =
+          login("127.0.0.2", "li.gang", "Wrong-" + std::to_string(i), i % 2 ? forged : Headers{});
       CHECK_MESSAGE(r.status == 401, i << ": " << r.body);
     }
     auto tenth = login("127.0.0.2", "li.gang", "Wrong-10", forged);
@@ -216,7 +216,8 @@ TEST_SUITE("operations_cluster") {
     const std::string config = std::string(dir && *dir ? dir : "/tmp") + "/cluster-" +
                                std::to_string(::getpid()) + ".toml";
     std::ofstream(config) << "[outbox]\npoll_interval_ms = 100\nretry_initial_ms = 100\n"
-                             "[[webhooks]]\nname = \"ops\"\nurl = \"" + receiver.url("/ok/ops") +
+                             "[[webhooks]]\nname = \"ops\"\nurl = \"" +
+                                 receiver.url("/ok/ops") +
                                  "\"\nsecret = \"cluster-test-secret-0123\"\n";
     TestClock clock;
     Headers env = clock.env();
@@ -242,8 +243,9 @@ TEST_SUITE("operations_cluster") {
     // Ten days later every step's deadline has passed, on all three clocks at once.
     clock.set(system_now() + 10 * kDay);
     const bool breached = within(std::chrono::seconds(20), [&] {
-      return c.db.query_int("SELECT count(DISTINCT case_id) FROM history"
-                            " WHERE event = 'deadline_breached'") == kCases;
+      return c.db.query_int(
+                 "SELECT count(DISTINCT case_id) FROM history"
+                 " WHERE event = 'deadline_breached'") == kCases;
     });
     REQUIRE_MESSAGE(breached, c.logs());
     const bool signed_new = within(std::chrono::seconds(10), [&] {
@@ -257,7 +259,8 @@ TEST_SUITE("operations_cluster") {
     std::this_thread::sleep_for(std::chrono::seconds(2));  // more passes of every engine's chores
 
     // Timers: one row per case and timer event, however many processes looked.
-    CHECK(c.db.query_int("SELECT count(*) FROM history WHERE event = 'deadline_breached'") == kCases);
+    CHECK(c.db.query_int("SELECT count(*) FROM history WHERE event = 'deadline_breached'") ==
+          kCases);
     CHECK(c.db.query_int("SELECT count(*) FROM (SELECT case_id, event FROM history WHERE event IN"
                          " ('deadline_warning', 'deadline_breached', 'escalated')"
                          " GROUP BY case_id, event HAVING count(*) > 1) AS twice") == 0);
@@ -269,7 +272,8 @@ TEST_SUITE("operations_cluster") {
           c.db.query_int("SELECT count(DISTINCT boundary) FROM history_checkpoints"));
     // Webhooks: every message reached the receiver once.
     std::map<std::string, int> received;
-    for (const auto& r : receiver.records("/ok/ops", "received")) ++received[text(r.at("message_id"))];
+    for (const auto& r : receiver.records("/ok/ops", "received"))
+      ++received[text(r.at("message_id"))];
     const auto messages = c.db.query_int("SELECT count(*) FROM outbox");
     CHECK(messages >= kCases / 2 + kCases);  // case.dispatched and deadline.breached at least
     CHECK(static_cast<std::int64_t>(received.size()) == messages);
