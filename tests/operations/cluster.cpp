@@ -183,7 +183,9 @@ NginxProxy::NginxProxy(const std::vector<unsigned short>& upstream_ports)
       read_text(std::string(OUTPOST_SOURCE_DIR) + "/deploy/nginx/outpost.conf");
   std::ofstream(dir_ + "/outpost.conf") << render_site(site, upstream_ports, port_);
   std::ofstream(dir_ + "/nginx.conf") << main_conf(dir_);
-  const std::vector<std::string> base{"nginx", "-p", dir_, "-c", dir_ + "/nginx.conf"};
+  // Debian puts it in /usr/sbin, which a non-root PATH may lack.
+  const std::string nginx = fs::exists("/usr/sbin/nginx") ? "/usr/sbin/nginx" : "nginx";
+  const std::vector<std::string> base{nginx, "-p", dir_, "-c", dir_ + "/nginx.conf"};
   std::vector<std::string> check = base;
   check.push_back("-t");
   if (wait_exit(spawn(check, dir_ + "/check.log")) != 0) {
