@@ -245,6 +245,26 @@ inline json::object agreement(const std::string& performance_due, const std::str
                       {"performance_due", performance_due}};
 }
 
+// One step of a walk through a workflow: the event and its payload.
+using EventStep = std::pair<std::string, json::object>;
+
+// A dispute's whole life, `registered` to `closed`, mediated by the police
+// with every party's consent and an oral agreement (10 events).
+inline std::vector<EventStep> dispute_life() {
+  return {
+      {"accept", {}},
+      {"assign", {{"department", "police"}, {"assignees", {"police-01"}}}},
+      {"record_consent", {{"party", 1}, {"consent", "agree"}, {"form", "written"}}},
+      {"record_consent", {{"party", 2}, {"consent", "agree"}, {"form", "oral"}}},
+      {"accept_mediator", {{"party", 1}, {"mediator", "police-01"}, {"form", "written"}}},
+      {"start_mediation", {}},
+      {"reach_agreement", agreement("2026-12-31")},
+      {"confirm_performance", {}},
+      {"record_follow_up", {{"satisfaction", "satisfied"}, {"note", "回访满意"}}},
+      {"close", {}},
+  };
+}
+
 // Takes a fresh dispute to `mediating` (accept, assign to police, start_mediation).
 inline std::int64_t mediating_case(TestServer& t) {
   const auto id = t.create_case();

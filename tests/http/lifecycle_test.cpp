@@ -21,18 +21,7 @@ TEST_SUITE("http_lifecycle") {
     CHECK(c.at("parties").as_array()[0].at("id_number") == "5001**********2345");
     CHECK(c.at("allowed_events").as_array().size() > 0);
 
-    const std::vector<std::pair<std::string, json::object>> path{
-        {"accept", {}},
-        {"assign", {{"department", "police"}, {"assignees", {"police-01"}}}},
-        {"record_consent", {{"party", 1}, {"consent", "agree"}, {"form", "written"}}},
-        {"record_consent", {{"party", 2}, {"consent", "agree"}, {"form", "oral"}}},
-        {"accept_mediator", {{"party", 1}, {"mediator", "police-01"}, {"form", "written"}}},
-        {"start_mediation", {}},
-        {"reach_agreement", agreement("2026-12-31")},
-        {"confirm_performance", {}},
-        {"record_follow_up", {{"satisfaction", "satisfied"}, {"note", "回访满意"}}},
-        {"close", {}},
-    };
+    const std::vector<EventStep> path = dispute_life();
     const std::vector<std::string> states{
         "accepted",  "assigned",          "assigned",  "assigned",  "assigned",
         "mediating", "agreement_reached", "follow_up", "follow_up", "closed"};

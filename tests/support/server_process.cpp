@@ -117,8 +117,12 @@ ServerProcess::~ServerProcess() {
 void ServerProcess::start() {
   const std::string ready = dir_ + "/ready";
   fs::remove(ready);
-  std::vector<std::string> args{"serve",       "--listen",     "127.0.0.1:0", "--database",
-                                database_url_, "--ready-file", ready};
+  std::vector<std::string> args{"serve", "--database", database_url_, "--ready-file", ready};
+  // A free loopback port unless the test names its own (a restart behind a
+  // proxy must come back on the same port).
+  if (std::find(extra_args_.begin(), extra_args_.end(), "--listen") == extra_args_.end()) {
+    args.insert(args.end(), {"--listen", "127.0.0.1:0"});
+  }
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   const std::string signing_key = dir_ + "/signing-key";
   if (!fs::exists(signing_key)) write_test_signing_key(signing_key);

@@ -1,8 +1,9 @@
 // File: tests/support/server_process.hpp
 //
 // A real `outpost serve` child process for integration tests, listening on a
-// free loopback port, with OUTPOST_BOOTSTRAP_TOKEN=kTestToken so tests can
-// authenticate as admin. Its stderr goes to a log file the test can read.
+// free loopback port (or the one an extra `--listen HOST:PORT` names), with
+// OUTPOST_BOOTSTRAP_TOKEN=kTestToken so tests can authenticate as admin. Its stderr goes to a log
+// file the test can read.
 //
 //   TestDatabase db;
 //   ServerProcess server(db.url());
