@@ -6,6 +6,7 @@
 #include <string>
 
 #include "adapters/storage/dialect.hpp"
+#include "adapters/storage/migration_access_generation.hpp"
 
 namespace outpost::storage {
 
@@ -180,9 +181,12 @@ CaseStatements::CaseStatements(soci::session& sql, const PiiCipher* cipher)
                                    st.exchange(soci::use(i.case_id, "case_id"));
                                    st.exchange(soci::use(i.created_at, "created_at"));
                                  })),
-      select_case(prepare(sql, std::string("SELECT ") + kCaseColumns + " FROM cases WHERE id = :id",
+      select_case(prepare(sql,
+                          std::string("SELECT ") + kCaseColumns + ", " + kAccessGenerationColumn +
+                              " FROM cases WHERE id = :id",
                           [this](soci::statement& st) {
                             bind_case_into(st, case_row);
+                            st.exchange(soci::into(access_generation));
                             st.exchange(soci::use(lookup_id, "id"));
                           })),
       select_history(prepare(sql,

@@ -11,6 +11,8 @@
 #include "adapters/storage/case_statements.hpp"
 #include "adapters/storage/database_internals.hpp"
 #include "adapters/storage/dialect.hpp"
+#include "adapters/storage/migration_access_generation.hpp"
+#include "engine/access/access_epoch.hpp"
 #include "engine/cases/audit_chain.hpp"
 #include "engine/cases/case_service.hpp"
 
@@ -229,9 +231,12 @@ Result<CasePage> query_cases(soci::session& sql, const CaseFilter& f, const PiiC
   row.cipher = cipher;
   soci::statement st(sql);
   storage::bind_listed_case_into(st, row);
+  std::int64_t generation = 0;
+  st.exchange(soci::into(generation));
   WhereScratch scratch;
   scratch.postgresql = storage::dialect_of(sql) == storage::Dialect::postgresql;
-  std::string text = std::string("SELECT ") + storage::kCaseListColumns + " FROM cases" +
+  std::string text = std::string("SELECT ") + storage::kCaseListColumns + ", " +
+                     storage::kAccessGenerationColumn + " FROM cases" +
                      where(st, f, scratch, cipher);
   text += order_after_cursor(st, f);
   const std::int64_t limit = std::max(f.limit, 1);
@@ -244,6 +249,7 @@ Result<CasePage> query_cases(soci::session& sql, const CaseFilter& f, const PiiC
   st.define_and_bind();
   CasePage page;
   if (st.execute(true)) {
+    access_epoch::observe(generation);
     do {
       page.items.push_back(row.to_case());
     } while (st.fetch());
@@ -316,6 +322,7 @@ Result<std::optional<Case>> SociCaseStore::find_case(CaseId id) {
                                     CaseStatements& st = lease.prepared<CaseStatements>();
                                     st.lookup_id = id;
                                     if (!fetch_one(st.select_case)) return std::nullopt;
+                                    access_epoch::observe(st.access_generation);
                                     return st.case_row.to_case();
                                   });
 }
