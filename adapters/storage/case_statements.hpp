@@ -100,6 +100,11 @@ class CaseStatements final : public PreparedSet {
   soci::statement delete_phones;
   soci::statement forget_note_originals;  // de-identification: notes keep their masked body
   soci::statement forget_documents;       // de-identification: documents keep their hashes
+  // PostgreSQL only (unprepared on SQLite): every timer of one write in one
+  // statement, from timer_row.case_id, .created_at and the array literals.
+  std::string timer_kinds, timer_steps, timer_generations, timer_dues;
+  bool timers_at_once = false;
+  soci::statement insert_timers;
 };
 
 // Pieces of a case transaction, for every writer of a case.

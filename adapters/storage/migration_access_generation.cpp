@@ -41,7 +41,7 @@ Migration access_generation_migration(Dialect dialect) {
                " generation bigint NOT NULL)",
                "INSERT INTO access_generation (id, generation) VALUES (1, 0)",
                "CREATE INDEX cases_updated_at ON cases (updated_at, id)",
-               "CREATE INDEX cases_deadline ON cases (deadline, id)",
+               "CREATE INDEX cases_deadline ON cases ((deadline IS NULL), deadline, id)",
                "CREATE INDEX cases_community_state ON cases (community, state, id)"}};
   for (std::string& t : triggers(dialect)) m.statements.push_back(std::move(t));
   return m;

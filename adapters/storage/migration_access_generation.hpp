@@ -5,9 +5,10 @@
 // UPDATE or DELETE of tokens and users, so that token caches in every process
 // on the database notice a revocation or a changed role or scope within the
 // statement that reads the case; and the indexes that make the list's
-// remaining sorts and its commonest filter pair index range scans:
-// (updated_at, id) and (deadline, id) for sort=updated_at / sort=deadline and
-// overdue, (community, state, id) for community and state together.
+// remaining sorts and its commonest filter pair index scans (bench/list_plans,
+// bench/RESULTS.md): (updated_at, id) for sort=updated_at, (deadline IS NULL,
+// deadline, id) for sort=deadline (nulls last) and overdue, (community, state,
+// id) for community and state together.
 #pragma once
 
 #include "adapters/storage/migrations.hpp"
