@@ -1,6 +1,7 @@
 #include "adapters/http/auth.hpp"
 
 #include "adapters/http/session_auth.hpp"
+#include "engine/access/access_epoch.hpp"
 #include "engine/cases/audit_chain.hpp"
 
 namespace outpost::http {
@@ -8,16 +9,17 @@ namespace outpost::http {
 Authenticator::Authenticator(UserStore& users, std::chrono::milliseconds cache_ttl)
     : users_(users), ttl_(cache_ttl) {}
 
-HttpResult<Actor> Authenticator::authenticate(const HttpRequest& req) {
+HttpResult<Actor> Authenticator::authenticate(const HttpRequest& req, Vouch* vouch) {
+  if (vouch != nullptr) *vouch = Vouch{};
   if (!req.header("authorization") && sessions_) {
     if (auto by_cookie = sessions_->authenticate(req)) return std::move(*by_cookie);
   }
-  auto actor = by_token(req);
+  auto actor = by_token(req, vouch);
   if (!actor) return HttpProblem(actor.error());
   return actor.value();
 }
 
-Result<Actor> Authenticator::by_token(const HttpRequest& req) {
+Result<Actor> Authenticator::by_token(const HttpRequest& req, Vouch* vouch) {
   const auto header = req.header("authorization");
   if (!header) return Error::make(ErrorKind::unauthenticated, "send Authorization: Bearer <token>");
   constexpr std::string_view kScheme = "Bearer ";
@@ -27,23 +29,37 @@ Result<Actor> Authenticator::by_token(const HttpRequest& req) {
   }
   const std::string hash = sha256_hex(header->substr(kScheme.size()));
   const auto now = std::chrono::steady_clock::now();
+  const bool may_use_cache = vouch != nullptr && (req.method == "GET" || req.method == "HEAD");
   std::uint64_t generation = 0;
   {
     std::lock_guard lock(mutex_);
     auto it = cache_.find(hash);
-    if (it != cache_.end() && it->second.expires > now) return it->second.actor;
+    if (may_use_cache && it != cache_.end() && it->second.expires > now) {
+      *vouch = Vouch{hash, it->second.generation, true};
+      access_epoch::reset();
+      return it->second.actor;
+    }
     generation = generation_;
   }
+  access_epoch::reset();
   auto user = users_.find_user_by_token_hash(hash);
   if (!user) return user.error();
   if (!user.value()) return Error::make(ErrorKind::unauthenticated, "unknown or expired token");
   const User& u = *user.value();
   Actor actor{u.id, u.username, u.role, u.department, u.grid};
+  const std::int64_t read_at = access_epoch::observed();
   std::lock_guard lock(mutex_);
-  if (generation != generation_) return actor;
+  if (generation != generation_ || read_at < 0) return actor;
   if (cache_.size() >= kMaxCacheEntries) cache_.clear();
-  cache_[hash] = Entry{actor, now + ttl_};
+  cache_[hash] = Entry{actor, now + ttl_, read_at};
   return actor;
+}
+
+bool Authenticator::still_current(const Vouch& vouch) {
+  if (!vouch.cached || access_epoch::observed() == vouch.generation) return true;
+  std::lock_guard lock(mutex_);
+  cache_.erase(vouch.hash);
+  return false;
 }
 
 void Authenticator::invalidate() {

@@ -51,6 +51,11 @@ HttpResult<json::value> parse_json_body(const HttpRequest& req) {
   return v;
 }
 
+bool same_caller(const Actor& a, const Actor& b) {
+  return a.user_id == b.user_id && a.username == b.username && a.role == b.role &&
+         a.department == b.department && a.grid == b.grid;
+}
+
 Result<CaseId> case_id_of(const PathParams& params) {
   auto id = parse_int(params.get("id"));
   if (!id || *id <= 0) return Error::make(ErrorKind::not_found, "no case with this id");

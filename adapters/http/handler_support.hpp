@@ -69,17 +69,29 @@ Result<std::string> upload_file_name(const HttpRequest& req);
 // `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<name>` (RFC 6266).
 std::string content_disposition(std::string_view file_name);
 
+// The same user with the same role and scope.
+bool same_caller(const Actor& a, const Actor& b);
+
 // The {id} of the path. An id that is not a positive integer names no case:
 // not_found (404), like an unknown one.
 Result<CaseId> case_id_of(const PathParams& params);
 
 // f(actor) for the caller the request authenticates; otherwise the problem
-// (401, or 503 when the database does not answer).
+// (401, or 503 when the database does not answer). A GET answered for a
+// cached token whose reads saw a newer access generation (auth.hpp) is
+// checked again: kept when the token still names the same caller, else
+// answered anew for who the token names now (or 401).
 template <class F>
 HttpResponse authenticated(Authenticator& auth, const HttpRequest& req, F&& f) {
-  auto actor = auth.authenticate(req);
+  Authenticator::Vouch vouch;
+  auto actor = auth.authenticate(req, &vouch);
   if (!actor) return problem(actor.error());
-  return std::forward<F>(f)(actor.value());
+  HttpResponse response = f(actor.value());
+  if (auth.still_current(vouch)) return response;
+  auto now = auth.authenticate(req);
+  if (!now) return problem(now.error());
+  if (same_caller(now.value(), actor.value())) return response;
+  return f(now.value());
 }
 
 // f(actor, case id) for the caller the request authenticates and the {id} of

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "adapters/storage/dialect.hpp"
+#include "adapters/storage/migration_access_generation.hpp"
 
 namespace outpost::storage {
 
@@ -106,6 +107,14 @@ const std::string kTransitionInOneStatement =
 
 }  // namespace
 
+// unnest keeps the arrays' order, so timers are stored in the order given.
+constexpr const char* kInsertTimers =
+    "INSERT INTO timers (case_id, kind, step, generation, due_at, created_at)"
+    " SELECT :case_id, t.kind, t.step, t.generation, t.due_at, :created_at"
+    " FROM unnest(CAST(:kinds AS text[]), CAST(:steps AS text[]),"
+    " CAST(:generations AS bigint[]), CAST(:dues AS bigint[]))"
+    " AS t(kind, step, generation, due_at)";
+
 CaseStatements::CaseStatements(soci::session& sql, const PiiCipher* cipher)
     : next_counter(prepare(sql,
                            "INSERT INTO counters (name, value) VALUES (:name, 1)"
@@ -180,9 +189,12 @@ CaseStatements::CaseStatements(soci::session& sql, const PiiCipher* cipher)
                                    st.exchange(soci::use(i.case_id, "case_id"));
                                    st.exchange(soci::use(i.created_at, "created_at"));
                                  })),
-      select_case(prepare(sql, std::string("SELECT ") + kCaseColumns + " FROM cases WHERE id = :id",
+      select_case(prepare(sql,
+                          std::string("SELECT ") + kCaseColumns + ", " + kAccessGenerationColumn +
+                              " FROM cases WHERE id = :id",
                           [this](soci::statement& st) {
                             bind_case_into(st, case_row);
+                            st.exchange(soci::into(access_generation));
                             st.exchange(soci::use(lookup_id, "id"));
                           })),
       select_history(prepare(sql,
@@ -265,8 +277,20 @@ CaseStatements::CaseStatements(soci::session& sql, const PiiCipher* cipher)
           [this](soci::statement& st) { st.exchange(soci::use(phone_row.case_id, "case_id")); })),
       forget_documents(prepare(
           sql, "UPDATE documents SET content = '' WHERE case_id = :case_id",
-          [this](soci::statement& st) { st.exchange(soci::use(phone_row.case_id, "case_id")); })) {
+          [this](soci::statement& st) { st.exchange(soci::use(phone_row.case_id, "case_id")); })),
+      insert_timers(dialect_of(sql) == Dialect::postgresql
+                        ? prepare(sql, kInsertTimers,
+                                  [this](soci::statement& st) {
+                                    st.exchange(soci::use(timer_row.case_id, "case_id"));
+                                    st.exchange(soci::use(timer_kinds, "kinds"));
+                                    st.exchange(soci::use(timer_steps, "steps"));
+                                    st.exchange(soci::use(timer_generations, "generations"));
+                                    st.exchange(soci::use(timer_dues, "dues"));
+                                    st.exchange(soci::use(timer_row.created_at, "created_at"));
+                                  })
+                        : soci::statement(sql)) {
   case_row.cipher = cipher;
+  timers_at_once = dialect_of(sql) == Dialect::postgresql;
 }
 
 void insert_history(CaseStatements& st, const HistoryEntry& entry) {
@@ -299,6 +323,39 @@ bool update_case_row(CaseStatements& st, const Case& updated, std::int64_t expec
   return true;
 }
 
+namespace {
+
+// A PostgreSQL array literal of `values`, each element quoted.
+template <class T, class Get>
+std::string array_literal(const std::vector<T>& values, Get get) {
+  std::string out = "{";
+  for (const T& v : values) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : std::string(get(v))) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+// One round trip for all of a write's timers instead of one per timer.
+void insert_timers_at_once(CaseStatements& st, CaseId id, const std::vector<TimerRow>& timers,
+                           Millis at) {
+  st.timer_row.case_id = id;
+  st.timer_row.created_at = at;
+  st.timer_kinds = array_literal(timers, [](const TimerRow& t) { return t.kind; });
+  st.timer_steps = array_literal(timers, [](const TimerRow& t) { return t.step; });
+  st.timer_generations =
+      array_literal(timers, [](const TimerRow& t) { return std::to_string(t.generation); });
+  st.timer_dues = array_literal(timers, [](const TimerRow& t) { return std::to_string(t.due_at); });
+  st.insert_timers.execute(true);
+}
+
+}  // namespace
+
 void write_effects(CaseStatements& st, CaseId id, const SideEffects& effects, Millis at) {
   st.timer_row.case_id = id;
   if (effects.replace_timers) st.delete_pending_timers.execute(true);
@@ -308,9 +365,13 @@ void write_effects(CaseStatements& st, CaseId id, const SideEffects& effects, Mi
     st.forget_note_originals.execute(true);
     st.forget_documents.execute(true);
   }
-  for (const TimerRow& t : effects.timers) {
-    st.timer_row = {id, t.kind, t.step, t.generation, t.due_at, at};
-    st.insert_timer.execute(true);
+  if (effects.timers.size() > 1 && st.timers_at_once) {
+    insert_timers_at_once(st, id, effects.timers, at);
+  } else {
+    for (const TimerRow& t : effects.timers) {
+      st.timer_row = {id, t.kind, t.step, t.generation, t.due_at, at};
+      st.insert_timer.execute(true);
+    }
   }
   for (const OutboxMessage& m : effects.outbox) {
     st.outbox_row = {m.id, m.topic, id, m.payload, m.created_at};

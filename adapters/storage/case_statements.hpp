@@ -52,6 +52,7 @@ class CaseStatements final : public PreparedSet {
   std::int64_t assignee_case_id = 0;
   std::string assignee;
   std::int64_t lookup_id = 0;
+  std::int64_t access_generation = 0;
   std::int64_t count = 0;
   std::int64_t duplicate_id = 0;
 
@@ -77,7 +78,7 @@ class CaseStatements final : public PreparedSet {
   soci::statement transition_in_one_statement;
   // idempotency_row.
   soci::statement insert_idempotency;
-  // lookup_id -> case_row.
+  // lookup_id -> case_row, access_generation (engine/access/access_epoch.hpp).
   soci::statement select_case;
   // lookup_id -> history_row, one fetch per row, oldest first.
   soci::statement select_history;
@@ -99,6 +100,11 @@ class CaseStatements final : public PreparedSet {
   soci::statement delete_phones;
   soci::statement forget_note_originals;  // de-identification: notes keep their masked body
   soci::statement forget_documents;       // de-identification: documents keep their hashes
+  // PostgreSQL only (unprepared on SQLite): every timer of one write in one
+  // statement, from timer_row.case_id, .created_at and the array literals.
+  std::string timer_kinds, timer_steps, timer_generations, timer_dues;
+  bool timers_at_once = false;
+  soci::statement insert_timers;
 };
 
 // Pieces of a case transaction, for every writer of a case.

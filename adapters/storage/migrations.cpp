@@ -4,6 +4,7 @@
 #include <string_view>
 #include <utility>
 
+#include "adapters/storage/migration_access_generation.hpp"
 #include "adapters/storage/migration_catalogue.hpp"
 #include "adapters/storage/migration_escalations_calendar.hpp"
 
@@ -621,7 +622,8 @@ std::vector<Migration> migrations(Dialect dialect) {
           catalogue_migration(),
           migration(19, "documents", kV19Documents, dialect),
           migration(20, "ledger_imports", kV20LedgerImports, dialect),
-          migration(21, "channels", kV21Channels, dialect)};
+          migration(21, "channels", kV21Channels, dialect),
+          access_generation_migration(dialect)};
 }
 
 std::vector<std::string> apply_migrations(soci::session& sql, Dialect dialect, Millis now) {

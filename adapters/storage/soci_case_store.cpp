@@ -11,6 +11,8 @@
 #include "adapters/storage/case_statements.hpp"
 #include "adapters/storage/database_internals.hpp"
 #include "adapters/storage/dialect.hpp"
+#include "adapters/storage/migration_access_generation.hpp"
+#include "engine/access/access_epoch.hpp"
 #include "engine/cases/audit_chain.hpp"
 #include "engine/cases/case_service.hpp"
 
@@ -233,11 +235,14 @@ Result<CasePage> query_cases(soci::session& sql, const CaseFilter& f, const PiiC
   } else {
     storage::bind_listed_case_into(st, row);
   }
+  std::int64_t generation = 0;
+  st.exchange(soci::into(generation));
   WhereScratch scratch;
   scratch.postgresql = storage::dialect_of(sql) == storage::Dialect::postgresql;
   std::string text = std::string("SELECT ") + storage::kCaseListColumns +
                      (f.with_milestones ? std::string(", ") + storage::kMilestoneColumns : "") +
-                     " FROM cases" + where(st, f, scratch, cipher);
+                     ", " + storage::kAccessGenerationColumn + " FROM cases" +
+                     where(st, f, scratch, cipher);
   text += order_after_cursor(st, f);
   const std::int64_t limit = std::max(f.limit, 1);
   const std::int64_t fetch_limit = limit + 1;  // one more tells whether a next page exists
@@ -249,6 +254,7 @@ Result<CasePage> query_cases(soci::session& sql, const CaseFilter& f, const PiiC
   st.define_and_bind();
   CasePage page;
   if (st.execute(true)) {
+    access_epoch::observe(generation);
     do {
       page.items.push_back(row.to_case());
     } while (st.fetch());
@@ -321,6 +327,7 @@ Result<std::optional<Case>> SociCaseStore::find_case(CaseId id) {
                                     CaseStatements& st = lease.prepared<CaseStatements>();
                                     st.lookup_id = id;
                                     if (!fetch_one(st.select_case)) return std::nullopt;
+                                    access_epoch::observe(st.access_generation);
                                     return st.case_row.to_case();
                                   });
 }

@@ -11,7 +11,9 @@
 #include <soci/soci.h>
 
 #include "adapters/storage/database_internals.hpp"
+#include "adapters/storage/migration_access_generation.hpp"
 #include "adapters/storage/rows.hpp"
+#include "engine/access/access_epoch.hpp"
 
 namespace outpost {
 
@@ -37,30 +39,35 @@ struct UserStatements final : storage::PreparedSet {
   storage::UserRow user_row;
   std::string lookup_text;
   std::int64_t now = 0;
-  // lookup_text (token hash), now -> user_row.
+  std::int64_t access_generation = 0;
+  // lookup_text (token hash), now -> user_row, access_generation.
   soci::statement select_user_by_token;
 };
 
 UserStatements::UserStatements(soci::session& sql, const PiiCipher*)
-    : select_user_by_token(storage::prepare(sql,
-                                            "SELECT u.id, u.username, u.display_name, u.role,"
-                                            " u.department, u.grid, u.disabled"
-                                            " FROM tokens t JOIN users u ON u.id = t.user_id"
-                                            " WHERE t.token_hash = :token_hash AND u.disabled = 0"
-                                            " AND t.revoked_at IS NULL"
-                                            " AND (t.expires_at IS NULL OR t.expires_at > :now)",
-                                            [this](soci::statement& st) {
-                                              storage::UserRow& u = user_row;
-                                              st.exchange(soci::into(u.id));
-                                              st.exchange(soci::into(u.username));
-                                              st.exchange(soci::into(u.display_name));
-                                              st.exchange(soci::into(u.role));
-                                              st.exchange(soci::into(u.department));
-                                              st.exchange(soci::into(u.grid));
-                                              st.exchange(soci::into(u.disabled));
-                                              st.exchange(soci::use(lookup_text, "token_hash"));
-                                              st.exchange(soci::use(now, "now"));
-                                            })) {}
+    : select_user_by_token(
+          storage::prepare(sql,
+                           std::string("SELECT u.id, u.username, u.display_name,"
+                                       " u.role, u.department, u.grid,"
+                                       " u.disabled, ") +
+                               storage::kAccessGenerationColumn +
+                               " FROM tokens t JOIN users u ON u.id = t.user_id"
+                               " WHERE t.token_hash = :token_hash AND u.disabled = 0"
+                               " AND t.revoked_at IS NULL"
+                               " AND (t.expires_at IS NULL OR t.expires_at > :now)",
+                           [this](soci::statement& st) {
+                             storage::UserRow& u = user_row;
+                             st.exchange(soci::into(u.id));
+                             st.exchange(soci::into(u.username));
+                             st.exchange(soci::into(u.display_name));
+                             st.exchange(soci::into(u.role));
+                             st.exchange(soci::into(u.department));
+                             st.exchange(soci::into(u.grid));
+                             st.exchange(soci::into(u.disabled));
+                             st.exchange(soci::into(access_generation));
+                             st.exchange(soci::use(lookup_text, "token_hash"));
+                             st.exchange(soci::use(now, "now"));
+                           })) {}
 
 // One users row as bound variables: SOCI binds by reference and has no bool.
 struct AccountRow {
@@ -140,6 +147,7 @@ Result<std::optional<User>> SociUserStore::find_user_by_token_hash(std::string_v
                                     st.lookup_text = token_hash;
                                     st.now = system_now();
                                     if (!fetch_one(st.select_user_by_token)) return std::nullopt;
+                                    access_epoch::observe(st.access_generation);
                                     return st.user_row.to_user();
                                   });
 }
