@@ -18,6 +18,13 @@ namespace {
 
 constexpr std::string_view kSqlitePrefix = "sqlite:";
 constexpr const char* kLedger = "schema_migrations";
+
+// The tables the migrations themselves fill (the ledger of applied versions,
+// migration 22's one access_generation row): neither data to copy nor a sign
+// that a database is in use.
+bool migration_owned(const std::string& table) {
+  return table == kLedger || table == "access_generation";
+}
 constexpr int kPagesPerStep = 1024;          // 4 MB of 4 KB pages per backup step
 constexpr int kBusyRetries = 250;            // 20 ms apart: 5 s, like the server's busy_timeout
 constexpr std::size_t kCopyChunk = 1 << 20;  // bytes sent to COPY at a time
@@ -172,7 +179,7 @@ DatabaseContents inspect_sqlite(const std::string& path) {
   SqliteDb db(path, SQLITE_OPEN_READONLY);
   for (const std::string& table : sqlite_tables(db)) {
     ++contents.tables;
-    if (table == kLedger) continue;
+    if (migration_owned(table)) continue;
     if (sqlite_int(db, "SELECT EXISTS (SELECT 1 FROM " + quoted(table) + ")") != 0) {
       contents.filled.push_back(table);
     }
@@ -184,7 +191,7 @@ DatabaseContents inspect_postgresql(PgConn& pg) {
   DatabaseContents contents;
   for (const std::string& table : pg_tables(pg)) {
     ++contents.tables;
-    if (table == kLedger) continue;
+    if (migration_owned(table)) continue;
     if (pg.integer("SELECT CASE WHEN EXISTS (SELECT 1 FROM " + quoted(table) +
                    ") THEN 1 ELSE 0 END") != 0) {
       contents.filled.push_back(table);
@@ -211,7 +218,7 @@ Result<T> guarded(Body&& body) {
 std::vector<std::string> dependency_order(PgConn& pg) {
   std::map<std::string, std::set<std::string>> needs;
   for (const std::string& table : pg_tables(pg)) {
-    if (table != kLedger) needs[table];
+    if (!migration_owned(table)) needs[table];
   }
   auto keys = pg.query(
       "SELECT a.relname, b.relname FROM pg_catalog.pg_constraint c"
