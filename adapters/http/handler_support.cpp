@@ -1,6 +1,7 @@
 #include "adapters/http/handler_support.hpp"
 
 #include <charconv>
+#include <vector>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -38,6 +39,32 @@ bool read_paging(std::string_view name, std::string_view value, Paging& paging, 
   return true;
 }
 
+namespace {
+
+// Whether a string or key anywhere in `v` holds U+0000: PostgreSQL's text
+// cannot store it, so a document with one is refused before it reaches a
+// store on either backend. Iterative, so depth costs no stack.
+bool holds_nul(const json::value& root) {
+  const auto has_nul = [](json::string_view s) { return s.find('\0') != json::string_view::npos; };
+  std::vector<const json::value*> todo{&root};
+  while (!todo.empty()) {
+    const json::value* v = todo.back();
+    todo.pop_back();
+    if (v->is_string() && has_nul(v->get_string())) return true;
+    if (v->is_array()) {
+      for (const auto& item : v->get_array()) todo.push_back(&item);
+    } else if (v->is_object()) {
+      for (const auto& [key, item] : v->get_object()) {
+        if (has_nul(key)) return true;
+        todo.push_back(&item);
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 HttpResult<json::value> parse_json_body(const HttpRequest& req) {
   const auto type = req.header("content-type");
   if (!type || media_type_essence(*type) != "application/json") {
@@ -48,6 +75,9 @@ HttpResult<json::value> parse_json_body(const HttpRequest& req) {
   if (ec)
     return HttpProblem(HttpRefusal::malformed_request,
                        "the body is not valid JSON: " + ec.message());
+  if (holds_nul(v)) {
+    return HttpProblem(HttpRefusal::malformed_request, "the body holds a U+0000 character");
+  }
   return v;
 }
 

@@ -58,7 +58,9 @@ struct HttpResponse {
 };
 
 // Splits a request target into a decoded path and query. nullopt when the
-// target is not origin-form or has a bad percent escape.
+// target is not origin-form or has a bad percent escape, when its decoded path
+// or a query name or value is not UTF-8 or holds U+0000, or when the path has
+// an encoded slash or backslash, a backslash, or a "." or ".." segment.
 struct Target {
   std::string path;
   std::vector<std::pair<std::string, std::string>> query;

@@ -21,6 +21,7 @@
 //   });
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -109,9 +110,14 @@ HttpResponse idempotent(const IdempotentResource<T>& r, const HttpRequest& req, 
     if (!done) return problem(done.error());
     return respond(done.value(), r.render(done.value()));
   }
-  if (key->empty() || key->size() > kMaxIdempotencyKey) {
-    return problem(
-        Error::make(ErrorKind::malformed, "Idempotency-Key must be 1 to 255 characters"));
+  // Printable ASCII, as the header's draft (an sf-string) has it: other bytes
+  // are no key a client can repeat, and PostgreSQL's text refuses non-UTF-8.
+  const bool printable = std::all_of(key->begin(), key->end(), [](char ch) {
+    return static_cast<unsigned char>(ch) >= 0x20 && static_cast<unsigned char>(ch) < 0x7f;
+  });
+  if (key->empty() || key->size() > kMaxIdempotencyKey || !printable) {
+    return problem(Error::make(ErrorKind::malformed,
+                               "Idempotency-Key must be 1 to 255 printable ASCII characters"));
   }
   const IdempotencyKey idem{actor.user_id, std::string(r.scope), std::string(*key),
                             sha256_hex(req.method + " " + req.path + "\n" + req.body)};

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "adapters/http/problem.hpp"
+#include "engine/cases/annotations.hpp"
 
 namespace outpost::http {
 namespace {
@@ -48,6 +49,25 @@ std::optional<std::string> percent_decode(std::string_view in, bool plus_is_spac
   return out;
 }
 
+// Decoded text a handler may trust: UTF-8 without U+0000 (which PostgreSQL's
+// text cannot hold).
+bool clean_text(std::string_view text) {
+  return text.find('\0') == std::string_view::npos && is_valid_utf8(text);
+}
+
+// A path whose meaning decoding would change is refused rather than guessed
+// at: an encoded '/' or '\\' would turn one segment into two, and a "." or
+// ".." segment names another path (a way out of a file tree).
+bool plain_path(std::string_view raw, std::string_view decoded) {
+  for (const std::string_view escape : {"%2f", "%2F", "%5c", "%5C"}) {
+    if (raw.find(escape) != std::string_view::npos) return false;
+  }
+  for (const std::string_view segment : split_path(decoded)) {
+    if (segment == "." || segment == "..") return false;
+  }
+  return decoded.find('\\') == std::string_view::npos && clean_text(decoded);
+}
+
 }  // namespace
 
 std::optional<std::string_view> HttpRequest::header(std::string_view name) const {
@@ -69,7 +89,7 @@ std::optional<Target> parse_target(std::string_view target) {
   Target t;
   const std::size_t q = target.find('?');
   auto path = percent_decode(target.substr(0, q), false);
-  if (!path) return std::nullopt;
+  if (!path || !plain_path(target.substr(0, q), *path)) return std::nullopt;
   t.path = std::move(*path);
   if (q == std::string_view::npos) return t;
   std::string_view rest = target.substr(q + 1);
@@ -81,7 +101,7 @@ std::optional<Target> parse_target(std::string_view target) {
     const std::size_t eq = pair.find('=');
     auto key = percent_decode(pair.substr(0, eq), true);
     auto value = percent_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
-    if (!key || !value) return std::nullopt;
+    if (!key || !value || !clean_text(*key) || !clean_text(*value)) return std::nullopt;
     t.query.emplace_back(std::move(*key), std::move(*value));
   }
   return t;

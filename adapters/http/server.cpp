@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <iterator>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -105,6 +106,28 @@ HttpRequest to_request(bhttp::request<bhttp::string_body>&& req, Target target,
   return out;
 }
 
+// Why a request's header is refused before its body is read, or nullopt. Only
+// one way of framing a body is accepted: a single `Transfer-Encoding: chunked`
+// on HTTP/1.1 without Content-Length, or a Content-Length. Anything else is a
+// shape that a proxy in front may frame differently (request smuggling, RFC
+// 9112 section 6.1), so it is refused and the connection closed. Two Host
+// fields are refused too (RFC 9112 section 3.2).
+std::optional<std::string> framing_problem(const bhttp::request_parser<bhttp::string_body>& p) {
+  const auto& req = p.get();
+  if (req.count(bhttp::field::host) > 1) return "the request has more than one Host field";
+  const auto codings = req.equal_range(bhttp::field::transfer_encoding);
+  if (codings.first == codings.second) return std::nullopt;
+  if (std::next(codings.first) != codings.second) return "Transfer-Encoding is given twice";
+  if (req.version() < 11) return "Transfer-Encoding needs HTTP/1.1";
+  if (req.count(bhttp::field::content_length) > 0) {
+    return "a request cannot have both Transfer-Encoding and Content-Length";
+  }
+  if (!beast::iequals(codings.first->value(), "chunked")) {
+    return "the only Transfer-Encoding accepted is chunked";
+  }
+  return std::nullopt;
+}
+
 // The header fields every response gets. Cache-Control is no-store unless the
 // handler sets its own: API answers must never be cached, only the console's
 // static files say how they may be.
@@ -180,6 +203,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return on_read_error(ec);
     busy_ = true;
     stream_.expires_after(server_.options.read_timeout);
+    if (const auto why = framing_problem(*parser_)) {
+      return write(problem(HttpRefusal::malformed_request, *why), 11, false, true);
+    }
     const auto& req = parser_->get();
     const std::size_t limit = server_.body_limit_for(req.method_string(), req.target());
     if (const auto length = parser_->content_length(); length && *length > limit) {

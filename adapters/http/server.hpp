@@ -10,6 +10,8 @@
 //   first matching `body_limit_rules` entry          -> 413
 //   header block over `header_limit` (default 8 KiB) -> 431
 //   malformed request line or headers                -> 400
+//   a second Host, or a body framed other than by one Content-Length or by
+//   `Transfer-Encoding: chunked` alone (a smuggling shape) -> 400
 // Time-outs: `idle_timeout` while waiting for a request on an open connection,
 // `read_timeout` for the rest of a request once its header has arrived and for
 // writing the response. On SIGINT or SIGTERM the server stops accepting, closes

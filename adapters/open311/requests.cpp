@@ -6,11 +6,13 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 #include <boost/json.hpp>
 
 #include "adapters/open311/form.hpp"
+#include "engine/cases/annotations.hpp"
 #include "engine/cases/audit_chain.hpp"
 
 namespace outpost::open311 {
@@ -120,7 +122,18 @@ Form read_fields(const FormFields& fields,
                  const std::vector<std::pair<std::string, std::string>>& query) {
   Form f;
   std::set<std::string> seen;
+  bool unreadable = false;
   const auto take = [&](const std::string& name, const std::string& value, bool file) {
+    // Neither echoed in a problem nor stored: PostgreSQL's text holds no U+0000.
+    const auto clean = [](const std::string& s) {
+      return s.find('\0') == std::string::npos && is_valid_utf8(s);
+    };
+    if (!clean(name) || (!file && !clean(value))) {
+      if (!std::exchange(unreadable, true)) {
+        f.problems.push_back("a field name or value is not UTF-8 or holds U+0000");
+      }
+      return;
+    }
     if (file) {
       f.problems.push_back(name + " is an uploaded file; send a picture as media_url");
       return;

@@ -77,6 +77,22 @@ Error invalid(std::string message, std::vector<FieldError> fields) {
   return e;
 }
 
+// Whether `name` holds a bidirectional override or isolate (U+202A..U+202E,
+// U+2066..U+2069), which would show "gpj.exe" as "exe.jpg".
+bool has_bidi_control(std::string_view name) {
+  for (std::size_t i = 0; i + 2 < name.size(); ++i) {
+    if (name[i] != '\xe2') continue;
+    const auto b1 = static_cast<unsigned char>(name[i + 1]);
+    const auto b2 = static_cast<unsigned char>(name[i + 2]);
+    if ((b1 == 0x80 && b2 >= 0xaa && b2 <= 0xae) || (b1 == 0x81 && b2 >= 0xa6 && b2 <= 0xa9)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A file name is shown and offered for download as is: it names no directory
+// (no '/' or '\\', not "." or ".."), and has no control characters.
 void check_file_name(std::string_view name, std::vector<FieldError>& errors) {
   if (name.empty()) {
     errors.push_back({"file_name", "is required (X-File-Name header)"});
@@ -88,10 +104,11 @@ void check_file_name(std::string_view name, std::vector<FieldError>& errors) {
   }
   const bool bad_char = std::any_of(name.begin(), name.end(), [](char ch) {
     const auto u = static_cast<unsigned char>(ch);
-    return ch == '/' || u < 0x20 || u == 0x7f;
+    return ch == '/' || ch == '\\' || u < 0x20 || u == 0x7f;
   });
-  if (bad_char) {
-    errors.push_back({"file_name", "must not contain '/' or control characters"});
+  if (bad_char || name == "." || name == ".." || has_bidi_control(name)) {
+    errors.push_back(
+        {"file_name", "must not be . or .. nor contain '/', '\\' or control characters"});
   } else if (!is_valid_utf8(name)) {
     errors.push_back({"file_name", "is not valid UTF-8"});
   }

@@ -54,7 +54,7 @@ struct Attachment {
   std::int64_t seq = 0;    // the seq of the history row that added it
   std::string sha256;      // 64 lower-case hex digits of the content
   std::string media_type;  // a supported media type, without parameters
-  std::string file_name;   // UTF-8, 1–255 bytes, no '/' and no control characters
+  std::string file_name;   // UTF-8, 1–255 bytes, not . or .., no '/', '\\' or control characters
   std::int64_t size = 0;
   std::string uploaded_by;
   Millis at = 0;

@@ -14,11 +14,24 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 
 #include <doctest/doctest.h>
 #include <boost/json.hpp>
 
 namespace outpost::testing {
+
+// Runs a shell command: its exit code (-1 when it did not exit) and what it
+// printed on stdout.
+inline std::pair<int, std::string> run_shell(const std::string& command) {
+  FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  char buf[65536];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
+  const int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
 
 inline boost::json::value python_check(const std::string& script, const std::string& body,
                                        const std::string& extension) {
@@ -28,15 +41,9 @@ inline boost::json::value python_check(const std::string& script, const std::str
   std::ofstream(file, std::ios::binary) << body;
   const std::string command = "/usr/bin/python3 " OUTPOST_SOURCE_DIR "/tests/http/" + script + " " +
                               file.string() + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  char buf[65536];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
-  const int status = ::pclose(pipe);
+  const auto [exit_code, out] = run_shell(command);
   fs::remove(file);
-  const bool exited_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-  REQUIRE_MESSAGE(exited_ok, out);
+  REQUIRE_MESSAGE(exit_code == 0, out);
   return boost::json::parse(out);
 }
 

@@ -111,6 +111,17 @@ TEST_SUITE("engine_annotations") {
       CHECK_FALSE(check_attachment({"image/png", "a\x7f.png", kPng}));
       CHECK_FALSE(check_attachment({"image/png", "\xff.png", kPng}));
     }
+    SUBCASE("file names that name a directory or hide their extension are refused") {
+      for (const char* name : {".", "..", "..\\..\\win.ini", "a\\b.png", "\xe2\x80\xaegnp.exe",
+                               "a\xe2\x81\xa6" "b.png"}) {
+        CAPTURE(name);
+        auto r = check_attachment({"image/png", name, kPng});
+        REQUIRE_FALSE(r);
+        CHECK(field_has(r.error(), "file_name", ".."));
+      }
+      CHECK(check_attachment({"image/png", "..a.png", kPng}));
+      CHECK(check_attachment({"image/png", "调解书 ✓.png", kPng}));
+    }
   }
 
   TEST_CASE("engine_annotations: note bodies and visibility are checked") {
