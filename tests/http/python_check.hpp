@@ -20,24 +20,35 @@
 
 namespace outpost::testing {
 
+// Runs `command` (a Python reader with its arguments; its stderr joins its
+// output), requires it to exit 0 and returns the JSON it printed.
+inline boost::json::value python_json(const std::string& command) {
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  char buf[65536];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
+  const int status = ::pclose(pipe);
+  const bool exited_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  REQUIRE_MESSAGE(exited_ok, out);
+  return boost::json::parse(out);
+}
+
 inline boost::json::value python_check(const std::string& script, const std::string& body,
                                        const std::string& extension) {
   namespace fs = std::filesystem;
   const fs::path file =
       fs::temp_directory_path() / ("outpost-check-" + std::to_string(::getpid()) + extension);
   std::ofstream(file, std::ios::binary) << body;
-  const std::string command = "/usr/bin/python3 " OUTPOST_SOURCE_DIR "/tests/http/" + script + " " +
-                              file.string() + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  char buf[65536];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
-  const int status = ::pclose(pipe);
-  fs::remove(file);
-  const bool exited_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-  REQUIRE_MESSAGE(exited_ok, out);
-  return boost::json::parse(out);
+  struct Remove {
+    const fs::path& file;
+    ~Remove() {
+      std::error_code ec;
+      fs::remove(file, ec);
+    }
+  } remove{file};
+  return python_json("/usr/bin/python3 " OUTPOST_SOURCE_DIR "/tests/http/" + script + " " +
+                     file.string());
 }
 
 }  // namespace outpost::testing
