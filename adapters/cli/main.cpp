@@ -1,6 +1,7 @@
 // outpost: the one binary.
 //   outpost serve   [--listen HOST:PORT] [--database URL] [--config FILE] [--log-format text|json]
 //                   [--log-level LEVEL] [--demo-data] [--ready-file PATH]
+//                   [--shutdown-grace SECONDS] [--metrics-token TOKEN]
 //   outpost migrate [--database URL] [--config FILE]
 //   outpost user add|list|disable, outpost token create|revoke (adapters/cli/user_commands.hpp)
 //   outpost report kpis|definitions (adapters/cli/report_commands.hpp)
@@ -33,6 +34,7 @@
 #include "adapters/cli/export_command.hpp"
 #include "adapters/cli/import_command.hpp"
 #include "adapters/cli/logging.hpp"
+#include "adapters/cli/operations.hpp"
 #include "adapters/cli/report_commands.hpp"
 #include "adapters/cli/serve_clock.hpp"
 #include "adapters/cli/user_commands.hpp"
@@ -44,8 +46,10 @@
 #include "adapters/documents/document_names.hpp"
 #include "adapters/documents/pdf_renderer.hpp"
 #include "adapters/http/api.hpp"
+#include "adapters/http/health.hpp"
 #include "adapters/http/server.hpp"
 #include "adapters/http/session_auth.hpp"
+#include "adapters/metrics/prometheus.hpp"
 #include "adapters/notify/webhook_deliverer.hpp"
 #include "adapters/open311/open311.hpp"
 #include "adapters/storage/stores.hpp"
@@ -59,7 +63,9 @@ namespace {
 using namespace outpost;
 
 struct Flags {
-  std::optional<std::string> listen, database, config_file, log_format, log_level, ready_file;
+  std::optional<std::string> listen, database, config_file, log_format, log_level, ready_file,
+      metrics_token;
+  std::optional<long long> shutdown_grace;
   bool demo_data = false;
 };
 
@@ -81,6 +87,8 @@ std::optional<config::Settings> resolve_settings(const Flags& f, int& exit_code)
   if (f.log_format) s.log_format = *f.log_format;
   if (f.log_level) s.log_level = *f.log_level;
   if (f.demo_data) s.demo_data = true;
+  if (f.shutdown_grace) s.shutdown_grace_seconds = *f.shutdown_grace;
+  if (f.metrics_token) s.metrics_token = *f.metrics_token;
   if (s.config_dir.empty()) s.config_dir = config::default_config_dir();
   if (r) r = config::validate(s);
   if (auto proxies = http::TrustedProxies::parse(s.trusted_proxies); r && !proxies) {
@@ -403,6 +411,12 @@ int run_serve(const Flags& flags) {
                                                       *catalogue_at_start->catalogue),
                             clock, attachment_limit, &permissions, &stores.directory);
   ctx.documents = &documents;
+  // Counts for GET /metrics (engine/core/metrics.hpp, adapters/metrics).
+  metrics::Prometheus prometheus(workflows, OUTPOST_VERSION);
+  for (auto& gauges : cli::database_gauges(*stores.database, workflows))
+    prometheus.add_gauges(std::move(gauges));
+  service.set_metrics(&prometheus);
+  ctx.metrics = &prometheus;
   http::Router router;
   http::register_api(router, ctx);
   open311::Context open311_ctx{service,
@@ -425,16 +439,23 @@ int run_serve(const Flags& flags) {
   }
   // The console, built and embedded with the binary, under /.
   const web::AssetServer console{web::embedded_console()};
+  http::Readiness readiness([&stores] { return cli::database_ready(*stores.database); },
+                            std::chrono::seconds(2));
+  http::register_health_routes(router, readiness);
+  metrics::register_metrics_route(router, prometheus, s.metrics_token);
   web::register_console_routes(router, console);
+  prometheus.bind_routes(router.listing());
   for (const auto& r : router.listing()) spdlog::debug("route {} {}", r.method, r.pattern);
 
   // Delivers the outbox until shutdown; stopped before the store closes.
   notify::WebhookDeliverer deliverer(stores.outbox, clock, webhooks_of(s),
                                      deliverer_options(s.outbox));
+  deliverer.set_metrics(&prometheus);
   deliverer.start();
   // Fires deadline timers until shutdown, this process's share when several
   // share one PostgreSQL.
   DeadlineScheduler scheduler(stores.timers, deadlines, clock);
+  scheduler.set_metrics(&prometheus);
   cli::DeadlineTicker ticker(scheduler, std::chrono::milliseconds(s.deadline_interval_ms));
   // Sequences the history log and signs the day's (and quarter's) checkpoint
   // once: the first time before the server answers, so a verification right
@@ -463,6 +484,8 @@ int run_serve(const Flags& flags) {
   options.read_timeout = std::chrono::seconds(s.read_timeout_seconds);
   options.shutdown_grace = std::chrono::seconds(s.shutdown_grace_seconds);
   options.trusted_proxies = http::TrustedProxies::parse(s.trusted_proxies).value();
+  options.on_shutdown = [&readiness] { readiness.begin_draining(); };
+  options.observer = &prometheus;
   http::Server server(options, router);
   auto bound = server.listen();
   if (!bound) return fail(1, bound.error().message);
@@ -504,6 +527,12 @@ int main(int argc, char** argv) {
                   "Seed demonstration cases into an empty database");
   serve->add_option("--ready-file", flags.ready_file,
                     "Write HOST:PORT to this file once listening");
+  serve->add_option("--metrics-token", flags.metrics_token,
+                    "Bearer token for GET /metrics; without one /metrics is not served (env "
+                    "OUTPOST_METRICS_TOKEN, which keeps it out of the process list)");
+  serve->add_option("--shutdown-grace", flags.shutdown_grace,
+                    "Seconds to finish requests in flight after SIGTERM ([http] "
+                    "shutdown_grace_seconds; default 20)");
   CLI::App* migrate = app.add_subcommand("migrate", "Apply pending database schema migrations");
   add_common(migrate);
   cli::UserCommands user_commands(app, add_common);

@@ -274,6 +274,7 @@ Status apply_config_file(Settings& s, const std::string& path) {
   s.idle_timeout_seconds = http["idle_timeout_seconds"].value_or(s.idle_timeout_seconds);
   s.read_timeout_seconds = http["read_timeout_seconds"].value_or(s.read_timeout_seconds);
   s.shutdown_grace_seconds = http["shutdown_grace_seconds"].value_or(s.shutdown_grace_seconds);
+  s.metrics_token = http["metrics_token"].value_or(s.metrics_token);
   if (Status r = read_trusted_proxies(http["trusted_proxies"].node(), s.trusted_proxies); !r)
     return r;
   const auto auth = t["auth"];
@@ -303,6 +304,7 @@ Status apply_environment(Settings& s) {
   read_text("OUTPOST_CONFIG_DIR", s.config_dir);
   read_text("OUTPOST_LOG_FORMAT", s.log_format);
   read_text("OUTPOST_LOG_LEVEL", s.log_level);
+  read_text("OUTPOST_METRICS_TOKEN", s.metrics_token);
   read_text("OUTPOST_CALENDAR", s.calendar);
   read_text("OUTPOST_BOUNDARIES", s.boundaries);
   read_text("OUTPOST_PII_KEY_FILE", s.pii_key_file);

@@ -51,6 +51,9 @@ struct Settings {
   long long idle_timeout_seconds = 60;
   long long read_timeout_seconds = 30;
   long long shutdown_grace_seconds = 20;
+  // [http] metrics_token (OUTPOST_METRICS_TOKEN): the bearer token GET /metrics
+  // asks for; empty (the default): /metrics is not served.
+  std::string metrics_token;
   // [http] trusted_proxies: IP addresses or CIDR networks of reverse proxies
   // whose X-Forwarded-For names the client (adapters/http/client_address.hpp).
   std::vector<std::string> trusted_proxies;

@@ -24,6 +24,7 @@
 #include "engine/cases/annotations.hpp"
 #include "engine/cases/case_service.hpp"
 #include "engine/cases/ledger_import.hpp"
+#include "engine/core/metrics.hpp"
 #include "engine/deadlines/calendar_service.hpp"
 #include "engine/directory/catalogue_service.hpp"
 #include "engine/directory/directory.hpp"
@@ -90,6 +91,8 @@ struct ApiContext {
   ImportStore* imports = nullptr;
   // Case documents (PDF) and their verification: without it those routes are not registered.
   DocumentService* documents = nullptr;
+  // Failed logins and lockouts are counted here (engine/core/metrics.hpp); may be null.
+  Metrics* metrics = nullptr;
 };
 
 void register_api(Router& router, ApiContext& ctx);

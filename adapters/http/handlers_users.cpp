@@ -301,11 +301,14 @@ class UserRoutes {
     auto after =
         store_.record_login_failure(keys, now, throttle.max_failures, throttle.lock.count());
     if (!after) return problem(after.error());
+    Metrics& metrics = ctx_.metrics ? *ctx_.metrics : no_metrics();
+    metrics.login(LoginSignal::failure);
     spdlog::warn("login failed for user '{}' from {} ({} in a row)", printable(username), address,
                  most_failures(after.value()));
     if (const Millis locked = latest_lock(after.value()); locked > now) {
       spdlog::warn("login locked for user '{}' and address {} for {} s", printable(username),
                    address, throttle.lock.count() / 1000);
+      metrics.login(LoginSignal::lockout);
       return locked_response(locked, now);
     }
     return problem(Error::make(ErrorKind::unauthenticated, "wrong username or password"));

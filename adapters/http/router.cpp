@@ -197,16 +197,21 @@ std::optional<PathParams> Router::match(const Route& route, std::string_view pat
   return params;
 }
 
-HttpResponse Router::handle(const HttpRequest& req) const {
+HttpResponse Router::handle(const HttpRequest& req, std::size_t* answered) const {
   const auto segments = split_path(req.path);
   std::string allow;
-  for (const auto& route : routes_) {
+  std::size_t unused = 0;
+  std::size_t& index = answered ? *answered : unused;
+  index = kNoRoute;
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    const Route& route = routes_[i];
     auto params = match(route, req.path, segments);
     if (!params) continue;
     if (route.method != req.method) {
       allow += (allow.empty() ? "" : ", ") + route.method;
       continue;
     }
+    index = i;
     try {
       return route.handler(req, *params);
     } catch (const std::exception& e) {
@@ -217,8 +222,9 @@ HttpResponse Router::handle(const HttpRequest& req) const {
   if (!allow.empty()) {
     return problem(HttpRefusal::method_not_allowed, "use " + allow).with_header("Allow", allow);
   }
-  if (fallback_) return fallback_(req, PathParams{});
-  return problem(Error::make(ErrorKind::not_found, "no resource at this path"));
+  if (!fallback_) return problem(Error::make(ErrorKind::not_found, "no resource at this path"));
+  index = kFallbackRoute;
+  return fallback_(req, PathParams{});
 }
 
 }  // namespace outpost::http

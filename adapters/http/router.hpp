@@ -45,7 +45,12 @@ class Router {
   // Answers every request whose path matches no pattern (the console's pages
   // under "/"); its params are empty.
   void set_fallback(Handler handler);
-  HttpResponse handle(const HttpRequest& req) const;
+  // `route`, when given, is set to the index in listing() of the route that
+  // answered, or to kFallbackRoute / kNoRoute (404, 405): what metrics label a
+  // request by, never its raw path.
+  HttpResponse handle(const HttpRequest& req, std::size_t* route = nullptr) const;
+  static constexpr std::size_t kFallbackRoute = static_cast<std::size_t>(-2);
+  static constexpr std::size_t kNoRoute = static_cast<std::size_t>(-1);
 
   // Every route as added, in order: what the OpenAPI document must describe
   // (`outpost serve` logs it at debug level; tests/http/openapi_test.cpp).

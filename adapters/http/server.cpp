@@ -57,6 +57,10 @@ struct Server::Impl {
 
   ServerOptions options;
   const Router& router;
+  // Before ioc: when the grace period ends with connections still open, ioc's
+  // destructor destroys their sessions, and each removes itself from here.
+  std::mutex sessions_mutex;
+  std::unordered_set<Session*> sessions;
   asio::io_context ioc;
   tcp::acceptor acceptor;
   asio::signal_set signals;
@@ -65,8 +69,6 @@ struct Server::Impl {
   // the request (see ServerOptions::io_threads).
   std::optional<asio::thread_pool> workers;
   std::atomic<bool> stopping{false};
-  std::mutex sessions_mutex;
-  std::unordered_set<Session*> sessions;
 };
 
 namespace {
@@ -278,10 +280,13 @@ class Session : public std::enable_shared_from_this<Session> {
 
   HttpResponse respond(const HttpRequest& hreq) {
     const auto started = std::chrono::steady_clock::now();
-    HttpResponse res = server_.router.handle(hreq);
-    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                            std::chrono::steady_clock::now() - started)
-                            .count();
+    std::size_t route = Router::kNoRoute;
+    HttpResponse res = server_.router.handle(hreq, &route);
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    if (server_.options.observer) {
+      server_.options.observer->request_done(hreq.method, route, res.status, elapsed);
+    }
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
     spdlog::log(res.status >= 500 ? spdlog::level::warn : spdlog::level::debug,
                 "{} {} -> {} in {:.1f} ms", hreq.method, hreq.path, res.status, micros / 1000.0);
     if (res.stream) res.stream = guarded(std::move(res.stream), hreq.method + " " + hreq.path);
@@ -420,7 +425,7 @@ void Server::Impl::session_started(Session* s) {
 void Server::Impl::session_ended(Session* s) {
   std::lock_guard lock(sessions_mutex);
   sessions.erase(s);
-  if (stopping && sessions.empty()) {
+  if (stopping && sessions.empty() && !ioc.stopped()) {
     asio::post(ioc, [this] { grace_timer.cancel(); });
   }
 }
@@ -440,6 +445,7 @@ void Server::Impl::accept() {
 void Server::Impl::begin_shutdown() {
   if (stopping.exchange(true)) return;
   spdlog::info("shutting down: no new connections, finishing requests in flight");
+  if (options.on_shutdown) options.on_shutdown();
   asio::post(acceptor.get_executor(), [this] {
     beast::error_code ec;
     acceptor.close(ec);

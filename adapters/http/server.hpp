@@ -30,6 +30,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -51,6 +52,17 @@ struct BodyLimitRule {
   std::size_t limit = 0;
 };
 
+// Told about every request the router answered (adapters/metrics): the
+// route's index in Router::listing() (or Router::kFallbackRoute / kNoRoute),
+// the status, and how long the handler took (for a streamed body: until its
+// header was ready). Called on the thread that ran the handler; must be cheap.
+class RequestObserver {
+ public:
+  virtual ~RequestObserver() = default;
+  virtual void request_done(std::string_view method, std::size_t route, int status,
+                            std::chrono::nanoseconds elapsed) = 0;
+};
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;  // 0 picks a free port
@@ -70,6 +82,9 @@ struct ServerOptions {
   std::chrono::milliseconds shutdown_grace = std::chrono::seconds(20);
   // Peers whose X-Forwarded-For names the client (HttpRequest::client_address).
   TrustedProxies trusted_proxies;
+  // Called once when the shutdown begins (readiness turns 503: health.hpp).
+  std::function<void()> on_shutdown;
+  RequestObserver* observer = nullptr;  // may be null
 };
 
 class Server {

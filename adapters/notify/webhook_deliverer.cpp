@@ -120,6 +120,12 @@ void WebhookDeliverer::deliver(const StoredOutboxMessage& m) {
   }
   if (Status s = store_.record_delivery(m.seq, outcome); !s) {
     spdlog::warn("outbox: cannot record the delivery of message {}: {}", id, s.error().message);
+    return;
+  }
+  if (!interrupted) {
+    metrics_->outbox(outcome.delivered ? OutboxSignal::delivered
+                     : outcome.dead    ? OutboxSignal::dead_lettered
+                                       : OutboxSignal::retried);
   }
 }
 

@@ -28,6 +28,7 @@
 
 #include "adapters/notify/webhook.hpp"
 #include "engine/core/clock.hpp"
+#include "engine/core/metrics.hpp"
 #include "engine/notify/delivery_policy.hpp"
 #include "engine/notify/outbox.hpp"
 
@@ -51,6 +52,8 @@ class WebhookDeliverer {
 
   void start();
   void stop();
+  // Where each settled attempt is counted (delivered, retried, dead); before start().
+  void set_metrics(Metrics* metrics) { metrics_ = metrics ? metrics : &no_metrics(); }
 
  private:
   void run();
@@ -72,6 +75,7 @@ class WebhookDeliverer {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::thread thread_;
+  Metrics* metrics_ = &no_metrics();
 };
 
 }  // namespace outpost::notify

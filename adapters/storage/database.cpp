@@ -106,6 +106,14 @@ std::string_view Database::backend() const {
 }
 
 Result<std::vector<std::string>> Database::migrate() {
+  // A newer binary may migrate between this check and the apply below; this
+  // one then applies nothing (its versions are recorded) and refuses on its
+  // next start.
+  Result<int> found = schema_version();
+  if (!found) return found.error();
+  if (const int known = known_schema_version(); found.value() > known) {
+    return Error::make(ErrorKind::unavailable, storage::newer_schema_message(found.value(), known));
+  }
   return run<std::vector<std::string>>(*this, Access::write, "migrate", [](Lease& lease) {
     return storage::apply_migrations(lease.sql(), lease.dialect(), system_now());
   });
@@ -115,6 +123,10 @@ Result<int> Database::schema_version() {
   return run<int>(*this, Access::read, "schema_version", [](Lease& lease) {
     return storage::schema_version(lease.sql(), lease.dialect());
   });
+}
+
+int Database::known_schema_version() const {
+  return storage::latest_version(impl_->dialect);
 }
 
 Status Database::ping() {

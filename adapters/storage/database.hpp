@@ -57,9 +57,13 @@ class Database {
   std::string_view backend() const;
   // Applies the pending migrations (adapters/storage/migrations.hpp); returns
   // the names of those applied by this call, empty when none was pending.
+  // ErrorKind::unavailable, applying nothing, when the database's schema is
+  // newer than known_schema_version() (a newer binary migrated it).
   Result<std::vector<std::string>> migrate();
   // The highest applied migration version; 0 for an empty database.
   Result<int> schema_version();
+  // The newest migration version this binary knows.
+  int known_schema_version() const;
   // Ok when a pooled connection answers `SELECT 1`.
   Status ping();
 

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -86,6 +87,9 @@ struct Database::Impl {
   std::shared_ptr<std::mutex> writer;             // SQLite only
   std::shared_ptr<const PiiCipher> cipher;        // may be null: parties in clear
   std::unique_ptr<storage::GroupCommit> batches;  // SQLite only: see GroupCommit
+  // Calls holding a connection, and calls waiting for one (operations_counts.hpp).
+  std::atomic<std::int64_t> leased{0};
+  std::atomic<std::int64_t> waiting{0};
 };
 
 namespace storage {
@@ -121,8 +125,11 @@ inline bool is_unique_violation(const soci::soci_error& e) {
 // A pool connection for the duration of one call.
 class Lease {
  public:
-  explicit Lease(Database::Impl& impl) : impl_(impl), pos_(impl.pool.lease()) {}
-  ~Lease() { impl_.pool.give_back(pos_); }
+  explicit Lease(Database::Impl& impl) : impl_(impl), pos_(take(impl)) {}
+  ~Lease() {
+    impl_.leased.fetch_sub(1, std::memory_order_relaxed);
+    impl_.pool.give_back(pos_);
+  }
   Lease(const Lease&) = delete;
   Lease& operator=(const Lease&) = delete;
 
@@ -178,6 +185,14 @@ class Lease {
   }
 
  private:
+  static std::size_t take(Database::Impl& impl) {
+    impl.waiting.fetch_add(1, std::memory_order_relaxed);
+    const std::size_t pos = impl.pool.lease();
+    impl.waiting.fetch_sub(1, std::memory_order_relaxed);
+    impl.leased.fetch_add(1, std::memory_order_relaxed);
+    return pos;
+  }
+
   Database::Impl& impl_;
   std::size_t pos_;
 };

@@ -655,4 +655,19 @@ int schema_version(soci::session& sql, Dialect dialect) {
   return version;
 }
 
+int latest_version(Dialect dialect) {
+  static const int kSqlite = migrations(Dialect::sqlite).back().version;
+  static const int kPostgresql = migrations(Dialect::postgresql).back().version;
+  return dialect == Dialect::sqlite ? kSqlite : kPostgresql;
+}
+
+std::string newer_schema_message(int found, int known) {
+  const std::string f = std::to_string(found), k = std::to_string(known);
+  return "数据库结构版本为 " + f + "，比本程序认识的最高版本 " + k +
+         " 更新：它由更新版本的 outpost 迁移过，请运行该版本或更新版本，本程序拒绝运行 / "
+         "the database schema is at version " +
+         f + ", newer than the newest this binary knows (" + k +
+         "): it was migrated by a newer outpost; run that version or a later one";
+}
+
 }  // namespace outpost::storage

@@ -37,4 +37,11 @@ std::vector<std::string> apply_migrations(soci::session& sql, Dialect dialect, M
 // The highest applied version, 0 for an empty database. Throws soci::soci_error.
 int schema_version(soci::session& sql, Dialect dialect);
 
+// The newest version this binary knows: a database at a higher one was
+// migrated by a newer binary, and this one must not run on it.
+int latest_version(Dialect dialect);
+// Why a binary that knows up to `known` refuses a database at `found`
+// (zh-CN and English, for the operator's log).
+std::string newer_schema_message(int found, int known);
+
 }  // namespace outpost::storage

@@ -181,9 +181,11 @@ Status CaseService::check_duplicate_link(const Case& c, const EventPayload& payl
 Result<Case> CaseService::apply(CaseId id, const EventCommand& cmd, const Actor& actor,
                                 const IdempotencyKey* idem) {
   bool clock_moved = false;  // set by each attempt's derive
+  std::string_view kind;     // empty until the case is found
   auto done = commit_case_change(
       store_, clock_, id, actor, cmd.if_match,
       [&](const Case& current) -> Result<CaseChange> {
+        kind = to_string(current.kind);
         const Workflow* wf = workflows_.find(current.kind);
         if (!wf) return Error::make(ErrorKind::internal, "no workflow for the case's kind");
         const std::shared_ptr<const Catalogue> catalogue = this->catalogue();
@@ -225,7 +227,11 @@ Result<Case> CaseService::apply(CaseId id, const EventCommand& cmd, const Actor&
         return store_.commit_transition(next, expected_version, entry, idem,
                                         effects.empty() ? nullptr : &effects);
       },
-      [&](const Case& current) { return admit_event(current, cmd.event, actor); });
+      [&](const Case& current) {
+        kind = to_string(current.kind);
+        return admit_event(current, cmd.event, actor);
+      });
+  metrics_->transition(kind, cmd.event, done ? std::nullopt : std::optional(done.error().kind));
   if (!done) return done.error();
   return std::move(done.value().updated);
 }

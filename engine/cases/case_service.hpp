@@ -31,6 +31,7 @@
 #include "engine/cases/workflow.hpp"
 #include "engine/core/clock.hpp"
 #include "engine/core/error.hpp"
+#include "engine/core/metrics.hpp"
 #include "engine/deadlines/deadlines.hpp"
 #include "engine/directory/catalogue.hpp"
 #include "engine/directory/jurisdiction.hpp"
@@ -111,6 +112,8 @@ class CaseService {
   // the catalogue given to the constructor.
   using CatalogueSource = std::function<std::shared_ptr<const Catalogue>()>;
   void set_catalogue_source(CatalogueSource source) { catalogue_source_ = std::move(source); }
+  // Where apply() reports each transition and refusal (engine/core/metrics.hpp).
+  void set_metrics(Metrics* metrics) { metrics_ = metrics ? metrics : &no_metrics(); }
   std::string_view state_label(const Case& c) const;
   const Clock& clock() const { return clock_; }
   const Deadlines* deadlines() const { return deadlines_; }
@@ -131,6 +134,7 @@ class CaseService {
   GridLeaderLookup grid_leader_;
   StaffLookup staff_;
   CatalogueSource catalogue_source_;
+  Metrics* metrics_ = &no_metrics();
 };
 
 }  // namespace outpost

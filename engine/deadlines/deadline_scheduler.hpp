@@ -14,6 +14,7 @@
 #include "engine/cases/case_store.hpp"
 #include "engine/core/clock.hpp"
 #include "engine/core/error.hpp"
+#include "engine/core/metrics.hpp"
 #include "engine/deadlines/deadlines.hpp"
 #include "engine/deadlines/timer_store.hpp"
 
@@ -29,11 +30,14 @@ class DeadlineScheduler {
   // (an escalation before its breach) or whose case changed meanwhile stay
   // for a later pass.
   Result<int> run_due(int batch = 200);
+  // Where each warning, breach and escalation that takes effect is reported.
+  void set_metrics(Metrics* metrics) { metrics_ = metrics ? metrics : &no_metrics(); }
 
  private:
   TimerStore& store_;
   const Deadlines& deadlines_;
   const Clock& clock_;
+  Metrics* metrics_ = &no_metrics();
 };
 
 }  // namespace outpost

@@ -21,7 +21,7 @@ using Operation = std::pair<std::string, std::string>;  // method, path pattern
 
 bool in_api(const std::string& pattern) {
   return pattern.starts_with("/api/") || pattern.starts_with("/open311/") ||
-         pattern.starts_with("/health") || pattern == "/readyz";
+         pattern.starts_with("/health") || pattern == "/readyz" || pattern == "/metrics";
 }
 
 // The "… debug route GET /api/v1/cases" lines of the server's log.
@@ -62,7 +62,9 @@ std::string names(const std::set<Operation>& ops) {
 
 TEST_SUITE("http_openapi") {
   TEST_CASE("every route is documented with its methods and every documented operation is routed") {
-    TestServer t(Headers{{"OUTPOST_LOG_LEVEL", "debug"}});
+    // With a metrics token, so that GET /metrics is routed too.
+    TestServer t(
+        Headers{{"OUTPOST_LOG_LEVEL", "debug"}, {"OUTPOST_METRICS_TOKEN", "openapi-test"}});
     auto r = t.client.get("/api/v1/openapi.json");
     REQUIRE(r.status == 200);
     const std::set<Operation> doc = documented(r.json().as_object());

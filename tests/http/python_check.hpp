@@ -33,18 +33,29 @@ inline std::pair<int, std::string> run_shell(const std::string& command) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
+// Runs `command` (a Python reader with its arguments; its stderr joins its
+// output), requires it to exit 0 and returns the JSON it printed.
+inline boost::json::value python_json(const std::string& command) {
+  const auto [exit_code, out] = run_shell(command + " 2>&1");
+  REQUIRE_MESSAGE(exit_code == 0, out);
+  return boost::json::parse(out);
+}
+
 inline boost::json::value python_check(const std::string& script, const std::string& body,
                                        const std::string& extension) {
   namespace fs = std::filesystem;
   const fs::path file =
       fs::temp_directory_path() / ("outpost-check-" + std::to_string(::getpid()) + extension);
   std::ofstream(file, std::ios::binary) << body;
-  const std::string command = "/usr/bin/python3 " OUTPOST_SOURCE_DIR "/tests/http/" + script + " " +
-                              file.string() + " 2>&1";
-  const auto [exit_code, out] = run_shell(command);
-  fs::remove(file);
-  REQUIRE_MESSAGE(exit_code == 0, out);
-  return boost::json::parse(out);
+  struct Remove {
+    const fs::path& file;
+    ~Remove() {
+      std::error_code ec;
+      fs::remove(file, ec);
+    }
+  } remove{file};
+  return python_json("/usr/bin/python3 " OUTPOST_SOURCE_DIR "/tests/http/" + script + " " +
+                     file.string());
 }
 
 }  // namespace outpost::testing

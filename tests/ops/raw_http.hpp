@@ -1,0 +1,73 @@
+// File: tests/ops/raw_http.hpp
+//
+// HTTP/1.1 by hand over a loopback socket, for requests that must stay in
+// flight while the test does something else (send half a body, signal the
+// server, send the rest):
+//
+//   RawHttp c(port);
+//   c.send("POST /api/v1/cases HTTP/1.1\r\n...Content-Length: 120\r\n\r\n{\"kind\"");
+//   ::kill(pid, SIGTERM);
+//   c.send(rest_of_body);
+//   RawAnswer a = c.answer();      // reads until the server closes
+//   CHECK(a.status == 201);
+#pragma once
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+
+namespace outpost::testing {
+
+struct RawAnswer {
+  int status = 0;
+  std::string head;  // status line and header fields
+  std::string body;  // as sent (not de-chunked)
+};
+
+class RawHttp {
+ public:
+  explicit RawHttp(unsigned short port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    error_ = connected_ ? 0 : errno;
+    timeval tv{20, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  }
+  ~RawHttp() { ::close(fd_); }
+  RawHttp(const RawHttp&) = delete;
+
+  bool connected() const { return connected_; }
+  int connect_error() const { return error_; }  // errno of connect(), 0 when connected
+
+  bool send(const std::string& text) {
+    return ::send(fd_, text.data(), text.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(text.size());
+  }
+
+  // Everything the server sends until it closes the connection (or 20 s pass).
+  RawAnswer answer() {
+    std::string all;
+    char buf[16384];
+    for (ssize_t n; (n = ::recv(fd_, buf, sizeof buf, 0)) > 0;) all.append(buf, n);
+    RawAnswer out;
+    const auto end = all.find("\r\n\r\n");
+    out.head = all.substr(0, end);
+    if (end != std::string::npos) out.body = all.substr(end + 4);
+    if (all.rfind("HTTP/1.1 ", 0) == 0 && all.size() >= 12)
+      out.status = std::stoi(all.substr(9, 3));
+    return out;
+  }
+
+ private:
+  int fd_;
+  bool connected_ = false;
+  int error_ = 0;
+};
+
+}  // namespace outpost::testing
