@@ -7,7 +7,7 @@
 //
 //   Cluster c;                                  // 3 engines + nginx, fresh database
 //   HttpClient client = c.client();             // to nginx, as admin
-//   c.restart(1);                               // SIGTERM, start, /readyz answers 200
+//   c.restart(1);                               // SIGTERM, start, /health/ready answers 200
 //   c.proxy.upstreams_of("idem-1");             // engines that served that Idempotency-Key
 #pragma once
 
@@ -25,7 +25,7 @@
 namespace outpost::testing {
 
 // The engines' readiness path: GET answers 200 once the process serves.
-inline constexpr const char* kReadyPath = "/readyz";
+inline constexpr const char* kReadyPath = "/health/ready";
 
 // A loopback port nothing is bound to right now, below the ephemeral range.
 unsigned short free_port();

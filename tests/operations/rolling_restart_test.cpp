@@ -1,6 +1,6 @@
 // A rolling restart behind nginx: while client threads create cases, apply
 // events and read them through the proxy, each of the three engines in turn
-// gets SIGTERM, exits, starts again and answers /readyz. No request may fail
+// gets SIGTERM, exits, starts again and answers /health/ready. No request may fail
 // (every answer 2xx, or the 412 a stale If-Match asks for) and every
 // acknowledged create and event must be stored, once.
 #include <atomic>
