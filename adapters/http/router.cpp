@@ -181,8 +181,10 @@ std::optional<PathParams> Router::match(const Route& route, std::string_view pat
       params.values.emplace_back(pattern.front().text, std::string(segments[i]));
     } else {
       // Backtracking can revisit a state only with two placeholders before the end.
-      const auto inner =
-          std::count_if(pattern.begin(), pattern.end() - 1, [](const Piece& p) { return p.param; });
+      // (An empty segment, as in the pattern "/", has no pieces at all.)
+      const auto inner = pattern.empty() ? 0
+                                         : std::count_if(pattern.begin(), pattern.end() - 1,
+                                                         [](const Piece& p) { return p.param; });
       const std::size_t width = segments[i].size() + 1;
       std::vector<bool> failed(inner >= 2 ? (pattern.size() + 1) * width : 0);
       if (!match_segment(pattern.data(), pattern.data() + pattern.size(), segments[i], params,

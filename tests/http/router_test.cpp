@@ -174,7 +174,13 @@ TEST_SUITE("http_router") {
     CHECK(answer(r, "GET", "/" + std::string(60, '-') + "y") == "404");
     CHECK(r.handle(request("GET", "/" + std::string(60, '-') + "a.x")).status == 200);
 
-    // The crasher itself, as the fuzz target feeds it: the bytes are the
+    // fuzz_router's second find: the pattern "/" (one empty segment).
+    Router root;
+    root.add("GET", "/", [](const HttpRequest&, const PathParams&) { return HttpResponse{}; });
+    CHECK(root.handle(request("GET", "/")).status == 200);
+    CHECK(root.handle(request("GET", "/x")).status == 404);
+
+    // The crashers themselves, as the fuzz target feeds them: the bytes are the
     // pattern and the path.
     const auto dir = std::filesystem::path(OUTPOST_CONFIG_DIR) / "../fuzz/crashers/fuzz_router";
     int replayed = 0;
