@@ -1,5 +1,6 @@
 #include "adapters/http/router.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <stdexcept>
 
@@ -157,22 +158,35 @@ void Router::set_fallback(Handler handler) {
 }
 
 bool Router::match_segment(const Piece* piece, const Piece* end, std::string_view text,
-                           PathParams& params) {
+                           PathParams& params, std::vector<bool>* failed, std::size_t width) {
   if (piece == end) return text.empty();
   if (!piece->param) {
     return text.starts_with(piece->text) &&
-           match_segment(piece + 1, end, text.substr(piece->text.size()), params);
+           match_segment(piece + 1, end, text.substr(piece->text.size()), params, failed, width);
   }
   if (piece + 1 == end) {
     if (text.empty()) return false;
     params.values.emplace_back(piece->text, std::string(text));
     return true;
   }
+  const std::size_t state = static_cast<std::size_t>(end - piece) * width + text.size();
+  if (failed && (*failed)[state]) return false;
+  // The piece after a placeholder is a literal (parse_segment refuses two
+  // placeholders in a row): only a split where it follows can match, and the
+  // placeholder's value is copied once the rest has matched.
+  const std::string_view literal = piece[1].text;
+  const std::size_t mark = params.values.size();
   for (std::size_t n = text.size(); n > 0; --n) {
-    params.values.emplace_back(piece->text, std::string(text.substr(0, n)));
-    if (match_segment(piece + 1, end, text.substr(n), params)) return true;
-    params.values.pop_back();
+    const std::string_view rest = text.substr(n);
+    if (!rest.starts_with(literal)) continue;
+    if (match_segment(piece + 1, end, rest, params, failed, width)) {
+      params.values.emplace(params.values.begin() + static_cast<std::ptrdiff_t>(mark), piece->text,
+                            std::string(text.substr(0, n)));
+      return true;
+    }
+    params.values.resize(mark);
   }
+  if (failed) (*failed)[state] = true;
   return false;
 }
 
@@ -185,9 +199,18 @@ std::optional<PathParams> Router::match(const Route& route, std::string_view pat
     const Segment& pattern = route.segments[i];
     if (pattern.size() == 1 && pattern.front().param) {
       params.values.emplace_back(pattern.front().text, std::string(segments[i]));
-    } else if (!match_segment(pattern.data(), pattern.data() + pattern.size(), segments[i],
-                              params)) {
-      return std::nullopt;
+    } else {
+      // Backtracking can revisit a state only with two placeholders before the end.
+      // (An empty segment, as in the pattern "/", has no pieces at all.)
+      const auto inner = pattern.empty() ? 0
+                                         : std::count_if(pattern.begin(), pattern.end() - 1,
+                                                         [](const Piece& p) { return p.param; });
+      const std::size_t width = segments[i].size() + 1;
+      std::vector<bool> failed(inner >= 2 ? (pattern.size() + 1) * width : 0);
+      if (!match_segment(pattern.data(), pattern.data() + pattern.size(), segments[i], params,
+                         inner >= 2 ? &failed : nullptr, width)) {
+        return std::nullopt;
+      }
     }
   }
   if (route.rest) {
