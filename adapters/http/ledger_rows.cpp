@@ -70,14 +70,14 @@ std::string_view yes_no(std::optional<bool> b) {
   return *b ? "是" : "否";
 }
 
-// "龙凤桥社区 第一网格 一号微网格".
-std::string place_names(const Case& c, const ExportLabels& labels) {
-  std::string out;
+// The most precise place by name ("龙凤社区第1网格第1微网格"): the shipped
+// names of grids and micro-grids already begin with their community's.
+std::string_view place_name(const Case& c, const ExportLabels& labels) {
   for (const std::string* code :
-       {&c.location.community, &c.location.grid, &c.location.micro_grid}) {
-    if (!code->empty()) out += (out.empty() ? "" : " ") + std::string(labels.place(*code));
+       {&c.location.micro_grid, &c.location.grid, &c.location.community}) {
+    if (!code->empty()) return labels.place(*code);
   }
-  return out;
+  return {};
 }
 
 std::string people(const std::vector<std::string>& ids, const LedgerNames& names) {
@@ -109,7 +109,7 @@ void where(RowSink& s, const Case& c, const LedgerNames& names, bool micro_grid)
   s.ours("community", c.location.community);
   s.ours("grid", c.location.grid);
   if (micro_grid) s.ours("micro_grid", c.location.micro_grid);
-  s.ours("place", place_names(c, names.labels));
+  s.ours("place", place_name(c, names.labels));
   s.text("address", c.location.address);
 }
 

@@ -6,11 +6,11 @@
 //
 //   人民调解台账 (disputes): 序号, 编号, 登记日期, the parties (当事人, 联系电话,
 //   身份证号, 对方当事人, 对方联系电话), where (社区, 网格 and 微网格 as codes,
-//   社区网格 by name, 地址), 纠纷类别 and its 统计分类 (config/statistics.json),
-//   纠纷简要情况, 调解员 (by name), 调解结果, 协议形式, 协议金额（元）, 履行期限,
-//   履行情况, 司法确认, 回访情况, 办理状态, 结案日期. The columns the import
-//   reads (docs/IMPORT.md) carry its headers and values, so a closed case's
-//   row, exported with a purpose (names in clear), imports again.
+//   社区网格 the most precise of them by name, 地址), 纠纷类别 and its 统计分类
+//   (config/statistics.json), 纠纷简要情况, 调解员 (by name), 调解结果, 协议形式, 协议金额（元）,
+//   履行期限, 履行情况, 司法确认, 回访情况, 办理状态, 结案日期. The columns the import reads
+//   (docs/IMPORT.md) carry its headers and values, so a closed case's row, exported with a purpose
+//   (names in clear), imports again.
 //
 //   诉求台账 (requests): 序号, 编号, 受理时间, 来源渠道, 诉求类别, 诉求人,
 //   联系电话, 诉求事项, 诉求内容, where, 承办部门, 承办人, 派单时间, 签收及时,
