@@ -237,7 +237,9 @@ TEST_SUITE("http_users") {
     MESSAGE("100 GET /api/v1/cases while throttled: max ", max_us, " us; ", during_b,
             " throttled login attempts meanwhile");
     CHECK(b_ok == 100);
-    CHECK(max_us < 50000);
+    // A back-off that held a worker would hold B for up to its 3 s; a third
+    // of that tells them apart on a loaded machine (50 ms failed at load 14).
+    CHECK(max_us < 1'000'000);
     CHECK(before_b >= 3);
     CHECK(during_b > 0);
     CHECK(not_refused == 0);
