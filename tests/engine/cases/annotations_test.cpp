@@ -113,7 +113,8 @@ TEST_SUITE("engine_annotations") {
     }
     SUBCASE("file names that name a directory or hide their extension are refused") {
       for (const char* name : {".", "..", "..\\..\\win.ini", "a\\b.png", "\xe2\x80\xaegnp.exe",
-                               "a\xe2\x81\xa6" "b.png"}) {
+                               "a\xe2\x81\xa6"
+                               "b.png"}) {
         CAPTURE(name);
         auto r = check_attachment({"image/png", name, kPng});
         REQUIRE_FALSE(r);
