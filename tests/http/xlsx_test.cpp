@@ -385,6 +385,16 @@ TEST_SUITE("http_xlsx") {
       CHECK(bad.body.find("\"kind\"") != std::string::npos);
     }
 
+    // The same refusal from `outpost export ledger`: exit 2, no file.
+    const fs::path refused_file =
+        fs::temp_directory_path() / ("outpost-ledger-bad-" + std::to_string(::getpid()) + ".xlsx");
+    auto refused_cli = run_outpost({"export", "ledger", "--database", t.db.url(), "--format",
+                                    "xlsx", "--out", refused_file.string(), "kind=other"},
+                                   {{"OUTPOST_PII_KEY", kTestPiiKey}});
+    CHECK(refused_cli.exit_code == 2);
+    CHECK(refused_cli.output.find("kind") != std::string::npos);
+    CHECK_FALSE(fs::exists(refused_file));
+
     // A closed case's row, exported with its parties in clear (a purpose, a
     // role that may reveal), imports with the documented default layout.
     HttpClient dispatcher = t.client_as("dispatcher.wu", "dispatcher");
