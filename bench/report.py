@@ -6,6 +6,11 @@
       line like the load generator's: count, rps (pgbench's tps without the
       initial connection time), p50/p95/p99/max latency, errors.
 
+  report.py scale RESULTS
+      bench/scale's report: each engine result beside the ceiling it is paired
+      with ("pair" lines), the KPI line, the CPU table. Exits 1 when a paired
+      scenario is missing or had errors.
+
   report.py table RESULTS [--smoke]
       Prints the markdown results table from the result lines bench/run
       collected, with engine/ceiling ratios and the issue's targets. Exits 1
@@ -263,6 +268,71 @@ def table(args):
     return 0
 
 
+def scale(args):
+    rows = parse(args.results)
+    results = [r for r in rows if r["type"] == "result"]
+    problems = []
+    out = []
+
+    def runs(kind, op):
+        return [r for r in results if r.get("kind") == kind and r.get("op") == op]
+
+    out.append("| operation | clients | count | ops/s | p50 ms | p95 ms | p99 ms | errors"
+               " | ceiling | ceiling ops/s | engine/ceiling |")
+    out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |")
+    for p in (r for r in rows if r["type"] == "pair"):
+        what = p["what"].replace("_", " ")
+        for e in runs("engine", p["engine"]):
+            if int(e["count"]) == 0 or int(e["errors"]) != 0:
+                problems.append(f"{e['op']} at {e['conc']}: {e['count']} done, {e['errors']} errors")
+            ceilings = [c for c in runs("ceiling", p["ceiling"]) if c["conc"] == e["conc"]] \
+                if p["ceiling"] else []
+            # Ceilings run before and after (transitions): their mean.
+            rate = sum(float(c["rps"]) for c in ceilings) / len(ceilings) if ceilings else 0.0
+            label = {"pgbench_S": "pgbench -S (select-only, scale 10)",
+                     "export_csv": "COPY TO STDOUT, psql"}.get(p["ceiling"], "the same SQL, pgbench")
+            if len(ceilings) > 1:
+                label += f" (mean of {len(ceilings)}: " + ", ".join(
+                    fmt_rate(float(c["rps"])) for c in ceilings) + ")"
+            ratio = f"{float(e['rps']) / rate:.2f}" if rate else ""
+            out.append(
+                f"| {what} | {e['conc']} | {int(e['count']):,} | {fmt_rate(float(e['rps']))}"
+                f" | {float(e['p50_ms']):.2f} | {float(e['p95_ms']):.2f} | {float(e['p99_ms']):.2f}"
+                f" | {e['errors']} | {label if ceilings else ''} | {fmt_rate(rate) if rate else ''}"
+                f" | {ratio} |")
+    for r in results:
+        if r.get("kind") == "ceiling":
+            out.append(
+                f"| {r['op']} (direct SQL) | {r['conc']} | {int(r['count']):,} | {fmt_rate(float(r['rps']))}"
+                f" | {float(r['p50_ms']):.2f} | {float(r['p95_ms']):.2f} | {float(r['p99_ms']):.2f}"
+                f" | {r['errors']} | (the ceiling itself) | | |")
+    for r in results:
+        if r.get("op") == "export_csv" and r.get("kind") == "engine":
+            out.append("")
+            out.append(f"Export: {int(r['count']):,} rows, {int(r.get('bytes', 0)):,} bytes; the server's RSS"
+                       f" peaked at {int(r.get('rss_max_kb', 0)) / 1024:.0f} MB during it.")
+    out.append("")
+    for r in rows:
+        if r["type"] == "load":
+            out.append(f"Bulk load and VACUUM ANALYZE: {int(r['seconds']):,} s; database size"
+                       f" {int(r['size']) / 2**30:.1f} GiB.")
+        if r["type"] == "cases":
+            out.append(f"Cases stored: {int(r['cases']):,}.")
+        if r["type"] == "kpi":
+            out.append(f"KPI report, {r['from']}–{r['to']} over {int(r['cases']):,} cases (bench/kpi.sh,"
+                       f" median of {r['runs']}): `outpost report kpis` {float(r['engine_s']):.2f} s,"
+                       f" psql aggregate {float(r['psql_s']):.2f} s, {float(r['ratio']):.2f}×.")
+        if r["type"] == "peak_rss":
+            out.append(f"Server peak RSS over the 10 M part (VmHWM): {int(r['vmhwm_kb']) / 1024:.1f} MB.")
+    out.append("")
+    out.extend(cpu_table(results))
+    print("\n".join(out))
+    if problems:
+        print("\nHarness problems: " + "; ".join(problems))
+        return 1
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
@@ -274,10 +344,14 @@ def main():
     p.add_argument("--cpu", default="", help="cpu_* fields of bench/run's cpu_delta")
     t = sub.add_parser("table")
     t.add_argument("results")
+    sc = sub.add_parser("scale")
+    sc.add_argument("results")
     args = parser.parse_args()
     if args.command == "pgbench":
         pgbench_result(args)
         return 0
+    if args.command == "scale":
+        return scale(args)
     return table(args)
 
 
