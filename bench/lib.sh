@@ -3,7 +3,8 @@
 # the /proc CPU samples around each run that bench/report.py turns into µs per
 # operation. The caller sets root, work, results, outpost, loadgen_bin, token,
 # duration, pg_seconds, loadgen_threads and (optionally) worker_threads, and
-# calls bench_cleanup from its EXIT trap.
+# calls bench_cleanup from its EXIT trap. keep_dir (optional) keeps the
+# cluster and the keys between runs (bench/scale --keep).
 
 readonly PG_BIN=/usr/lib/postgresql/15/bin
 
@@ -24,7 +25,7 @@ clk_tck=$(getconf CLK_TCK)
 cpu_sample() {
   local busy steal pg postmaster server=0 wal pid
   read -r busy steal < <(awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8, $9; exit}' /proc/stat)
-  postmaster=$(head -n 1 "$(<"$work/pg/datadir")/postmaster.pid")
+  postmaster=$(head -n 1 "$(<"$pg_dir/datadir")/postmaster.pid")
   # /proc/PID/stat after "(comm) ": $2 ppid, $12 utime, $13 stime, $14 cutime,
   # $15 cstime. (No pgrep: procps is not on every Debian 12.)
   pg=$({ cat /proc/[0-9]*/stat 2>/dev/null || true; } |
@@ -46,12 +47,18 @@ cpu_delta() {
     print out }'
 }
 
-# Starts the throwaway cluster in $work/pg; sets pg_base (URL without a
-# database) and pg_port.
+# Starts the throwaway cluster in $work/pg (or $keep_dir/pg, where a cluster
+# left running by an earlier run is used again); sets pg_dir, pg_base (URL
+# without a database) and pg_port.
 start_postgresql() {
-  say "starting PostgreSQL"
-  "$root/tests/support/pg_fixture.sh" start "$work/pg" >&2
-  pg_base=$(<"$work/pg/url")
+  pg_dir=${keep_dir:-$work}/pg
+  if [[ -s $pg_dir/url ]] && "$PG_BIN/psql" -X -q -c 'SELECT 1' "$(<"$pg_dir/url")" >/dev/null 2>&1; then
+    say "using the PostgreSQL cluster kept in $pg_dir"
+  else
+    say "starting PostgreSQL"
+    "$root/tests/support/pg_fixture.sh" start "$pg_dir" >&2
+  fi
+  pg_base=$(<"$pg_dir/url")
   pg_base=${pg_base%/*}
   pg_port=${pg_base##*:}
 }
@@ -61,9 +68,11 @@ create_database() { "$PG_BIN/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres "$
 # The personal-data key of this run's servers, and the history checkpoints'
 # signing key (PostgreSQL needs both).
 make_keys() {
-  pii_key=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
-  signing_key=$work/signing-key
-  "$outpost" audit generate-key "$signing_key" >/dev/null
+  local dir=${keep_dir:-$work}
+  [[ -s $dir/pii-key ]] || od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$dir/pii-key"
+  pii_key=$(<"$dir/pii-key")
+  signing_key=$dir/signing-key
+  [[ -s $signing_key ]] || "$outpost" audit generate-key "$signing_key" >/dev/null
 }
 
 start_server() { # NAME DATABASE-URL [LISTEN]: sets server_pid and address
@@ -110,7 +119,7 @@ bench_cleanup() {
   for pid in "${server_pids[@]}"; do
     kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
   done
-  [[ ! -s $work/pg/url ]] || "$root/tests/support/pg_fixture.sh" stop "$work/pg" >/dev/null 2>&1
+  [[ -n ${keep_dir:-} || ! -s $work/pg/url ]] || "$root/tests/support/pg_fixture.sh" stop "$work/pg" >/dev/null 2>&1
 }
 
 # loadgen BACKEND SCENARIO CONCURRENCY [options...] against $address; the

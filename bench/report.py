@@ -314,7 +314,8 @@ def scale(args):
     out.append("")
     for r in rows:
         if r["type"] == "load":
-            out.append(f"Bulk load and VACUUM ANALYZE: {int(r['seconds']):,} s; database size"
+            at = f" (loaded at {r['at']} UTC)" if "at" in r else ""
+            out.append(f"Bulk load and VACUUM ANALYZE: {int(r['seconds']):,} s{at}; database size"
                        f" {int(r['size']) / 2**30:.1f} GiB.")
         if r["type"] == "cases":
             out.append(f"Cases stored: {int(r['cases']):,}.")
