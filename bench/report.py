@@ -325,6 +325,12 @@ def scale(args):
                        f" psql aggregate {float(r['psql_s']):.2f} s, {float(r['ratio']):.2f}×.")
         if r["type"] == "peak_rss":
             out.append(f"Server peak RSS over the 10 M part (VmHWM): {int(r['vmhwm_kb']) / 1024:.1f} MB.")
+        if r["type"] == "sizes":
+            n, h = int(r["cases"]), int(r["history_rows"])
+            out.append(f"The cluster part's database (cases made over HTTP, walked through their lifecycles):"
+                       f" {n:,} cases, {int(r['cases_bytes']) / n:,.0f} bytes per case row with its indexes;"
+                       f" {h:,} history rows ({h / n:.1f} per case), {int(r['history_bytes']) / h:,.0f} bytes"
+                       f" each with indexes; {int(r['database_bytes']) / n:,.0f} bytes per case in all.")
     out.append("")
     out.extend(cpu_table(results))
     print("\n".join(out))
