@@ -46,6 +46,8 @@ struct Server::Impl {
   }
 
   void accept();
+  // On the acceptor's strand: accepts what is already queued, then closes.
+  void stop_accepting();
   void begin_shutdown();
   // The body limit of a request with this method and (raw) target.
   std::size_t body_limit_for(std::string_view method, std::string_view target) const;
@@ -181,18 +183,15 @@ class Session : public std::enable_shared_from_this<Session> {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
   }
 
-  // Called on shutdown: a connection waiting for its next request is closed now;
-  // one with a request in flight closes after writing the response.
-  void close_if_idle() {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (!self->busy_) self->close();
-    });
-  }
-
  private:
+  // Also on shutdown: a connection is not closed while it waits for its next
+  // request, as a proxy may be sending one on it right now and could not tell
+  // whether a POST it sent was applied (nginx retries no POST once sent). A
+  // request that still arrives is answered with `Connection: close` (see
+  // write) and the connection closed after that answer; an idle one stays
+  // until the peer closes it or the grace period ends (a proxy's keep-alive
+  // timeout is shorter: deploy/nginx/outpost.conf).
   void read_header() {
-    if (server_.stopping) return close();
-    busy_ = false;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
     parser_->body_limit(server_.largest_body_limit());
@@ -203,7 +202,6 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_header(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
-    busy_ = true;
     stream_.expires_after(server_.options.read_timeout);
     if (const auto why = framing_problem(*parser_)) {
       return write(problem(HttpRefusal::malformed_request, *why), 11, false, true);
@@ -233,7 +231,6 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_read_error(beast::error_code ec) {
-    busy_ = true;
     if (ec == bhttp::error::body_limit) {
       const auto& req = parser_->get();
       const std::size_t limit = server_.body_limit_for(req.method_string(), req.target());
@@ -393,7 +390,6 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Server::Impl& server_;
-  bool busy_ = false;
   std::size_t drained_ = 0;
   static constexpr std::size_t kMaxDrainBytes = 16 * 1024 * 1024;
 };
@@ -432,41 +428,45 @@ void Server::Impl::session_ended(Session* s) {
 
 void Server::Impl::accept() {
   acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || stopping) return;
+    if (ec == asio::error::operation_aborted) return;
     if (ec) {
       spdlog::warn("accept failed: {}", ec.message());
     } else {
+      // Even when stopping: the peer may have sent its request already.
       std::make_shared<Session>(std::move(socket), *this)->start();
     }
-    accept();
+    if (!stopping) accept();
   });
+}
+
+void Server::Impl::stop_accepting() {
+  // Connections the kernel completed but nobody accepted yet would be reset
+  // by the close, after the peer may have sent a request on them: take them.
+  beast::error_code ec;
+  acceptor.non_blocking(true, ec);
+  while (!ec) {
+    tcp::socket socket(asio::make_strand(ioc));
+    acceptor.accept(socket, ec);
+    if (!ec) std::make_shared<Session>(std::move(socket), *this)->start();
+  }
+  acceptor.close(ec);
 }
 
 void Server::Impl::begin_shutdown() {
   if (stopping.exchange(true)) return;
   spdlog::info("shutting down: no new connections, finishing requests in flight");
   if (options.on_shutdown) options.on_shutdown();
-  asio::post(acceptor.get_executor(), [this] {
-    beast::error_code ec;
-    acceptor.close(ec);
-  });
-  std::vector<std::shared_ptr<Session>> live;
-  {
-    std::lock_guard lock(sessions_mutex);
-    for (Session* s : sessions) {
-      // A session being destroyed concurrently has no owner left; skip it.
-      if (auto p = s->weak_from_this().lock()) live.push_back(std::move(p));
-    }
-  }
-  for (auto& s : live) s->close_if_idle();
   grace_timer.expires_after(options.shutdown_grace);
   grace_timer.async_wait([this](beast::error_code ec) {
     if (ec) return;
     spdlog::warn("shutdown grace period over; closing remaining connections");
     ioc.stop();
   });
-  std::lock_guard lock(sessions_mutex);
-  if (sessions.empty()) grace_timer.cancel();
+  asio::post(acceptor.get_executor(), [this] {
+    stop_accepting();
+    std::lock_guard lock(sessions_mutex);
+    if (sessions.empty()) asio::post(ioc, [this] { grace_timer.cancel(); });
+  });
 }
 
 Server::Server(ServerOptions options, const Router& router)

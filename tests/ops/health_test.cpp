@@ -1,6 +1,7 @@
 // Liveness, readiness and the graceful shutdown on SIGTERM (issue 20, item 2).
 #include <signal.h>
 
+#include <memory>
 #include <thread>
 
 #include "tests/http/fixtures.hpp"
@@ -78,9 +79,16 @@ TEST_SUITE("ops_health") {
     RawHttp probe(port);
     REQUIRE(probe.connected());
     REQUIRE(probe.send(header_of("GET /health/ready", 2)));
-    // An idle keep-alive connection: closed at once by the shutdown.
-    HttpClient idle(port, kTestToken);
-    REQUIRE(idle.get("/health/live").status == 200);
+    // An idle keep-alive connection (as a proxy keeps them): not closed under
+    // a request the peer may be sending; the next one is answered with
+    // Connection: close. And one the peer closes itself during the grace period.
+    const std::string live = "GET /health/live HTTP/1.1\r\nHost: outpost\r\n\r\n";
+    RawHttp idle(port);
+    REQUIRE(idle.send(live));
+    REQUIRE(idle.answer_one().status == 200);
+    auto left = std::make_unique<RawHttp>(port);
+    REQUIRE(left->send(live));
+    REQUIRE(left->answer_one().status == 200);
     wait_ms(300);  // the server has read both headers
 
     REQUIRE(::kill(server.pid(), SIGTERM) == 0);
@@ -99,7 +107,16 @@ TEST_SUITE("ops_health") {
     const RawAnswer created = create.answer();
     CHECK_MESSAGE(created.status == 201, created.head << created.body);
     CHECK(created.head.find("Connection: close") != std::string::npos);
+
+    REQUIRE(idle.send(live));
+    const RawAnswer last = idle.answer();  // read until the server closes
+    CHECK(last.status == 200);
+    CHECK(last.head.find("Connection: close") != std::string::npos);
+    left.reset();
+    // Every connection is closed now: the process exits long before the 15 s grace.
+    const auto closed = std::chrono::steady_clock::now();
     CHECK(server.stop(0) == 0);  // signal 0: only waits for the exit
+    CHECK(std::chrono::steady_clock::now() - closed < std::chrono::seconds(5));
     CHECK(server.log().find("server stopped") != std::string::npos);
 
     // The acknowledged case is stored.
@@ -112,6 +129,10 @@ TEST_SUITE("ops_health") {
     const std::string body = json::serialize(dispute_body());
     RawHttp create(server.port());
     REQUIRE(create.send(header_of("POST /api/v1/cases", body.size()) + body.substr(0, 10)));
+    // An idle keep-alive connection no request comes on: closed when the grace ends.
+    RawHttp idle(server.port());
+    REQUIRE(idle.send("GET /health/live HTTP/1.1\r\nHost: outpost\r\n\r\n"));
+    REQUIRE(idle.answer_one().status == 200);
     wait_ms(300);
     const auto signalled = std::chrono::steady_clock::now();
     REQUIRE(::kill(server.pid(), SIGTERM) == 0);
@@ -121,6 +142,7 @@ TEST_SUITE("ops_health") {
     CHECK(cut.status == 0);
     CHECK(waited >= 0.9);
     CHECK(waited < 10);
+    CHECK(idle.closed_by_server());
     CHECK(server.stop(0) == 0);
     CHECK(db.query_int("SELECT count(*) FROM cases") == 0);
   }
