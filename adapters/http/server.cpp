@@ -174,7 +174,10 @@ struct Streamed {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, Server::Impl& server)
-      : remote_address_(remote_address_of(socket)), stream_(std::move(socket)), server_(server) {
+      : remote_address_(remote_address_of(socket)),
+        from_proxy_(server.options.trusted_proxies.contains(remote_address_)),
+        stream_(std::move(socket)),
+        server_(server) {
     server_.session_started(this);
   }
   ~Session() { server_.session_ended(this); }
@@ -183,15 +186,27 @@ class Session : public std::enable_shared_from_this<Session> {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
   }
 
+  // Called on shutdown: a connection waiting for its next request is closed now,
+  // unless it comes from a trusted proxy (below); one with a request in flight
+  // closes after writing the response.
+  void close_if_idle() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (!self->busy_ && !self->from_proxy_) self->close();
+    });
+  }
+
  private:
-  // Also on shutdown: a connection is not closed while it waits for its next
-  // request, as a proxy may be sending one on it right now and could not tell
-  // whether a POST it sent was applied (nginx retries no POST once sent). A
-  // request that still arrives is answered with `Connection: close` (see
-  // write) and the connection closed after that answer; an idle one stays
-  // until the peer closes it or the grace period ends (a proxy's keep-alive
-  // timeout is shorter: deploy/nginx/outpost.conf).
+  // A trusted proxy's idle connection is not closed on shutdown: the proxy
+  // may be sending a request on it right now and could not tell whether a
+  // POST it sent was applied (nginx retries no POST once sent). A request that
+  // still arrives is answered with `Connection: close` (see write) and the
+  // connection closed after that answer; an idle one stays until the proxy
+  // closes it or the grace period ends (its keep-alive timeout is shorter:
+  // deploy/nginx/outpost.conf). Other clients' idle connections close at
+  // once, so a browser's keep-alive does not hold the process for the grace.
   void read_header() {
+    if (server_.stopping && !from_proxy_) return close();
+    busy_ = false;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
     parser_->body_limit(server_.largest_body_limit());
@@ -202,6 +217,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_header(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
+    busy_ = true;
     stream_.expires_after(server_.options.read_timeout);
     if (const auto why = framing_problem(*parser_)) {
       return write(problem(HttpRefusal::malformed_request, *why), 11, false, true);
@@ -231,6 +247,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_read_error(beast::error_code ec) {
+    busy_ = true;
     if (ec == bhttp::error::body_limit) {
       const auto& req = parser_->get();
       const std::size_t limit = server_.body_limit_for(req.method_string(), req.target());
@@ -386,10 +403,12 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   std::string remote_address_;  // empty when unknown
+  const bool from_proxy_;       // the peer is one of options.trusted_proxies
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Server::Impl& server_;
+  bool busy_ = false;
   std::size_t drained_ = 0;
   static constexpr std::size_t kMaxDrainBytes = 16 * 1024 * 1024;
 };
@@ -462,6 +481,15 @@ void Server::Impl::begin_shutdown() {
     spdlog::warn("shutdown grace period over; closing remaining connections");
     ioc.stop();
   });
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard lock(sessions_mutex);
+    for (Session* s : sessions) {
+      // A session being destroyed concurrently has no owner left; skip it.
+      if (auto p = s->weak_from_this().lock()) live.push_back(std::move(p));
+    }
+  }
+  for (auto& s : live) s->close_if_idle();
   asio::post(acceptor.get_executor(), [this] {
     stop_accepting();
     std::lock_guard lock(sessions_mutex);

@@ -30,7 +30,15 @@ struct RawAnswer {
 
 class RawHttp {
  public:
-  explicit RawHttp(unsigned short port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+  // `source`: the loopback address to connect from (e.g. "127.0.0.2"), or the default.
+  explicit RawHttp(unsigned short port, const char* source = nullptr)
+      : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    if (source) {
+      sockaddr_in from{};
+      from.sin_family = AF_INET;
+      ::inet_pton(AF_INET, source, &from.sin_addr);
+      ::bind(fd_, reinterpret_cast<sockaddr*>(&from), sizeof from);
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
