@@ -46,6 +46,8 @@ struct Server::Impl {
   }
 
   void accept();
+  // On the acceptor's strand: accepts what is already queued, then closes.
+  void stop_accepting();
   void begin_shutdown();
   // The body limit of a request with this method and (raw) target.
   std::size_t body_limit_for(std::string_view method, std::string_view target) const;
@@ -172,7 +174,10 @@ struct Streamed {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, Server::Impl& server)
-      : remote_address_(remote_address_of(socket)), stream_(std::move(socket)), server_(server) {
+      : remote_address_(remote_address_of(socket)),
+        from_proxy_(server.options.trusted_proxies.contains(remote_address_)),
+        stream_(std::move(socket)),
+        server_(server) {
     server_.session_started(this);
   }
   ~Session() { server_.session_ended(this); }
@@ -181,17 +186,26 @@ class Session : public std::enable_shared_from_this<Session> {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
   }
 
-  // Called on shutdown: a connection waiting for its next request is closed now;
-  // one with a request in flight closes after writing the response.
+  // Called on shutdown: a connection waiting for its next request is closed now,
+  // unless it comes from a trusted proxy (below); one with a request in flight
+  // closes after writing the response.
   void close_if_idle() {
     asio::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (!self->busy_) self->close();
+      if (!self->busy_ && !self->from_proxy_) self->close();
     });
   }
 
  private:
+  // A trusted proxy's idle connection is not closed on shutdown: the proxy
+  // may be sending a request on it right now and could not tell whether a
+  // POST it sent was applied (nginx retries no POST once sent). A request that
+  // still arrives is answered with `Connection: close` (see write) and the
+  // connection closed after that answer; an idle one stays until the proxy
+  // closes it or the grace period ends (its keep-alive timeout is shorter:
+  // deploy/nginx/outpost.conf). Other clients' idle connections close at
+  // once, so a browser's keep-alive does not hold the process for the grace.
   void read_header() {
-    if (server_.stopping) return close();
+    if (server_.stopping && !from_proxy_) return close();
     busy_ = false;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
@@ -389,6 +403,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   std::string remote_address_;  // empty when unknown
+  const bool from_proxy_;       // the peer is one of options.trusted_proxies
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
@@ -432,23 +447,39 @@ void Server::Impl::session_ended(Session* s) {
 
 void Server::Impl::accept() {
   acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || stopping) return;
+    if (ec == asio::error::operation_aborted) return;
     if (ec) {
       spdlog::warn("accept failed: {}", ec.message());
     } else {
+      // Even when stopping: the peer may have sent its request already.
       std::make_shared<Session>(std::move(socket), *this)->start();
     }
-    accept();
+    if (!stopping) accept();
   });
+}
+
+void Server::Impl::stop_accepting() {
+  // Connections the kernel completed but nobody accepted yet would be reset
+  // by the close, after the peer may have sent a request on them: take them.
+  beast::error_code ec;
+  acceptor.non_blocking(true, ec);
+  while (!ec) {
+    tcp::socket socket(asio::make_strand(ioc));
+    acceptor.accept(socket, ec);
+    if (!ec) std::make_shared<Session>(std::move(socket), *this)->start();
+  }
+  acceptor.close(ec);
 }
 
 void Server::Impl::begin_shutdown() {
   if (stopping.exchange(true)) return;
   spdlog::info("shutting down: no new connections, finishing requests in flight");
   if (options.on_shutdown) options.on_shutdown();
-  asio::post(acceptor.get_executor(), [this] {
-    beast::error_code ec;
-    acceptor.close(ec);
+  grace_timer.expires_after(options.shutdown_grace);
+  grace_timer.async_wait([this](beast::error_code ec) {
+    if (ec) return;
+    spdlog::warn("shutdown grace period over; closing remaining connections");
+    ioc.stop();
   });
   std::vector<std::shared_ptr<Session>> live;
   {
@@ -459,14 +490,11 @@ void Server::Impl::begin_shutdown() {
     }
   }
   for (auto& s : live) s->close_if_idle();
-  grace_timer.expires_after(options.shutdown_grace);
-  grace_timer.async_wait([this](beast::error_code ec) {
-    if (ec) return;
-    spdlog::warn("shutdown grace period over; closing remaining connections");
-    ioc.stop();
+  asio::post(acceptor.get_executor(), [this] {
+    stop_accepting();
+    std::lock_guard lock(sessions_mutex);
+    if (sessions.empty()) asio::post(ioc, [this] { grace_timer.cancel(); });
   });
-  std::lock_guard lock(sessions_mutex);
-  if (sessions.empty()) grace_timer.cancel();
 }
 
 Server::Server(ServerOptions options, const Router& router)

@@ -14,9 +14,11 @@
 //   `Transfer-Encoding: chunked` alone (a smuggling shape) -> 400
 // Time-outs: `idle_timeout` while waiting for a request on an open connection,
 // `read_timeout` for the rest of a request once its header has arrived and for
-// writing the response. On SIGINT or SIGTERM the server stops accepting, closes
-// idle connections, finishes requests in flight (at most `shutdown_grace`), and
-// run() returns.
+// writing the response. On SIGINT or SIGTERM the server stops accepting,
+// closes idle connections, finishes requests in flight (at most
+// `shutdown_grace`), and run() returns. A trusted proxy's idle connections
+// (`trusted_proxies`) stay open until the proxy closes them or the grace ends:
+// a request that still comes on one is answered with `Connection: close`.
 //
 // A response with a BodyProducer (http_types.hpp) is sent with chunked
 // transfer encoding, one piece at a time, each produced where handlers run

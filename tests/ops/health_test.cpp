@@ -1,6 +1,7 @@
 // Liveness, readiness and the graceful shutdown on SIGTERM (issue 20, item 2).
 #include <signal.h>
 
+#include <memory>
 #include <thread>
 
 #include "tests/http/fixtures.hpp"
@@ -16,6 +17,10 @@ std::string header_of(const std::string& line, std::size_t length) {
          "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(length) +
          "\r\n\r\n";
 }
+
+// A trusted proxy (OUTPOST_TRUSTED_PROXIES) as the server sees it.
+constexpr const char* kProxy = "127.0.0.2";
+constexpr const char* kLive = "GET /health/live HTTP/1.1\r\nHost: outpost\r\n\r\n";
 
 void wait_ms(int ms) {
   std::this_thread::sleep_for(std::chrono::milliseconds(ms));
@@ -64,7 +69,8 @@ TEST_SUITE("ops_health") {
       "SIGTERM: requests in flight finish, ready turns 503, new connections are refused, "
       "exit 0") {
     TestDatabase db;
-    ServerProcess server(db.url(), {"--shutdown-grace", "15"});
+    ServerProcess server(db.url(), {"--shutdown-grace", "15"},
+                         {{"OUTPOST_TRUSTED_PROXIES", kProxy}});
     const unsigned short port = server.port();
     const std::string body = json::serialize(dispute_body());
     const std::size_t half = body.size() / 2;
@@ -78,9 +84,19 @@ TEST_SUITE("ops_health") {
     RawHttp probe(port);
     REQUIRE(probe.connected());
     REQUIRE(probe.send(header_of("GET /health/ready", 2)));
-    // An idle keep-alive connection: closed at once by the shutdown.
-    HttpClient idle(port, kTestToken);
-    REQUIRE(idle.get("/health/live").status == 200);
+    // Idle keep-alive connections of the trusted proxy: not closed under a
+    // request the proxy may be sending; the next one is answered with
+    // Connection: close. One the proxy closes itself during the grace period.
+    // And a client's (not the proxy's): closed at once.
+    RawHttp idle(port, kProxy);
+    REQUIRE(idle.send(kLive));
+    REQUIRE(idle.answer_one().status == 200);
+    auto left = std::make_unique<RawHttp>(port, kProxy);
+    REQUIRE(left->send(kLive));
+    REQUIRE(left->answer_one().status == 200);
+    RawHttp client(port);
+    REQUIRE(client.send(kLive));
+    REQUIRE(client.answer_one().status == 200);
     wait_ms(300);  // the server has read both headers
 
     REQUIRE(::kill(server.pid(), SIGTERM) == 0);
@@ -88,6 +104,7 @@ TEST_SUITE("ops_health") {
     RawHttp late(port);
     CHECK_FALSE(late.connected());
     CHECK(late.connect_error() == ECONNREFUSED);
+    CHECK(client.closed_by_server());
 
     REQUIRE(probe.send("{}"));
     const RawAnswer ready = probe.answer();
@@ -99,7 +116,16 @@ TEST_SUITE("ops_health") {
     const RawAnswer created = create.answer();
     CHECK_MESSAGE(created.status == 201, created.head << created.body);
     CHECK(created.head.find("Connection: close") != std::string::npos);
+
+    REQUIRE(idle.send(kLive));
+    const RawAnswer last = idle.answer();  // read until the server closes
+    CHECK(last.status == 200);
+    CHECK(last.head.find("Connection: close") != std::string::npos);
+    left.reset();
+    // Every connection is closed now: the process exits long before the 15 s grace.
+    const auto closed = std::chrono::steady_clock::now();
     CHECK(server.stop(0) == 0);  // signal 0: only waits for the exit
+    CHECK(std::chrono::steady_clock::now() - closed < std::chrono::seconds(5));
     CHECK(server.log().find("server stopped") != std::string::npos);
 
     // The acknowledged case is stored.
@@ -108,10 +134,15 @@ TEST_SUITE("ops_health") {
 
   TEST_CASE("SIGTERM: a request still in flight when the grace period ends is cut, exit 0") {
     TestDatabase db;
-    ServerProcess server(db.url(), {"--shutdown-grace", "1"});
+    ServerProcess server(db.url(), {"--shutdown-grace", "1"},
+                         {{"OUTPOST_TRUSTED_PROXIES", kProxy}});
     const std::string body = json::serialize(dispute_body());
     RawHttp create(server.port());
     REQUIRE(create.send(header_of("POST /api/v1/cases", body.size()) + body.substr(0, 10)));
+    // The proxy's idle keep-alive connection no request comes on: closed when the grace ends.
+    RawHttp idle(server.port(), kProxy);
+    REQUIRE(idle.send(kLive));
+    REQUIRE(idle.answer_one().status == 200);
     wait_ms(300);
     const auto signalled = std::chrono::steady_clock::now();
     REQUIRE(::kill(server.pid(), SIGTERM) == 0);
@@ -121,6 +152,7 @@ TEST_SUITE("ops_health") {
     CHECK(cut.status == 0);
     CHECK(waited >= 0.9);
     CHECK(waited < 10);
+    CHECK(idle.closed_by_server());
     CHECK(server.stop(0) == 0);
     CHECK(db.query_int("SELECT count(*) FROM cases") == 0);
   }

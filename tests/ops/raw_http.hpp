@@ -30,7 +30,15 @@ struct RawAnswer {
 
 class RawHttp {
  public:
-  explicit RawHttp(unsigned short port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+  // `source`: the loopback address to connect from (e.g. "127.0.0.2"), or the default.
+  explicit RawHttp(unsigned short port, const char* source = nullptr)
+      : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    if (source) {
+      sockaddr_in from{};
+      from.sin_family = AF_INET;
+      ::inet_pton(AF_INET, source, &from.sin_addr);
+      ::bind(fd_, reinterpret_cast<sockaddr*>(&from), sizeof from);
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
@@ -55,6 +63,28 @@ class RawHttp {
     std::string all;
     char buf[16384];
     for (ssize_t n; (n = ::recv(fd_, buf, sizeof buf, 0)) > 0;) all.append(buf, n);
+    return parse(all);
+  }
+
+  // One answer with a Content-Length body, leaving the connection open.
+  RawAnswer answer_one() {
+    std::string all;
+    char c;
+    while (all.find("\r\n\r\n") == std::string::npos && ::recv(fd_, &c, 1, 0) == 1) all += c;
+    const auto at = all.find("Content-Length: ");
+    std::size_t length = at == std::string::npos ? 0 : std::stoul(all.substr(at + 16));
+    for (; length > 0 && ::recv(fd_, &c, 1, 0) == 1; --length) all += c;
+    return parse(all);
+  }
+
+  // True when the server has closed the connection (waits up to 20 s for it).
+  bool closed_by_server() {
+    char c;
+    return ::recv(fd_, &c, 1, 0) == 0;
+  }
+
+ private:
+  static RawAnswer parse(const std::string& all) {
     RawAnswer out;
     const auto end = all.find("\r\n\r\n");
     out.head = all.substr(0, end);
@@ -64,7 +94,6 @@ class RawHttp {
     return out;
   }
 
- private:
   int fd_;
   bool connected_ = false;
   int error_ = 0;
