@@ -412,7 +412,11 @@ class Run {
     for (int t = 1; t < options_.threads; ++t) extra.emplace_back([&ioc] { ioc.run(); });
     ioc.run();
     for (auto& t : extra) t.join();
-    return print();
+    const int status = print();
+    // The connections' sockets belong to ioc: they go before it does
+    // (AddressSanitizer: heap-use-after-free when ~Run closed them later).
+    for (Worker& w : workers_) w.connection.reset();
+    return status;
   }
 
  private:
