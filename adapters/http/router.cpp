@@ -157,37 +157,52 @@ void Router::set_fallback(Handler handler) {
   fallback_ = std::move(handler);
 }
 
-bool Router::match_segment(const Piece* piece, const Piece* end, std::string_view text,
-                           PathParams& params, std::vector<bool>* failed, std::size_t width) {
-  if (piece == end) return text.empty();
-  if (!piece->param) {
-    return text.starts_with(piece->text) &&
-           match_segment(piece + 1, end, text.substr(piece->text.size()), params, failed, width);
-  }
-  if (piece + 1 == end) {
-    if (text.empty()) return false;
-    params.values.emplace_back(piece->text, std::string(text));
-    return true;
-  }
-  const std::size_t state = static_cast<std::size_t>(end - piece) * width + text.size();
-  if (failed && (*failed)[state]) return false;
-  // The piece after a placeholder is a literal (parse_segment refuses two
-  // placeholders in a row): only a split where it follows can match, and the
-  // placeholder's value is copied once the rest has matched.
-  const std::string_view literal = piece[1].text;
-  const std::size_t mark = params.values.size();
-  for (std::size_t n = text.size(); n > 0; --n) {
-    const std::string_view rest = text.substr(n);
-    if (!rest.starts_with(literal)) continue;
-    if (match_segment(piece + 1, end, rest, params, failed, width)) {
-      params.values.emplace(params.values.begin() + static_cast<std::ptrdiff_t>(mark), piece->text,
-                            std::string(text.substr(0, n)));
-      return true;
+bool Router::match_segment(const Segment& pieces, std::string_view text, PathParams& params) {
+  if (pieces.empty()) return text.empty();  // the pattern "/": one empty segment
+  if (pieces.size() == 1 && !pieces.front().param) return text == pieces.front().text;
+  // ok(i, j): pieces i.. match text from j to its end. Filled from the last
+  // piece back, each cell once: time and space (pieces + 1) * (length + 1),
+  // however many placeholders the pattern holds (no backtracking).
+  const std::size_t count = pieces.size(), size = text.size();
+  std::vector<char> table((count + 1) * (size + 1), 0);
+  const auto ok = [&](std::size_t i, std::size_t j) -> char& { return table[i * (size + 1) + j]; };
+  ok(count, size) = 1;
+  for (std::size_t i = count; i-- > 0;) {
+    const Piece& piece = pieces[i];
+    if (!piece.param) {  // where the literal occurs (parse_segment makes none empty)
+      for (std::size_t j = text.find(piece.text); j != std::string_view::npos;
+           j = text.find(piece.text, j + 1)) {
+        ok(i, j) = ok(i + 1, j + piece.text.size());
+      }
+    } else if (i + 1 == count) {
+      for (std::size_t j = 0; j < size; ++j) ok(i, j) = 1;  // at least one character
+    } else {
+      // At least one character, then the rest from some later k.
+      char later = 0;
+      for (std::size_t j = size; j-- > 0;) {
+        later = later || ok(i + 1, j + 1);
+        ok(i, j) = later;
+      }
     }
-    params.values.resize(mark);
   }
-  if (failed) (*failed)[state] = true;
-  return false;
+  if (!ok(0, 0)) return false;
+  // Each placeholder takes as much as still lets the rest match: the
+  // greatest k from which the rest matches (there is one, ok(i, j) says so).
+  std::size_t j = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const Piece& piece = pieces[i];
+    if (!piece.param) {
+      j += piece.text.size();
+      continue;
+    }
+    std::size_t k = size;
+    if (i + 1 < count) {
+      while (!ok(i + 1, k)) --k;
+    }
+    params.values.emplace_back(piece.text, std::string(text.substr(j, k - j)));
+    j = k;
+  }
+  return true;
 }
 
 std::optional<PathParams> Router::match(const Route& route, std::string_view path,
@@ -199,18 +214,8 @@ std::optional<PathParams> Router::match(const Route& route, std::string_view pat
     const Segment& pattern = route.segments[i];
     if (pattern.size() == 1 && pattern.front().param) {
       params.values.emplace_back(pattern.front().text, std::string(segments[i]));
-    } else {
-      // Backtracking can revisit a state only with two placeholders before the end.
-      // (An empty segment, as in the pattern "/", has no pieces at all.)
-      const auto inner = pattern.empty() ? 0
-                                         : std::count_if(pattern.begin(), pattern.end() - 1,
-                                                         [](const Piece& p) { return p.param; });
-      const std::size_t width = segments[i].size() + 1;
-      std::vector<bool> failed(inner >= 2 ? (pattern.size() + 1) * width : 0);
-      if (!match_segment(pattern.data(), pattern.data() + pattern.size(), segments[i], params,
-                         inner >= 2 ? &failed : nullptr, width)) {
-        return std::nullopt;
-      }
+    } else if (!match_segment(pattern, segments[i], params)) {
+      return std::nullopt;
     }
   }
   if (route.rest) {

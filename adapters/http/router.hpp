@@ -78,12 +78,9 @@ class Router {
   // `segments`: `path` split at '/' (views into it).
   static std::optional<PathParams> match(const Route& route, std::string_view path,
                                          const std::vector<std::string_view>& segments);
-  // `failed`: the (piece, rest of the text) pairs already known not to match,
-  // indexed (end - piece) * (segment length + 1) + text.size(), so that
-  // backtracking over several placeholders stays polynomial; null when the
-  // pattern has at most one placeholder before its end (nothing to remember).
-  static bool match_segment(const Piece* piece, const Piece* end, std::string_view text,
-                            PathParams& params, std::vector<bool>* failed, std::size_t width);
+  // Matches one segment against a pattern segment with placeholders between
+  // literals, appending the placeholders' values to `params` when it matches.
+  static bool match_segment(const Segment& pieces, std::string_view text, PathParams& params);
   std::vector<Route> routes_;
   Handler fallback_;
 };
