@@ -160,6 +160,11 @@ class Lease {
     std::string message = "storage: " + std::string(operation) + " failed";
     if (const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e)) {
       message += " (SQLSTATE " + pg->sqlstate() + ")";
+      // A deadlock or a serialization failure: PostgreSQL rolled the whole
+      // transaction back, so nothing was applied and trying again may work.
+      if (pg->sqlstate() == "40P01" || pg->sqlstate() == "40001") {
+        return Error::make(ErrorKind::unavailable, message + ": a concurrent change; try again");
+      }
     } else if (const auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
       message += " (SQLite " + std::to_string(lite->result()) + ")";
       if (lite->result() == SQLITE_BUSY || lite->result() == SQLITE_LOCKED) {

@@ -7,6 +7,13 @@
 // not waited for) and only a still-pending timer is fired; marking it fired
 // commits with the case change, so a second firing finds it no longer pending.
 // SQLite has one writer at a time (BEGIN IMMEDIATE), which gives the same.
+//
+// Lock order on PostgreSQL: the case row first, then its timer, as a
+// transition takes them (UPDATE cases, then DELETE its pending timers). A
+// firing that took the timer first and then waited for the case row deadlocked
+// with a transition of the same case (SQLSTATE 40P01, a 500 for the user);
+// now a case being changed right now is skipped, and its timer fired at the
+// next poll if it is still due.
 #include <soci/soci.h>
 
 #include "adapters/storage/case_statements.hpp"
@@ -52,6 +59,19 @@ bool take_pending_timer(soci::session& sql, Dialect dialect, std::int64_t id) {
   return sql.got_data() && ind == soci::i_ok;
 }
 
+enum class CaseLock { taken, busy, missing };
+
+// PostgreSQL: locks the case row for this transaction without waiting.
+CaseLock lock_case(soci::session& sql, std::int64_t case_id) {
+  std::int64_t found = 0;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT id FROM cases WHERE id = :id FOR UPDATE SKIP LOCKED", soci::use(case_id, "id"),
+      soci::into(found, ind);
+  if (sql.got_data() && ind == soci::i_ok) return CaseLock::taken;
+  sql << "SELECT count(*) FROM cases WHERE id = :id", soci::use(case_id, "id"), soci::into(found);
+  return found > 0 ? CaseLock::busy : CaseLock::missing;
+}
+
 void close_timer(soci::session& sql, std::int64_t id, std::string_view state, Millis at) {
   std::string s(state);
   sql << "UPDATE timers SET state = :state, fired_at = :at WHERE id = :id", soci::use(s, "state"),
@@ -78,6 +98,10 @@ Result<bool> SociTimerStore::fire_timer(const DueTimer& timer, Millis now,
                                         const std::function<TimerFiring(const Case&)>& decide) {
   return run<bool>(db_, Access::write, "fire_timer", [&](Lease& lease) -> Result<bool> {
     Transaction tx(lease.sql(), lease.dialect());
+    if (lease.dialect() == Dialect::postgresql &&
+        lock_case(lease.sql(), timer.case_id) == CaseLock::busy) {
+      return false;  // a transition or another firing has the case: next poll
+    }
     if (!take_pending_timer(lease.sql(), lease.dialect(), timer.id)) return false;
     CaseStatements& st = lease.prepared<CaseStatements>();
     st.lookup_id = timer.case_id;

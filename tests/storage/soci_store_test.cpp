@@ -3,6 +3,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <future>
 #include <latch>
 #include <map>
 #include <memory>
@@ -13,10 +15,14 @@
 #include <vector>
 
 #include <doctest/doctest.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include "adapters/storage/migrations.hpp"
+#include "adapters/storage/postgresql_url.hpp"
 #include "adapters/storage/stores.hpp"
 #include "engine/cases/audit_chain.hpp"
 #include "tests/support/test_db.hpp"
@@ -832,6 +838,62 @@ TEST_SUITE("soci_store") {
       CHECK(history_count(m.db, id) == round + 2);
       CHECK(find(*m.store, id).version == round + 2);
     }
+  }
+
+  TEST_CASE("a timer due while a transition holds its case neither waits nor deadlocks") {
+    // The transition takes the case row, then deletes the case's pending
+    // timers; the firing took the timer row first, then waited for the case
+    // row: each waited for the other (SQLSTATE 40P01, a 500 to the user; the
+    // asan suite met it in http_reports). Now a firing skips a case that is
+    // being changed, and the poller tries again later.
+    if (outpost::testing::test_backend() != "postgresql") return;
+    Migrated m;
+    const Case c = insert(*m.store);
+    const Millis due = c.created_at + 1;
+    m.db.exec("INSERT INTO timers (case_id, kind, step, generation, due_at, created_at) VALUES (" +
+              std::to_string(c.id) + ", 'warning', 'accept', 1, " + std::to_string(due) + ", " +
+              std::to_string(c.created_at) + ")");
+    const std::int64_t timer_id =
+        m.db.query_int("SELECT id FROM timers WHERE case_id = " + std::to_string(c.id));
+
+    // The transition's first half, on a connection of its own.
+    soci::session transition_tx(soci::postgresql,
+                                *outpost::storage::soci_postgresql_connect_string(m.db.url()));
+    transition_tx.begin();
+    transition_tx << "UPDATE cases SET version = version + 1 WHERE id = " << c.id;
+
+    // The firing meanwhile: it would change the case (fire, not cancel).
+    auto firing = std::async(std::launch::async, [&] {
+      const outpost::DueTimer timer{timer_id, c.id, "warning", "accept", 1, due};
+      return m.store->timers.fire_timer(timer, due + 1, [&](const Case& current) {
+        Transition t = transition(current, current.state, due + 1);
+        outpost::TimerFiring f;
+        f.verdict = outpost::TimerFiring::Verdict::fire;
+        f.updated = t.updated;
+        f.entry = t.entry;
+        return f;
+      });
+    });
+    CHECK_MESSAGE(firing.wait_for(std::chrono::seconds(3)) == std::future_status::ready,
+                  "the firing waits for the case the transition holds");
+
+    // The transition's second half: its case's pending timers go, and it commits.
+    bool committed = false;
+    try {
+      transition_tx << "DELETE FROM timers WHERE case_id = " << c.id << " AND state = 'pending'";
+      transition_tx.commit();
+      committed = true;
+    } catch (const soci::soci_error& e) {
+      FAIL_CHECK("the transition failed: " << std::string(e.what()));
+    }
+    CHECK(committed);
+    const auto fired = firing.get();
+    REQUIRE_MESSAGE(fired.ok(), fired.error().message);
+    CHECK_FALSE(fired.value());  // skipped, not fired
+    CHECK(m.db.query_int("SELECT count(*) FROM timers WHERE case_id = " + std::to_string(c.id)) ==
+          0);
+    CHECK(history_count(m.db, c.id) == 1);
+    CHECK(find(*m.store, c.id).version == c.version + 1);
   }
 
   TEST_CASE("ensure_user_with_token is idempotent and tokens find enabled users only") {
