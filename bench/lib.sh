@@ -76,7 +76,7 @@ make_keys() {
 }
 
 start_server() { # NAME DATABASE-URL [LISTEN]: sets server_pid and address
-  local ready=$work/$1.ready
+  local ready=$work/$1.ready i
   rm -f "$ready"
   (
     cd "$root"
@@ -144,7 +144,7 @@ loadgen() {
 
 # ceiling OP CONCURRENCY DATABASE-URL [pgbench options...]
 ceiling() {
-  local op=$1 conc=$2 db=$3
+  local op=$1 conc=$2 db=$3 i
   shift 3
   say "postgresql: $op as direct SQL (pgbench), $conc clients, ${pg_seconds}s"
   psql_q -c CHECKPOINT "$db"
