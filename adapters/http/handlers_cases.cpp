@@ -162,15 +162,12 @@ class CaseRoutes {
   CaseView view_of(const Case& c, const Actor& actor, bool list_item = false) {
     const Millis now = ctx_.cases.clock().now();
     const Deadlines* deadlines = ctx_.cases.deadlines();
-    return CaseView{ctx_.cases.state_label(c),
-                    ctx_.cases.allowed_events(c, actor),
-                    now,
-                    deadlines ? deadlines->time_left(c, now) : std::nullopt,
-                    std::nullopt,
-                    0,
-                    duplicate_in_scope(c, actor),
-                    deadlines ? deadlines->warning_at(c) : std::nullopt,
-                    list_item};
+    return CaseView{ctx_.cases.state_label(c), ctx_.cases.allowed_events(c, actor), now,
+                    // A list row shows fixed instants, not the ticking time
+                    // left (case_json.cpp): not worked out per row.
+                    deadlines && !list_item ? deadlines->time_left(c, now) : std::nullopt,
+                    std::nullopt, 0, duplicate_in_scope(c, actor),
+                    deadlines ? deadlines->warning_at(c) : std::nullopt, list_item};
   }
 
   // The case `c` duplicates, if the actor sees it: another case's id is not
