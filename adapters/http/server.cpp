@@ -41,7 +41,7 @@ struct Server::Impl {
         ioc(options.io_threads > 0 ? options.io_threads : options.worker_threads),
         acceptor(asio::make_strand(ioc)),
         signals(ioc, SIGINT, SIGTERM),
-        grace_timer(ioc) {
+        grace_timer(asio::make_strand(ioc)) {
     if (options.io_threads > 0) workers.emplace(static_cast<std::size_t>(options.worker_threads));
   }
 
@@ -66,7 +66,13 @@ struct Server::Impl {
   asio::io_context ioc;
   tcp::acceptor acceptor;
   asio::signal_set signals;
+  // On a strand of its own: it is armed by the signal's handler and cancelled
+  // by whichever I/O thread ends the last session (ThreadSanitizer found the
+  // two racing when both ran directly on ioc's threads).
   asio::steady_timer grace_timer;
+  void cancel_grace() {
+    asio::post(grace_timer.get_executor(), [this] { grace_timer.cancel(); });
+  }
   // Handlers run here when io_threads > 0; otherwise on the thread that read
   // the request (see ServerOptions::io_threads).
   std::optional<asio::thread_pool> workers;
@@ -440,9 +446,7 @@ void Server::Impl::session_started(Session* s) {
 void Server::Impl::session_ended(Session* s) {
   std::lock_guard lock(sessions_mutex);
   sessions.erase(s);
-  if (stopping && sessions.empty() && !ioc.stopped()) {
-    asio::post(ioc, [this] { grace_timer.cancel(); });
-  }
+  if (stopping && sessions.empty() && !ioc.stopped()) cancel_grace();
 }
 
 void Server::Impl::accept() {
@@ -475,11 +479,16 @@ void Server::Impl::begin_shutdown() {
   if (stopping.exchange(true)) return;
   spdlog::info("shutting down: no new connections, finishing requests in flight");
   if (options.on_shutdown) options.on_shutdown();
-  grace_timer.expires_after(options.shutdown_grace);
-  grace_timer.async_wait([this](beast::error_code ec) {
-    if (ec) return;
-    spdlog::warn("shutdown grace period over; closing remaining connections");
-    ioc.stop();
+  // Armed on its strand before any cancel_grace() below can be queued there:
+  // a session that ended before this point is caught by the check after
+  // stop_accepting().
+  asio::post(grace_timer.get_executor(), [this] {
+    grace_timer.expires_after(options.shutdown_grace);
+    grace_timer.async_wait([this](beast::error_code ec) {
+      if (ec) return;
+      spdlog::warn("shutdown grace period over; closing remaining connections");
+      ioc.stop();
+    });
   });
   std::vector<std::shared_ptr<Session>> live;
   {
@@ -493,7 +502,7 @@ void Server::Impl::begin_shutdown() {
   asio::post(acceptor.get_executor(), [this] {
     stop_accepting();
     std::lock_guard lock(sessions_mutex);
-    if (sessions.empty()) asio::post(ioc, [this] { grace_timer.cancel(); });
+    if (sessions.empty()) cancel_grace();
   });
 }
 
