@@ -155,6 +155,7 @@ test('admin: the catalogue editor — a bad edit changes nothing, a new category
     await choose(page, '默认承办部门', '城管')
     await dialog.getByLabel('说明').fill('22 时至次日 6 时的施工噪音')
     await dialog.getByRole('button', { name: '加入目录' }).click()
+    await dialog.waitFor({ state: 'hidden' })
     await panel.getByRole('textbox', { name: '名称 night_works' }).waitFor()
     await panel.getByRole('button', { name: '保存目录' }).click()
     await panel.getByText('已保存类别目录（第 2 版）').waitFor()

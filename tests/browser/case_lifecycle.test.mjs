@@ -13,6 +13,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { launchBrowser, loginAs, newPage, repoRoot, screenshot, startServer } from './harness.mjs'
+import { choose as chooseOption } from './fb_support.mjs'
 
 const PHONE = '13812345678'
 const ID_NUMBER = '11010519491231002X'
@@ -104,9 +105,7 @@ async function historyEvents(id) {
 }
 
 async function choose(page, fieldLabel, optionName, scope = page) {
-  const box = scope.getByRole('combobox', { name: fieldLabel, exact: true })
-  await box.locator('xpath=ancestor::div[contains(@class, "el-select__wrapper")]').click()
-  await page.getByRole('option', { name: optionName, exact: true }).click()
+  await chooseOption(page, fieldLabel, optionName, scope)
   // A multiple select stays open: close it as a user would, by clicking beside it.
   if (scope !== page) await scope.locator('.el-dialog__header').click()
 }

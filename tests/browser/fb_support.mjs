@@ -85,13 +85,29 @@ export async function listAll(server, path, query = {}, token) {
   return items
 }
 
-// Picks `option` of the Element Plus select labelled `label`.
-export async function choose(page, label, option) {
-  await page
-    .getByRole('combobox', { name: label, exact: true })
-    .locator('xpath=ancestor::div[contains(@class, "el-select__wrapper")]')
-    .click()
-  await page.getByRole('option', { name: option, exact: true }).filter({ visible: true }).first().click()
+// Picks `option` of the Element Plus select labelled `label` (looked up in
+// `scope`, the whole page by default), and waits until the select holds it.
+// The option is found in the listbox this select controls (its
+// aria-controls), not anywhere on the page: other selects have options of
+// the same names. Chromium may still move a dropdown that is opening between
+// Playwright's hit test and the click, so a click that chose nothing is
+// tried again, up to three times; a select that never takes the option
+// fails the test.
+export async function choose(page, label, option, scope = page) {
+  const box = scope.getByRole('combobox', { name: label, exact: true })
+  const wrapper = box.locator('xpath=ancestor::div[contains(@class, "el-select__wrapper")]')
+  const item = page.locator(`[id="${await box.getAttribute('aria-controls')}"]`).getByRole('option', { name: option, exact: true })
+  const chosen = item.and(page.locator('[aria-selected="true"]'))
+  for (let attempt = 1; ; attempt++) {
+    if ((await box.getAttribute('aria-expanded')) !== 'true') await wrapper.click()
+    await item.click()
+    try {
+      await chosen.waitFor({ state: 'attached', timeout: 5000 })
+      return
+    } catch (error) {
+      if (attempt === 3) throw error
+    }
+  }
 }
 
 // Moves inside the single-page app without a reload (a reload would lose a

@@ -235,7 +235,15 @@ export async function newPage(browser, options = {}) {
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
   })
-  return await context.newPage()
+  const page = await context.newPage()
+  // OUTPOST_TEST_CPU_THROTTLE=N slows the page's CPU N times (Chromium's own
+  // throttling), to bring out a test's timing assumptions on a quiet machine.
+  const throttle = Number(process.env.OUTPOST_TEST_CPU_THROTTLE ?? 1)
+  if (throttle > 1) {
+    const session = await context.newCDPSession(page)
+    await session.send('Emulation.setCPUThrottlingRate', { rate: throttle })
+  }
+  return page
 }
 
 export async function screenshot(page, name) {
