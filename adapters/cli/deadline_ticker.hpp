@@ -50,9 +50,11 @@ class DeadlineTicker {
   std::vector<std::function<void()>> chores_;
 };
 
-// The history checkpoints' chore: about once a minute it sequences the
-// history log and signs the checkpoint of the last Asia/Shanghai day end
-// unless one exists (the store's unique boundary: once across processes).
+// The history checkpoints' chore: on every pass it moves up to 2,000 queued
+// entries into the history log, so the log keeps up in small steps (a
+// writer waits for one batch at most, no pass does a minute's backlog); about
+// once a minute it also signs the checkpoint of the last Asia/Shanghai day
+// end unless one exists (the store's unique boundary: once across processes).
 std::function<void()> checkpoint_chore(HistoryProofs& proofs, const Clock& clock);
 
 }  // namespace outpost::cli

@@ -325,22 +325,6 @@ bool update_case_row(CaseStatements& st, const Case& updated, std::int64_t expec
 
 namespace {
 
-// A PostgreSQL array literal of `values`, each element quoted.
-template <class T, class Get>
-std::string array_literal(const std::vector<T>& values, Get get) {
-  std::string out = "{";
-  for (const T& v : values) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (char c : std::string(get(v))) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
 // One round trip for all of a write's timers instead of one per timer.
 void insert_timers_at_once(CaseStatements& st, CaseId id, const std::vector<TimerRow>& timers,
                            Millis at) {

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
@@ -27,6 +28,24 @@ enum class Dialect { sqlite, postgresql };
 
 inline Dialect dialect_of(soci::session& sql) {
   return sql.get_backend_name() == "postgresql" ? Dialect::postgresql : Dialect::sqlite;
+}
+
+// A PostgreSQL array literal of get(v) for each of `values`, each element
+// quoted: bound as text and cast (`CAST(:ids AS bigint[])`), it sends a whole
+// batch of rows in one statement, which unnest() takes apart in order.
+template <class T, class Get>
+std::string array_literal(const std::vector<T>& values, Get get) {
+  std::string out = "{";
+  for (const T& v : values) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : std::string(get(v))) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
 }
 
 // " ORDER BY column", byte-wise on both backends (PostgreSQL's default

@@ -82,32 +82,107 @@ std::vector<QueuedRow> queued(soci::session& sql) {
   return out;
 }
 
+// One batch's new log entries and subtree nodes.
+struct SequencedBatch {
+  std::vector<std::int64_t> queue_ids;
+  std::vector<storage::HistoryRow> rows;  // case_id and seq are read
+  std::vector<std::string> leaf_hashes;
+  std::int64_t first_index = 0;
+  std::vector<proof::StoredNode> nodes;
+};
+
+// PostgreSQL: the whole batch in three statements (unnest keeps the arrays'
+// order): the log entries, the queue rows gone, the subtree nodes.
+void store_set_based(soci::session& sql, const SequencedBatch& b) {
+  std::vector<std::int64_t> indexes(b.rows.size());
+  for (std::size_t i = 0; i < indexes.size(); ++i) indexes[i] = b.first_index + std::int64_t(i);
+  const auto number = [](auto v) { return std::to_string(v); };
+  std::string leaf_indexes = storage::array_literal(indexes, number);
+  std::string case_ids = storage::array_literal(
+      b.rows, [](const storage::HistoryRow& r) { return std::to_string(r.case_id); });
+  std::string seqs = storage::array_literal(
+      b.rows, [](const storage::HistoryRow& r) { return std::to_string(r.seq); });
+  std::string hashes =
+      storage::array_literal(b.leaf_hashes, [](const std::string& h) { return h; });
+  sql << "INSERT INTO history_log (leaf_index, case_id, seq, leaf_hash)"
+         " SELECT * FROM unnest(CAST(:leaf_indexes AS bigint[]), CAST(:case_ids AS bigint[]),"
+         " CAST(:seqs AS bigint[]), CAST(:leaf_hashes AS text[]))",
+      soci::use(leaf_indexes, "leaf_indexes"), soci::use(case_ids, "case_ids"),
+      soci::use(seqs, "seqs"), soci::use(hashes, "leaf_hashes");
+  std::string queue_ids = storage::array_literal(b.queue_ids, number);
+  sql << "DELETE FROM history_queue WHERE id = ANY(CAST(:ids AS bigint[]))",
+      soci::use(queue_ids, "ids");
+  std::string levels = storage::array_literal(
+      b.nodes, [](const proof::StoredNode& n) { return std::to_string(n.level); });
+  std::string idxs = storage::array_literal(
+      b.nodes, [](const proof::StoredNode& n) { return std::to_string(n.index); });
+  std::string node_hashes = storage::array_literal(
+      b.nodes, [](const proof::StoredNode& n) { return proof::to_hex(n.hash); });
+  sql << "INSERT INTO history_tree (level, idx, hash)"
+         " SELECT * FROM unnest(CAST(:levels AS integer[]), CAST(:idxs AS bigint[]),"
+         " CAST(:hashes AS text[]))",
+      soci::use(levels, "levels"), soci::use(idxs, "idxs"), soci::use(node_hashes, "hashes");
+}
+
+// SQLite (in process, no round trips): one prepared statement per kind of row.
+void store_row_by_row(soci::session& sql, const SequencedBatch& b) {
+  std::int64_t index = 0, case_id = 0, seq = 0, queue_id = 0;
+  std::string hash;
+  int level = 0;
+  soci::statement log =
+      (sql.prepare << "INSERT INTO history_log (leaf_index, case_id, seq, leaf_hash)"
+                      " VALUES (:leaf_index, :case_id, :seq, :leaf_hash)",
+       soci::use(index, "leaf_index"), soci::use(case_id, "case_id"), soci::use(seq, "seq"),
+       soci::use(hash, "leaf_hash"));
+  soci::statement dequeue =
+      (sql.prepare << "DELETE FROM history_queue WHERE id = :id", soci::use(queue_id, "id"));
+  for (std::size_t i = 0; i < b.rows.size(); ++i) {
+    index = b.first_index + std::int64_t(i);
+    case_id = b.rows[i].case_id;
+    seq = b.rows[i].seq;
+    hash = b.leaf_hashes[i];
+    log.execute(true);
+    queue_id = b.queue_ids[i];
+    dequeue.execute(true);
+  }
+  soci::statement node =
+      (sql.prepare << "INSERT INTO history_tree (level, idx, hash)"
+                      " VALUES (:level, :idx, :hash)",
+       soci::use(level, "level"), soci::use(index, "idx"), soci::use(hash, "hash"));
+  for (const proof::StoredNode& n : b.nodes) {
+    level = n.level;
+    index = n.index;
+    hash = proof::to_hex(n.hash);
+    node.execute(true);
+  }
+}
+
 // Moves the queue into the log, `max_batches` batches at most; the caller
 // holds the log's lock.
 std::int64_t sequence_locked(soci::session& sql, std::int64_t max_batches = -1) {
+  const bool set_based = storage::dialect_of(sql) == storage::Dialect::postgresql;
   std::int64_t size = stored_size(sql);
   const StoredTree stored(sql);
   for (; max_batches != 0; --max_batches) {
-    std::vector<QueuedRow> batch = queued(sql);
-    if (batch.empty()) break;
+    std::vector<QueuedRow> queue = queued(sql);
+    if (queue.empty()) break;
     proof::MemoryTree tree(&stored, size);
-    for (QueuedRow& q : batch) {
-      const HistoryEntry entry = q.row.to_entry();
-      const proof::Hash leaf = history_leaf_hash(entry);
+    SequencedBatch batch;
+    batch.first_index = size;
+    for (QueuedRow& q : queue) {
+      const proof::Hash leaf = history_leaf_hash(q.row.to_entry());
       tree.append(leaf);
-      std::string leaf_hex = proof::to_hex(leaf);
-      sql << "INSERT INTO history_log (leaf_index, case_id, seq, leaf_hash)"
-             " VALUES (:leaf_index, :case_id, :seq, :leaf_hash)",
-          soci::use(size, "leaf_index"), soci::use(entry.case_id, "case_id"),
-          soci::use(entry.seq, "seq"), soci::use(leaf_hex, "leaf_hash");
-      sql << "DELETE FROM history_queue WHERE id = :id", soci::use(q.queue_id, "id");
-      ++size;
+      batch.queue_ids.push_back(q.queue_id);
+      batch.leaf_hashes.push_back(proof::to_hex(leaf));
+      batch.rows.push_back(std::move(q.row));
     }
-    for (const proof::StoredNode& node : tree.added()) {
-      std::string hex = proof::to_hex(node.hash);
-      sql << "INSERT INTO history_tree (level, idx, hash) VALUES (:level, :idx, :hash)",
-          soci::use(node.level, "level"), soci::use(node.index, "idx"), soci::use(hex, "hash");
+    batch.nodes = tree.added();
+    if (set_based) {
+      store_set_based(sql, batch);
+    } else {
+      store_row_by_row(sql, batch);
     }
+    size += std::int64_t(queue.size());
   }
   return size;
 }
@@ -165,6 +240,20 @@ Result<T> over_tree(Database& db, std::int64_t size, std::string_view operation,
 }  // namespace
 
 Result<std::int64_t> SociProofStore::sequence(std::int64_t max_entries) {
+  // Nothing queued, as between writes: one read, no lock and no write.
+  struct Peek {
+    std::int64_t size = 0;
+    int queued = 0;
+  };
+  auto peek = run<Peek>(db_, Access::read, "history_queue", [&](Lease& lease) {
+    Peek p;
+    lease.sql() << "SELECT coalesce((SELECT max(leaf_index) + 1 FROM history_log), 0),"
+                   " CASE WHEN EXISTS (SELECT 1 FROM history_queue) THEN 1 ELSE 0 END",
+        soci::into(p.size), soci::into(p.queued);
+    return p;
+  });
+  if (!peek) return peek.error();
+  if (peek.value().queued == 0) return peek.value().size;
   std::int64_t size = -1;
   std::int64_t done = 0;
   do {

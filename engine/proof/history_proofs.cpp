@@ -141,6 +141,11 @@ Result<StoredCheckpoint> HistoryProofs::sign(std::optional<Millis> boundary) {
   });
 }
 
+Status HistoryProofs::sequence(std::int64_t max_entries) {
+  if (auto sequenced = store_.sequence(max_entries); !sequenced) return sequenced.error();
+  return Ok{};
+}
+
 Result<StoredCheckpoint> HistoryProofs::sign_due(std::int64_t max_entries) {
   if (auto sequenced = store_.sequence(max_entries); !sequenced) return sequenced.error();
   return sign(last_day_end(clock_.now()));

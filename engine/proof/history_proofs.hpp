@@ -66,6 +66,8 @@ class HistoryProofs final : public CheckpointIssuer {
 
   // Signs the whole log now (`boundary` none) or for a day's end (once).
   Result<StoredCheckpoint> sign(std::optional<Millis> boundary);
+  // Moves up to about `max_entries` queued entries into the log, no signing.
+  Status sequence(std::int64_t max_entries);
   // The scheduled work: sequences up to `max_entries` queued entries, then
   // signs the checkpoint of the last day end unless it is signed already.
   Result<StoredCheckpoint> sign_due(std::int64_t max_entries = 50'000);

@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "engine/proof/history_proofs.hpp"
 #include "engine/proof/merkle.hpp"
@@ -90,6 +92,21 @@ TEST_SUITE("http_proof") {
                          std::to_string(id)) == 4);
     CHECK_THROWS(t.db.exec("UPDATE history_log SET leaf_hash = 'x'"));
     CHECK_THROWS(t.db.exec("DELETE FROM history_checkpoints"));
+  }
+
+  TEST_CASE("a running server moves new history into the log within seconds, signing nothing") {
+    TestServer t;
+    const auto checkpoints = t.db.query_int("SELECT count(*) FROM history_checkpoints");
+    const auto id = mediating_case(t);
+    const std::string in_log =
+        "SELECT count(*) FROM history_log WHERE case_id = " + std::to_string(id);
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (t.db.query_int(in_log) < 4 && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    CHECK(t.db.query_int(in_log) == 4);
+    CHECK(t.db.query_int("SELECT count(*) FROM history_queue") == 0);
+    CHECK(t.db.query_int("SELECT count(*) FROM history_checkpoints") == checkpoints);
   }
 
   TEST_CASE("verify: ok for an intact chain, names the changed row when the guard is dropped") {
