@@ -1,11 +1,11 @@
 #include "engine/cases/audit_chain.hpp"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <array>
 
 #include <boost/json/serialize.hpp>
+
+#include "engine/core/sha256.hpp"
 
 namespace outpost {
 namespace {
@@ -46,9 +46,7 @@ std::string canonical_json(const boost::json::value& v) {
 }
 
 std::string sha256_hex(std::string_view bytes) {
-  std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
-  crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(bytes.data()),
-                     bytes.size());
+  const Sha256Digest digest = sha256(bytes);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex(digest.size() * 2, '0');
   for (std::size_t i = 0; i < digest.size(); ++i) {

@@ -5,20 +5,15 @@
 #include <bit>
 #include <stdexcept>
 
+#include "engine/core/sha256.hpp"
+
 namespace outpost::proof {
 namespace {
 
 constexpr int kBase64 = sodium_base64_VARIANT_ORIGINAL;
 
 Hash sha256_of(unsigned char prefix, std::string_view a, std::string_view b = {}) {
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
-  crypto_hash_sha256_update(&state, &prefix, 1);
-  crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(a.data()), a.size());
-  crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(b.data()), b.size());
-  Hash out{};
-  crypto_hash_sha256_final(&state, out.data());
-  return out;
+  return Sha256().update(&prefix, 1).update(a).update(b).finish();
 }
 
 std::string_view bytes_of(const Hash& h) {

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <vector>
 
+#include "engine/core/sha256.hpp"
+
 namespace outpost::proof {
 namespace {
 
@@ -92,15 +94,12 @@ Result<VerifierKey> parse_key_text(std::string_view text, std::string_view what)
 }  // namespace
 
 std::uint32_t key_id(std::string_view name, const std::array<unsigned char, 32>& public_key) {
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
-  crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(name.data()),
-                            name.size());
   const unsigned char sep[] = {'\n', kEd25519};
-  crypto_hash_sha256_update(&state, sep, sizeof sep);
-  crypto_hash_sha256_update(&state, public_key.data(), public_key.size());
-  std::array<unsigned char, 32> digest{};
-  crypto_hash_sha256_final(&state, digest.data());
+  const Sha256Digest digest = Sha256()
+                                  .update(name)
+                                  .update(sep, sizeof sep)
+                                  .update(public_key.data(), public_key.size())
+                                  .finish();
   return (std::uint32_t{digest[0]} << 24) | (std::uint32_t{digest[1]} << 16) |
          (std::uint32_t{digest[2]} << 8) | std::uint32_t{digest[3]};
 }
