@@ -29,6 +29,23 @@ TEST_SUITE("pii") {
     CHECK_FALSE(cipher.open("x1:not base64!"));
   }
 
+  TEST_CASE("a sealed value opens only as stored: no cut, no blanks, no foreign characters") {
+    const PiiCipher cipher(PiiKey::generate());
+    for (const std::string clear : {"", "a", "ab", "abc", "张三 13800138000"}) {
+      const std::string sealed = cipher.seal(clear);
+      REQUIRE(cipher.open(sealed) == clear);
+      CHECK_FALSE(cipher.open(sealed.substr(0, sealed.size() - 1)));
+      CHECK_FALSE(cipher.open(sealed.substr(0, sealed.size() - 4)));
+      CHECK_FALSE(cipher.open(sealed + " "));
+      CHECK_FALSE(cipher.open(sealed + "===="));
+      CHECK_FALSE(cipher.open("x1: " + sealed.substr(3)));
+      std::string inner = sealed;
+      inner[inner.size() / 2] = '\n';
+      CHECK_FALSE(cipher.open(inner));
+      CHECK_FALSE(cipher.open("x1:"));
+    }
+  }
+
   TEST_CASE("keys are 64 hex digits and round-trip through their text") {
     const PiiKey key = PiiKey::generate();
     auto again = PiiKey::from_text(" " + key.to_text() + "\n");
