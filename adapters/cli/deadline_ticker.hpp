@@ -50,7 +50,7 @@ class DeadlineTicker {
   std::vector<std::function<void()>> chores_;
 };
 
-// The history checkpoints' chore: on every pass it moves up to 2,000 queued
+// The history checkpoints' chore: once a second it moves up to 2,000 queued
 // entries into the history log, so the log keeps up in small steps (a
 // writer waits for one batch at most, no pass does a minute's backlog); about
 // once a minute it also signs the checkpoint of the last Asia/Shanghai day
