@@ -446,11 +446,14 @@ class MsmWorkflow final : public Workflow {
     std::vector<std::string> out;
     const std::optional<int> from = cat.state_id(c.state);
     if (!from) return out;
-    for (std::size_t ev = 0; ev < cat.events.size(); ++ev) {
-      const bool fires = std::any_of(cat.rows.begin(), cat.rows.end(), [&](const RowEntry& r) {
-        return r.from == *from && r.event == ev && r.rule_holds(c);
-      });
-      if (fires) out.emplace_back(cat.events[ev].name);
+    // The state's rows, by event: an event is in once one of its rows holds.
+    std::optional<std::size_t> added;
+    for (const std::size_t i : cat.rows_by_state[static_cast<std::size_t>(*from)]) {
+      const RowEntry& r = cat.rows[i];
+      if (r.event != added && r.rule_holds(c)) {
+        out.emplace_back(cat.events[r.event].name);
+        added = r.event;
+      }
     }
     return out;
   }
@@ -472,6 +475,8 @@ class MsmWorkflow final : public Workflow {
     std::vector<std::string_view> state_names;  // indexed by MSM state id
     std::vector<EventEntry> events;             // in graph order
     std::vector<RowEntry> rows;                 // in table order
+    // For each state id, its rows' indices by event (graph order), then table order.
+    std::vector<std::vector<std::size_t>> rows_by_state;
 
     std::optional<int> state_id(std::string_view name) const {
       const auto it = std::find(state_names.begin(), state_names.end(), name);
@@ -536,6 +541,15 @@ class MsmWorkflow final : public Workflow {
     cat.state_names.resize(boost::mpl::size<States>::value);
     boost::mpl::for_each<typename Def::transition_table, boost::msm::wrap<boost::mpl::_1>>(
         [&cat]<class R>(boost::msm::wrap<R>) { add_row<R>(cat); });
+    cat.rows_by_state.resize(cat.state_names.size());
+    for (std::size_t i = 0; i < cat.rows.size(); ++i) {
+      cat.rows_by_state[static_cast<std::size_t>(cat.rows[i].from)].push_back(i);
+    }
+    for (auto& rows : cat.rows_by_state) {
+      std::stable_sort(rows.begin(), rows.end(), [&cat](std::size_t a, std::size_t b) {
+        return cat.rows[a].event < cat.rows[b].event;
+      });
+    }
     return cat;
   }
 
