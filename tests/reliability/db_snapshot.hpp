@@ -8,9 +8,10 @@
 //   ... requests ...
 //   CHECK(db_snapshot(db) == before);
 //
-// Background chores (sequencing history into the proof log, the deadline
-// ticker) may still write just after a change; settled_snapshot waits until
-// two readings 300 ms apart agree.
+// Background chores (sequencing history into the proof log, once a second;
+// the deadline ticker) may still write just after a change; settled_snapshot
+// waits until the history queue is empty (up to 10 s), then until two
+// readings 300 ms apart agree.
 #pragma once
 
 #include <chrono>
@@ -60,6 +61,9 @@ inline DbSnapshot db_snapshot(const TestDatabase& db) {
 }
 
 inline DbSnapshot settled_snapshot(const TestDatabase& db) {
+  for (int i = 0; i < 100 && db.query_int("SELECT count(*) FROM history_queue") > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   DbSnapshot last = db_snapshot(db);
   for (int i = 0; i < 30; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
