@@ -23,9 +23,11 @@ say() { echo "bench: $*" >&2; }
 rows=$("$PG_BIN/psql" -X -At -c 'SELECT count(*) FROM cases' "$database")
 
 # The stored columns the CSV export is made of (labels are looked up in the
-# configuration by the server, so COPY has only the codes).
+# configuration by the server, so COPY has only the codes). The parties as the
+# export reads them without a purpose: their stored masked form (migration 23).
 columns="id, number, kind, state, category, title, description, channel, community, grid,
-         micro_grid, address, parties, urgency, risk_level, confidential, department, assignees,
+         micro_grid, address, CASE WHEN parties_masked = '' THEN parties ELSE parties_masked END,
+         urgency, risk_level, confidential, department, assignees,
          facts, deadline, created_at, updated_at, version"
 say "export: COPY of $rows cases to /dev/null (psql)"
 started=$(date +%s.%N)

@@ -286,6 +286,13 @@ int run_serve(const Flags& flags) {
   });
   if (!sealed) return fail(1, "personal data: " + sealed.error().message);
   if (sealed.value() > 0) spdlog::info("personal data: sealed {} cases", sealed.value());
+  auto masked = stores.privacy.mask_stored_parties([](std::int64_t done) {
+    spdlog::info("personal data: masked parties stored for lists, {} cases so far", done);
+  });
+  if (!masked) return fail(1, "personal data: " + masked.error().message);
+  if (masked.value() > 0) {
+    spdlog::info("personal data: masked parties stored for lists, {} cases", masked.value());
+  }
 
   if (const char* token = std::getenv("OUTPOST_BOOTSTRAP_TOKEN"); token && *token) {
     auto admin = stores.users.ensure_user_with_token("admin", "admin", sha256_hex(token));

@@ -268,15 +268,6 @@ class JsonLinesSink final : public RowSink {
   std::optional<JsonText> row_;
 };
 
-std::vector<Party> masked(const std::vector<Party>& parties) {
-  std::vector<Party> out;
-  out.reserve(parties.size());
-  for (const Party& p : parties) {
-    out.push_back({p.role, mask_name(p.name), mask_phone(p.phone), mask_id_number(p.id_number)});
-  }
-  return out;
-}
-
 void case_row(RowSink& s, const Case& c, const std::vector<Party>& parties,
               const ExportLabels& labels, Millis now) {
   s.begin_row();
@@ -375,6 +366,8 @@ class ExportStream {
       req_.filter.created_to = req_.to;
     }
     reveal_ = req_.purpose.has_value() && src_.privacy != nullptr;
+    // Revealed parties are read in clear; otherwise the stored masked form.
+    req_.filter.clear_parties = reveal_;
   }
 
   ExportStream(const ExportStream&) = delete;
@@ -543,7 +536,7 @@ class ExportStream {
   // clear after the case's access_log row is written.
   Result<std::vector<Party>> parties_of(const Case& c) {
     if (!reveal_ || !src_.cases.permissions().check(Action::reveal, actor_, &c)) {
-      return masked(c.parties);
+      return masked_parties(c.parties);
     }
     // The parties' fields only: an export shows the free text masked.
     auto shown = src_.privacy->reveal(c, {"name", "phone", "id_number"}, *req_.purpose, actor_);

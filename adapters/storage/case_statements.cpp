@@ -39,6 +39,7 @@ void bind_mutable_use(soci::statement& st, CaseRow& r) {
   st.exchange(soci::use(r.department, "department"));
   st.exchange(soci::use(r.assignees, "assignees"));
   st.exchange(soci::use(r.parties, "parties"));
+  st.exchange(soci::use(r.parties_masked, "parties_masked"));
   st.exchange(soci::use(r.facts, "facts"));
   bind_derived_use(st, r);
   st.exchange(soci::use(r.deadline, r.deadline_ind, "deadline"));
@@ -64,7 +65,8 @@ const std::string kUpdateCase =
         " description = :description, channel = :channel, community = :community, grid = :grid,"
         " micro_grid = :micro_grid, address = :address, urgency = :urgency,"
         " risk_level = :risk_level, confidential = :confidential, department = :department,"
-        " assignees = :assignees, parties = :parties, facts = :facts, handlers = :handlers,"
+        " assignees = :assignees, parties = :parties, parties_masked = :parties_masked,"
+        " facts = :facts, handlers = :handlers,"
         " return_count = :return_count, arbitration = :arbitration, escalated = :escalated,"
         " duplicate_of = :duplicate_of, deadline = :deadline, updated_at = :updated_at, last_hash "
         "= :last_hash, clock = "
@@ -128,14 +130,14 @@ CaseStatements::CaseStatements(soci::session& sql, const PiiCipher* cipher)
           sql,
           "INSERT INTO cases (number, kind, state, version, category, title,"
           " description, channel, community, grid, micro_grid, address, urgency,"
-          " risk_level, confidential, department, assignees, parties, facts,"
+          " risk_level, confidential, department, assignees, parties, parties_masked, facts,"
           " handlers, return_count, arbitration, escalated, duplicate_of,"
           " deadline, created_at, updated_at, last_hash, clock, sealed_texts, " +
               std::string(kMilestoneColumns) +
               ") VALUES (:number, :kind, :state, :version, :category, :title,"
               " :description, :channel, :community, :grid, :micro_grid,"
               " :address, :urgency, :risk_level, :confidential, :department,"
-              " :assignees, :parties, :facts, :handlers, :return_count,"
+              " :assignees, :parties, :parties_masked, :facts, :handlers, :return_count,"
               " :arbitration, :escalated, :duplicate_of, :deadline, :created_at, :updated_at,"
               " :last_hash, :clock, :sealed_texts, " +
               kMilestoneValues + ") RETURNING id",

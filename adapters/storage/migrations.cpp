@@ -540,6 +540,17 @@ constexpr const char* kV21Channels[] = {
     " created_at bigint NOT NULL)",
 };
 
+// v23: the parties as lists show them (masked, engine/access/masking.hpp),
+// in clear beside the sealed `parties`, so that a list decrypts nothing.
+// Written with every case from now on; '' until then: start-up fills the
+// rows written before (SociPrivacyStore::mask_stored_parties), and a list
+// reads the sealed column for a row still empty.
+constexpr const char* kV23MaskedParties[] = {
+    "ALTER TABLE cases ADD COLUMN parties_masked text NOT NULL DEFAULT ''",
+    // The rows still to fill: empty once they are, so start-up finds none at once.
+    "CREATE INDEX cases_parties_unmasked ON cases (id) WHERE parties_masked = ''",
+};
+
 // The latest 回访 and agreement of existing cases, read from the history's
 // JSON data: the one part of migration 11 the dialects spell differently.
 std::vector<std::string> milestones_from_json(Dialect dialect) {
@@ -623,7 +634,8 @@ std::vector<Migration> migrations(Dialect dialect) {
           migration(19, "documents", kV19Documents, dialect),
           migration(20, "ledger_imports", kV20LedgerImports, dialect),
           migration(21, "channels", kV21Channels, dialect),
-          access_generation_migration(dialect)};
+          access_generation_migration(dialect),
+          migration(23, "masked_parties", kV23MaskedParties, dialect)};
 }
 
 std::vector<std::string> apply_migrations(soci::session& sql, Dialect dialect, Millis now) {

@@ -11,6 +11,8 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "engine/access/masking.hpp"
+
 namespace outpost::storage {
 
 const std::string kCaseListColumns =
@@ -18,6 +20,13 @@ const std::string kCaseListColumns =
     " community, grid, micro_grid, address, urgency, risk_level, confidential,"
     " department, assignees, parties, facts, deadline, created_at, updated_at,"
     " last_hash, clock";
+
+const std::string kCaseMaskedListColumns =
+    "id, number, kind, state, version, category, title, description, channel,"
+    " community, grid, micro_grid, address, urgency, risk_level, confidential,"
+    " department, assignees,"
+    " CASE WHEN parties_masked = '' THEN parties ELSE parties_masked END,"
+    " facts, deadline, created_at, updated_at, last_hash, clock";
 
 const std::string kCaseColumns = kCaseListColumns + ", " + kMilestoneColumns + ", sealed_texts";
 
@@ -148,6 +157,14 @@ boost::json::object object_from(const std::string& text) {
 
 }  // namespace
 
+std::string masked_parties_json(const std::vector<Party>& parties) {
+  return parties_json(masked_parties(parties));
+}
+
+std::string masked_parties_json(const PiiCipher* cipher, const std::string& stored) {
+  return masked_parties_json(parties_from(open_column(cipher, stored, "parties of a case")));
+}
+
 std::vector<std::string> handler_entries(const Case& c) {
   std::set<std::string> set(c.assignment.assignees.begin(), c.assignment.assignees.end());
   const auto add_all = [&](std::string_view key, std::string_view prefix) {
@@ -182,6 +199,7 @@ void CaseRow::assign(const Case& c) {
   department = c.assignment.department;
   assignees = strings_json(c.assignment.assignees);
   parties = seal_column(cipher, parties_json(c.parties));
+  parties_masked = masked_parties_json(c.parties);
   facts = boost::json::serialize(c.facts);
   handlers = strings_json(handler_entries(c));
   const auto fact_int = [&](std::string_view key) -> std::optional<std::int64_t> {

@@ -32,6 +32,13 @@ extern const std::string kCaseColumns;
 // (sealed_texts): a listed case is shown, never changed (a change reads its
 // case with kCaseColumns), and a page of a list is 19 columns per row lighter.
 extern const std::string kCaseListColumns;
+// kCaseListColumns with the parties as shown in lists: the stored masked form
+// (parties_masked, migration 23) in place of the sealed parties, so that a
+// page of cases decrypts nothing. A row whose masked form is not yet filled
+// (written before migration 23, until start-up fills it) reads the sealed
+// column instead, which CaseRow::to_case opens. Either way the parties come
+// out masked once the API masks them (masking.hpp: masking is idempotent).
+extern const std::string kCaseMaskedListColumns;
 
 struct CaseRow {
   std::int64_t id = 0;
@@ -43,6 +50,10 @@ struct CaseRow {
   int confidential = 0;
   std::string department;
   std::string assignees, parties, facts;  // JSON text
+  // The parties masked (engine/access/masking.hpp), JSON text in clear,
+  // migration 23: what lists show. Written with every case; never read back
+  // into a CaseRow (lists read it in place of `parties`).
+  std::string parties_masked;
   // Derived from the case for lookups (migration 4): the handler set, and
   // mirrors of facts.returns, facts.arbitration and facts.duplicate_of.
   std::string handlers;  // JSON text, see handler_entries()
@@ -75,6 +86,13 @@ std::string seal_column(const PiiCipher* cipher, const std::string& clear);
 // (or altered) cannot be read: throws, naming `what`, rather than show a row
 // without its personal data. Text that was never sealed comes back as it is.
 std::string open_column(const PiiCipher* cipher, const std::string& stored, std::string_view what);
+
+// The parties as the parties_masked column keeps them: JSON text of
+// masked_parties(parties), in clear.
+std::string masked_parties_json(const std::vector<Party>& parties);
+// The same from a stored `parties` column (sealed, or in clear from before
+// encryption); throws as open_column does.
+std::string masked_parties_json(const PiiCipher* cipher, const std::string& stored);
 
 // Who handles a case, as indexed in case_assignees: its assignees, its
 // co-handlers (facts.co_handlers) and "dept:<code>" for each co-department

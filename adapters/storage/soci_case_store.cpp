@@ -239,10 +239,11 @@ Result<CasePage> query_cases(soci::session& sql, const CaseFilter& f, const PiiC
   st.exchange(soci::into(generation));
   WhereScratch scratch;
   scratch.postgresql = storage::dialect_of(sql) == storage::Dialect::postgresql;
-  std::string text = std::string("SELECT ") + storage::kCaseListColumns +
-                     (f.with_milestones ? std::string(", ") + storage::kMilestoneColumns : "") +
-                     ", " + storage::kAccessGenerationColumn + " FROM cases" +
-                     where(st, f, scratch, cipher);
+  std::string text =
+      std::string("SELECT ") +
+      (f.clear_parties ? storage::kCaseListColumns : storage::kCaseMaskedListColumns) +
+      (f.with_milestones ? std::string(", ") + storage::kMilestoneColumns : "") + ", " +
+      storage::kAccessGenerationColumn + " FROM cases" + where(st, f, scratch, cipher);
   text += order_after_cursor(st, f);
   const std::int64_t limit = std::max(f.limit, 1);
   const std::int64_t fetch_limit = limit + 1;  // one more tells whether a next page exists

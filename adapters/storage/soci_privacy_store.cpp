@@ -10,6 +10,7 @@
 
 #include "adapters/storage/case_statements.hpp"
 #include "adapters/storage/database_internals.hpp"
+#include "adapters/storage/rows.hpp"
 #include "adapters/storage/soci_privacy_store.hpp"
 
 namespace outpost {
@@ -22,6 +23,36 @@ using storage::Transaction;
 namespace {
 
 constexpr int kSealBatch = 500;
+
+// Calls `each(lease, id, parties)` for every case whose row matches `where`,
+// in id order, kSealBatch rows to a transaction; `progress` gets the count so
+// far after each full batch. Returns how many rows `each` was called for.
+template <class Each>
+Result<std::int64_t> each_case_in_batches(Database& db, std::string_view operation,
+                                          const std::string& where, Each&& each,
+                                          const std::function<void(std::int64_t)>& progress) {
+  std::int64_t total = 0;
+  std::int64_t after = 0;
+  for (;;) {
+    auto batch = run<int>(db, Access::write, operation, [&](Lease& lease) {
+      Transaction tx(lease.sql(), lease.dialect());
+      std::vector<std::int64_t> ids(kSealBatch);
+      std::vector<std::string> parties(kSealBatch);
+      lease.sql() << "SELECT id, parties FROM cases WHERE " + where +
+                         " AND id > :after ORDER BY id LIMIT " + std::to_string(kSealBatch),
+          soci::use(after, "after"), soci::into(ids), soci::into(parties);
+      for (std::size_t i = 0; i < ids.size(); ++i) each(lease, ids[i], parties[i]);
+      tx.commit();
+      if (!ids.empty()) after = ids.back();
+      return static_cast<int>(ids.size());
+    });
+    if (!batch) return batch.error();
+    total += batch.value();
+    if (batch.value() < kSealBatch) break;
+    if (progress) progress(total);
+  }
+  return total;
+}
 
 struct AccessRow {
   std::int64_t id = 0, at = 0, case_id = 0;
@@ -99,40 +130,41 @@ Result<std::int64_t> SociPrivacyStore::record_retention_run(const RetentionRun& 
 
 Result<std::int64_t> SociPrivacyStore::seal_clear_parties(
     const std::function<void(std::int64_t)>& progress) {
-  std::int64_t total = 0;
-  if (!db_.impl().cipher) return total;
-  for (;;) {
-    auto batch = run<int>(db_, Access::write, "seal_clear_parties", [&](Lease& lease) {
-      Transaction tx(lease.sql(), lease.dialect());
-      std::vector<std::int64_t> ids(kSealBatch);
-      std::vector<std::string> parties(kSealBatch);
-      lease.sql() << "SELECT id, parties FROM cases WHERE parties NOT LIKE 'x1:%'"
-                     " ORDER BY id LIMIT " +
-                         std::to_string(kSealBatch),
-          soci::into(ids), soci::into(parties);
-      storage::CaseStatements& st = lease.prepared<storage::CaseStatements>();
-      for (std::size_t i = 0; i < ids.size(); ++i) {
-        std::string sealed = db_.impl().cipher->seal(parties[i]);
+  const PiiCipher* cipher = db_.impl().cipher.get();
+  if (cipher == nullptr) return std::int64_t{0};
+  return each_case_in_batches(
+      db_, "seal_clear_parties", "parties NOT LIKE 'x1:%'",
+      [&](Lease& lease, std::int64_t& id, const std::string& parties) {
+        std::string sealed = cipher->seal(parties);
         lease.sql() << "UPDATE cases SET parties = :parties WHERE id = :id",
-            soci::use(sealed, "parties"), soci::use(ids[i], "id");
-        st.phone_row.case_id = ids[i];
-        const boost::json::value parsed = boost::json::parse(parties[i]);
+            soci::use(sealed, "parties"), soci::use(id, "id");
+        storage::CaseStatements& st = lease.prepared<storage::CaseStatements>();
+        st.phone_row.case_id = id;
+        const boost::json::value parsed = boost::json::parse(parties);
         for (const auto& p : parsed.as_array()) {
           const auto* phone = p.as_object().if_contains("phone");
           if (phone == nullptr || !phone->is_string()) continue;
-          st.phone_row.phone_index = db_.impl().cipher->phone_index(phone->get_string());
+          st.phone_row.phone_index = cipher->phone_index(phone->get_string());
           if (!st.phone_row.phone_index.empty()) st.insert_phone.execute(true);
         }
-      }
-      tx.commit();
-      return static_cast<int>(ids.size());
-    });
-    if (!batch) return batch.error();
-    total += batch.value();
-    if (batch.value() < kSealBatch) break;
-    if (progress) progress(total);
-  }
-  return total;
+      },
+      progress);
+}
+
+Result<std::int64_t> SociPrivacyStore::mask_stored_parties(
+    const std::function<void(std::int64_t)>& progress) {
+  const PiiCipher* cipher = db_.impl().cipher.get();
+  // Index cases_parties_unmasked finds these; none once every row is filled.
+  return each_case_in_batches(
+      db_, "mask_stored_parties", "parties_masked = ''",
+      [&](Lease& lease, std::int64_t& id, const std::string& parties) {
+        std::string masked = storage::masked_parties_json(cipher, parties);
+        // A case written meanwhile has its masked form already: left as it is.
+        lease.sql() << "UPDATE cases SET parties_masked = :masked"
+                       " WHERE id = :id AND parties_masked = ''",
+            soci::use(masked, "masked"), soci::use(id, "id");
+      },
+      progress);
 }
 
 }  // namespace outpost

@@ -5,7 +5,8 @@
 -- case_assignees row: a new case has no assignees; no idempotency row: the
 -- benchmark sends no Idempotency-Key.) The parties are a sealed value as long
 -- as the engine's (one the server wrote under a throwaway key), and each
--- party's phone gets its blind-index row in case_phones, as the engine writes.
+-- party's phone gets its blind-index row in case_phones, as the engine writes;
+-- parties_masked (migration 23) is their masked form, in clear.
 -- The kpi_* milestone columns (migration 11) are inserted empty, as the engine
 -- binds them for a new case. A new dispute starts its "accept" clock: three timer rows (warning, breach,
 -- escalation) in the same transaction.
@@ -18,7 +19,7 @@ INSERT INTO counters (name, value) VALUES ('dispute-2026', 1)
   RETURNING value, 'JF-2026-' || lpad(value::text, 6, '0') AS number \gset c_
 INSERT INTO cases (number, kind, state, version, category, title, description, channel,
                    community, grid, micro_grid, address, urgency, risk_level, confidential,
-                   department, assignees, parties, facts, handlers, return_count, arbitration,
+                   department, assignees, parties, parties_masked, facts, handlers, return_count, arbitration,
                    duplicate_of, deadline, created_at, updated_at, last_hash, clock,
                    kpi_dispatched_at, kpi_handled_at, kpi_closed_at, kpi_ack_in_time,
                    kpi_arbitrations, kpi_extensions, kpi_extensions_approved, kpi_escalations,
@@ -29,6 +30,7 @@ INSERT INTO cases (number, kind, state, version, category, title, description, c
           '楼上卫生间漏水，双方就维修费用协商未果。', 'desk', 'LF', 'LF-G01', '',
           '西山坪家属区3栋', 'normal', 'low', 0, '', '[]',
           'x1' || ':' || 'DEXL8R748DWZe60N0rtqRoO4DOzQXgpe1wO3VDddOx2fsF74OEXPvcbRSGkcxFOOt3ceSplMticQ9qBXM7kyMmhhLy7UB9Qr8MKBIkrzMQ1VTNP5ZAh/vB7fNoro2TeUq++B1ljXRtxIgiQgBWRPRAYLB0a5hMYyitW5FTkqc2LSoTGBFmw5/zH43vs/v0/Suz7LlaxkO8PPxtcgmsVSx0pWLX5w6AuM17yZzvFGr496pn6Mur6SsydPLGVss5Dfb50oRF0GJjbNSp5gNYH/sA4jZLDw7w==',
+          '[{"role":"applicant","name":"张**","phone":"138****8000","id_number":"5001**********2345"},{"role":"respondent","name":"李**","phone":"139****9000","id_number":""}]',
           '{}', '[]', 0, 0, NULL, 1780025200000, 1780000000000, 1780000000000, '',
           '{"step":"accept","duration":"1wd","started_at": 1780000000000,"generation": 1,"warned": false,"breached": false,"escalated": false}',
           NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, NULL)

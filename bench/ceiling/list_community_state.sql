@@ -6,6 +6,7 @@
 -- the four list files at once, as the load generator cycles the four queries.
 SELECT id, number, kind, state, version, category, title, description, channel, community,
        grid, micro_grid, address, urgency, risk_level, confidential, department, assignees,
-       parties, facts, deadline, created_at, updated_at, last_hash, clock,
+       CASE WHEN parties_masked = '' THEN parties ELSE parties_masked END,
+       facts, deadline, created_at, updated_at, last_hash, clock,
        (SELECT generation FROM access_generation WHERE id = 1)
   FROM cases WHERE 1 = 1 AND state = 'follow_up' AND community = 'JS' ORDER BY id DESC LIMIT 51;

@@ -38,4 +38,13 @@ std::string mask_name(std::string_view name) {
   return std::string(name.substr(0, first_end)) + std::string(std::max<std::size_t>(rest, 1), '*');
 }
 
+std::vector<Party> masked_parties(const std::vector<Party>& parties) {
+  std::vector<Party> out;
+  out.reserve(parties.size());
+  for (const Party& p : parties) {
+    out.push_back({p.role, mask_name(p.name), mask_phone(p.phone), mask_id_number(p.id_number)});
+  }
+  return out;
+}
+
 }  // namespace outpost

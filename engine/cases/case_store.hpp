@@ -100,6 +100,11 @@ struct CaseFilter {
   std::optional<std::string> handled_by_department, handled_by_person;
   // The rows carry their milestones (the ledgers); a list leaves them empty.
   bool with_milestones = false;
+  // The rows carry their parties in clear (an export that reveals them).
+  // Otherwise the parties may come masked, as lists show them (a masked
+  // form masks to itself: engine/access/masking.hpp), and nothing is
+  // decrypted for them.
+  bool clear_parties = false;
   CaseSort sort = CaseSort::id;
   bool oldest_first = false;     // ascending `sort`; default newest (descending) first
   std::optional<CaseId> cursor;  // continue after this id, in the list's order

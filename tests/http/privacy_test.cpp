@@ -155,6 +155,11 @@ TEST_SUITE("privacy") {
     const auto after = t.client.get(closed_list).json();
     REQUIRE(after.at("items").as_array().size() == 1);
     CHECK(after.at("items").at(0).at("id") == closed);
+    // The list shows the placeholder too (its stored masked form was rewritten).
+    for (const auto& p : after.at("items").at(0).at("parties").as_array()) {
+      CHECK(p.at("name") == "已**");
+      CHECK(p.at("phone").is_null());
+    }
     CHECK(t.db.query_int("SELECT count(*) FROM cases WHERE state = 'closed'"
                          " AND category = 'neighbour' AND community = 'LF'") == 1);
     CHECK(t.get_case(closed).at("state") == "closed");
@@ -164,6 +169,52 @@ TEST_SUITE("privacy") {
     auto again = run_outpost({"retention", "run", "--days", "0", "--database", t.db.url()},
                              {{"OUTPOST_PII_KEY", kTestPiiKey}});
     CHECK(again.output.find("de-identified 0 cases") != std::string::npos);
+  }
+
+  TEST_CASE(
+      "lists show the stored masked parties; rows without them are read sealed, then filled") {
+    TestServer t;
+    const auto id = t.create_case();
+    const std::string row = "SELECT parties_masked FROM cases WHERE id = " + std::to_string(id);
+    const std::string masked =
+        R"([{"role":"applicant","name":"张**","phone":"138****8000","id_number":"5001**********2345"},)"
+        R"({"role":"respondent","name":"李**","phone":"139****9000","id_number":""}])";
+    CHECK(t.db.query_text(row) == masked);
+    const std::string list = "/api/v1/cases?community=LF";
+    const auto first_party = [&](HttpClient& client) {
+      const auto body = client.get(list).json();
+      REQUIRE(body.at("items").as_array().size() == 1);
+      return body.at("items").at(0).at("parties").at(0);
+    };
+    CHECK(first_party(t.client).at("name") == "张**");
+    CHECK(first_party(t.client).at("id_number") == "5001**********2345");
+
+    // A list reads the stored masked form, not the sealed parties: nothing is
+    // decrypted for it. (A form stored another way shows as stored.)
+    t.db.exec(
+        R"(UPDATE cases SET parties_masked = '[{"role":"applicant","name":"甲*","phone":"","id_number":""}]' WHERE id = )" +
+        std::to_string(id));
+    CHECK(first_party(t.client).at("name") == "甲*");
+    CHECK(first_party(t.client).at("phone").is_null());
+    CHECK(t.get_case(id).at("parties").at(0).at("name") == "张**");  // one case: from the sealed
+
+    // A row written before the column existed ('') is listed from its sealed
+    // parties, masked as before, and the next start-up fills its masked form.
+    t.db.exec("UPDATE cases SET parties_masked = '' WHERE id = " + std::to_string(id));
+    CHECK(first_party(t.client).at("name") == "张**");
+    CHECK(first_party(t.client).at("phone") == "138****8000");
+    CHECK(t.server.stop() == 0);
+    t.server.start();
+    HttpClient again = t.server.client();
+    CHECK(t.db.query_text(row) == masked);
+    CHECK(t.server.log().find("masked parties stored for lists, 1 cases") != std::string::npos);
+    CHECK(first_party(again).at("name") == "张**");
+    // A change writes it again, from the parties it stores.
+    t.db.exec("UPDATE cases SET parties_masked = '[]' WHERE id = " + std::to_string(id));
+    auto accepted =
+        again.post_json("/api/v1/cases/" + std::to_string(id) + "/events", {{"event", "accept"}});
+    REQUIRE_MESSAGE(accepted.status == 200, accepted.body);
+    CHECK(t.db.query_text(row) == masked);
   }
 
   TEST_CASE("the key: made 0600 for SQLite on first run, required for PostgreSQL") {

@@ -1,5 +1,7 @@
 // Personal data at rest (engine/access/pii.hpp) and masking (engine/access/masking.hpp).
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -76,5 +78,32 @@ TEST_SUITE("pii") {
     CHECK(mask_name("") == "");
     CHECK(mask_phone("13800138000") == "138****8000");
     CHECK(mask_id_number("500101199001011234") == "5001**********1234");
+  }
+
+  TEST_CASE("masking a masked value changes nothing, so lists can show the stored masked form") {
+    for (std::string_view name : {"张三", "王桂兰", "欧阳娜娜", "Li", "张", "", "已脱敏"}) {
+      CHECK(mask_name(mask_name(name)) == mask_name(name));
+    }
+    for (std::string_view number :
+         {"13800138000", "+86 138-0013-8000", "12345", "1", "", "500101199001011234", "5001"}) {
+      CHECK(mask_phone(mask_phone(number)) == mask_phone(number));
+      CHECK(mask_id_number(mask_id_number(number)) == mask_id_number(number));
+    }
+    const std::vector<Party> parties{{"applicant", "张三", "13800138000", "500101199001011234"},
+                                     {"respondent", "李建国", "", ""}};
+    const std::vector<Party> masked = masked_parties(parties);
+    REQUIRE(masked.size() == 2);
+    CHECK(masked[0].role == "applicant");
+    CHECK(masked[0].name == "张*");
+    CHECK(masked[0].phone == "138****8000");
+    CHECK(masked[0].id_number == "5001**********1234");
+    CHECK(masked[1].role == "respondent");
+    CHECK(masked[1].name == "李**");
+    CHECK(masked[1].phone.empty());
+    CHECK(masked[1].id_number.empty());
+    const std::vector<Party> twice = masked_parties(masked);
+    CHECK(twice[0].name == masked[0].name);
+    CHECK(twice[0].phone == masked[0].phone);
+    CHECK(twice[0].id_number == masked[0].id_number);
   }
 }
