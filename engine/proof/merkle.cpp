@@ -111,6 +111,7 @@ std::optional<Hash> hash_from_hex(std::string_view hex) {
 }
 
 std::optional<Hash> hash_from_base64(std::string_view b64) {
+  if (b64.empty()) return std::nullopt;  // a default string_view's data() is null
   Hash h{};
   std::size_t len = 0;
   if (sodium_base642bin(h.data(), h.size(), b64.data(), b64.size(), nullptr, &len, nullptr,

@@ -23,6 +23,8 @@ std::string base64_of(const unsigned char* data, std::size_t size) {
 }
 
 std::vector<unsigned char> bytes_of_base64(std::string_view b64) {
+  // libsodium's buffers are declared non-null; an empty vector's data() may be null.
+  if (b64.empty()) return {};
   std::vector<unsigned char> out(b64.size());
   std::size_t len = 0;
   if (sodium_base642bin(out.data(), out.size(), b64.data(), b64.size(), nullptr, &len, nullptr,

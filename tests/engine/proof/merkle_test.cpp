@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/proof/merkle.hpp"
@@ -172,5 +173,13 @@ TEST_SUITE("proof_merkle") {
     CHECK_FALSE(verify_inclusion(t.complete_subtree(0, 0), 4, 4, {}, tree_root(t, 4)));
     CHECK_FALSE(verify_consistency(3, 2, {}, tree_root(t, 3), tree_root(t, 2)));
     CHECK_FALSE(verify_consistency(2, 4, {}, tree_root(t, 2), tree_root(t, 4)));
+  }
+
+  TEST_CASE("a hash's base64 is 32 bytes or refused, an empty one too") {
+    const Hash h = leaf_hash("a");
+    CHECK(hash_from_base64(to_base64(h)) == h);
+    CHECK_FALSE(hash_from_base64(""));
+    CHECK_FALSE(hash_from_base64(std::string_view{}));  // data() is null: not passed on
+    CHECK_FALSE(hash_from_base64(to_base64(h).substr(0, 40)));
   }
 }

@@ -44,8 +44,14 @@ TEST_SUITE("proof_note") {
     REQUIRE(reread);
     CHECK(reread.value().verifier().to_text() == vkey);
     CHECK(key.to_text().starts_with("PRIVATE+KEY+test.example/log+"));
-    CHECK_FALSE(
-        VerifierKey::from_text("test.example/log+00000000+" + vkey.substr(vkey.rfind('+') + 1)));
+    // The same key under another id. (Its base64 may itself hold a '+': the
+    // key is what follows "name+id+".)
+    const std::string key64 = vkey.substr(std::string("test.example/log+00000000+").size());
+    CHECK_FALSE(VerifierKey::from_text("test.example/log+00000000+" + key64));
+    // No key at all: refused. (It once reached libsodium with a null buffer,
+    // which UBSan reports, when a random key's base64 ended in '+'.)
+    CHECK_FALSE(VerifierKey::from_text("test.example/log+00000000+"));
+    CHECK_FALSE(VerifierKey::from_text("test.example/log+" + vkey.substr(17, 8) + "+"));
     CHECK_FALSE(SigningKey::from_text(vkey));
   }
 
