@@ -15,18 +15,22 @@
 
 namespace outpost::storage {
 
-const std::string kCaseListColumns =
-    "id, number, kind, state, version, category, title, description, channel,"
-    " community, grid, micro_grid, address, urgency, risk_level, confidential,"
-    " department, assignees, parties, facts, deadline, created_at, updated_at,"
-    " last_hash, clock";
+namespace {
+
+// The list columns with `parties` read as the given expression.
+std::string list_columns(std::string_view parties) {
+  return "id, number, kind, state, version, category, title, description, channel,"
+         " community, grid, micro_grid, address, urgency, risk_level, confidential,"
+         " department, assignees, " +
+         std::string(parties) + ", facts, deadline, created_at, updated_at, last_hash, clock";
+}
+
+}  // namespace
+
+const std::string kCaseListColumns = list_columns("parties");
 
 const std::string kCaseMaskedListColumns =
-    "id, number, kind, state, version, category, title, description, channel,"
-    " community, grid, micro_grid, address, urgency, risk_level, confidential,"
-    " department, assignees,"
-    " CASE WHEN parties_masked = '' THEN parties ELSE parties_masked END,"
-    " facts, deadline, created_at, updated_at, last_hash, clock";
+    list_columns("CASE WHEN parties_masked = '' THEN parties ELSE parties_masked END");
 
 const std::string kCaseColumns = kCaseListColumns + ", " + kMilestoneColumns + ", sealed_texts";
 
