@@ -4,6 +4,8 @@
 #                                         # list queries of bench/run at 32 connections
 #   bench/profile.sh transition           # PostgreSQL, whole dispute lifecycles at 16 connections
 #   bench/profile.sh transition-sqlite    # the same on the embedded SQLite default
+#   bench/profile.sh read                 # PostgreSQL, GET one case at 64 connections over
+#                                         # 20,000 cases made over HTTP (as bench/run's read)
 #   bench/profile.sh ceiling-transition   # the transition ceiling: pgbench with
 #                                         # bench/ceiling/transition.sql at 16 clients
 # Prints the load generator's result lines and the server's CPU time and
@@ -24,7 +26,7 @@
 # sealed at start-up), as in bench/run.
 set -euo pipefail
 callgraph=${CALLGRAPH:-fp}
-scenario=${1:?usage: bench/profile.sh list|transition|transition-sqlite}
+scenario=${1:?usage: bench/profile.sh list|transition|transition-sqlite|read}
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$root/build/default}
 work=$(mktemp -d)
@@ -113,8 +115,18 @@ case $scenario in
     warm=(--ids-in "$work/ids-warm")
     timed=(--ids-in "$work/ids-run")
     ;;
+  read)
+    "${loadgen[@]}" --scenario create --concurrency 16 --duration 3600 --count 20000 \
+      --ids-out "$work/ids" >/dev/null
+    # As bench/run: the creates' history rows are in the history log first.
+    for ((i = 0; i < 600; i++)); do
+      (($(psql -At -c 'SELECT count(*) FROM history_queue' "$db") == 0)) && break
+      sleep 0.5
+    done
+    loadgen+=(--scenario read --concurrency "${CONCURRENCY:-64}" --ids-in "$work/ids")
+    ;;
   *)
-    echo "bench/profile.sh: unknown scenario $scenario (list, transition, transition-sqlite)" >&2
+    echo "bench/profile.sh: unknown scenario $scenario (list, transition, transition-sqlite, read)" >&2
     exit 2
     ;;
 esac
