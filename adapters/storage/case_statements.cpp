@@ -199,6 +199,17 @@ CaseStatements::CaseStatements(soci::session& sql, const PiiCipher* cipher)
                             st.exchange(soci::into(access_generation));
                             st.exchange(soci::use(lookup_id, "id"));
                           })),
+      select_cases(dialect_of(sql) == Dialect::postgresql
+                       ? prepare(sql,
+                                 std::string("SELECT ") + kCaseColumns + ", " +
+                                     kAccessGenerationColumn +
+                                     " FROM cases WHERE id = ANY(CAST(:ids AS bigint[]))",
+                                 [this](soci::statement& st) {
+                                   bind_case_into(st, case_row);
+                                   st.exchange(soci::into(access_generation));
+                                   st.exchange(soci::use(lookup_ids, "ids"));
+                                 })
+                       : soci::statement(sql)),
       select_history(prepare(sql,
                              "SELECT case_id, seq, at, actor, event, from_state, to_state, data,"
                              " prev_hash, hash FROM history WHERE case_id = :case_id"

@@ -52,6 +52,7 @@ class CaseStatements final : public PreparedSet {
   std::int64_t assignee_case_id = 0;
   std::string assignee;
   std::int64_t lookup_id = 0;
+  std::string lookup_ids;  // a PostgreSQL array literal of ids: "{1,2,3}"
   std::int64_t access_generation = 0;
   std::int64_t count = 0;
   std::int64_t duplicate_id = 0;
@@ -80,6 +81,10 @@ class CaseStatements final : public PreparedSet {
   soci::statement insert_idempotency;
   // lookup_id -> case_row, access_generation (engine/access/access_epoch.hpp).
   soci::statement select_case;
+  // PostgreSQL only (unprepared on SQLite): lookup_ids -> case_row,
+  // access_generation, one fetch per case found, in no particular order
+  // (case_reads.hpp).
+  soci::statement select_cases;
   // lookup_id -> history_row, one fetch per row, oldest first.
   soci::statement select_history;
   // idempotency_row.user_id, .scope, .key -> idempotency_row.

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <memory>
+#include <mutex>
 #include <utility>
 
 #include <soci/soci.h>
 
+#include "adapters/storage/case_reads.hpp"
 #include "adapters/storage/case_statements.hpp"
 #include "adapters/storage/database_internals.hpp"
 #include "adapters/storage/dialect.hpp"
@@ -320,6 +322,32 @@ Result<Case> SociCaseStore::insert_case(Case c, HistoryEntry first, const Idempo
     tx.commit();
     return c;
   });
+}
+
+SociCaseStore::SociCaseStore(Database& db) : db_(db) {}
+
+SociCaseStore::~SociCaseStore() = default;
+
+storage::CaseReads* SociCaseStore::batched_reads() {
+  if (db_.impl().dialect != Dialect::postgresql) return nullptr;
+  // Started on first use: a store that never shows a case has no thread.
+  std::call_once(reads_started_,
+                 [this] { reads_ = std::make_unique<storage::CaseReads>(db_.impl()); });
+  return reads_.get();
+}
+
+Result<std::optional<Case>> SociCaseStore::read_case(CaseId id) {
+  storage::CaseReads* reads = batched_reads();
+  if (!reads) return find_case(id);
+  CaseRead read = reads->find(id);
+  if (read.found && read.access_generation >= 0) access_epoch::observe(read.access_generation);
+  return std::move(read.found);
+}
+
+void SociCaseStore::read_case_later(CaseId id, std::function<void(CaseRead)> done) {
+  storage::CaseReads* reads = batched_reads();
+  if (!reads) return CaseStore::read_case_later(id, std::move(done));
+  reads->find_later(id, std::move(done));
 }
 
 Result<std::optional<Case>> SociCaseStore::find_case(CaseId id) {

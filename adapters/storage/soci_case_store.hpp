@@ -10,12 +10,16 @@
 //   auto page = cases.list_cases(filter);
 //
 // PostgreSQL: the common transition (handlers unchanged, no Idempotency-Key,
-// no side effects) is one statement in autocommit. SQLite: writes of cases
+// no side effects) is one statement in autocommit, and concurrent read_case
+// calls share one statement (case_reads.hpp). SQLite: writes of cases
 // share a transaction and its fsync with other writers (group commit).
 // Threads and errors: as Database.
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -25,13 +29,20 @@
 
 namespace outpost {
 
+namespace storage {
+class CaseReads;
+}
+
 class SociCaseStore final : public CaseStore {
  public:
-  explicit SociCaseStore(Database& db) : db_(db) {}
+  explicit SociCaseStore(Database& db);
+  ~SociCaseStore() override;
 
   Result<Case> insert_case(Case c, HistoryEntry first, const IdempotencyKey* idem,
                            const SideEffects* effects = nullptr) override;
   Result<std::optional<Case>> find_case(CaseId id) override;
+  Result<std::optional<Case>> read_case(CaseId id) override;
+  void read_case_later(CaseId id, std::function<void(CaseRead)> done) override;
   Status commit_transition(const Case& updated, std::int64_t expected_version,
                            const HistoryEntry& entry, const IdempotencyKey* idem,
                            const SideEffects* effects = nullptr) override;
@@ -46,7 +57,12 @@ class SociCaseStore final : public CaseStore {
   Result<std::int64_t> count_cases() override;
 
  private:
+  // PostgreSQL: the batched reads of read_case (case_reads.hpp); null on SQLite.
+  storage::CaseReads* batched_reads();
+
   Database& db_;
+  std::once_flag reads_started_;
+  std::unique_ptr<storage::CaseReads> reads_;
 };
 
 }  // namespace outpost

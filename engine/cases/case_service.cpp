@@ -237,7 +237,7 @@ Result<Case> CaseService::apply(CaseId id, const EventCommand& cmd, const Actor&
 }
 
 Result<Case> CaseService::get(CaseId id) {
-  auto found = store_.find_case(id);
+  auto found = store_.read_case(id);
   if (!found) return found.error();
   if (!found.value()) return Error::make(ErrorKind::not_found, "no case with this id");
   return std::move(*found.value());
@@ -249,6 +249,19 @@ Result<Case> CaseService::get(CaseId id, const Actor& actor) {
     return Error::make(ErrorKind::not_found, "no case with this id");
   }
   return found;
+}
+
+void CaseService::get_later(CaseId id, const Actor& actor,
+                            std::function<void(Result<Case>, std::int64_t)> done) {
+  store_.read_case_later(id, [this, actor, done = std::move(done)](CaseStore::CaseRead read) {
+    if (!read.found) return done(read.found.error(), read.access_generation);
+    std::optional<Case>& found = read.found.value();
+    if (!found || !permissions_.sees(*found, actor)) {
+      return done(Error::make(ErrorKind::not_found, "no case with this id"),
+                  read.access_generation);
+    }
+    done(std::move(*found), read.access_generation);
+  });
 }
 
 Result<CasePage> CaseService::list(CaseFilter filter, const Actor& actor) {
@@ -285,7 +298,7 @@ Result<ScopedIds> CaseService::duplicates_of(const Case& c, const Actor& actor) 
 }
 
 Result<bool> CaseService::sees(CaseId id, const Actor& actor) {
-  auto found = store_.find_case(id);
+  auto found = store_.read_case(id);
   if (!found) return found.error();
   return found.value() && permissions_.sees(*found.value(), actor);
 }

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/access/access_epoch.hpp"
 #include "engine/cases/case.hpp"
 #include "engine/core/error.hpp"
 #include "engine/notify/outbox.hpp"
@@ -150,6 +151,19 @@ class CaseStore {
                                    const SideEffects* effects = nullptr) = 0;
 
   virtual Result<std::optional<Case>> find_case(CaseId id) = 0;
+  // find_case for a read that changes nothing (showing a case): it may share
+  // one statement with other reads running at the same moment (SociCaseStore
+  // on PostgreSQL), and still sees every write committed before the call.
+  virtual Result<std::optional<Case>> read_case(CaseId id) { return find_case(id); }
+  // read_case without waiting: `done` gets the result, and the access
+  // generation read beside it (engine/access/access_epoch.hpp; -1 when none
+  // was), on whatever thread the store finishes on — possibly this one,
+  // before read_case_later returns. `done` must not block.
+  struct CaseRead {
+    Result<std::optional<Case>> found = std::optional<Case>();
+    std::int64_t access_generation = -1;
+  };
+  virtual void read_case_later(CaseId id, std::function<void(CaseRead)> done);
 
   // One transaction: updates the case row `WHERE id = updated.id AND version =
   // expected_version` (updated.version must be expected_version + 1), inserts
@@ -180,5 +194,12 @@ class CaseStore {
 
   virtual Result<std::int64_t> count_cases() = 0;
 };
+
+// The default reads at once, on the caller's thread.
+inline void CaseStore::read_case_later(CaseId id, std::function<void(CaseRead)> done) {
+  access_epoch::reset();
+  auto found = read_case(id);
+  done(CaseRead{std::move(found), access_epoch::observed()});
+}
 
 }  // namespace outpost

@@ -763,6 +763,71 @@ TEST_SUITE("soci_store") {
     CHECK(m.db.query_int("SELECT count(*) FROM history") == kThreads * (kSteps + 1));
   }
 
+  TEST_CASE(
+      "read_case from many threads at once: each its own case, none for a missing id, "
+      "every committed write seen") {
+    // On PostgreSQL concurrent read_case calls share statements (case_reads.hpp).
+    Migrated m;
+    auto writer_store = open(m.db);
+    constexpr int kCases = 10;
+    std::vector<CaseId> ids;
+    for (int i = 0; i < kCases; ++i) {
+      Case c = sample_case();
+      c.title = "case " + std::to_string(i);
+      ids.push_back(insert(*m.store, c).id);
+    }
+    const CaseId missing = ids.back() + 1000;
+    constexpr int kReaders = 24;
+    constexpr int kReads = 200;
+    constexpr int kWrites = 25;
+    std::vector<std::vector<std::string>> errors(kReaders + 1);
+    std::latch start(kReaders + 1);
+    std::vector<std::thread> threads;
+    for (int r = 0; r < kReaders; ++r) {
+      threads.emplace_back([&, r] {
+        start.arrive_and_wait();
+        for (int k = 0; k < kReads; ++k) {
+          const int which = (r + k) % (kCases + 1);  // kCases: the missing id
+          const CaseId id = which == kCases ? missing : ids[static_cast<std::size_t>(which)];
+          auto found = m.store->cases.read_case(id);
+          if (!found.ok()) {
+            errors[r].push_back(found.error().message);
+          } else if (which == kCases) {
+            if (found.value()) errors[r].push_back("a case for the missing id");
+          } else if (!found.value() || found.value()->id != id ||
+                     found.value()->title != "case " + std::to_string(which)) {
+            errors[r].push_back("wrong or no case for id " + std::to_string(id));
+          }
+        }
+      });
+    }
+    // Meanwhile another store changes case 0; after each commit the readers'
+    // store shows the new version at once.
+    threads.emplace_back([&] {
+      start.arrive_and_wait();
+      for (int step = 0; step < kWrites; ++step) {
+        auto current = writer_store->cases.find_case(ids[0]);
+        if (!current.ok() || !current.value()) return errors[kReaders].push_back("no case 0");
+        const Case& c = *current.value();
+        const Transition t =
+            transition(c, step % 2 == 0 ? "mediating" : "assigned", c.updated_at + 1);
+        auto committed =
+            writer_store->cases.commit_transition(t.updated, c.version, t.entry, nullptr);
+        if (!committed.ok()) return errors[kReaders].push_back(committed.error().message);
+        auto read = m.store->cases.read_case(ids[0]);
+        if (!read.ok() || !read.value() || read.value()->version != t.updated.version) {
+          errors[kReaders].push_back("step " + std::to_string(step) + ": an older version read");
+        }
+      }
+    });
+    for (std::thread& t : threads) t.join();
+    for (const auto& e : errors) CHECK(e.empty());
+    for (const auto& e : errors) {
+      if (!e.empty()) MESSAGE(e.front());
+    }
+    CHECK(find(*m.store, ids[0]).version == kWrites + 1);
+  }
+
   TEST_CASE("two processes write the same database at once without errors") {
     Migrated m;
     constexpr int kSteps = 25;

@@ -1,0 +1,65 @@
+// File: adapters/storage/case_reads.hpp
+//
+// Private to adapters/storage: reads of one case by id on PostgreSQL, in
+// batches. Reads are queued; a thread of its own takes everything queued (up
+// to kMaxBatch), reads it in one statement (`WHERE id = ANY(...)`) on one
+// pooled connection, hands each reader its row, and takes the next batch. One
+// statement of N rows costs PostgreSQL far less than N statements of one row
+// (bench/RESULTS.md), the server makes one round trip instead of N, and a
+// reader that asks with find_later does not hold a thread while it waits.
+//
+// Read-your-writes holds as before, across processes too: a batch's statement
+// begins after every read in it was asked for, so it sees every write that
+// was committed (and answered) before.
+//
+//   storage::CaseReads reads(db.impl());      // SociCaseStore owns one
+//   CaseStore::CaseRead r = reads.find(42);   // waits
+//   reads.find_later(42, [](CaseStore::CaseRead r) { ... });   // on the reads' thread
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "adapters/storage/database_internals.hpp"
+#include "engine/cases/case_store.hpp"
+
+namespace outpost::storage {
+
+class CaseReads {
+ public:
+  // At most this many ids in one statement; the rest wait for the next.
+  static constexpr std::size_t kMaxBatch = 64;
+  using Done = std::function<void(CaseStore::CaseRead)>;
+
+  // Starts the thread; the destructor answers what is still queued, then joins it.
+  explicit CaseReads(Database::Impl& impl);
+  ~CaseReads();
+  CaseReads(const CaseReads&) = delete;
+  CaseReads& operator=(const CaseReads&) = delete;
+
+  // `done` runs on the reads' thread and must not block. Errors as run():
+  // the database's failure, never a bound value.
+  void find_later(CaseId id, Done done);
+  CaseStore::CaseRead find(CaseId id);
+
+ private:
+  struct Pending {
+    CaseId id = 0;
+    Done done;
+  };
+  void serve();
+  void run_batch(std::vector<Pending>& batch);
+
+  Database::Impl& impl_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<Pending> queue_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: started once the rest is ready
+};
+
+}  // namespace outpost::storage
