@@ -112,7 +112,8 @@ Result<std::unique_ptr<Stores>> open_migrated(const config::Settings& s,
     if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
   }
   auto store = open_stores(
-      s.database, DatabaseOptions{static_cast<std::size_t>(config::worker_threads_for(s)), cipher});
+      s.database,
+      DatabaseOptions{static_cast<std::size_t>(config::database_connections_for(s)), cipher});
   if (!store) return store.error();
   auto applied = store.value()->database->migrate();
   if (!applied) return applied.error();

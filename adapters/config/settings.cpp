@@ -267,6 +267,7 @@ Status apply_config_file(Settings& s, const std::string& path) {
   const auto http = t["http"];
   s.io_threads = http["io_threads"].value_or(s.io_threads);
   s.worker_threads = http["worker_threads"].value_or(s.worker_threads);
+  s.database_connections = t["database_connections"].value_or(s.database_connections);
   s.body_limit_bytes = http["body_limit_bytes"].value_or(s.body_limit_bytes);
   s.attachment_limit_bytes = http["attachment_limit_bytes"].value_or(s.attachment_limit_bytes);
   s.import_limit_bytes = http["import_limit_bytes"].value_or(s.import_limit_bytes);
@@ -324,6 +325,7 @@ Status apply_environment(Settings& s) {
   if (Status r = read_int("OUTPOST_SESSION_IDLE_SECONDS", s.session_idle_seconds); !r) return r;
   if (Status r = read_int("OUTPOST_DEADLINE_INTERVAL_MS", s.deadline_interval_ms); !r) return r;
   if (Status r = read_int("OUTPOST_RETENTION_DAYS", s.retention_days); !r) return r;
+  if (Status r = read_int("OUTPOST_DATABASE_CONNECTIONS", s.database_connections); !r) return r;
   return read_int("OUTPOST_WORKER_THREADS", s.worker_threads);
 }
 
@@ -347,6 +349,11 @@ int worker_threads_for(const Settings& s) {
   return s.database.rfind("sqlite:", 0) == 0 ? kSqliteWorkerThreads : kPostgresqlWorkerThreads;
 }
 
+int database_connections_for(const Settings& s) {
+  if (s.database_connections > 0) return s.database_connections;
+  return worker_threads_for(s) + (s.database.rfind("sqlite:", 0) == 0 ? 0 : 1);
+}
+
 Status validate(const Settings& s) {
   std::string host;
   unsigned short port = 0;
@@ -357,6 +364,9 @@ Status validate(const Settings& s) {
   if (s.io_threads < 0 || s.io_threads > 64) return setting_error("io_threads", "must be 0 to 64");
   if (s.worker_threads < 0 || s.worker_threads > 256) {
     return setting_error("worker_threads", "must be 0 (by backend) to 256");
+  }
+  if (s.database_connections < 0 || s.database_connections > 256) {
+    return setting_error("database_connections", "must be 0 (by backend) to 256");
   }
   if (s.body_limit_bytes < 1024) return setting_error("body_limit_bytes", "must be at least 1024");
   // Uploads are held in memory while they are checked and stored.

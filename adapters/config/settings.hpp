@@ -43,7 +43,8 @@ struct Settings {
   std::string log_level = "info";   // trace | debug | info | warn | error
   bool demo_data = false;           // seed demo cases into an empty database
   int io_threads = 0;      // 0: the worker threads do their own socket I/O (http::ServerOptions)
-  int worker_threads = 0;  // also the database connection pool size; 0: worker_threads_for()
+  int worker_threads = 0;  // threads running handlers; 0: worker_threads_for()
+  int database_connections = 0;  // the connection pool; 0: database_connections_for()
   long long body_limit_bytes = 1024 * 1024;
   long long attachment_limit_bytes = 10 * 1024 * 1024;  // POST /api/v1/cases/{id}/attachments
   long long import_limit_bytes = 64 * 1024 * 1024;      // POST /api/v1/imports (a ledger file)
@@ -94,6 +95,7 @@ struct Settings {
 Status apply_config_file(Settings& s, const std::string& path);
 // Reads OUTPOST_LISTEN, OUTPOST_DATABASE, OUTPOST_CONFIG_DIR, OUTPOST_LOG_FORMAT,
 // OUTPOST_LOG_LEVEL, OUTPOST_DEMO_DATA, OUTPOST_IO_THREADS, OUTPOST_WORKER_THREADS,
+// OUTPOST_DATABASE_CONNECTIONS,
 // OUTPOST_ATTACHMENT_LIMIT_BYTES, OUTPOST_TOKEN_TTL_HOURS, OUTPOST_LOGIN_MAX_FAILURES,
 // OUTPOST_LOGIN_LOCK_SECONDS, OUTPOST_LOGIN_BACKOFF_AFTER, OUTPOST_LOGIN_DELAY_MS,
 // OUTPOST_CALENDAR, OUTPOST_BOUNDARIES, OUTPOST_DEADLINE_INTERVAL_MS, OUTPOST_PII_KEY_FILE,
@@ -102,14 +104,19 @@ Status apply_environment(Settings& s);
 // Checks ranges and names; the message says which setting is wrong.
 Status validate(const Settings& s);
 
-// The threads that run handlers (= database connections) when worker_threads
-// is 0. PostgreSQL: 4 — on 2 cores more connections served fewer reads
-// (bench/RESULTS.md). SQLite: 16 — its writers share one transaction and one
-// fsync (group commit, adapters/storage), so the more writes wait together
-// the more each fsync carries: 3,176 transitions/s with 4, 5,526 with 16.
+// The threads that run handlers when worker_threads is 0. PostgreSQL: 4 — on
+// 2 cores more connections served fewer transitions (bench/RESULTS.md); a GET
+// of one case holds no thread while its read waits (its reads are batched,
+// adapters/storage/case_reads.hpp). SQLite: 16 — its writers share one
+// transaction and one fsync (group commit, adapters/storage), so the more
+// writes wait together the more each fsync carries: 3,176 transitions/s with
+// 4, 5,526 with 16.
 inline constexpr int kPostgresqlWorkerThreads = 4;
 inline constexpr int kSqliteWorkerThreads = 16;
 int worker_threads_for(const Settings& s);
+// The connections when database_connections is 0: one per worker thread, and
+// on PostgreSQL one more for the thread that runs the batched reads.
+int database_connections_for(const Settings& s);
 
 // "HOST:PORT" split; false when malformed.
 bool split_listen(const std::string& listen, std::string& host, unsigned short& port);
