@@ -13,6 +13,7 @@
 #include "adapters/http/handler_support.hpp"
 #include "adapters/http/idempotency.hpp"
 #include "adapters/http/problem.hpp"
+#include "engine/access/access_epoch.hpp"
 #include "engine/cases/queues.hpp"
 
 namespace outpost::http {
@@ -49,20 +50,48 @@ class CaseRoutes {
     });
   }
 
+  // The case is read later (CaseService::get_later): on PostgreSQL reads
+  // that arrive together share one statement, and no worker thread waits for
+  // it meanwhile. The credentials are checked as authenticated() checks them,
+  // against the access generation read beside the case; if they changed, the
+  // GET is answered again as a plain one.
   HttpResponse get(const HttpRequest& req, const PathParams& params) {
+    Authenticator::Vouch vouch;
+    auto actor = ctx_.auth.authenticate(req, &vouch);
+    if (!actor) return problem(actor.error());
+    auto id = case_id_of(params);
+    if (!id) return problem(id.error());
+    HttpResponse res;
+    res.later = [this, req = std::make_shared<HttpRequest>(req), id = id.value(),
+                 actor = std::move(actor.value()), vouch = std::move(vouch)](Resume resume) {
+      ctx_.cases.get_later(id, actor, [=, this](Result<Case> c, std::int64_t generation) {
+        resume([=, this, c = std::move(c)] {
+          access_epoch::reset();
+          if (generation >= 0) access_epoch::observe(generation);
+          if (!ctx_.auth.still_current(vouch)) return get_now(*req, id);
+          if (!c) return problem(c.error());
+          return case_response(c.value(), actor);
+        });
+      });
+    };
+    return res;
+  }
+
+  HttpResponse get_now(const HttpRequest& req, CaseId id) {
     return authenticated(ctx_.auth, req, [&](const Actor& actor) {
-      auto id = case_id_of(params);
-      if (!id) return problem(id.error());
-      auto c = ctx_.cases.get(id.value(), actor);
+      auto c = ctx_.cases.get(id, actor);
       if (!c) return problem(c.error());
-      auto duplicates = ctx_.cases.duplicates_of(c.value(), actor);
-      if (!duplicates) return problem(duplicates.error());
-      CaseView view = view_of(c.value(), actor);
-      view.duplicates = std::move(duplicates.value().visible);
-      view.duplicates_hidden = duplicates.value().hidden;
-      return versioned_response(200, c.value().id, c.value().version, case_json(c.value(), view),
-                                kCaseLocation);
+      return case_response(c.value(), actor);
     });
+  }
+
+  HttpResponse case_response(const Case& c, const Actor& actor) {
+    auto duplicates = ctx_.cases.duplicates_of(c, actor);
+    if (!duplicates) return problem(duplicates.error());
+    CaseView view = view_of(c, actor);
+    view.duplicates = std::move(duplicates.value().visible);
+    view.duplicates_hidden = duplicates.value().hidden;
+    return versioned_response(200, c.id, c.version, case_json(c, view), kCaseLocation);
   }
 
   HttpResponse apply_event(const HttpRequest& req, const PathParams& params) {

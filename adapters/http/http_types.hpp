@@ -43,6 +43,17 @@ struct HttpRequest {
 // client sees it truncated) and is logged.
 using BodyProducer = std::function<Result<bool>(std::string& out)>;
 
+struct HttpResponse;
+// A response made later, without holding a worker thread while it waits (a
+// GET of one case waiting for its batched read, adapters/storage/case_reads.hpp).
+// The server calls `later` once, with a Resume; the handler arranges for
+// resume(finish) to be called exactly once, from any thread, and the server
+// then runs `finish` where handlers run (on the connection's own thread, or
+// the worker pool with io_threads) and sends the response it returns.
+using Finish = std::function<HttpResponse()>;
+using Resume = std::function<void(Finish)>;
+using LaterResponse = std::function<void(Resume)>;
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
@@ -50,6 +61,8 @@ struct HttpResponse {
   std::string body;
   // When set, the body comes from here (chunked transfer encoding) and `body` is unused.
   BodyProducer stream = nullptr;
+  // When set, the response is made later (see LaterResponse); the rest is unused.
+  LaterResponse later = nullptr;
 
   HttpResponse& with_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

@@ -4,6 +4,7 @@
 #include <array>
 #include <atomic>
 #include <iterator>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -77,6 +78,8 @@ struct Server::Impl {
   // the request (see ServerOptions::io_threads).
   std::optional<asio::thread_pool> workers;
   std::atomic<bool> stopping{false};
+  // Later responses whose resume has not been called yet (Session::write_later).
+  std::atomic<int> later_in_flight{0};
 };
 
 namespace {
@@ -299,22 +302,30 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   HttpResponse respond(const HttpRequest& hreq) {
-    const auto started = std::chrono::steady_clock::now();
-    std::size_t route = Router::kNoRoute;
-    HttpResponse res = server_.router.handle(hreq, &route);
-    const auto elapsed = std::chrono::steady_clock::now() - started;
+    answering_ =
+        Answering{hreq.method, hreq.path, Router::kNoRoute, std::chrono::steady_clock::now()};
+    HttpResponse res = server_.router.handle(hreq, &answering_.route);
+    // A later response is counted and logged once it is made (finish_later).
+    return res.later ? std::move(res) : answered(std::move(res));
+  }
+
+  // The request in answering_ is answered with `res`: counted and logged.
+  HttpResponse answered(HttpResponse res) {
+    const Answering& a = answering_;
+    const auto elapsed = std::chrono::steady_clock::now() - a.started;
     if (server_.options.observer) {
-      server_.options.observer->request_done(hreq.method, route, res.status, elapsed);
+      server_.options.observer->request_done(a.method, a.route, res.status, elapsed);
     }
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
     spdlog::log(res.status >= 500 ? spdlog::level::warn : spdlog::level::debug,
-                "{} {} -> {} in {:.1f} ms", hreq.method, hreq.path, res.status, micros / 1000.0);
-    if (res.stream) res.stream = guarded(std::move(res.stream), hreq.method + " " + hreq.path);
+                "{} {} -> {} in {:.1f} ms", a.method, a.path, res.status, micros / 1000.0);
+    if (res.stream) res.stream = guarded(std::move(res.stream), a.method + " " + a.path);
     return res;
   }
 
   // `drain`: the request was refused before it was fully read (see drain_and_close).
   void write(HttpResponse res, unsigned version, bool keep_alive, bool drain = false) {
+    if (res.later) return write_later(std::move(res.later), version, keep_alive);
     if (res.stream) return write_streamed(std::move(res), version, keep_alive);
     auto out = std::make_shared<bhttp::response<bhttp::string_body>>(
         static_cast<bhttp::status>(res.status), version);
@@ -330,6 +341,50 @@ class Session : public std::enable_shared_from_this<Session> {
                          if (drain) return self->drain_and_close();
                          self->close();
                        });
+  }
+
+  // A response made later (LaterResponse): nothing is read from this
+  // connection meanwhile; `finish` runs where handlers run, then its response
+  // is written from the strand. Server::run waits for every resume before the
+  // io_contexts go away.
+  void write_later(LaterResponse later, unsigned version, bool keep_alive) {
+    server_.later_in_flight.fetch_add(1);
+    Resume resume = [self = shared_from_this(), version, keep_alive](Finish finish) {
+      auto run = [self, finish = std::move(finish), version, keep_alive] {
+        HttpResponse res = self->finish_later(finish);
+        if (!self->server_.workers) return self->write(std::move(res), version, keep_alive);
+        asio::post(self->stream_.get_executor(),
+                   [self, res = std::move(res), version, keep_alive]() mutable {
+                     self->write(std::move(res), version, keep_alive);
+                   });
+      };
+      Server::Impl& server = self->server_;
+      if (server.workers) {
+        asio::post(*server.workers, std::move(run));
+      } else {
+        asio::post(self->stream_.get_executor(), std::move(run));
+      }
+      server.later_in_flight.fetch_sub(1);  // the last use of the server here
+    };
+    // `later` may read the database before it returns (SQLite reads at once):
+    // it runs where handlers run, never on an I/O thread.
+    if (!server_.workers) return later(std::move(resume));
+    asio::post(*server_.workers, [later = std::move(later), resume = std::move(resume)]() mutable {
+      later(std::move(resume));
+    });
+  }
+
+  HttpResponse finish_later(const Finish& finish) {
+    HttpResponse res;
+    try {
+      res = finish();
+    } catch (const std::exception& e) {
+      spdlog::error("handler for {} {} failed: {}", answering_.method, answering_.path, e.what());
+      res = problem(Error::make(ErrorKind::internal, "unexpected failure"));
+    }
+    // A finish answers; it does not defer again.
+    if (res.later) res = problem(Error::make(ErrorKind::internal, "unexpected failure"));
+    return answered(std::move(res));
   }
 
   // Chunked (HTTP/1.1; HTTP/1.0 gets the body up to the close). Each piece is
@@ -415,6 +470,14 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Server::Impl& server_;
   bool busy_ = false;
+  // The request being answered, for its log line and metrics.
+  struct Answering {
+    std::string method;
+    std::string path;
+    std::size_t route = Router::kNoRoute;
+    std::chrono::steady_clock::time_point started;
+  };
+  Answering answering_;
   std::size_t drained_ = 0;
   static constexpr std::size_t kMaxDrainBytes = 16 * 1024 * 1024;
 };
@@ -542,6 +605,10 @@ void Server::run() {
   impl_->ioc.run();
   for (auto& t : threads) t.join();
   if (impl_->workers) impl_->workers->join();
+  // A resume still to come posts to an io_context: keep them until it has
+  // (the store answers every read, if need be with an error).
+  while (impl_->later_in_flight.load() > 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   spdlog::info("server stopped");
 }
 

@@ -41,6 +41,7 @@ TEST_SUITE("http_concurrency") {
     consent_all(t, id);
     const auto rows_before = t.stored_history_rows(id);
     std::atomic<int> ok{0};
+    std::atomic<int> read_back{0};
     std::vector<std::thread> threads;
     for (int i = 0; i < 20; ++i) {
       threads.emplace_back([&] {
@@ -48,11 +49,19 @@ TEST_SUITE("http_concurrency") {
         auto r =
             c.post_json("/api/v1/cases/" + std::to_string(id) + "/events",
                         json::object{{"event", "record_session"}, {"summary", "并发调解记录"}});
-        if (r.status == 200) ok++;
+        if (r.status != 200) return;
+        ok++;
+        // Each writer reads the case back (GETs are answered later, from the
+        // batched reads): at least the version its own write made.
+        auto read = c.get("/api/v1/cases/" + std::to_string(id));
+        if (read.status == 200 &&
+            read.json().at("version").as_int64() >= r.json().at("version").as_int64())
+          read_back++;
       });
     }
     for (auto& th : threads) th.join();
     CHECK(ok == 20);
+    CHECK(read_back == 20);
     CHECK(t.stored_history_rows(id) == rows_before + 20);
     const auto history = t.history(id);
     for (std::size_t i = 1; i < history.size(); ++i)

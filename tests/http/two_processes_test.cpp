@@ -3,6 +3,10 @@
 // user, a changed role or scope (even while the other process holds the
 // token in its 5 s cache, adapters/http/auth.hpp), a de-identification, and
 // every write (read-your-writes).
+#include <atomic>
+#include <latch>
+#include <thread>
+
 #include "tests/http/fixtures.hpp"
 
 using namespace outpost::testing;
@@ -45,6 +49,17 @@ struct TwoServers {
 
   std::string last_token_id;
 };
+
+// A dispute's events from registered to mediating.
+std::vector<json::object> to_mediation() {
+  return {
+      {{"event", "accept"}},
+      {{"event", "assign"}, {"department", "police"}, {"assignees", {"police-01"}}},
+      {{"event", "record_consent"}, {"party", 1}, {"consent", "agree"}, {"form", "written"}},
+      {{"event", "record_consent"}, {"party", 2}, {"consent", "agree"}, {"form", "oral"}},
+      {{"event", "start_mediation"}},
+  };
+}
 
 std::string case_path(std::int64_t id) {
   return "/api/v1/cases/" + std::to_string(id);
@@ -124,13 +139,7 @@ TEST_SUITE("http_two_processes") {
 
   TEST_CASE("read-your-writes: every 2xx write on one process is read back by the other") {
     TwoServers t;
-    const std::vector<json::object> lifecycle{
-        {{"event", "accept"}},
-        {{"event", "assign"}, {"department", "police"}, {"assignees", {"police-01"}}},
-        {{"event", "record_consent"}, {"party", 1}, {"consent", "agree"}, {"form", "written"}},
-        {{"event", "record_consent"}, {"party", 2}, {"consent", "agree"}, {"form", "oral"}},
-        {{"event", "start_mediation"}},
-    };
+    const std::vector<json::object> lifecycle = to_mediation();
     int reads = 0;
     for (int round = 0; round < 8; ++round) {
       // Writes alternate between the processes; each is read on the other.
@@ -153,5 +162,63 @@ TEST_SUITE("http_two_processes") {
       }
     }
     CHECK(reads == 40);
+  }
+
+  TEST_CASE("read-your-writes under load: reads batched on the other process see every 2xx write") {
+    // On PostgreSQL the GETs that reach a process together share one statement
+    // (adapters/storage/case_reads.hpp); readers of other cases keep B busy so
+    // that each checked GET is read in a batch with others.
+    TwoServers t;
+    constexpr int kWriters = 6;
+    constexpr int kNoise = 6;
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < kWriters; ++i) ids.push_back(t.create_on_a());
+    const std::vector<json::object> lifecycle = to_mediation();
+    std::atomic<bool> writing{true};
+    std::atomic<int> checked{0};
+    std::atomic<int> noise_reads{0};
+    std::vector<std::vector<std::string>> errors(kWriters + kNoise);
+    std::latch start(kWriters + kNoise);
+    std::vector<std::thread> threads;
+    for (int w = 0; w < kWriters; ++w) {
+      threads.emplace_back([&, w] {
+        HttpClient writer = t.a.client();
+        HttpClient reader = t.b.client();
+        start.arrive_and_wait();
+        for (const auto& e : lifecycle) {
+          auto applied = writer.post_json(case_path(ids[w]) + "/events", e);
+          if (applied.status != 200) {
+            errors[w].push_back("write: " + std::to_string(applied.status) + " " + applied.body);
+            return;
+          }
+          const auto read = reader.get(case_path(ids[w]));
+          if (read.status != 200 || read.json().at("version") != applied.json().at("version") ||
+              read.json().at("state") != applied.json().at("state")) {
+            errors[w].push_back("read on B after a 2xx on A: " + read.body);
+          }
+          ++checked;
+        }
+      });
+    }
+    for (int n = 0; n < kNoise; ++n) {
+      threads.emplace_back([&, n] {
+        HttpClient reader = t.b.client();
+        start.arrive_and_wait();
+        for (int k = 0; writing; ++k) {
+          const auto read = reader.get(case_path(ids[static_cast<std::size_t>(k % kWriters)]));
+          if (read.status != 200) errors[kWriters + n].push_back("noise read: " + read.body);
+          ++noise_reads;
+        }
+      });
+    }
+    for (int w = 0; w < kWriters; ++w) threads[static_cast<std::size_t>(w)].join();
+    writing = false;
+    for (std::size_t i = kWriters; i < threads.size(); ++i) threads[i].join();
+    for (const auto& e : errors) {
+      CHECK(e.empty());
+      if (!e.empty()) MESSAGE(e.front());
+    }
+    CHECK(checked == kWriters * static_cast<int>(lifecycle.size()));
+    CHECK(noise_reads > 0);
   }
 }
