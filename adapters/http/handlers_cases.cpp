@@ -67,7 +67,7 @@ class CaseRoutes {
       ctx_.cases.get_later(id, actor, [=, this](Result<Case> c, std::int64_t generation) {
         resume([=, this, c = std::move(c)] {
           access_epoch::reset();
-          if (generation >= 0) access_epoch::observe(generation);
+          access_epoch::observe(generation);
           if (!ctx_.auth.still_current(vouch)) return get_now(*req, id);
           if (!c) return problem(c.error());
           return case_response(c.value(), actor);

@@ -291,14 +291,23 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     HttpRequest hreq = to_request(std::move(req), std::move(*target), remote_address_,
                                   server_.options.trusted_proxies);
-    if (!server_.workers) return write(respond(hreq), version, keep_alive);
-    asio::post(*server_.workers,
-               [self = shared_from_this(), hreq = std::move(hreq), keep_alive, version]() mutable {
-                 asio::post(self->stream_.get_executor(),
-                            [self, res = self->respond(hreq), keep_alive, version]() mutable {
-                              self->write(std::move(res), version, keep_alive);
-                            });
-               });
+    auto self = shared_from_this();
+    on_worker([self, hreq = std::move(hreq)] { return self->respond(hreq); },
+              [self, version, keep_alive](HttpResponse res) {
+                self->write(std::move(res), version, keep_alive);
+              });
+  }
+
+  // Runs `work` where handlers run — on this thread, or on the worker pool
+  // when io_threads > 0 — then `then(its result)` on this connection's strand.
+  template <class Work, class Then>
+  void on_worker(Work work, Then then) {
+    if (!server_.workers) return then(work());
+    asio::post(*server_.workers, [self = shared_from_this(), work = std::move(work),
+                                  then = std::move(then)]() mutable {
+      asio::post(self->stream_.get_executor(),
+                 [then = std::move(then), result = work()]() mutable { then(std::move(result)); });
+    });
   }
 
   HttpResponse respond(const HttpRequest& hreq) {
@@ -349,21 +358,16 @@ class Session : public std::enable_shared_from_this<Session> {
   // io_contexts go away.
   void write_later(LaterResponse later, unsigned version, bool keep_alive) {
     server_.later_in_flight.fetch_add(1);
+    // Called from any thread: back to the strand, then on as any handler.
     Resume resume = [self = shared_from_this(), version, keep_alive](Finish finish) {
-      auto run = [self, finish = std::move(finish), version, keep_alive] {
-        HttpResponse res = self->finish_later(finish);
-        if (!self->server_.workers) return self->write(std::move(res), version, keep_alive);
-        asio::post(self->stream_.get_executor(),
-                   [self, res = std::move(res), version, keep_alive]() mutable {
-                     self->write(std::move(res), version, keep_alive);
-                   });
-      };
       Server::Impl& server = self->server_;
-      if (server.workers) {
-        asio::post(*server.workers, std::move(run));
-      } else {
-        asio::post(self->stream_.get_executor(), std::move(run));
-      }
+      asio::post(self->stream_.get_executor(), [self, finish = std::move(finish), version,
+                                                keep_alive]() mutable {
+        self->on_worker([self, finish = std::move(finish)] { return self->finish_later(finish); },
+                        [self, version, keep_alive](HttpResponse res) {
+                          self->write(std::move(res), version, keep_alive);
+                        });
+      });
       server.later_in_flight.fetch_sub(1);  // the last use of the server here
     };
     // `later` may read the database before it returns (SQLite reads at once):
@@ -406,11 +410,8 @@ class Session : public std::enable_shared_from_this<Session> {
       s->piece.clear();
       return s->producer(s->piece);
     };
-    if (!server_.workers) return send_piece(std::move(s), next());
-    asio::post(*server_.workers, [self = shared_from_this(), s, next] {
-      asio::post(self->stream_.get_executor(), [self, s, more = next()]() mutable {
-        self->send_piece(std::move(s), std::move(more));
-      });
+    on_worker(next, [self = shared_from_this(), s](Result<bool> more) mutable {
+      self->send_piece(std::move(s), std::move(more));
     });
   }
 

@@ -340,7 +340,7 @@ Result<std::optional<Case>> SociCaseStore::read_case(CaseId id) {
   storage::CaseReads* reads = batched_reads();
   if (!reads) return find_case(id);
   CaseRead read = reads->find(id);
-  if (read.found && read.access_generation >= 0) access_epoch::observe(read.access_generation);
+  access_epoch::observe(read.access_generation);  // -1 (none read) changes nothing
   return std::move(read.found);
 }
 
