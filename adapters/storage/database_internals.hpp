@@ -61,6 +61,7 @@ enum : std::size_t {
   kCaseStatementsSlot,
   kUserStatementsSlot,
   kDirectoryStatementsSlot,
+  kListStatementsSlot,
   kPreparedSetSlots
 };
 

@@ -3,8 +3,13 @@
 #include "adapters/storage/soci_case_store.hpp"
 
 #include <algorithm>
+#include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 #include <soci/soci.h>
@@ -43,15 +48,48 @@ std::string like_pattern(std::string_view q) {
   return pattern;
 }
 
-// The list and count queries are the ones whose shape depends on their
-// input, so they are built per call and run unprepared. The values bound by
-// `where` live in the filter and in `scratch` until the statement has run.
-struct WhereScratch {
-  std::string pattern, dept_entry, scope_dept_entry;
-  int flag_arbitration = 0;
-  int flag_escalated = 0;
-  bool postgresql = false;  // the dialect, for the scope's PostgreSQL-only arm
-  std::string phone_index;  // the blind index of f.phone
+// The named values of a list or count query, gathered while its text is
+// written and bound to its statement once the text is whole. Values live in
+// deques, whose elements never move, because SOCI binds their addresses.
+class QueryValues {
+ public:
+  void text(std::string name, std::string value) {
+    texts_.emplace_back(std::move(name), std::move(value));
+  }
+  void number(std::string name, std::int64_t value) {
+    numbers_.emplace_back(std::move(name), value);
+  }
+
+  void bind(soci::statement& st) {
+    for (auto& [name, value] : texts_) st.exchange(soci::use(value, name));
+    for (auto& [name, value] : numbers_) st.exchange(soci::use(value, name));
+  }
+
+  // Takes the values of `other`, a query of the same text (so the same names
+  // in the same order), into the places this one's statement is bound to.
+  void take(const QueryValues& other) {
+    if (other.texts_.size() != texts_.size() || other.numbers_.size() != numbers_.size()) {
+      throw std::logic_error("storage: a list query's values do not fit its text");
+    }
+    for (std::size_t i = 0; i < texts_.size(); ++i) texts_[i].second = other.texts_[i].second;
+    for (std::size_t i = 0; i < numbers_.size(); ++i) {
+      numbers_[i].second = other.numbers_[i].second;
+    }
+  }
+
+ private:
+  std::deque<std::pair<std::string, std::string>> texts_;
+  std::deque<std::pair<std::string, std::int64_t>> numbers_;
+};
+
+// A list or count query as written for one filter.
+struct Query {
+  std::string text;
+  QueryValues values;
+  // The caller's scope limits it to the cases it handles: which plan is
+  // cheap depends on how many those are (scope_where), so PostgreSQL must
+  // plan it for each call's values.
+  bool planned_per_call = false;
 };
 
 // True when "my queue" (handled_by_*) names the scope's own person and
@@ -70,50 +108,48 @@ bool queue_inside_scope(const CaseFilter& f) {
 // fills early), `id = ANY (ARRAY(subquery))` can join a BitmapOr with the
 // department and grid indexes (cheap when they are few, where the ordered scan
 // would read the whole table); the planner costs both and picks.
-std::string scope_where(soci::statement& st, const CaseFilter& f, WhereScratch& scratch) {
+void scope_where(Query& q, const CaseFilter& f, bool postgresql) {
   const CaseScope& scope = f.scope;
-  std::string text;
+  const std::size_t before = q.text.size();
   if (!scope.all_cases && !queue_inside_scope(f)) {
     std::string people = ":scope_person";
     std::string others;
     if (!scope.department.empty()) {
-      scratch.scope_dept_entry = "dept:" + scope.department;
       people += ", :scope_department_entry";
       others += "department = :scope_department OR ";
-      st.exchange(soci::use(scratch.scope_dept_entry, "scope_department_entry"));
-      st.exchange(soci::use(scope.department, "scope_department"));
+      q.values.text("scope_department_entry", "dept:" + scope.department);
+      q.values.text("scope_department", scope.department);
     }
     if (!scope.grid.empty()) {
       others += "grid = :scope_grid OR ";
-      st.exchange(soci::use(scope.grid, "scope_grid"));
+      q.values.text("scope_grid", scope.grid);
     }
     const std::string handled =
         "(SELECT case_id FROM case_assignees WHERE assignee IN (" + people + "))";
-    text += " AND (" + others + "id IN " + handled + ")";
-    if (scratch.postgresql) text += " AND (" + others + "id = ANY (ARRAY" + handled + "))";
+    q.text += " AND (" + others + "id IN " + handled + ")";
+    if (postgresql) q.text += " AND (" + others + "id = ANY (ARRAY" + handled + "))";
+    q.planned_per_call = true;
   }
   if (!scope.all_confidential) {
-    text +=
+    q.text +=
         " AND (confidential = 0 OR id IN (SELECT case_id FROM case_assignees"
         " WHERE assignee = :scope_person))";
   }
-  if (!text.empty()) st.exchange(soci::use(scope.person, "scope_person"));
-  return text;
+  if (q.text.size() != before) q.values.text("scope_person", scope.person);
 }
 
-std::string where(soci::statement& st, const CaseFilter& f, WhereScratch& scratch,
-                  const PiiCipher* cipher) {
-  std::string text = " WHERE 1 = 1" + scope_where(st, f, scratch);
+void where(Query& q, const CaseFilter& f, bool postgresql, const PiiCipher* cipher) {
+  q.text += " WHERE 1 = 1";
+  scope_where(q, f, postgresql);
   if (f.phone) {
     // Without a cipher nothing is indexed, and nothing is found.
-    scratch.phone_index = cipher != nullptr ? cipher->phone_index(*f.phone) : std::string();
-    text += " AND id IN (SELECT case_id FROM case_phones WHERE phone_index = :phone_index)";
-    st.exchange(soci::use(scratch.phone_index, "phone_index"));
+    q.text += " AND id IN (SELECT case_id FROM case_phones WHERE phone_index = :phone_index)";
+    q.values.text("phone_index", cipher != nullptr ? cipher->phone_index(*f.phone) : std::string());
   }
   const auto equals = [&](const std::optional<std::string>& value, const char* column) {
     if (!value) return;
-    text += std::string(" AND ") + column + " = :" + column;
-    st.exchange(soci::use(*value, column));
+    q.text += std::string(" AND ") + column + " = :" + column;
+    q.values.text(column, *value);
   };
   equals(f.kind, "kind");
   equals(f.state, "state");
@@ -122,75 +158,70 @@ std::string where(soci::statement& st, const CaseFilter& f, WhereScratch& scratc
   equals(f.grid, "grid");
   equals(f.department, "department");
   if (!f.states.empty()) {
-    text += " AND state IN (";
+    q.text += " AND state IN (";
     for (std::size_t i = 0; i < f.states.size(); ++i) {
       const std::string name = "st" + std::to_string(i);
-      text += (i ? ", :" : ":") + name;
-      st.exchange(soci::use(f.states[i], name));
+      q.text += (i ? ", :" : ":") + name;
+      q.values.text(name, f.states[i]);
     }
-    text += ")";
+    q.text += ")";
   }
   if (f.assignee) {
-    text += " AND id IN (SELECT case_id FROM case_assignees WHERE assignee = :assignee)";
-    st.exchange(soci::use(*f.assignee, "assignee"));
+    q.text += " AND id IN (SELECT case_id FROM case_assignees WHERE assignee = :assignee)";
+    q.values.text("assignee", *f.assignee);
   }
   if (f.handled_by_department || f.handled_by_person) {
     std::string any;
     if (f.handled_by_department) {
-      scratch.dept_entry = "dept:" + *f.handled_by_department;
       any +=
           "department = :acting_department OR id IN (SELECT case_id FROM case_assignees"
           " WHERE assignee = :acting_department_entry)";
-      st.exchange(soci::use(*f.handled_by_department, "acting_department"));
-      st.exchange(soci::use(scratch.dept_entry, "acting_department_entry"));
+      q.values.text("acting_department", *f.handled_by_department);
+      q.values.text("acting_department_entry", "dept:" + *f.handled_by_department);
     }
     if (f.handled_by_person) {
       any += std::string(any.empty() ? "" : " OR ") +
              "id IN (SELECT case_id FROM case_assignees WHERE assignee = :acting_person)";
-      st.exchange(soci::use(*f.handled_by_person, "acting_person"));
+      q.values.text("acting_person", *f.handled_by_person);
     }
-    text += " AND (" + any + ")";
+    q.text += " AND (" + any + ")";
   }
-  if (f.returned) text += *f.returned ? " AND return_count > 0" : " AND return_count = 0";
+  if (f.returned) q.text += *f.returned ? " AND return_count > 0" : " AND return_count = 0";
   if (f.arbitration) {
-    scratch.flag_arbitration = *f.arbitration ? 1 : 0;
-    text += " AND arbitration = :arbitration";
-    st.exchange(soci::use(scratch.flag_arbitration, "arbitration"));
+    q.text += " AND arbitration = :arbitration";
+    q.values.number("arbitration", *f.arbitration ? 1 : 0);
   }
   if (f.escalated) {
-    scratch.flag_escalated = *f.escalated ? 1 : 0;
-    text += " AND escalated = :escalated";
-    st.exchange(soci::use(scratch.flag_escalated, "escalated"));
+    q.text += " AND escalated = :escalated";
+    q.values.number("escalated", *f.escalated ? 1 : 0);
   }
   if (f.q) {
-    scratch.pattern = like_pattern(*f.q);
-    text +=
+    q.text +=
         " AND (lower(number) LIKE lower(:q) ESCAPE '\\' OR lower(title) LIKE lower(:q) ESCAPE '\\'"
         " OR lower(description) LIKE lower(:q) ESCAPE '\\')";
-    st.exchange(soci::use(scratch.pattern, "q"));
+    q.values.text("q", like_pattern(*f.q));
   }
   if (f.overdue) {
-    text += *f.overdue ? " AND deadline IS NOT NULL AND deadline < :now"
-                       : " AND (deadline IS NULL OR deadline >= :now)";
-    st.exchange(soci::use(f.now, "now"));
+    q.text += *f.overdue ? " AND deadline IS NOT NULL AND deadline < :now"
+                         : " AND (deadline IS NULL OR deadline >= :now)";
+    q.values.number("now", f.now);
   }
   if (f.created_from) {
-    text += " AND created_at >= :created_from";
-    st.exchange(soci::use(*f.created_from, "created_from"));
+    q.text += " AND created_at >= :created_from";
+    q.values.number("created_from", *f.created_from);
   }
   if (f.created_to) {
-    text += " AND created_at < :created_to";
-    st.exchange(soci::use(*f.created_to, "created_to"));
+    q.text += " AND created_at < :created_to";
+    q.values.number("created_to", *f.created_to);
   }
   if (f.updated_before) {
-    text += " AND updated_at < :updated_before";
-    st.exchange(soci::use(*f.updated_before, "updated_before"));
+    q.text += " AND updated_at < :updated_before";
+    q.values.number("updated_before", *f.updated_before);
   }
   if (f.id_below) {
-    text += " AND id < :id_below";
-    st.exchange(soci::use(*f.id_below, "id_below"));
+    q.text += " AND id < :id_below";
+    q.values.number("id_below", *f.id_below);
   }
-  return text;
 }
 
 // The keyset condition after the cursor and the ORDER BY of the list's sort.
@@ -198,88 +229,153 @@ std::string where(soci::statement& st, const CaseFilter& f, WhereScratch& scratc
 // from an index on (column, id) where one exists (cases_created_at).
 // `deadline` puts cases without one last: after a null cursor key only those
 // remain.
-std::string order_after_cursor(soci::statement& st, const CaseFilter& f) {
+void order_after_cursor(Query& q, const CaseFilter& f) {
   const char* op = f.oldest_first ? ">" : "<";
   const char* dir = f.oldest_first ? " ASC" : " DESC";
   const char* column = f.sort == CaseSort::created_at   ? "created_at"
                        : f.sort == CaseSort::updated_at ? "updated_at"
                        : f.sort == CaseSort::deadline   ? "deadline"
                                                         : nullptr;
-  std::string text;
   if (f.cursor) {
     const std::string after_id = std::string(" id ") + op + " :cursor";
     const std::string col = column ? column : "";
     if (column == nullptr) {
-      text += " AND" + after_id;
+      q.text += " AND" + after_id;
     } else if (!f.cursor_key) {
-      text += " AND " + col + " IS NULL AND" + after_id;  // only a deadline may be null
+      q.text += " AND " + col + " IS NULL AND" + after_id;  // only a deadline may be null
     } else {
-      text += std::string(" AND (") + (f.sort == CaseSort::deadline ? "deadline IS NULL OR " : "") +
-              "(" + col + ", id) " + op + " (:cursor_key, :cursor))";
-      st.exchange(soci::use(*f.cursor_key, "cursor_key"));
+      q.text += std::string(" AND (") +
+                (f.sort == CaseSort::deadline ? "deadline IS NULL OR " : "") + "(" + col +
+                ", id) " + op + " (:cursor_key, :cursor))";
+      q.values.number("cursor_key", *f.cursor_key);
     }
-    st.exchange(soci::use(*f.cursor, "cursor"));
+    q.values.number("cursor", *f.cursor);
   }
-  if (column == nullptr) return text + " ORDER BY id" + dir;
-  if (f.sort == CaseSort::deadline)
-    text += " ORDER BY deadline IS NULL,";
-  else
-    text += " ORDER BY";
-  return text + " " + column + dir + ", id" + dir;
+  if (column == nullptr) {
+    q.text += std::string(" ORDER BY id") + dir;
+    return;
+  }
+  q.text += f.sort == CaseSort::deadline ? " ORDER BY deadline IS NULL," : " ORDER BY";
+  q.text += std::string(" ") + column + dir + ", id" + dir;
 }
 
-Result<CasePage> query_cases(soci::session& sql, const CaseFilter& f, const PiiCipher* cipher) {
-  CaseRow row;
-  row.cipher = cipher;
-  soci::statement st(sql);
-  if (f.with_milestones) {
-    storage::bind_listed_case_with_milestones_into(st, row);
-  } else {
-    storage::bind_listed_case_into(st, row);
+// One list query, prepared: its row and values are bound once, each call
+// takes its values into them.
+struct ListStatement {
+  // `type`: st_repeatable_query to prepare it, st_one_time_query for a query
+  // run once (PostgreSQL then parses, plans and runs it in one round trip).
+  ListStatement(soci::session& sql, const Query& q, bool with_milestones, const PiiCipher* cipher,
+                soci::details::statement_type type)
+      : values(q.values), st(sql) {
+    row.cipher = cipher;
+    if (with_milestones) {
+      storage::bind_listed_case_with_milestones_into(st, row);
+    } else {
+      storage::bind_listed_case_into(st, row);
+    }
+    st.exchange(soci::into(generation));
+    values.bind(st);
+    st.alloc();
+    st.prepare(q.text, type);
+    st.define_and_bind();
   }
-  std::int64_t generation = 0;
-  st.exchange(soci::into(generation));
-  WhereScratch scratch;
-  scratch.postgresql = storage::dialect_of(sql) == storage::Dialect::postgresql;
-  std::string text =
-      std::string("SELECT ") +
-      (f.clear_parties ? storage::kCaseListColumns : storage::kCaseMaskedListColumns) +
-      (f.with_milestones ? std::string(", ") + storage::kMilestoneColumns : "") + ", " +
-      storage::kAccessGenerationColumn + " FROM cases" + where(st, f, scratch, cipher);
-  text += order_after_cursor(st, f);
-  const std::int64_t limit = std::max(f.limit, 1);
-  const std::int64_t fetch_limit = limit + 1;  // one more tells whether a next page exists
-  text += " LIMIT :fetch_limit";
-  st.exchange(soci::use(fetch_limit, "fetch_limit"));
 
-  st.alloc();
-  st.prepare(text, soci::details::st_one_time_query);
-  st.define_and_bind();
+  CaseRow row;
+  std::int64_t generation = 0;
+  QueryValues values;
+  soci::statement st;
+  std::uint64_t last_used = 0;
+};
+
+// The list queries a connection has prepared, by text, the least recently
+// used one dropped beyond kCapacity. PostgreSQL spent as much CPU planning a
+// page of a list as running it (a statement on `cases` has 16 indexes to
+// weigh); a prepared one is planned once for all values (its LIMIT is part
+// of the text, so that the plan for any value is the one PostgreSQL picks
+// for each: an ordered index range scan for the documented filters).
+struct ListStatements final : storage::PreparedSet {
+  static constexpr std::size_t kSlot = storage::kListStatementsSlot;
+  static constexpr std::size_t kCapacity = 32;
+
+  ListStatements(soci::session& sql, const PiiCipher* cipher) : sql_(sql), cipher_(cipher) {}
+
+  ListStatement& statement_for(const Query& q, bool with_milestones) {
+    auto found = by_text_.find(q.text);
+    if (found == by_text_.end()) {
+      if (by_text_.size() >= kCapacity) {
+        by_text_.erase(
+            std::min_element(by_text_.begin(), by_text_.end(), [](const auto& a, const auto& b) {
+              return a.second->last_used < b.second->last_used;
+            }));
+      }
+      found =
+          by_text_
+              .emplace(q.text, std::make_unique<ListStatement>(sql_, q, with_milestones, cipher_,
+                                                               soci::details::st_repeatable_query))
+              .first;
+    } else {
+      found->second->values.take(q.values);
+    }
+    found->second->last_used = ++uses_;
+    return *found->second;
+  }
+
+ private:
+  soci::session& sql_;
+  const PiiCipher* cipher_;
+  std::map<std::string, std::unique_ptr<ListStatement>, std::less<>> by_text_;
+  std::uint64_t uses_ = 0;
+};
+
+// Reads the page of `st`, just executed (`found`: it has a first row).
+CasePage page_of(ListStatement& st, bool found, std::int64_t limit, CaseSort sort) {
   CasePage page;
-  if (st.execute(true)) {
-    access_epoch::observe(generation);
+  if (found) {
+    access_epoch::observe(st.generation);
     do {
-      page.items.push_back(row.to_case());
-    } while (st.fetch());
+      page.items.push_back(st.row.to_case());
+    } while (st.st.fetch());
   }
   if (static_cast<std::int64_t>(page.items.size()) > limit) {
     page.items.pop_back();
     page.next_cursor = page.items.back().id;
-    page.next_cursor_key = sort_key_of(page.items.back(), f.sort);
+    page.next_cursor_key = sort_key_of(page.items.back(), sort);
   }
   return page;
 }
 
-std::int64_t count_cases_matching(soci::session& sql, const CaseFilter& f,
-                                  const PiiCipher* cipher) {
+Result<CasePage> query_cases(Lease& lease, const CaseFilter& f) {
+  const bool postgresql = lease.dialect() == Dialect::postgresql;
+  Query q;
+  q.text = std::string("SELECT ") +
+           (f.clear_parties ? storage::kCaseListColumns : storage::kCaseMaskedListColumns) +
+           (f.with_milestones ? std::string(", ") + storage::kMilestoneColumns : "") + ", " +
+           storage::kAccessGenerationColumn + " FROM cases";
+  where(q, f, postgresql, lease.cipher());
+  order_after_cursor(q, f);
+  const std::int64_t limit = std::max(f.limit, 1);
+  // One more row tells whether a next page exists.
+  q.text += " LIMIT " + std::to_string(limit + 1);
+
+  std::optional<ListStatement> once;
+  ListStatement& st = q.planned_per_call
+                          ? once.emplace(lease.sql(), q, f.with_milestones, lease.cipher(),
+                                         soci::details::st_one_time_query)
+                          : lease.prepared<ListStatements>().statement_for(q, f.with_milestones);
+  const bool found = st.st.execute(true);
+  return page_of(st, found, limit, f.sort);
+}
+
+std::int64_t count_cases_matching(Lease& lease, const CaseFilter& f) {
+  Query q;
+  q.text = "SELECT count(*) FROM cases";
+  where(q, f, lease.dialect() == Dialect::postgresql, lease.cipher());
   std::int64_t count = 0;
-  soci::statement st(sql);
+  soci::statement st(lease.sql());
   st.exchange(soci::into(count));
-  WhereScratch scratch;
-  scratch.postgresql = storage::dialect_of(sql) == storage::Dialect::postgresql;
-  const std::string text = "SELECT count(*) FROM cases" + where(st, f, scratch, cipher);
+  q.values.bind(st);
   st.alloc();
-  st.prepare(text, soci::details::st_one_time_query);
+  st.prepare(q.text, soci::details::st_one_time_query);
   st.define_and_bind();
   st.execute(true);
   return count;
@@ -395,15 +491,13 @@ Status SociCaseStore::commit_transition(const Case& updated, std::int64_t expect
 namespace storage {}  // namespace storage
 
 Result<CasePage> SociCaseStore::list_cases(const CaseFilter& filter) {
-  return run<CasePage>(db_, Access::read, "list_cases", [&](Lease& lease) {
-    return query_cases(lease.sql(), filter, lease.cipher());
-  });
+  return run<CasePage>(db_, Access::read, "list_cases",
+                       [&](Lease& lease) { return query_cases(lease, filter); });
 }
 
 Result<std::int64_t> SociCaseStore::count_matching(const CaseFilter& filter) {
-  return run<std::int64_t>(db_, Access::read, "count_matching", [&](Lease& lease) {
-    return count_cases_matching(lease.sql(), filter, lease.cipher());
-  });
+  return run<std::int64_t>(db_, Access::read, "count_matching",
+                           [&](Lease& lease) { return count_cases_matching(lease, filter); });
 }
 
 Result<std::vector<CaseId>> SociCaseStore::duplicates_of(CaseId id) {

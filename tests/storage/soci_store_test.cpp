@@ -667,6 +667,38 @@ TEST_SUITE("soci_store") {
     CHECK(list_ids(*m.store, f) == expect({"b", "a"}));
   }
 
+  TEST_CASE("a prepared list query answers each call with its own values, past its capacity too") {
+    Migrated m;
+    std::map<std::string, CaseId> by_community;
+    for (const char* community : {"c01", "c02", "c03"}) {
+      Case c = sample_case("dispute", kJan2026);
+      c.location.community = community;
+      by_community[community] = insert(*m.store, c).id;
+    }
+    // The same text with other values, more often than PostgreSQL plans a
+    // prepared statement for its values before it keeps one plan.
+    for (int round = 0; round < 8; ++round) {
+      for (const auto& [community, id] : by_community) {
+        CaseFilter f;
+        f.community = community;
+        CHECK(list_ids(*m.store, f) == std::vector<CaseId>{id});
+      }
+    }
+    // More texts (one per limit) than a connection keeps: the first ones are
+    // dropped and prepared again when they return.
+    for (int limit = 1; limit <= 40; ++limit) {
+      CaseFilter f;
+      f.limit = limit;
+      auto page = m.store->cases.list_cases(f);
+      REQUIRE(page.ok());
+      CHECK(page.value().items.size() == std::min<std::size_t>(static_cast<std::size_t>(limit), 3));
+      CHECK(page.value().next_cursor.has_value() == (limit < 3));
+    }
+    CaseFilter f;
+    f.community = "c02";
+    CHECK(list_ids(*m.store, f) == std::vector<CaseId>{by_community["c02"]});
+  }
+
   TEST_CASE("cursor pages cover every case exactly once, newest first") {
     Migrated m;
     std::vector<CaseId> inserted;
