@@ -15,7 +15,7 @@
 
 namespace outpost::http {
 
-// W/"<the first 32 hex digits of the SHA-256 of body>".
+// W/"<the 32 hex digits of the XXH3 128-bit hash of body>".
 std::string weak_etag_of(std::string_view body);
 
 // True when the If-None-Match header lists `etag` (weak comparison) or is "*".
