@@ -9,17 +9,18 @@ namespace outpost::http {
 Authenticator::Authenticator(UserStore& users, std::chrono::milliseconds cache_ttl)
     : users_(users), ttl_(cache_ttl) {}
 
-HttpResult<Actor> Authenticator::authenticate(const HttpRequest& req, Vouch* vouch) {
+HttpResult<Actor> Authenticator::authenticate(const HttpRequest& req, Vouch* vouch,
+                                              bool checked_change) {
   if (vouch != nullptr) *vouch = Vouch{};
   if (!req.header("authorization") && sessions_) {
     if (auto by_cookie = sessions_->authenticate(req)) return std::move(*by_cookie);
   }
-  auto actor = by_token(req, vouch);
+  auto actor = by_token(req, vouch, checked_change);
   if (!actor) return HttpProblem(actor.error());
   return actor.value();
 }
 
-Result<Actor> Authenticator::by_token(const HttpRequest& req, Vouch* vouch) {
+Result<Actor> Authenticator::by_token(const HttpRequest& req, Vouch* vouch, bool checked_change) {
   const auto header = req.header("authorization");
   if (!header) return Error::make(ErrorKind::unauthenticated, "send Authorization: Bearer <token>");
   constexpr std::string_view kScheme = "Bearer ";
@@ -29,7 +30,8 @@ Result<Actor> Authenticator::by_token(const HttpRequest& req, Vouch* vouch) {
   }
   const std::string hash = sha256_hex(header->substr(kScheme.size()));
   const auto now = std::chrono::steady_clock::now();
-  const bool may_use_cache = vouch != nullptr && (req.method == "GET" || req.method == "HEAD");
+  const bool may_use_cache =
+      vouch != nullptr && (req.method == "GET" || req.method == "HEAD" || checked_change);
   std::uint64_t generation = 0;
   {
     std::lock_guard lock(mutex_);

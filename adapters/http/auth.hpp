@@ -10,7 +10,9 @@
 // generation current when they ran, and still_current() compares the two
 // after the handler. When they differ (a token or user changed anywhere, in
 // any process) the token is looked up again and the answer recomputed if the
-// caller is no longer the same. Other methods always look the token up.
+// caller is no longer the same. An event on a case may use the cache too: it
+// compares the generations before it writes (authenticated_change in
+// handler_support.hpp). Other requests always look the token up.
 //
 //   Authenticator::Vouch vouch;
 //   auto actor = auth.authenticate(req, &vouch);
@@ -51,8 +53,12 @@ class Authenticator {
   // is unknown; unavailable (503) when the database does not answer; for a
   // session cookie also session_expired (401) and csrf_rejected (403). With
   // `vouch`, a GET or HEAD may be answered from the cache (access_epoch is
-  // reset for the handler's reads); without, the token is looked up.
-  HttpResult<Actor> authenticate(const HttpRequest& req, Vouch* vouch = nullptr);
+  // reset for the handler's reads), and so may a request of another method
+  // when `checked_change` says it only writes through a change that confirms
+  // the generation first (authenticated_change); without, the token is
+  // looked up.
+  HttpResult<Actor> authenticate(const HttpRequest& req, Vouch* vouch = nullptr,
+                                 bool checked_change = false);
 
   // After the handler: true when the answer did not come from the cache or
   // the handler's reads saw the generation the cached entry was read at.
@@ -74,7 +80,7 @@ class Authenticator {
   };
   static constexpr std::size_t kMaxCacheEntries = 10000;
   // The bearer token of the Authorization header.
-  Result<Actor> by_token(const HttpRequest& req, Vouch* vouch);
+  Result<Actor> by_token(const HttpRequest& req, Vouch* vouch, bool checked_change);
 
   UserStore& users_;
   SessionAuth* sessions_ = nullptr;

@@ -26,6 +26,7 @@
 #include "adapters/http/http_types.hpp"
 #include "adapters/http/problem.hpp"
 #include "adapters/http/router.hpp"
+#include "engine/access/access_epoch.hpp"
 #include "engine/cases/case.hpp"
 #include "engine/core/error.hpp"
 
@@ -92,6 +93,30 @@ HttpResponse authenticated(Authenticator& auth, const HttpRequest& req, F&& f) {
   if (!now) return problem(now.error());
   if (same_caller(now.value(), actor.value())) return response;
   return f(now.value());
+}
+
+// authenticated() for a request whose only write is a change of a case
+// through commit_case_change (engine/cases/case_commit.hpp): it may run with
+// cached credentials, which that change confirms against the access
+// generation read beside the case before it writes anything. Unless one did,
+// nothing was written with them: the token is looked up again and `f` runs
+// again with what the database says now.
+template <class F>
+HttpResponse authenticated_change(Authenticator& auth, const HttpRequest& req, F&& f) {
+  Authenticator::Vouch vouch;
+  auto actor = auth.authenticate(req, &vouch, true);
+  if (!actor) return problem(actor.error());
+  if (vouch.cached) {
+    {
+      access_epoch::Requirement requirement(vouch.generation);
+      HttpResponse response = f(actor.value());
+      if (requirement.confirmed()) return response;
+    }
+    auth.still_current(vouch);  // drops the entry if the generation moved
+    actor = auth.authenticate(req);
+    if (!actor) return problem(actor.error());
+  }
+  return f(actor.value());
 }
 
 // f(actor, case id) for the caller the request authenticates and the {id} of

@@ -95,7 +95,7 @@ class CaseRoutes {
   }
 
   HttpResponse apply_event(const HttpRequest& req, const PathParams& params) {
-    return authenticated(ctx_.auth, req, [&](const Actor& actor) {
+    return authenticated_change(ctx_.auth, req, [&](const Actor& actor) {
       auto id = case_id_of(params);
       if (!id) return problem(id.error());
       auto body = parse_json_body(req);

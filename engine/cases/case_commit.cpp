@@ -5,6 +5,7 @@
 
 #include <boost/json/array.hpp>
 
+#include "engine/access/access_epoch.hpp"
 #include "engine/access/free_text.hpp"
 #include "engine/cases/audit_chain.hpp"
 
@@ -67,6 +68,11 @@ Result<CommittedChange> commit_case_change(CaseStore& cases, const Clock& clock,
   for (int attempt = 0; attempt < kMaxTransitionAttempts; ++attempt) {
     auto found = cases.find_case(id);
     if (!found) return found.error();
+    // Cached credentials must still be current before anything is written.
+    if (!access_epoch::confirm()) {
+      return Error::make(ErrorKind::unauthenticated,
+                         "the caller's token or account changed; send the request again");
+    }
     if (!found.value()) return Error::make(ErrorKind::not_found, "no case with this id");
     const Case& current = *found.value();
     if (admit) {

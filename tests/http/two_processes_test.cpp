@@ -88,6 +88,53 @@ TEST_SUITE("http_two_processes") {
     CHECK(sun.get(case_path(id)).status == 401);
   }
 
+  TEST_CASE(
+      "an event with a token cached by the last one is refused at once after a change on the other "
+      "process, and changes nothing") {
+    TwoServers t;
+    const auto accept = [](HttpClient& c, std::int64_t id) {
+      return c.post_json(case_path(id) + "/events", {{"event", "accept"}});
+    };
+    // The case as B shows it to the admin: unchanged means version 1, no new history.
+    const auto unchanged = [&](std::int64_t id) {
+      const auto now = t.admin_b.get(case_path(id));
+      REQUIRE(now.status == 200);
+      CHECK(now.json().at("version").as_int64() == 1);
+      CHECK(now.json().at("state") == "registered");
+      CHECK(t.admin_b.get(case_path(id) + "/history").json().at("items").as_array().size() == 1);
+    };
+
+    auto zhou = t.user_on_b("zhou.yu", "supervisor");
+    auto first = accept(zhou, t.create_on_a());  // B now caches the token
+    REQUIRE_MESSAGE(first.status == 200, first.body);
+    auto revoked = t.admin_a.request("DELETE", "/api/v1/tokens/" + t.last_token_id);
+    REQUIRE_MESSAGE(revoked.status == 204, revoked.body);
+    const auto after_revocation = t.create_on_a();
+    CHECK(accept(zhou, after_revocation).status == 401);
+    unchanged(after_revocation);
+
+    auto sun = t.user_on_b("sun.li", "supervisor");
+    REQUIRE(accept(sun, t.create_on_a()).status == 200);
+    REQUIRE(t.patch_on_a("sun.li", {{"disabled", true}}).status == 200);
+    const auto after_disabling = t.create_on_a();
+    CHECK(accept(sun, after_disabling).status == 401);
+    unchanged(after_disabling);
+
+    // A supervisor may accept any case; as a police handler not this one.
+    auto wu = t.user_on_b("wu.hao", "supervisor");
+    REQUIRE(accept(wu, t.create_on_a()).status == 200);
+    REQUIRE(t.patch_on_a("wu.hao", {{"role", "handler"}, {"department", "police"}}).status == 200);
+    const auto after_demotion = t.create_on_a();
+    const auto refused = accept(wu, after_demotion);
+    CHECK((refused.status == 403 || refused.status == 404));
+    unchanged(after_demotion);
+
+    // Unchanged credentials keep working, from the cache, on cases old and new.
+    auto li = t.user_on_b("li.na", "supervisor");
+    for (int i = 0; i < 3; ++i) CHECK(accept(li, t.create_on_a()).status == 200);
+    CHECK(accept(li, 999999).status == 404);
+  }
+
   TEST_CASE("a role or a scope changed on one process narrows what the other shows at once") {
     TwoServers t;
     const auto id = t.create_on_a();  // community LF, grid LF-G01
