@@ -351,7 +351,7 @@ int worker_threads_for(const Settings& s) {
 
 int database_connections_for(const Settings& s) {
   if (s.database_connections > 0) return s.database_connections;
-  return worker_threads_for(s) + (s.database.rfind("sqlite:", 0) == 0 ? 0 : 1);
+  return worker_threads_for(s) + (s.database.rfind("sqlite:", 0) == 0 ? 0 : kPostgresqlReadThreads);
 }
 
 Status validate(const Settings& s) {

@@ -28,15 +28,17 @@ CaseStore::CaseRead read_of(const CaseStatements& st) {
 
 }  // namespace
 
-CaseReads::CaseReads(Database::Impl& impl) : impl_(impl), thread_([this] { serve(); }) {}
+CaseReads::CaseReads(Database::Impl& impl) : impl_(impl) {
+  for (std::size_t i = 0; i < kThreads; ++i) threads_.emplace_back([this] { serve(); });
+}
 
 CaseReads::~CaseReads() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
-  wake_.notify_one();
-  thread_.join();
+  wake_.notify_all();
+  for (std::thread& t : threads_) t.join();
 }
 
 void CaseReads::find_later(CaseId id, Done done) {

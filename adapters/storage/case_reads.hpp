@@ -1,9 +1,10 @@
 // File: adapters/storage/case_reads.hpp
 //
 // Private to adapters/storage: reads of one case by id on PostgreSQL, in
-// batches. Reads are queued; a thread of its own takes everything queued (up
-// to kMaxBatch), reads it in one statement (`WHERE id = ANY(...)`) on one
-// pooled connection, hands each reader its row, and takes the next batch. One
+// batches. Reads are queued; a thread of its own (one of kThreads) takes
+// everything queued (up to kMaxBatch), reads it in one statement (`WHERE id =
+// ANY(...)`) on one pooled connection, hands each reader its row, and takes
+// the next batch. One
 // statement of N rows costs PostgreSQL far less than N statements of one row
 // (bench/RESULTS.md), the server makes one round trip instead of N, and a
 // reader that asks with find_later does not hold a thread while it waits.
@@ -33,15 +34,19 @@ class CaseReads {
  public:
   // At most this many ids in one statement; the rest wait for the next.
   static constexpr std::size_t kMaxBatch = 64;
+  // Threads (each with a connection while it reads): while one waits for
+  // its statement, the other turns its rows into cases and answers them.
+  // The pool's default size counts them (config::kPostgresqlReadThreads).
+  static constexpr std::size_t kThreads = 2;
   using Done = std::function<void(CaseStore::CaseRead)>;
 
-  // Starts the thread; the destructor answers what is still queued, then joins it.
+  // Starts the threads; the destructor answers what is still queued, then joins them.
   explicit CaseReads(Database::Impl& impl);
   ~CaseReads();
   CaseReads(const CaseReads&) = delete;
   CaseReads& operator=(const CaseReads&) = delete;
 
-  // `done` runs on the reads' thread and must not block. Errors as run():
+  // `done` runs on a reads' thread and must not block. Errors as run():
   // the database's failure, never a bound value.
   void find_later(CaseId id, Done done);
   CaseStore::CaseRead find(CaseId id);
@@ -59,7 +64,7 @@ class CaseReads {
   std::condition_variable wake_;
   std::vector<Pending> queue_;
   bool stopping_ = false;
-  std::thread thread_;  // last: started once the rest is ready
+  std::vector<std::thread> threads_;  // last: started once the rest is ready
 };
 
 }  // namespace outpost::storage

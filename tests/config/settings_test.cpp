@@ -27,18 +27,18 @@ Settings on(const std::string& database) {
 
 TEST_SUITE("settings") {
   TEST_CASE(
-      "threads and connections by backend: one more connection on PostgreSQL for the "
+      "threads and connections by backend: two more connections on PostgreSQL for the "
       "batched reads") {
     const Settings pg = on("postgresql://outpost@db/outpost");
     CHECK(worker_threads_for(pg) == 4);
-    CHECK(database_connections_for(pg) == 5);
+    CHECK(database_connections_for(pg) == 6);
     const Settings lite = on("sqlite:var/outpost.db");
     CHECK(worker_threads_for(lite) == 16);
     CHECK(database_connections_for(lite) == 16);
 
     Settings more = pg;
     more.worker_threads = 8;
-    CHECK(database_connections_for(more) == 9);
+    CHECK(database_connections_for(more) == 10);
     more.database_connections = 3;
     CHECK(database_connections_for(more) == 3);
     CHECK(worker_threads_for(more) == 8);
