@@ -327,10 +327,10 @@ struct ListStatements final : storage::PreparedSet {
   std::uint64_t uses_ = 0;
 };
 
-// Reads the page of `st`, just executed (`found`: it has a first row).
-CasePage page_of(ListStatement& st, bool found, std::int64_t limit, CaseSort sort) {
+// Runs `st` and reads its page.
+CasePage page_of(ListStatement& st, std::int64_t limit, CaseSort sort) {
   CasePage page;
-  if (found) {
+  if (st.st.execute(true)) {
     access_epoch::observe(st.generation);
     do {
       page.items.push_back(st.row.to_case());
@@ -362,8 +362,7 @@ Result<CasePage> query_cases(Lease& lease, const CaseFilter& f) {
                           ? once.emplace(lease.sql(), q, f.with_milestones, lease.cipher(),
                                          soci::details::st_one_time_query)
                           : lease.prepared<ListStatements>().statement_for(q, f.with_milestones);
-  const bool found = st.st.execute(true);
-  return page_of(st, found, limit, f.sort);
+  return page_of(st, limit, f.sort);
 }
 
 std::int64_t count_cases_matching(Lease& lease, const CaseFilter& f) {
@@ -487,8 +486,6 @@ Status SociCaseStore::commit_transition(const Case& updated, std::int64_t expect
     return Ok{};
   });
 }
-
-namespace storage {}  // namespace storage
 
 Result<CasePage> SociCaseStore::list_cases(const CaseFilter& filter) {
   return run<CasePage>(db_, Access::read, "list_cases",
