@@ -107,15 +107,40 @@ const std::string kTransitionInOneStatement =
     " CAST(:to_state AS text), CAST(:data AS text), CAST(:prev_hash AS text),"
     " CAST(:hash AS text) FROM updated";
 
-}  // namespace
-
 // unnest keeps the arrays' order, so timers are stored in the order given.
-constexpr const char* kInsertTimers =
-    "INSERT INTO timers (case_id, kind, step, generation, due_at, created_at)"
-    " SELECT :case_id, t.kind, t.step, t.generation, t.due_at, :created_at"
-    " FROM unnest(CAST(:kinds AS text[]), CAST(:steps AS text[]),"
+constexpr const char* kTimersOfArrays =
+    "unnest(CAST(:kinds AS text[]), CAST(:steps AS text[]),"
     " CAST(:generations AS bigint[]), CAST(:dues AS bigint[]))"
     " AS t(kind, step, generation, due_at)";
+
+// PostgreSQL only: a transition that starts a new step's clock or stops it
+// (its pending timers replaced, no notification) as one statement. The
+// sub-statements write only when the version- and handlers-checked UPDATE
+// matched: the history row and the new timers are selected from its row, and
+// the pending timers deleted are the updated case's (the scalar subquery runs
+// the UPDATE first, so the case row is locked before any timer row, as in the
+// transaction). Answers how many cases were updated, 1 or 0.
+const std::string kTransitionWithTimers =
+    "WITH updated AS (" + kUpdateCase +
+    " AND handlers = :handlers RETURNING id),"
+    " logged AS (INSERT INTO history (case_id, seq, at, actor, event, from_state, to_state,"
+    " data, prev_hash, hash)"
+    " SELECT CAST(:case_id AS bigint), CAST(:seq AS bigint), CAST(:at AS bigint),"
+    " CAST(:actor AS text), CAST(:event AS text), CAST(:from_state AS text),"
+    " CAST(:to_state AS text), CAST(:data AS text), CAST(:prev_hash AS text),"
+    " CAST(:hash AS text) FROM updated),"
+    " dropped AS (DELETE FROM timers WHERE case_id = (SELECT id FROM updated)"
+    " AND state = 'pending'),"
+    " added AS (INSERT INTO timers (case_id, kind, step, generation, due_at, created_at)"
+    " SELECT updated.id, t.kind, t.step, t.generation, t.due_at,"
+    " CAST(:timers_created_at AS bigint) FROM updated, " +
+    std::string(kTimersOfArrays) + ") SELECT count(*) FROM updated";
+
+}  // namespace
+
+constexpr const char* kInsertTimersPrefix =
+    "INSERT INTO timers (case_id, kind, step, generation, due_at, created_at)"
+    " SELECT :case_id, t.kind, t.step, t.generation, t.due_at, :created_at FROM ";
 
 CaseStatements::CaseStatements(soci::session& sql, const PiiCipher* cipher)
     : next_counter(prepare(sql,
@@ -292,7 +317,7 @@ CaseStatements::CaseStatements(soci::session& sql, const PiiCipher* cipher)
           sql, "UPDATE documents SET content = '' WHERE case_id = :case_id",
           [this](soci::statement& st) { st.exchange(soci::use(phone_row.case_id, "case_id")); })),
       insert_timers(dialect_of(sql) == Dialect::postgresql
-                        ? prepare(sql, kInsertTimers,
+                        ? prepare(sql, std::string(kInsertTimersPrefix) + kTimersOfArrays,
                                   [this](soci::statement& st) {
                                     st.exchange(soci::use(timer_row.case_id, "case_id"));
                                     st.exchange(soci::use(timer_kinds, "kinds"));
@@ -301,9 +326,23 @@ CaseStatements::CaseStatements(soci::session& sql, const PiiCipher* cipher)
                                     st.exchange(soci::use(timer_dues, "dues"));
                                     st.exchange(soci::use(timer_row.created_at, "created_at"));
                                   })
-                        : soci::statement(sql)) {
+                        : soci::statement(sql)),
+      transition_with_timers(
+          dialect_of(sql) == Dialect::postgresql
+              ? prepare(sql, kTransitionWithTimers,
+                        [this](soci::statement& st) {
+                          bind_case_update(st, case_row, expected_version);
+                          bind_history_use(st, history_row);
+                          st.exchange(soci::use(timer_row.created_at, "timers_created_at"));
+                          st.exchange(soci::use(timer_kinds, "kinds"));
+                          st.exchange(soci::use(timer_steps, "steps"));
+                          st.exchange(soci::use(timer_generations, "generations"));
+                          st.exchange(soci::use(timer_dues, "dues"));
+                          st.exchange(soci::into(changed_cases));
+                        })
+              : soci::statement(sql)) {
   case_row.cipher = cipher;
-  timers_at_once = dialect_of(sql) == Dialect::postgresql;
+  postgresql = dialect_of(sql) == Dialect::postgresql;
 }
 
 void insert_history(CaseStatements& st, const HistoryEntry& entry) {
@@ -338,9 +377,8 @@ bool update_case_row(CaseStatements& st, const Case& updated, std::int64_t expec
 
 namespace {
 
-// One round trip for all of a write's timers instead of one per timer.
-void insert_timers_at_once(CaseStatements& st, CaseId id, const std::vector<TimerRow>& timers,
-                           Millis at) {
+void set_timer_arrays(CaseStatements& st, CaseId id, const std::vector<TimerRow>& timers,
+                      Millis at) {
   st.timer_row.case_id = id;
   st.timer_row.created_at = at;
   st.timer_kinds = array_literal(timers, [](const TimerRow& t) { return t.kind; });
@@ -348,6 +386,12 @@ void insert_timers_at_once(CaseStatements& st, CaseId id, const std::vector<Time
   st.timer_generations =
       array_literal(timers, [](const TimerRow& t) { return std::to_string(t.generation); });
   st.timer_dues = array_literal(timers, [](const TimerRow& t) { return std::to_string(t.due_at); });
+}
+
+// One round trip for all of a write's timers instead of one per timer.
+void insert_timers_at_once(CaseStatements& st, CaseId id, const std::vector<TimerRow>& timers,
+                           Millis at) {
+  set_timer_arrays(st, id, timers, at);
   st.insert_timers.execute(true);
 }
 
@@ -362,7 +406,7 @@ void write_effects(CaseStatements& st, CaseId id, const SideEffects& effects, Mi
     st.forget_note_originals.execute(true);
     st.forget_documents.execute(true);
   }
-  if (effects.timers.size() > 1 && st.timers_at_once) {
+  if (effects.timers.size() > 1 && st.postgresql) {
     insert_timers_at_once(st, id, effects.timers, at);
   } else {
     for (const TimerRow& t : effects.timers) {
@@ -374,6 +418,24 @@ void write_effects(CaseStatements& st, CaseId id, const SideEffects& effects, Mi
     st.outbox_row = {m.id, m.topic, id, m.payload, m.created_at};
     st.insert_outbox.execute(true);
   }
+}
+
+bool commit_in_one_statement(CaseStatements& st, const Case& updated, std::int64_t expected_version,
+                             const HistoryEntry& entry, const SideEffects* effects) {
+  const bool only_timers = effects != nullptr && effects->replace_timers &&
+                           !effects->forget_phones && effects->outbox.empty();
+  if (!st.postgresql || (effects != nullptr && !only_timers)) return false;
+  st.case_row.assign(updated);
+  st.expected_version = expected_version;
+  st.history_row.assign(entry);
+  if (effects == nullptr) {
+    st.transition_in_one_statement.execute(true);
+    return st.transition_in_one_statement.get_affected_rows() == 1;
+  }
+  set_timer_arrays(st, updated.id, effects->timers, entry.at);
+  st.changed_cases = 0;
+  st.transition_with_timers.execute(true);
+  return st.changed_cases == 1;
 }
 
 // The idempotency key's row, in the caller's transaction; the answer comes later.

@@ -108,8 +108,15 @@ class CaseStatements final : public PreparedSet {
   // PostgreSQL only (unprepared on SQLite): every timer of one write in one
   // statement, from timer_row.case_id, .created_at and the array literals.
   std::string timer_kinds, timer_steps, timer_generations, timer_dues;
-  bool timers_at_once = false;
+  bool postgresql = false;  // data-modifying WITH and arrays
   soci::statement insert_timers;
+  // PostgreSQL only (unprepared on SQLite): a transition that replaces the
+  // case's pending timers (case_row, expected_version, history_row, the timer
+  // array literals, timer_row.created_at) in one statement -> changed_cases:
+  // 1 when the case was at expected_version with the same handlers and
+  // everything was written, else 0 and nothing was.
+  std::int64_t changed_cases = 0;
+  soci::statement transition_with_timers;
 };
 
 // Pieces of a case transaction, for every writer of a case.
@@ -125,5 +132,13 @@ bool update_case_row(CaseStatements& st, const Case& updated, std::int64_t expec
 void record_key(CaseStatements& st, const IdempotencyKey& idem, std::int64_t resource, Millis at);
 // Timers and outbox rows of a change, for case `id`.
 void write_effects(CaseStatements& st, CaseId id, const SideEffects& effects, Millis at);
+// PostgreSQL: the common transition — handlers unchanged, no Idempotency-Key,
+// no effects or only its pending timers replaced — in one statement, atomic in
+// autocommit (one round trip instead of BEGIN ... COMMIT). True when it was
+// written; false when it does not apply or the case is not at
+// expected_version with the same handlers (then nothing was written, and the
+// caller's transaction tells the two apart).
+bool commit_in_one_statement(CaseStatements& st, const Case& updated, std::int64_t expected_version,
+                             const HistoryEntry& entry, const SideEffects* effects);
 
 }  // namespace outpost::storage

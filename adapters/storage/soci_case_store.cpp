@@ -465,15 +465,12 @@ Status SociCaseStore::commit_transition(const Case& updated, std::int64_t expect
   }
   return run<Ok>(db_, Access::write_batched, "commit_transition", [&](Lease& lease) -> Status {
     CaseStatements& st = lease.prepared<CaseStatements>();
-    if (lease.dialect() == Dialect::postgresql && idem == nullptr && effects == nullptr) {
-      st.case_row.assign(updated);
-      st.expected_version = expected_version;
-      st.history_row.assign(entry);
-      st.transition_in_one_statement.execute(true);
-      if (st.transition_in_one_statement.get_affected_rows() == 1) return Ok{};
-      // Nothing matched: the handlers changed, or another writer won. The
-      // transaction below tells the two apart.
+    if (idem == nullptr &&
+        storage::commit_in_one_statement(st, updated, expected_version, entry, effects)) {
+      return Ok{};
     }
+    // Not one statement's kind of change, or nothing matched: the handlers
+    // changed, or another writer won. The transaction below tells them apart.
     Transaction tx(lease.sql(), lease.dialect());
     if (!storage::update_case_row(st, updated, expected_version)) {
       return Error::make(ErrorKind::version_conflict,

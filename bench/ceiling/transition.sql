@@ -12,9 +12,11 @@
 --   RETURNING id) INSERT the history row SELECT ... FROM updated — atomic in
 --   autocommit;
 --   an event that starts a new step's clock (accept, reach_agreement,
---   confirm_performance): BEGIN; UPDATE ... AND handlers = ...; INSERT history;
---   DELETE the case's pending timers; INSERT three timers; COMMIT;
---   close (no clock after it): the same with no new timers;
+--   confirm_performance) or stops it (close), keeping the handlers and
+--   writing no notification: ONE statement, WITH updated AS (version- and
+--   handlers-checked UPDATE ... RETURNING id), then from its row INSERT the
+--   history row, DELETE the case's pending timers, INSERT the new timers (three,
+--   none after close) from arrays, SELECT how many were updated;
 --   `assign` changes the handlers, starts the mediation clock and notifies
 --   (outbox): the engine first looks up the grid leader (co-handler rule of
 --   the category), then BEGIN; UPDATE ... AND handlers = ... (matches
@@ -164,42 +166,48 @@ INSERT INTO history (case_id, seq, at, actor, event, from_state, to_state, data,
          :c_last_hash, '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92'
     FROM updated;
 \else
--- accept (1), reach_agreement (4), confirm_performance (5), close (7).
-BEGIN;
-UPDATE cases SET
-    state = (ARRAY['accepted', 'assigned', 'mediating', 'agreement_reached', 'follow_up',
-                   'follow_up', 'closed'])[:evi],
-    version = :v_next, category = :c_category, title = :c_title,
-    description = :c_description, channel = :c_channel, community = :c_community, grid = :c_grid,
-    micro_grid = :c_micro_grid, address = :c_address, urgency = :c_urgency,
-    risk_level = :c_risk_level, confidential = :c_confidential, department = :c_department,
-    assignees = :c_assignees, parties = :c_parties, parties_masked = :c_parties_masked,
-    facts = (ARRAY['{}', '{}', '{}',
-                   '{"co_handlers":["gl-' || :c_grid || '"]}',
-                   '{"co_handlers":["gl-' || :c_grid || '"],"follow_up_recorded": false}', '{}',
-                   '{"co_handlers":["gl-' || :c_grid || '"],"follow_up_recorded": true,"last_satisfaction":"satisfied"}'])[:evi],
-    handlers = :c_handlers, return_count = 0, arbitration = 0, duplicate_of = NULL,
-    deadline = CASE WHEN :evi = 7 THEN NULL ELSE 1780259200000 + :n END,
-    updated_at = 1780000000000 + :n,
-    last_hash = '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
-    clock = (ARRAY['{"step":"assign","duration":"1wd","started_at": 1780000000000,"generation": 2,"warned": false,"breached": false,"escalated": false}',
-                   '{}', '{}',
-                   '{"step":"judicial_confirmation","duration":"30d","started_at": 1780000000000,"generation": 4,"warned": false,"breached": false,"escalated": false}',
-                   '{"step":"follow_up","duration":"3wd","started_at": 1780000000000,"generation": 5,"warned": false,"breached": false,"escalated": false}',
-                   '{}',
-                   '{"step":"","duration":"","started_at": 0,"generation": 6,"warned": false,"breached": false,"escalated": false}'])[:evi],
-    kpi_dispatched_at = CASE WHEN :evi >= 2 THEN 1780000000000 + :n END,
-    kpi_handled_at = CASE WHEN :evi >= 3 THEN 1780000000000 + :n END,
-    kpi_closed_at = CASE WHEN :evi = 7 THEN 1780000000000 + :n END, kpi_ack_in_time = NULL,
-    kpi_arbitrations = 0, kpi_extensions = 0, kpi_extensions_approved = 0, kpi_escalations = 0,
-    kpi_visit = CASE WHEN :evi >= 6 THEN 'satisfied' END,
-    kpi_resolved = CASE WHEN :evi >= 6 THEN 1 END, kpi_mediated = CASE WHEN :evi >= 3 THEN 1 ELSE 0 END,
-    kpi_agreement = CASE WHEN :evi >= 4 THEN 1 ELSE 0 END, kpi_failed = 0, kpi_refused = 0,
-    kpi_performed = CASE WHEN :evi >= 5 THEN 1 ELSE 0 END, kpi_judicial_applied = 0,
-    kpi_judicial_confirmed = 0, kpi_performance_due = CASE WHEN :evi >= 4 THEN '2026-12-31' END
-  WHERE id = :id AND version = :c_version AND handlers = :c_handlers;
-INSERT INTO history (case_id, seq, at, actor, event, from_state, to_state, data, prev_hash, hash)
-  VALUES (:id, :v_next, 1780000000000 + :n, 'admin',
+-- accept (1), reach_agreement (4), confirm_performance (5), close (7): one
+-- statement, as the engine's (kTransitionWithTimers in
+-- adapters/storage/case_statements.cpp): the UPDATE, then from its row the
+-- history row, the pending timers' deletion and the new timers (none after
+-- close), atomic in autocommit.
+WITH updated AS (
+  UPDATE cases SET
+      state = (ARRAY['accepted', 'assigned', 'mediating', 'agreement_reached', 'follow_up',
+                     'follow_up', 'closed'])[:evi],
+      version = :v_next, category = :c_category, title = :c_title,
+      description = :c_description, channel = :c_channel, community = :c_community, grid = :c_grid,
+      micro_grid = :c_micro_grid, address = :c_address, urgency = :c_urgency,
+      risk_level = :c_risk_level, confidential = :c_confidential, department = :c_department,
+      assignees = :c_assignees, parties = :c_parties, parties_masked = :c_parties_masked,
+      facts = (ARRAY['{}', '{}', '{}',
+                     '{"co_handlers":["gl-' || :c_grid || '"]}',
+                     '{"co_handlers":["gl-' || :c_grid || '"],"follow_up_recorded": false}', '{}',
+                     '{"co_handlers":["gl-' || :c_grid || '"],"follow_up_recorded": true,"last_satisfaction":"satisfied"}'])[:evi],
+      handlers = :c_handlers, return_count = 0, arbitration = 0, duplicate_of = NULL,
+      deadline = CASE WHEN :evi = 7 THEN NULL ELSE 1780259200000 + :n END,
+      updated_at = 1780000000000 + :n,
+      last_hash = '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
+      clock = (ARRAY['{"step":"assign","duration":"1wd","started_at": 1780000000000,"generation": 2,"warned": false,"breached": false,"escalated": false}',
+                     '{}', '{}',
+                     '{"step":"judicial_confirmation","duration":"30d","started_at": 1780000000000,"generation": 4,"warned": false,"breached": false,"escalated": false}',
+                     '{"step":"follow_up","duration":"3wd","started_at": 1780000000000,"generation": 5,"warned": false,"breached": false,"escalated": false}',
+                     '{}',
+                     '{"step":"","duration":"","started_at": 0,"generation": 6,"warned": false,"breached": false,"escalated": false}'])[:evi],
+      kpi_dispatched_at = CASE WHEN :evi >= 2 THEN 1780000000000 + :n END,
+      kpi_handled_at = CASE WHEN :evi >= 3 THEN 1780000000000 + :n END,
+      kpi_closed_at = CASE WHEN :evi = 7 THEN 1780000000000 + :n END, kpi_ack_in_time = NULL,
+      kpi_arbitrations = 0, kpi_extensions = 0, kpi_extensions_approved = 0, kpi_escalations = 0,
+      kpi_visit = CASE WHEN :evi >= 6 THEN 'satisfied' END,
+      kpi_resolved = CASE WHEN :evi >= 6 THEN 1 END, kpi_mediated = CASE WHEN :evi >= 3 THEN 1 ELSE 0 END,
+      kpi_agreement = CASE WHEN :evi >= 4 THEN 1 ELSE 0 END, kpi_failed = 0, kpi_refused = 0,
+      kpi_performed = CASE WHEN :evi >= 5 THEN 1 ELSE 0 END, kpi_judicial_applied = 0,
+      kpi_judicial_confirmed = 0, kpi_performance_due = CASE WHEN :evi >= 4 THEN '2026-12-31' END
+    WHERE id = :id AND version = :c_version AND handlers = :c_handlers
+    RETURNING id),
+logged AS (
+  INSERT INTO history (case_id, seq, at, actor, event, from_state, to_state, data, prev_hash, hash)
+  SELECT :id, :v_next, 1780000000000 + :n, 'admin',
           (ARRAY['accept', 'assign', 'start_mediation', 'reach_agreement', 'confirm_performance',
                  'record_follow_up', 'close'])[:evi],
           :c_state,
@@ -208,18 +216,25 @@ INSERT INTO history (case_id, seq, at, actor, event, from_state, to_state, data,
           (ARRAY['{}', '{}', '{}',
                  '{"performance_due":"2026-12-31","terms":"楼上住户承担维修费用八百元，十日内完成维修。"}',
                  '{}', '{}', '{}'])[:evi],
-          :c_last_hash, '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92');
-DELETE FROM timers WHERE case_id = :id AND state = 'pending';
-\if :evi != 7
-INSERT INTO timers (case_id, kind, step, generation, due_at, created_at)
-  VALUES (:id, 'warning', (ARRAY['assign', '', '', 'judicial_confirmation', 'follow_up'])[:evi],
-          1 + :evi, 1782073600000 + :n, 1780000000000 + :n);
-INSERT INTO timers (case_id, kind, step, generation, due_at, created_at)
-  VALUES (:id, 'breach', (ARRAY['assign', '', '', 'judicial_confirmation', 'follow_up'])[:evi],
-          1 + :evi, 1782592000000 + :n, 1780000000000 + :n);
-INSERT INTO timers (case_id, kind, step, generation, due_at, created_at)
-  VALUES (:id, 'escalation', (ARRAY['assign', '', '', 'judicial_confirmation', 'follow_up'])[:evi],
-          1 + :evi, 1782595600000 + :n, 1780000000000 + :n);
-\endif
-COMMIT;
+          :c_last_hash, '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92'
+    FROM updated),
+dropped AS (
+  DELETE FROM timers WHERE case_id = (SELECT id FROM updated) AND state = 'pending'),
+added AS (
+  INSERT INTO timers (case_id, kind, step, generation, due_at, created_at)
+  SELECT updated.id, t.kind, t.step, t.generation, t.due_at, 1780000000000 + :n
+    FROM updated,
+         unnest(CAST(CASE WHEN :evi = 7 THEN '{}' ELSE '{warning,breach,escalation}' END AS text[]),
+                CAST((ARRAY['{assign,assign,assign}', '{}', '{}',
+                            '{judicial_confirmation,judicial_confirmation,judicial_confirmation}',
+                            '{follow_up,follow_up,follow_up}', '{}', '{}'])[:evi] AS text[]),
+                CAST(CASE WHEN :evi = 7 THEN '{}'
+                          ELSE '{' || (1 + :evi) || ',' || (1 + :evi) || ',' || (1 + :evi) || '}'
+                     END AS bigint[]),
+                CAST(CASE WHEN :evi = 7 THEN '{}'
+                          ELSE '{' || (1782073600000 + :n) || ',' || (1782592000000 + :n) || ','
+                               || (1782595600000 + :n) || '}'
+                     END AS bigint[]))
+           AS t(kind, step, generation, due_at))
+SELECT count(*) FROM updated;
 \endif

@@ -515,6 +515,81 @@ TEST_SUITE("soci_store") {
   }
 
   TEST_CASE(
+      "a transition that replaces its timers writes them with the change, and nothing at a stale "
+      "version") {
+    // On PostgreSQL the common case (same handlers, timers only) is one
+    // statement; with new handlers it is a transaction. Same outcome on both.
+    Migrated m;
+    const Case c = insert(*m.store);
+    const std::string id = std::to_string(c.id);
+    m.db.exec(
+        "INSERT INTO timers (case_id, kind, step, generation, due_at, state, fired_at,"
+        " created_at) VALUES (" +
+        id + ", 'warning', 'register', 1, 5, 'fired', 6, 1), (" + id +
+        ", 'breach', 'register', 1, 7, 'pending', NULL, 1)");
+    auto pending = [&] {  // "kind/step/generation/due_at/created_at ..." in insertion order
+      const std::string where = " FROM timers WHERE case_id = " + id + " AND state = 'pending'";
+      std::string out;
+      for (std::int64_t i = 0, n = m.db.query_int("SELECT count(*)" + where); i < n; ++i) {
+        out += (i > 0 ? " " : "") +
+               m.db.query_text(
+                   "SELECT kind || '/' || step || '/' || generation || '/' || due_at"
+                   " || '/' || created_at" +
+                   where + " ORDER BY id LIMIT 1 OFFSET " + std::to_string(i));
+      }
+      return out;
+    };
+    auto effects_with = [](std::vector<outpost::TimerRow> timers) {
+      outpost::SideEffects e;
+      e.replace_timers = true;
+      e.timers = std::move(timers);
+      return e;
+    };
+
+    const Transition accept = transition(c, "accepted", 1000);
+    const outpost::SideEffects two =
+        effects_with({{"warning", "assign", 2, 2000}, {"breach", "assign", 2, 3000}});
+    REQUIRE(m.store->cases.commit_transition(accept.updated, 1, accept.entry, nullptr, &two).ok());
+    CHECK(pending() == "warning/assign/2/2000/1000 breach/assign/2/3000/1000");
+    CHECK(history_count(m.db, c.id) == 2);
+    CHECK(find(*m.store, c.id).version == 2);
+
+    // A stale version, same handlers and new ones: nothing is written.
+    Transition stale = transition(c, "withdrawn", 1500);
+    const outpost::SideEffects one = effects_with({{"escalation", "x", 9, 9000}});
+    auto same = m.store->cases.commit_transition(stale.updated, 1, stale.entry, nullptr, &one);
+    REQUIRE_FALSE(same.ok());
+    CHECK(same.error().kind == ErrorKind::version_conflict);
+    stale.updated.assignment = {"police", {"qian"}};
+    auto moved = m.store->cases.commit_transition(stale.updated, 1, stale.entry, nullptr, &one);
+    REQUIRE_FALSE(moved.ok());
+    CHECK(moved.error().kind == ErrorKind::version_conflict);
+    CHECK(pending() == "warning/assign/2/2000/1000 breach/assign/2/3000/1000");
+    CHECK(history_count(m.db, c.id) == 2);
+    CHECK(m.db.query_int("SELECT version FROM cases WHERE id = " + id) == 2);
+    CHECK(m.db.query_text("SELECT state FROM cases WHERE id = " + id) == "accepted");
+
+    // New handlers: the assignees are rewritten and the timers replaced together.
+    Transition assign = transition(find(*m.store, c.id), "assigned", 4000);
+    assign.updated.assignment = {"police", {"qian"}};
+    const outpost::SideEffects three = effects_with({{"warning", "mediation", 3, 5000}});
+    REQUIRE(
+        m.store->cases.commit_transition(assign.updated, 2, assign.entry, nullptr, &three).ok());
+    CHECK(pending() == "warning/mediation/3/5000/4000");
+    CHECK(m.db.query_text("SELECT assignee FROM case_assignees WHERE case_id = " + id) == "qian");
+
+    // No new timers (a closing step): the pending ones go; fired ones stay.
+    const Transition close = transition(find(*m.store, c.id), "closed", 6000);
+    const outpost::SideEffects none = effects_with({});
+    REQUIRE(m.store->cases.commit_transition(close.updated, 3, close.entry, nullptr, &none).ok());
+    CHECK(pending().empty());
+    CHECK(m.db.query_int("SELECT count(*) FROM timers WHERE case_id = " + id +
+                         " AND state = 'fired'") == 1);
+    CHECK(history_count(m.db, c.id) == 4);
+    check_same_case(find(*m.store, c.id), close.updated);
+  }
+
+  TEST_CASE(
       "idempotency keys are recorded with the change, answers saved after; a reused key rolls "
       "back") {
     Migrated m;
