@@ -57,6 +57,13 @@ inline bool confirm() {
   return confirmed_required;
 }
 
+// True while a change made with cached credentials has not confirmed them:
+// the request will be handled again with its token looked up, so whatever
+// this attempt answers is not the request's outcome (nothing to count).
+inline bool handled_again() {
+  return required >= 0 && !confirmed_required;
+}
+
 // Requires `generation` of the changes made on this thread while it lives.
 class Requirement {
  public:

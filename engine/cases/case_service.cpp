@@ -6,6 +6,7 @@
 
 #include <boost/json/array.hpp>
 
+#include "engine/access/access_epoch.hpp"
 #include "engine/access/free_text.hpp"
 #include "engine/cases/agreements.hpp"
 #include "engine/cases/case_commit.hpp"
@@ -231,7 +232,11 @@ Result<Case> CaseService::apply(CaseId id, const EventCommand& cmd, const Actor&
         kind = to_string(current.kind);
         return admit_event(current, cmd.event, actor);
       });
-  metrics_->transition(kind, cmd.event, done ? std::nullopt : std::optional(done.error().kind));
+  // A refusal of cached credentials is not counted: the request is handled
+  // again, and that attempt's outcome is.
+  if (!access_epoch::handled_again()) {
+    metrics_->transition(kind, cmd.event, done ? std::nullopt : std::optional(done.error().kind));
+  }
   if (!done) return done.error();
   return std::move(done.value().updated);
 }

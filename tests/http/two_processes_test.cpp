@@ -5,6 +5,7 @@
 // every write (read-your-writes).
 #include <atomic>
 #include <latch>
+#include <sstream>
 #include <thread>
 
 #include "tests/http/fixtures.hpp"
@@ -15,11 +16,12 @@ namespace {
 
 const Headers kJson{{"Content-Type", "application/json"}};
 constexpr const char* kPassword = "Correct-Horse-4711";
+constexpr const char* kMetricsToken = "two-processes-metrics-token";
 
 struct TwoServers {
   TestDatabase db;
   ServerProcess a{db.url()};
-  ServerProcess b{db.url()};
+  ServerProcess b{db.url(), {}, {{"OUTPOST_METRICS_TOKEN", kMetricsToken}}};
   HttpClient admin_a = a.client();
   HttpClient admin_b = b.client();
 
@@ -45,6 +47,23 @@ struct TwoServers {
     auto r = admin_a.post_json("/api/v1/cases", dispute_body());
     REQUIRE_MESSAGE(r.status == 201, r.body);
     return r.json().at("id").as_int64();
+  }
+
+  // B's count of refused events (outpost_transitions_total, every outcome but
+  // applied, of any kind and event).
+  double refused_events_on_b() {
+    const auto scraped = HttpClient(b.port(), kMetricsToken).get("/metrics");
+    REQUIRE(scraped.status == 200);
+    double refused = 0;
+    std::istringstream lines(scraped.body);
+    for (std::string line; std::getline(lines, line);) {
+      if (!line.starts_with("outpost_transitions_total{") ||
+          line.find("outcome=\"applied\"") != std::string::npos) {
+        continue;
+      }
+      refused += std::stod(line.substr(line.rfind(' ') + 1));
+    }
+    return refused;
   }
 
   std::string last_token_id;
@@ -104,6 +123,7 @@ TEST_SUITE("http_two_processes") {
       CHECK(t.admin_b.get(case_path(id) + "/history").json().at("items").as_array().size() == 1);
     };
 
+    const double refused_before = t.refused_events_on_b();
     auto zhou = t.user_on_b("zhou.yu", "supervisor");
     auto first = accept(zhou, t.create_on_a());  // B now caches the token
     REQUIRE_MESSAGE(first.status == 200, first.body);
@@ -128,6 +148,10 @@ TEST_SUITE("http_two_processes") {
     const auto refused = accept(wu, after_demotion);
     CHECK((refused.status == 403 || refused.status == 404));
     unchanged(after_demotion);
+    // Counted as answered: the demoted supervisor's refusal once; the cached
+    // attempts refused before the token was looked up again not at all (nor
+    // the 401s, which a fresh lookup answers before any event is tried).
+    CHECK(t.refused_events_on_b() - refused_before == 1);
 
     // Unchanged credentials keep working, from the cache, on cases old and new.
     auto li = t.user_on_b("li.na", "supervisor");
