@@ -177,7 +177,8 @@ def table(args):
             if r["conc"] not in concs:
                 concs.append(r["conc"])
     for conc in concs:
-        for op, need in (("create", 0.7), ("transition", 0.8)):
+        # Transitions: issue 24 raised the goal from 0.8 to 0.9.
+        for op, need in (("create", 0.7), ("transition", 0.9)):
             engine = find("postgresql", "engine", op, conc)
             ceiling = ceiling_of(op, conc)
             check(engine, f"{op} at {conc} (HTTP)")
