@@ -10,9 +10,10 @@
 //   auto page = cases.list_cases(filter);
 //
 // PostgreSQL: the common transition (handlers unchanged, no Idempotency-Key,
-// no side effects) is one statement in autocommit, and concurrent read_case
-// calls share one statement (case_reads.hpp). SQLite: writes of cases
-// share a transaction and its fsync with other writers (group commit).
+// no side effects or only its pending timers replaced) is one statement in
+// autocommit, and concurrent read_case calls share one statement
+// (case_reads.hpp). SQLite: writes of cases share a transaction and its fsync
+// with other writers (group commit).
 // Threads and errors: as Database.
 #pragma once
 
