@@ -115,7 +115,7 @@ inline constexpr int kPostgresqlWorkerThreads = 4;
 inline constexpr int kSqliteWorkerThreads = 16;
 int worker_threads_for(const Settings& s);
 // The threads that run the batched reads of single cases on PostgreSQL, each
-// with a connection while it reads (storage::CaseReads::kThreads).
+// with a connection while it reads (storage::CaseReads starts this many).
 inline constexpr int kPostgresqlReadThreads = 2;
 // The connections when database_connections is 0: one per worker thread, and
 // on PostgreSQL one more for each thread that runs the batched reads.

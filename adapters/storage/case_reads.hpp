@@ -4,10 +4,10 @@
 // batches. Reads are queued; a thread of its own (one of kThreads) takes
 // everything queued (up to kMaxBatch), reads it in one statement (`WHERE id =
 // ANY(...)`) on one pooled connection, hands each reader its row, and takes
-// the next batch. One
-// statement of N rows costs PostgreSQL far less than N statements of one row
-// (bench/RESULTS.md), the server makes one round trip instead of N, and a
-// reader that asks with find_later does not hold a thread while it waits.
+// the next batch. One statement of N rows costs PostgreSQL far less than N
+// statements of one row (bench/RESULTS.md), the server makes one round trip
+// instead of N, and a reader that asks with find_later does not hold a thread
+// while it waits.
 //
 // Read-your-writes holds as before, across processes too: a batch's statement
 // begins after every read in it was asked for, so it sees every write that
@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "adapters/config/settings.hpp"
 #include "adapters/storage/database_internals.hpp"
 #include "engine/cases/case_store.hpp"
 
@@ -36,8 +37,8 @@ class CaseReads {
   static constexpr std::size_t kMaxBatch = 64;
   // Threads (each with a connection while it reads): while one waits for
   // its statement, the other turns its rows into cases and answers them.
-  // The pool's default size counts them (config::kPostgresqlReadThreads).
-  static constexpr std::size_t kThreads = 2;
+  // The pool's default size counts them: one number for both.
+  static constexpr std::size_t kThreads = config::kPostgresqlReadThreads;
   using Done = std::function<void(CaseStore::CaseRead)>;
 
   // Starts the threads; the destructor answers what is still queued, then joins them.

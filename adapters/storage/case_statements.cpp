@@ -421,10 +421,11 @@ void write_effects(CaseStatements& st, CaseId id, const SideEffects& effects, Mi
 }
 
 bool commit_in_one_statement(CaseStatements& st, const Case& updated, std::int64_t expected_version,
-                             const HistoryEntry& entry, const SideEffects* effects) {
+                             const HistoryEntry& entry, const IdempotencyKey* idem,
+                             const SideEffects* effects) {
   const bool only_timers = effects != nullptr && effects->replace_timers &&
                            !effects->forget_phones && effects->outbox.empty();
-  if (!st.postgresql || (effects != nullptr && !only_timers)) return false;
+  if (!st.postgresql || idem != nullptr || (effects != nullptr && !only_timers)) return false;
   st.case_row.assign(updated);
   st.expected_version = expected_version;
   st.history_row.assign(entry);

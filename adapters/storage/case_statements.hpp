@@ -139,6 +139,7 @@ void write_effects(CaseStatements& st, CaseId id, const SideEffects& effects, Mi
 // expected_version with the same handlers (then nothing was written, and the
 // caller's transaction tells the two apart).
 bool commit_in_one_statement(CaseStatements& st, const Case& updated, std::int64_t expected_version,
-                             const HistoryEntry& entry, const SideEffects* effects);
+                             const HistoryEntry& entry, const IdempotencyKey* idem,
+                             const SideEffects* effects);
 
 }  // namespace outpost::storage

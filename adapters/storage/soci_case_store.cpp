@@ -465,8 +465,7 @@ Status SociCaseStore::commit_transition(const Case& updated, std::int64_t expect
   }
   return run<Ok>(db_, Access::write_batched, "commit_transition", [&](Lease& lease) -> Status {
     CaseStatements& st = lease.prepared<CaseStatements>();
-    if (idem == nullptr &&
-        storage::commit_in_one_statement(st, updated, expected_version, entry, effects)) {
+    if (storage::commit_in_one_statement(st, updated, expected_version, entry, idem, effects)) {
       return Ok{};
     }
     // Not one statement's kind of change, or nothing matched: the handlers
