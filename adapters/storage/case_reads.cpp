@@ -42,18 +42,22 @@ CaseReads::~CaseReads() {
 }
 
 void CaseReads::find_later(CaseId id, Done done) {
-  {
-    std::lock_guard lock(mutex_);
-    queue_.push_back(Pending{id, std::move(done)});
-  }
-  wake_.notify_one();
+  enqueue(Pending{id, std::move(done), true});
 }
 
 CaseStore::CaseRead CaseReads::find(CaseId id) {
   std::promise<CaseStore::CaseRead> answer;
   auto read = answer.get_future();
-  find_later(id, [&answer](CaseStore::CaseRead r) { answer.set_value(std::move(r)); });
+  enqueue(Pending{id, [&answer](CaseStore::CaseRead r) { answer.set_value(std::move(r)); }, false});
   return read.get();
+}
+
+void CaseReads::enqueue(Pending pending) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(pending));
+  }
+  wake_.notify_one();
 }
 
 void CaseReads::serve() {
@@ -80,21 +84,26 @@ void CaseReads::run_batch(std::vector<Pending>& batch) {
     Lease lease(impl_);
     try {
       CaseStatements& st = lease.prepared<CaseStatements>();
-      st.lookup_ids = "{";
-      for (const Pending& p : batch) {
-        if (st.lookup_ids.size() > 1) st.lookup_ids += ',';
-        st.lookup_ids += std::to_string(p.id);
-      }
-      st.lookup_ids += '}';
-      if (st.select_cases.execute(true)) {
+      // One statement per form asked for: the whole cases, the shown ones.
+      for (const bool shown : {false, true}) {
+        st.lookup_ids = "{";
+        for (const Pending& p : batch) {
+          if (p.shown != shown) continue;
+          if (st.lookup_ids.size() > 1) st.lookup_ids += ',';
+          st.lookup_ids += std::to_string(p.id);
+        }
+        if (st.lookup_ids.size() == 1) continue;
+        st.lookup_ids += '}';
+        soci::statement& select = shown ? st.select_cases_shown : st.select_cases;
+        if (!select.execute(true)) continue;
         do {
           std::optional<CaseStore::CaseRead> row;
           for (std::size_t i = 0; i < batch.size(); ++i) {
-            if (batch[i].id != st.case_row.id || reads[i]) continue;
+            if (batch[i].shown != shown || batch[i].id != st.case_row.id || reads[i]) continue;
             if (!row) row = read_of(st);
             reads[i] = *row;
           }
-        } while (st.select_cases.fetch());
+        } while (select.fetch());
       }
     } catch (const soci::soci_error& e) {
       const Error error = lease.fail(e, "find_case");

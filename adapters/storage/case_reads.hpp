@@ -3,11 +3,10 @@
 // Private to adapters/storage: reads of one case by id on PostgreSQL, in
 // batches. Reads are queued; a thread of its own (one of kThreads) takes
 // everything queued (up to kMaxBatch), reads it in one statement (`WHERE id =
-// ANY(...)`) on one pooled connection, hands each reader its row, and takes
-// the next batch. One statement of N rows costs PostgreSQL far less than N
-// statements of one row (bench/RESULTS.md), the server makes one round trip
-// instead of N, and a reader that asks with find_later does not hold a thread
-// while it waits.
+// ANY(...)`; one per form asked for, below) on one pooled connection, hands each reader its row,
+// and takes the next batch. One statement of N rows costs PostgreSQL far less than N statements of
+// one row (bench/RESULTS.md), the server makes one round trip instead of N, and a reader that asks
+// with find_later does not hold a thread while it waits.
 //
 // Read-your-writes holds as before, across processes too: a batch's statement
 // begins after every read in it was asked for, so it sees every write that
@@ -47,16 +46,21 @@ class CaseReads {
   CaseReads(const CaseReads&) = delete;
   CaseReads& operator=(const CaseReads&) = delete;
 
-  // `done` runs on a reads' thread and must not block. Errors as run():
-  // the database's failure, never a bound value.
+  // The case for showing (CaseStore::read_case_later): its parties in their
+  // stored masked form and no free text's originals, so nothing is
+  // decrypted. `done` runs on a reads' thread and must not block. Errors as
+  // run(): the database's failure, never a bound value.
   void find_later(CaseId id, Done done);
+  // The whole case (CaseStore::read_case), waiting for it.
   CaseStore::CaseRead find(CaseId id);
 
  private:
   struct Pending {
     CaseId id = 0;
     Done done;
+    bool shown = false;  // find_later's form, else find's
   };
+  void enqueue(Pending pending);
   void serve();
   void run_batch(std::vector<Pending>& batch);
 

@@ -216,25 +216,10 @@ CaseStatements::CaseStatements(soci::session& sql, const PiiCipher* cipher)
                                    st.exchange(soci::use(i.case_id, "case_id"));
                                    st.exchange(soci::use(i.created_at, "created_at"));
                                  })),
-      select_case(prepare(sql,
-                          std::string("SELECT ") + kCaseColumns + ", " + kAccessGenerationColumn +
-                              " FROM cases WHERE id = :id",
-                          [this](soci::statement& st) {
-                            bind_case_into(st, case_row);
-                            st.exchange(soci::into(access_generation));
-                            st.exchange(soci::use(lookup_id, "id"));
-                          })),
-      select_cases(dialect_of(sql) == Dialect::postgresql
-                       ? prepare(sql,
-                                 std::string("SELECT ") + kCaseColumns + ", " +
-                                     kAccessGenerationColumn +
-                                     " FROM cases WHERE id = ANY(CAST(:ids AS bigint[]))",
-                                 [this](soci::statement& st) {
-                                   bind_case_into(st, case_row);
-                                   st.exchange(soci::into(access_generation));
-                                   st.exchange(soci::use(lookup_ids, "ids"));
-                                 })
-                       : soci::statement(sql)),
+      select_case(select_case_with(sql, kCaseColumns)),
+      select_case_shown(select_case_with(sql, kCaseShownColumns)),
+      select_cases(select_cases_with(sql, kCaseColumns)),
+      select_cases_shown(select_cases_with(sql, kCaseShownColumns)),
       select_history(prepare(sql,
                              "SELECT case_id, seq, at, actor, event, from_state, to_state, data,"
                              " prev_hash, hash FROM history WHERE case_id = :case_id"
@@ -343,6 +328,28 @@ CaseStatements::CaseStatements(soci::session& sql, const PiiCipher* cipher)
               : soci::statement(sql)) {
   case_row.cipher = cipher;
   postgresql = dialect_of(sql) == Dialect::postgresql;
+}
+
+soci::statement CaseStatements::select_case_with(soci::session& sql, const std::string& columns) {
+  return prepare(
+      sql, "SELECT " + columns + ", " + kAccessGenerationColumn + " FROM cases WHERE id = :id",
+      [this](soci::statement& st) {
+        bind_case_into(st, case_row);
+        st.exchange(soci::into(access_generation));
+        st.exchange(soci::use(lookup_id, "id"));
+      });
+}
+
+soci::statement CaseStatements::select_cases_with(soci::session& sql, const std::string& columns) {
+  if (dialect_of(sql) != Dialect::postgresql) return soci::statement(sql);
+  return prepare(sql,
+                 "SELECT " + columns + ", " + kAccessGenerationColumn +
+                     " FROM cases WHERE id = ANY(CAST(:ids AS bigint[]))",
+                 [this](soci::statement& st) {
+                   bind_case_into(st, case_row);
+                   st.exchange(soci::into(access_generation));
+                   st.exchange(soci::use(lookup_ids, "ids"));
+                 });
 }
 
 void insert_history(CaseStatements& st, const HistoryEntry& entry) {

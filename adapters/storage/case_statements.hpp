@@ -81,10 +81,14 @@ class CaseStatements final : public PreparedSet {
   soci::statement insert_idempotency;
   // lookup_id -> case_row, access_generation (engine/access/access_epoch.hpp).
   soci::statement select_case;
+  // select_case with kCaseShownColumns: the case for showing.
+  soci::statement select_case_shown;
   // PostgreSQL only (unprepared on SQLite): lookup_ids -> case_row,
   // access_generation, one fetch per case found, in no particular order
   // (case_reads.hpp).
   soci::statement select_cases;
+  // select_cases with kCaseShownColumns: the cases for showing (CaseReads).
+  soci::statement select_cases_shown;
   // lookup_id -> history_row, one fetch per row, oldest first.
   soci::statement select_history;
   // idempotency_row.user_id, .scope, .key -> idempotency_row.
@@ -117,6 +121,11 @@ class CaseStatements final : public PreparedSet {
   // everything was written, else 0 and nothing was.
   std::int64_t changed_cases = 0;
   soci::statement transition_with_timers;
+
+ private:
+  // select_case's and select_cases' statements with `columns` (bound as kCaseColumns).
+  soci::statement select_case_with(soci::session& sql, const std::string& columns);
+  soci::statement select_cases_with(soci::session& sql, const std::string& columns);
 };
 
 // Pieces of a case transaction, for every writer of a case.

@@ -34,6 +34,9 @@ const std::string kCaseMaskedListColumns =
 
 const std::string kCaseColumns = kCaseListColumns + ", " + kMilestoneColumns + ", sealed_texts";
 
+const std::string kCaseShownColumns =
+    kCaseMaskedListColumns + ", " + kMilestoneColumns + ", CAST('' AS text)";
+
 const char* const kStaffColumns = "id, name, department, role, grid, micro_grid, active";
 
 namespace {

@@ -39,6 +39,11 @@ extern const std::string kCaseListColumns;
 // column instead, which CaseRow::to_case opens. Either way the parties come
 // out masked once the API masks them (masking.hpp: masking is idempotent).
 extern const std::string kCaseMaskedListColumns;
+// kCaseColumns for showing one case: the parties as kCaseMaskedListColumns
+// reads them, and no free text's originals (an empty sealed_texts), so that
+// showing a case decrypts nothing. The originals are opened only on reveal,
+// which reads the case with kCaseColumns.
+extern const std::string kCaseShownColumns;
 
 struct CaseRow {
   std::int64_t id = 0;

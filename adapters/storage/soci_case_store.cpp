@@ -440,17 +440,24 @@ Result<std::optional<Case>> SociCaseStore::read_case(CaseId id) {
 }
 
 void SociCaseStore::read_case_later(CaseId id, std::function<void(CaseRead)> done) {
-  storage::CaseReads* reads = batched_reads();
-  if (!reads) return CaseStore::read_case_later(id, std::move(done));
-  reads->find_later(id, std::move(done));
+  if (storage::CaseReads* reads = batched_reads()) return reads->find_later(id, std::move(done));
+  // SQLite: at once, the case as shown (nothing decrypted).
+  access_epoch::reset();
+  auto found = read_with(id, &CaseStatements::select_case_shown);
+  done(CaseRead{std::move(found), access_epoch::observed()});
 }
 
 Result<std::optional<Case>> SociCaseStore::find_case(CaseId id) {
+  return read_with(id, &CaseStatements::select_case);
+}
+
+Result<std::optional<Case>> SociCaseStore::read_with(CaseId id,
+                                                     soci::statement CaseStatements::*select) {
   return run<std::optional<Case>>(db_, Access::read, "find_case",
                                   [&](Lease& lease) -> std::optional<Case> {
                                     CaseStatements& st = lease.prepared<CaseStatements>();
                                     st.lookup_id = id;
-                                    if (!fetch_one(st.select_case)) return std::nullopt;
+                                    if (!fetch_one(st.*select)) return std::nullopt;
                                     access_epoch::observe(st.access_generation);
                                     return st.case_row.to_case();
                                   });

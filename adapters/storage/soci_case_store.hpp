@@ -28,11 +28,16 @@
 #include "adapters/storage/database.hpp"
 #include "engine/cases/case_store.hpp"
 
+namespace soci {
+class statement;
+}
+
 namespace outpost {
 
 namespace storage {
 class CaseReads;
-}
+class CaseStatements;
+}  // namespace storage
 
 class SociCaseStore final : public CaseStore {
  public:
@@ -60,6 +65,9 @@ class SociCaseStore final : public CaseStore {
  private:
   // PostgreSQL: the batched reads of read_case (case_reads.hpp); null on SQLite.
   storage::CaseReads* batched_reads();
+  // find_case with `select` (select_case, or select_case_shown for showing).
+  Result<std::optional<Case>> read_with(CaseId id,
+                                        soci::statement storage::CaseStatements::*select);
 
   Database& db_;
   std::once_flag reads_started_;

@@ -83,9 +83,11 @@ class CaseService {
   Result<Case> get(CaseId id, const Actor& actor);
   // Any case, whoever asks: for the engine's own callers, never for a user's request.
   Result<Case> get(CaseId id);
-  // get(id, actor) without waiting for the store (CaseStore::read_case_later):
-  // `done` gets the answer and the access generation read beside the case, on
-  // the thread the store finishes on. `done` must not block.
+  // get(id, actor) without waiting for the store, for showing the case
+  // (CaseStore::read_case_later: its parties may come masked, its free text's
+  // originals left out): `done` gets the answer and the access generation
+  // read beside the case, on the thread the store finishes on. `done` must
+  // not block.
   void get_later(CaseId id, const Actor& actor,
                  std::function<void(Result<Case>, std::int64_t access_generation)> done);
   // Lists and counts only what the actor sees (CaseFilter::scope is set here).

@@ -155,10 +155,13 @@ class CaseStore {
   // one statement with other reads running at the same moment (SociCaseStore
   // on PostgreSQL), and still sees every write committed before the call.
   virtual Result<std::optional<Case>> read_case(CaseId id) { return find_case(id); }
-  // read_case without waiting: `done` gets the result, and the access
-  // generation read beside it (engine/access/access_epoch.hpp; -1 when none
-  // was), on whatever thread the store finishes on — possibly this one,
-  // before read_case_later returns. `done` must not block.
+  // read_case without waiting, for showing the case: `done` gets the result,
+  // and the access generation read beside it (engine/access/access_epoch.hpp;
+  // -1 when none was), on whatever thread the store finishes on — possibly
+  // this one, before read_case_later returns. `done` must not block. The case
+  // may come with its parties already masked (masking.hpp: masking is
+  // idempotent) and without its free text's originals (clear_texts): nothing
+  // is decrypted to show a case; a reveal reads it with read_case.
   struct CaseRead {
     Result<std::optional<Case>> found = std::optional<Case>();
     std::int64_t access_generation = -1;

@@ -24,6 +24,7 @@
 #include "adapters/storage/migrations.hpp"
 #include "adapters/storage/postgresql_url.hpp"
 #include "adapters/storage/stores.hpp"
+#include "engine/access/masking.hpp"
 #include "engine/cases/audit_chain.hpp"
 #include "tests/support/test_db.hpp"
 
@@ -156,6 +157,13 @@ void run_backfill(const TestDatabase& db, int version) {
       if (statement.rfind("UPDATE", 0) == 0) db.exec(statement);
     }
   }
+}
+
+// Parties compared field by field (Party has no operator==).
+std::vector<std::vector<std::string>> fields_of(const std::vector<outpost::Party>& parties) {
+  std::vector<std::vector<std::string>> out;
+  for (const auto& p : parties) out.push_back({p.role, p.name, p.phone, p.id_number});
+  return out;
 }
 
 void check_same_case(const Case& a, const Case& b) {
@@ -360,6 +368,54 @@ TEST_SUITE("soci_store") {
     by_phone.phone = "13800138000";
     CHECK(store->cases.list_cases(by_phone).value().items.size() == 2);
     CHECK(store->privacy.seal_clear_parties().value() == 0);
+  }
+
+  TEST_CASE("a case read for showing decrypts nothing; read_case still opens everything") {
+    TestDatabase db;
+    const auto cipher = std::make_shared<const outpost::PiiCipher>(outpost::PiiKey::generate());
+    auto store = open(db, 2, cipher);
+    REQUIRE(store->database->migrate().ok());
+    Case c = sample_case();
+    c.clear_texts = {{0, "description", "电话 13800138000"}};
+    const Case stored = insert(*store, c);
+    const auto shown = [](Stores& s, CaseId id) {
+      std::promise<outpost::CaseStore::CaseRead> answer;
+      auto read = answer.get_future();
+      s.cases.read_case_later(
+          id, [&answer](outpost::CaseStore::CaseRead r) { answer.set_value(std::move(r)); });
+      return read.get();
+    };
+
+    // The whole case, as a change or a reveal reads it.
+    auto whole = store->cases.read_case(stored.id);
+    REQUIRE(whole.ok());
+    REQUIRE(whole.value());
+    CHECK(fields_of(whole.value()->parties) == fields_of(stored.parties));
+    CHECK(whole.value()->clear_texts == c.clear_texts);
+
+    auto read = shown(*store, stored.id);
+    REQUIRE(read.found.ok());
+    REQUIRE(read.found.value());
+    const Case& seen = *read.found.value();
+    CHECK(seen.version == stored.version);
+    CHECK(seen.title == stored.title);
+    CHECK(seen.milestones == stored.milestones);
+    REQUIRE(seen.parties.size() == 2);
+    // The stored masked form, nothing opened: a store whose key cannot open
+    // the row shows it all the same (PostgreSQL reads it batched,
+    // case_reads.hpp; SQLite at once).
+    CHECK(fields_of(seen.parties) == fields_of(outpost::masked_parties(stored.parties)));
+    CHECK(seen.clear_texts.empty());
+    auto stranger =
+        open(db, 1, std::make_shared<const outpost::PiiCipher>(outpost::PiiKey::generate()));
+    CHECK_FALSE(stranger->cases.read_case(stored.id).ok());
+    auto by_stranger = shown(*stranger, stored.id);
+    REQUIRE(by_stranger.found.ok());
+    REQUIRE(by_stranger.found.value());
+    CHECK(fields_of(by_stranger.found.value()->parties) ==
+          fields_of(outpost::masked_parties(stored.parties)));
+    // Shown by the API as before: masking is idempotent.
+    CHECK(fields_of(outpost::masked_parties(seen.parties)) == fields_of(seen.parties));
   }
 
   TEST_CASE("migration 11 derives existing cases' milestones from their history as the engine") {
