@@ -97,11 +97,16 @@ void CaseReads::run_batch(std::vector<Pending>& batch) {
         soci::statement& select = shown ? st.select_cases_shown : st.select_cases;
         if (!select.execute(true)) continue;
         do {
-          std::optional<CaseStore::CaseRead> row;
+          // The first reader of the row gets it; another of the same id, a copy.
+          std::optional<std::size_t> first;
           for (std::size_t i = 0; i < batch.size(); ++i) {
             if (batch[i].shown != shown || batch[i].id != st.case_row.id || reads[i]) continue;
-            if (!row) row = read_of(st);
-            reads[i] = *row;
+            if (first) {
+              reads[i] = *reads[*first];
+            } else {
+              reads[i] = read_of(st);
+              first = i;
+            }
           }
         } while (select.fetch());
       }
