@@ -10,21 +10,27 @@
 namespace outpost {
 namespace {
 
+void append_canonical(const boost::json::value& v, std::string& out);
+
+void append_canonical(const boost::json::object& obj, std::string& out) {
+  std::vector<const boost::json::key_value_pair*> members;
+  members.reserve(obj.size());
+  for (const auto& kv : obj) members.push_back(&kv);
+  std::sort(members.begin(), members.end(),
+            [](const auto* a, const auto* b) { return a->key() < b->key(); });
+  out.push_back('{');
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    if (i) out.push_back(',');
+    out += boost::json::serialize(boost::json::string_view(members[i]->key()));
+    out.push_back(':');
+    append_canonical(members[i]->value(), out);
+  }
+  out.push_back('}');
+}
+
 void append_canonical(const boost::json::value& v, std::string& out) {
   if (const auto* obj = v.if_object()) {
-    std::vector<const boost::json::key_value_pair*> members;
-    members.reserve(obj->size());
-    for (const auto& kv : *obj) members.push_back(&kv);
-    std::sort(members.begin(), members.end(),
-              [](const auto* a, const auto* b) { return a->key() < b->key(); });
-    out.push_back('{');
-    for (std::size_t i = 0; i < members.size(); ++i) {
-      if (i) out.push_back(',');
-      out += boost::json::serialize(boost::json::string_view(members[i]->key()));
-      out.push_back(':');
-      append_canonical(members[i]->value(), out);
-    }
-    out.push_back('}');
+    append_canonical(*obj, out);
   } else if (const auto* arr = v.if_array()) {
     out.push_back('[');
     for (std::size_t i = 0; i < arr->size(); ++i) {
@@ -35,6 +41,10 @@ void append_canonical(const boost::json::value& v, std::string& out) {
   } else {
     out += boost::json::serialize(v);
   }
+}
+
+void append_string(std::string_view s, std::string& out) {
+  out += boost::json::serialize(boost::json::string_view(s.data(), s.size()));
 }
 
 }  // namespace
@@ -56,8 +66,32 @@ std::string sha256_hex(std::string_view bytes) {
   return hex;
 }
 
+// canonical_row("case_id", e.case_id, e) written out directly, its keys in
+// their sorted order: no object is built and `data` is not copied (a case's
+// every write seals one row, and the sequencer hashes it again).
 std::string canonical_form(const HistoryEntry& e) {
-  return canonical_row("case_id", e.case_id, e);
+  std::string out = "{\"actor\":";
+  append_string(e.actor, out);
+  out += ",\"at\":";
+  out += std::to_string(e.at);
+  out += ",\"case_id\":";
+  out += std::to_string(e.case_id);
+  out += ",\"data\":";
+  append_canonical(e.data, out);
+  out += ",\"event\":";
+  append_string(e.event, out);
+  out += ",\"from_state\":";
+  if (e.from_state.empty()) {
+    out += "null";
+  } else {
+    append_string(e.from_state, out);
+  }
+  out += ",\"seq\":";
+  out += std::to_string(e.seq);
+  out += ",\"to_state\":";
+  append_string(e.to_state, out);
+  out += '}';
+  return out;
 }
 
 void seal(HistoryEntry& e, std::string_view prev_hash) {

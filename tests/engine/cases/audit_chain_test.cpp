@@ -36,6 +36,27 @@ TEST_SUITE("audit_chain") {
     CHECK(canonical_json(v) == R"({"a":"é","b":[{"x":2,"y":1}],"c":null})");
   }
 
+  TEST_CASE("a history row's canonical form is the sorted object canonical_row builds") {
+    auto entries = chain_of(2);
+    HistoryEntry odd = entries[1];
+    odd.actor = "带\"引号\"的\\用户\n";
+    odd.at = -5;
+    odd.event = "\u0001";
+    odd.to_state = "é/😀";
+    odd.data = {{"z", boost::json::array{1, "two", nullptr, true, 2.5}},
+                {"A", boost::json::object{{"y", -1}, {"b", boost::json::object{}}}},
+                {"é", "\t"}};
+    HistoryEntry empty = entries[0];
+    empty.data = {};
+    for (const HistoryEntry& e : {entries[0], entries[1], odd, empty}) {
+      CHECK(canonical_form(e) == canonical_row("case_id", e.case_id, e));
+    }
+    CHECK(
+        canonical_form(entries[0]) ==
+        R"({"actor":"desk01","at":1790000000001,"case_id":42,"data":{"a":{"y":2,"z":1},"b":1,)"
+        R"("summary":"第1次"},"event":"register","from_state":null,"seq":1,"to_state":"mediating"})");
+  }
+
   TEST_CASE("SHA-256 matches the standard test vector") {
     CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   }
