@@ -3,10 +3,11 @@
 // Private to adapters/storage: reads of one case by id on PostgreSQL, in
 // batches. Reads are queued; a thread of its own (one of kThreads) takes
 // everything queued (up to kMaxBatch), reads it in one statement (`WHERE id =
-// ANY(...)`; one per form asked for, below) on one pooled connection, hands each reader its row,
-// and takes the next batch. One statement of N rows costs PostgreSQL far less than N statements of
-// one row (bench/RESULTS.md), the server makes one round trip instead of N, and a reader that asks
-// with find_later does not hold a thread while it waits.
+// ANY(...)`; one per form asked for, below) on one pooled connection, hands
+// each reader its row, and takes the next batch. One statement of N rows
+// costs PostgreSQL far less than N statements of one row (bench/RESULTS.md),
+// the server makes one round trip instead of N, and a reader that asks with
+// find_later does not hold a thread while it waits.
 //
 // Read-your-writes holds as before, across processes too: a batch's statement
 // begins after every read in it was asked for, so it sees every write that
