@@ -216,10 +216,10 @@ CaseStatements::CaseStatements(soci::session& sql, const PiiCipher* cipher)
                                    st.exchange(soci::use(i.case_id, "case_id"));
                                    st.exchange(soci::use(i.created_at, "created_at"));
                                  })),
-      select_case(select_case_with(sql, kCaseColumns)),
-      select_case_shown(select_case_with(sql, kCaseShownColumns)),
-      select_cases(select_cases_with(sql, kCaseColumns)),
-      select_cases_shown(select_cases_with(sql, kCaseShownColumns)),
+      select_case(select_with(sql, kCaseColumns, false)),
+      select_case_shown(select_with(sql, kCaseShownColumns, false)),
+      select_cases(select_with(sql, kCaseColumns, true)),
+      select_cases_shown(select_with(sql, kCaseShownColumns, true)),
       select_history(prepare(sql,
                              "SELECT case_id, seq, at, actor, event, from_state, to_state, data,"
                              " prev_hash, hash FROM history WHERE case_id = :case_id"
@@ -330,25 +330,21 @@ CaseStatements::CaseStatements(soci::session& sql, const PiiCipher* cipher)
   postgresql = dialect_of(sql) == Dialect::postgresql;
 }
 
-soci::statement CaseStatements::select_case_with(soci::session& sql, const std::string& columns) {
-  return prepare(
-      sql, "SELECT " + columns + ", " + kAccessGenerationColumn + " FROM cases WHERE id = :id",
-      [this](soci::statement& st) {
-        bind_case_into(st, case_row);
-        st.exchange(soci::into(access_generation));
-        st.exchange(soci::use(lookup_id, "id"));
-      });
-}
-
-soci::statement CaseStatements::select_cases_with(soci::session& sql, const std::string& columns) {
-  if (dialect_of(sql) != Dialect::postgresql) return soci::statement(sql);
+soci::statement CaseStatements::select_with(soci::session& sql, const std::string& columns,
+                                            bool many) {
+  // Many ids at once: PostgreSQL only (unprepared on SQLite).
+  if (many && dialect_of(sql) != Dialect::postgresql) return soci::statement(sql);
   return prepare(sql,
-                 "SELECT " + columns + ", " + kAccessGenerationColumn +
-                     " FROM cases WHERE id = ANY(CAST(:ids AS bigint[]))",
-                 [this](soci::statement& st) {
+                 "SELECT " + columns + ", " + kAccessGenerationColumn + " FROM cases WHERE " +
+                     (many ? "id = ANY(CAST(:ids AS bigint[]))" : "id = :id"),
+                 [this, many](soci::statement& st) {
                    bind_case_into(st, case_row);
                    st.exchange(soci::into(access_generation));
-                   st.exchange(soci::use(lookup_ids, "ids"));
+                   if (many) {
+                     st.exchange(soci::use(lookup_ids, "ids"));
+                   } else {
+                     st.exchange(soci::use(lookup_id, "id"));
+                   }
                  });
 }
 

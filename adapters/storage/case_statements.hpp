@@ -123,9 +123,9 @@ class CaseStatements final : public PreparedSet {
   soci::statement transition_with_timers;
 
  private:
-  // select_case's and select_cases' statements with `columns` (bound as kCaseColumns).
-  soci::statement select_case_with(soci::session& sql, const std::string& columns);
-  soci::statement select_cases_with(soci::session& sql, const std::string& columns);
+  // The SELECT of `columns` (bound as kCaseColumns) and the access generation
+  // of the case lookup_id, or (`many`) of the cases lookup_ids.
+  soci::statement select_with(soci::session& sql, const std::string& columns, bool many);
 };
 
 // Pieces of a case transaction, for every writer of a case.
