@@ -94,7 +94,7 @@ void CaseReads::run_batch(std::vector<Pending>& batch) {
         }
         if (st.lookup_ids.size() == 1) continue;
         st.lookup_ids += '}';
-        soci::statement& select = shown ? st.select_cases_shown : st.select_cases;
+        FastStatement& select = shown ? st.select_cases_shown : st.select_cases;
         if (!select.execute(true)) continue;
         do {
           // The first reader of the row gets it; another of the same id, a copy.

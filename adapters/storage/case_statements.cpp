@@ -12,7 +12,8 @@ namespace outpost::storage {
 
 namespace {
 
-void bind_derived_use(soci::statement& st, CaseRow& r) {
+template <class Statement>
+void bind_derived_use(Statement& st, CaseRow& r) {
   st.exchange(soci::use(r.handlers, "handlers"));
   st.exchange(soci::use(r.return_count, "return_count"));
   st.exchange(soci::use(r.arbitration, "arbitration"));
@@ -22,7 +23,8 @@ void bind_derived_use(soci::statement& st, CaseRow& r) {
 
 // Binds the columns a transition may change (all but id, number, kind and
 // created_at). SOCI binds by name, so the order of the binds is free.
-void bind_mutable_use(soci::statement& st, CaseRow& r) {
+template <class Statement>
+void bind_mutable_use(Statement& st, CaseRow& r) {
   st.exchange(soci::use(r.state, "state"));
   st.exchange(soci::use(r.version, "version"));
   st.exchange(soci::use(r.category, "category"));
@@ -38,7 +40,7 @@ void bind_mutable_use(soci::statement& st, CaseRow& r) {
   st.exchange(soci::use(r.confidential, "confidential"));
   st.exchange(soci::use(r.department, "department"));
   st.exchange(soci::use(r.assignees, "assignees"));
-  st.exchange(soci::use(r.parties, "parties"));
+  st.exchange(soci::use(r.parties, r.parties_ind, "parties"));
   st.exchange(soci::use(r.parties_masked, "parties_masked"));
   st.exchange(soci::use(r.facts, "facts"));
   bind_derived_use(st, r);
@@ -47,11 +49,12 @@ void bind_mutable_use(soci::statement& st, CaseRow& r) {
   st.exchange(soci::use(r.last_hash, "last_hash"));
   st.exchange(soci::use(r.clock, "clock"));
   r.milestones.bind_use(st);
-  st.exchange(soci::use(r.sealed_texts, "sealed_texts"));
+  st.exchange(soci::use(r.sealed_texts, r.sealed_texts_ind, "sealed_texts"));
 }
 
 // Binds every use-column of a case except id (which the database assigns).
-void bind_case_use(soci::statement& st, CaseRow& r) {
+template <class Statement>
+void bind_case_use(Statement& st, CaseRow& r) {
   st.exchange(soci::use(r.number, "number"));
   st.exchange(soci::use(r.kind, "kind"));
   bind_mutable_use(st, r);
@@ -59,28 +62,34 @@ void bind_case_use(soci::statement& st, CaseRow& r) {
 }
 
 // Columns a transition may change; number, kind and created_at never change.
+// A null parties or sealed_texts keeps the stored value (KeptColumns: the
+// change left them as they were).
 const std::string kUpdateCase =
     std::string(
         "UPDATE cases SET state = :state, version = :version, category = :category, title = :title,"
         " description = :description, channel = :channel, community = :community, grid = :grid,"
         " micro_grid = :micro_grid, address = :address, urgency = :urgency,"
         " risk_level = :risk_level, confidential = :confidential, department = :department,"
-        " assignees = :assignees, parties = :parties, parties_masked = :parties_masked,"
+        " assignees = :assignees, parties = COALESCE(:parties, parties),"
+        " parties_masked = :parties_masked,"
         " facts = :facts, handlers = :handlers,"
         " return_count = :return_count, arbitration = :arbitration, escalated = :escalated,"
         " duplicate_of = :duplicate_of, deadline = :deadline, updated_at = :updated_at, last_hash "
         "= :last_hash, clock = "
         ":clock, ") +
     kMilestoneAssignments +
-    ", sealed_texts = :sealed_texts WHERE id = :id AND version = :expected_version";
+    ", sealed_texts = COALESCE(:sealed_texts, sealed_texts)"
+    " WHERE id = :id AND version = :expected_version";
 
-void bind_case_update(soci::statement& st, CaseRow& r, std::int64_t& expected_version) {
+template <class Statement>
+void bind_case_update(Statement& st, CaseRow& r, std::int64_t& expected_version) {
   bind_mutable_use(st, r);
   st.exchange(soci::use(r.id, "id"));
   st.exchange(soci::use(expected_version, "expected_version"));
 }
 
-void bind_history_use(soci::statement& st, HistoryRow& h) {
+template <class Statement>
+void bind_history_use(Statement& st, HistoryRow& h) {
   st.exchange(soci::use(h.case_id, "case_id"));
   st.exchange(soci::use(h.seq, "seq"));
   st.exchange(soci::use(h.at, "at"));
@@ -143,15 +152,15 @@ constexpr const char* kInsertTimersPrefix =
     " SELECT :case_id, t.kind, t.step, t.generation, t.due_at, :created_at FROM ";
 
 CaseStatements::CaseStatements(soci::session& sql, const PiiCipher* cipher)
-    : next_counter(prepare(sql,
-                           "INSERT INTO counters (name, value) VALUES (:name, 1)"
-                           " ON CONFLICT (name) DO UPDATE SET value = counters.value + 1"
-                           " RETURNING value",
-                           [this](soci::statement& st) {
-                             st.exchange(soci::use(counter_name, "name"));
-                             st.exchange(soci::into(counter_value));
-                           })),
-      insert_case(prepare(
+    : next_counter(FastStatement(sql,
+                                 "INSERT INTO counters (name, value) VALUES (:name, 1)"
+                                 " ON CONFLICT (name) DO UPDATE SET value = counters.value + 1"
+                                 " RETURNING value",
+                                 [this](auto& st) {
+                                   st.exchange(soci::use(counter_name, "name"));
+                                   st.exchange(soci::into(counter_value));
+                                 })),
+      insert_case(FastStatement(
           sql,
           "INSERT INTO cases (number, kind, state, version, category, title,"
           " description, channel, community, grid, micro_grid, address, urgency,"
@@ -166,186 +175,195 @@ CaseStatements::CaseStatements(soci::session& sql, const PiiCipher* cipher)
               " :arbitration, :escalated, :duplicate_of, :deadline, :created_at, :updated_at,"
               " :last_hash, :clock, :sealed_texts, " +
               kMilestoneValues + ") RETURNING id",
-          [this](soci::statement& st) {
+          [this](auto& st) {
             bind_case_use(st, case_row);
             st.exchange(soci::into(case_row.id));
           })),
-      set_last_hash(prepare(sql, "UPDATE cases SET last_hash = :last_hash WHERE id = :id",
-                            [this](soci::statement& st) {
-                              st.exchange(soci::use(case_row.last_hash, "last_hash"));
-                              st.exchange(soci::use(case_row.id, "id"));
-                            })),
-      update_case_same_assignees(prepare(
-          sql, kUpdateCase + " AND handlers = :handlers",
-          [this](soci::statement& st) { bind_case_update(st, case_row, expected_version); })),
-      update_case(prepare(
-          sql, kUpdateCase,
-          [this](soci::statement& st) { bind_case_update(st, case_row, expected_version); })),
-      delete_assignees(prepare(
-          sql, "DELETE FROM case_assignees WHERE case_id = :case_id",
-          [this](soci::statement& st) { st.exchange(soci::use(assignee_case_id, "case_id")); })),
-      insert_assignee(prepare(sql,
-                              "INSERT INTO case_assignees (case_id, assignee)"
-                              " VALUES (:case_id, :assignee)",
-                              [this](soci::statement& st) {
-                                st.exchange(soci::use(assignee_case_id, "case_id"));
-                                st.exchange(soci::use(assignee, "assignee"));
-                              })),
-      insert_history(prepare(sql,
-                             "INSERT INTO history (case_id, seq, at, actor, event, from_state,"
-                             " to_state, data, prev_hash, hash) VALUES (:case_id, :seq, :at,"
-                             " :actor, :event, :from_state, :to_state, :data, :prev_hash, :hash)",
-                             [this](soci::statement& st) { bind_history_use(st, history_row); })),
+      set_last_hash(FastStatement(sql, "UPDATE cases SET last_hash = :last_hash WHERE id = :id",
+                                  [this](auto& st) {
+                                    st.exchange(soci::use(case_row.last_hash, "last_hash"));
+                                    st.exchange(soci::use(case_row.id, "id"));
+                                  })),
+      update_case_same_assignees(
+          FastStatement(sql, kUpdateCase + " AND handlers = :handlers",
+                        [this](auto& st) { bind_case_update(st, case_row, expected_version); })),
+      update_case(
+          FastStatement(sql, kUpdateCase,
+                        [this](auto& st) { bind_case_update(st, case_row, expected_version); })),
+      delete_assignees(
+          FastStatement(sql, "DELETE FROM case_assignees WHERE case_id = :case_id",
+                        [this](auto& st) { st.exchange(soci::use(assignee_case_id, "case_id")); })),
+      insert_assignee(FastStatement(sql,
+                                    "INSERT INTO case_assignees (case_id, assignee)"
+                                    " VALUES (:case_id, :assignee)",
+                                    [this](auto& st) {
+                                      st.exchange(soci::use(assignee_case_id, "case_id"));
+                                      st.exchange(soci::use(assignee, "assignee"));
+                                    })),
+      insert_history(
+          FastStatement(sql,
+                        "INSERT INTO history (case_id, seq, at, actor, event, from_state,"
+                        " to_state, data, prev_hash, hash) VALUES (:case_id, :seq, :at,"
+                        " :actor, :event, :from_state, :to_state, :data, :prev_hash, :hash)",
+                        [this](auto& st) { bind_history_use(st, history_row); })),
       transition_in_one_statement(dialect_of(sql) == Dialect::postgresql
-                                      ? prepare(sql, kTransitionInOneStatement,
-                                                [this](soci::statement& st) {
-                                                  bind_case_update(st, case_row, expected_version);
-                                                  bind_history_use(st, history_row);
-                                                })
-                                      : soci::statement(sql)),
-      insert_idempotency(prepare(sql,
-                                 "INSERT INTO idempotency_keys (user_id, scope, key, fingerprint,"
-                                 " case_id, created_at) VALUES (:user_id, :scope, :key,"
-                                 " :fingerprint, :case_id, :created_at)",
-                                 [this](soci::statement& st) {
-                                   IdempotencyRow& i = idempotency_row;
-                                   st.exchange(soci::use(i.user_id, "user_id"));
-                                   st.exchange(soci::use(i.scope, "scope"));
-                                   st.exchange(soci::use(i.key, "key"));
-                                   st.exchange(soci::use(i.fingerprint, "fingerprint"));
-                                   st.exchange(soci::use(i.case_id, "case_id"));
-                                   st.exchange(soci::use(i.created_at, "created_at"));
-                                 })),
+                                      ? FastStatement(sql, kTransitionInOneStatement,
+                                                      [this](auto& st) {
+                                                        bind_case_update(st, case_row,
+                                                                         expected_version);
+                                                        bind_history_use(st, history_row);
+                                                      })
+                                      : FastStatement(sql)),
+      insert_idempotency(
+          FastStatement(sql,
+                        "INSERT INTO idempotency_keys (user_id, scope, key, fingerprint,"
+                        " case_id, created_at) VALUES (:user_id, :scope, :key,"
+                        " :fingerprint, :case_id, :created_at)",
+                        [this](auto& st) {
+                          IdempotencyRow& i = idempotency_row;
+                          st.exchange(soci::use(i.user_id, "user_id"));
+                          st.exchange(soci::use(i.scope, "scope"));
+                          st.exchange(soci::use(i.key, "key"));
+                          st.exchange(soci::use(i.fingerprint, "fingerprint"));
+                          st.exchange(soci::use(i.case_id, "case_id"));
+                          st.exchange(soci::use(i.created_at, "created_at"));
+                        })),
       select_case(select_with(sql, kCaseColumns, false)),
       select_case_shown(select_with(sql, kCaseShownColumns, false)),
       select_cases(select_with(sql, kCaseColumns, true)),
       select_cases_shown(select_with(sql, kCaseShownColumns, true)),
-      select_history(prepare(sql,
-                             "SELECT case_id, seq, at, actor, event, from_state, to_state, data,"
-                             " prev_hash, hash FROM history WHERE case_id = :case_id"
-                             " ORDER BY seq",
-                             [this](soci::statement& st) {
-                               HistoryRow& h = history_row;
-                               st.exchange(soci::into(h.case_id));
-                               st.exchange(soci::into(h.seq));
-                               st.exchange(soci::into(h.at));
-                               st.exchange(soci::into(h.actor));
-                               st.exchange(soci::into(h.event));
-                               st.exchange(soci::into(h.from_state));
-                               st.exchange(soci::into(h.to_state));
-                               st.exchange(soci::into(h.data));
-                               st.exchange(soci::into(h.prev_hash));
-                               st.exchange(soci::into(h.hash));
-                               st.exchange(soci::use(lookup_id, "case_id"));
-                             })),
-      select_idempotency(prepare(sql,
-                                 "SELECT fingerprint, case_id, answer FROM idempotency_keys"
-                                 " WHERE user_id = :user_id AND scope = :scope AND key = :key",
-                                 [this](soci::statement& st) {
-                                   IdempotencyRow& i = idempotency_row;
-                                   st.exchange(soci::into(i.fingerprint));
-                                   st.exchange(soci::into(i.case_id));
-                                   st.exchange(soci::into(i.answer, i.answer_indicator));
-                                   st.exchange(soci::use(i.user_id, "user_id"));
-                                   st.exchange(soci::use(i.scope, "scope"));
-                                   st.exchange(soci::use(i.key, "key"));
-                                 })),
-      count_cases(prepare(sql, "SELECT count(*) FROM cases",
-                          [this](soci::statement& st) { st.exchange(soci::into(count)); })),
-      select_duplicates(prepare(sql, "SELECT id FROM cases WHERE duplicate_of = :id ORDER BY id",
-                                [this](soci::statement& st) {
-                                  st.exchange(soci::into(duplicate_id));
-                                  st.exchange(soci::use(lookup_id, "id"));
-                                })),
-      delete_pending_timers(prepare(
+      select_history(
+          FastStatement(sql,
+                        "SELECT case_id, seq, at, actor, event, from_state, to_state, data,"
+                        " prev_hash, hash FROM history WHERE case_id = :case_id"
+                        " ORDER BY seq",
+                        [this](auto& st) {
+                          HistoryRow& h = history_row;
+                          st.exchange(soci::into(h.case_id));
+                          st.exchange(soci::into(h.seq));
+                          st.exchange(soci::into(h.at));
+                          st.exchange(soci::into(h.actor));
+                          st.exchange(soci::into(h.event));
+                          st.exchange(soci::into(h.from_state));
+                          st.exchange(soci::into(h.to_state));
+                          st.exchange(soci::into(h.data));
+                          st.exchange(soci::into(h.prev_hash));
+                          st.exchange(soci::into(h.hash));
+                          st.exchange(soci::use(lookup_id, "case_id"));
+                        })),
+      select_idempotency(
+          FastStatement(sql,
+                        "SELECT fingerprint, case_id, answer FROM idempotency_keys"
+                        " WHERE user_id = :user_id AND scope = :scope AND key = :key",
+                        [this](auto& st) {
+                          IdempotencyRow& i = idempotency_row;
+                          st.exchange(soci::into(i.fingerprint));
+                          st.exchange(soci::into(i.case_id));
+                          st.exchange(soci::into(i.answer, i.answer_indicator));
+                          st.exchange(soci::use(i.user_id, "user_id"));
+                          st.exchange(soci::use(i.scope, "scope"));
+                          st.exchange(soci::use(i.key, "key"));
+                        })),
+      count_cases(FastStatement(sql, "SELECT count(*) FROM cases",
+                                [this](auto& st) { st.exchange(soci::into(count)); })),
+      select_duplicates(FastStatement(sql,
+                                      "SELECT id FROM cases WHERE duplicate_of = :id ORDER BY id",
+                                      [this](auto& st) {
+                                        st.exchange(soci::into(duplicate_id));
+                                        st.exchange(soci::use(lookup_id, "id"));
+                                      })),
+      delete_pending_timers(FastStatement(
           sql, "DELETE FROM timers WHERE case_id = :case_id AND state = 'pending'",
-          [this](soci::statement& st) { st.exchange(soci::use(timer_row.case_id, "case_id")); })),
-      insert_timer(prepare(sql,
-                           "INSERT INTO timers (case_id, kind, step, generation, due_at,"
-                           " created_at) VALUES (:case_id, :kind, :step, :generation, :due_at,"
-                           " :created_at)",
-                           [this](soci::statement& st) {
-                             TimerRowBuffer& t = timer_row;
-                             st.exchange(soci::use(t.case_id, "case_id"));
-                             st.exchange(soci::use(t.kind, "kind"));
-                             st.exchange(soci::use(t.step, "step"));
-                             st.exchange(soci::use(t.generation, "generation"));
-                             st.exchange(soci::use(t.due_at, "due_at"));
-                             st.exchange(soci::use(t.created_at, "created_at"));
-                           })),
-      insert_outbox(prepare(sql,
-                            "INSERT INTO outbox (id, topic, case_id, payload, next_attempt_at,"
-                            " created_at) VALUES (:id, :topic, :case_id, :payload, :created_at,"
-                            " :created_at)",
-                            [this](soci::statement& st) {
-                              OutboxRowBuffer& o = outbox_row;
-                              st.exchange(soci::use(o.id, "id"));
-                              st.exchange(soci::use(o.topic, "topic"));
-                              st.exchange(soci::use(o.case_id, "case_id"));
-                              st.exchange(soci::use(o.payload, "payload"));
-                              st.exchange(soci::use(o.created_at, "created_at"));
-                            })),
-      insert_phone(prepare(sql,
-                           "INSERT INTO case_phones (case_id, phone_index)"
-                           " VALUES (:case_id, :phone_index) ON CONFLICT DO NOTHING",
-                           [this](soci::statement& st) {
-                             st.exchange(soci::use(phone_row.case_id, "case_id"));
-                             st.exchange(soci::use(phone_row.phone_index, "phone_index"));
-                           })),
-      delete_phones(prepare(
+          [this](auto& st) { st.exchange(soci::use(timer_row.case_id, "case_id")); })),
+      insert_timer(
+          FastStatement(sql,
+                        "INSERT INTO timers (case_id, kind, step, generation, due_at,"
+                        " created_at) VALUES (:case_id, :kind, :step, :generation, :due_at,"
+                        " :created_at)",
+                        [this](auto& st) {
+                          TimerRowBuffer& t = timer_row;
+                          st.exchange(soci::use(t.case_id, "case_id"));
+                          st.exchange(soci::use(t.kind, "kind"));
+                          st.exchange(soci::use(t.step, "step"));
+                          st.exchange(soci::use(t.generation, "generation"));
+                          st.exchange(soci::use(t.due_at, "due_at"));
+                          st.exchange(soci::use(t.created_at, "created_at"));
+                        })),
+      insert_outbox(
+          FastStatement(sql,
+                        "INSERT INTO outbox (id, topic, case_id, payload, next_attempt_at,"
+                        " created_at) VALUES (:id, :topic, :case_id, :payload, :created_at,"
+                        " :created_at)",
+                        [this](auto& st) {
+                          OutboxRowBuffer& o = outbox_row;
+                          st.exchange(soci::use(o.id, "id"));
+                          st.exchange(soci::use(o.topic, "topic"));
+                          st.exchange(soci::use(o.case_id, "case_id"));
+                          st.exchange(soci::use(o.payload, "payload"));
+                          st.exchange(soci::use(o.created_at, "created_at"));
+                        })),
+      insert_phone(FastStatement(sql,
+                                 "INSERT INTO case_phones (case_id, phone_index)"
+                                 " VALUES (:case_id, :phone_index) ON CONFLICT DO NOTHING",
+                                 [this](auto& st) {
+                                   st.exchange(soci::use(phone_row.case_id, "case_id"));
+                                   st.exchange(soci::use(phone_row.phone_index, "phone_index"));
+                                 })),
+      delete_phones(FastStatement(
           sql, "DELETE FROM case_phones WHERE case_id = :case_id",
-          [this](soci::statement& st) { st.exchange(soci::use(phone_row.case_id, "case_id")); })),
-      forget_note_originals(prepare(
+          [this](auto& st) { st.exchange(soci::use(phone_row.case_id, "case_id")); })),
+      forget_note_originals(FastStatement(
           sql, "UPDATE notes SET sealed_body = '' WHERE case_id = :case_id",
-          [this](soci::statement& st) { st.exchange(soci::use(phone_row.case_id, "case_id")); })),
-      forget_documents(prepare(
+          [this](auto& st) { st.exchange(soci::use(phone_row.case_id, "case_id")); })),
+      forget_documents(FastStatement(
           sql, "UPDATE documents SET content = '' WHERE case_id = :case_id",
-          [this](soci::statement& st) { st.exchange(soci::use(phone_row.case_id, "case_id")); })),
+          [this](auto& st) { st.exchange(soci::use(phone_row.case_id, "case_id")); })),
       insert_timers(dialect_of(sql) == Dialect::postgresql
-                        ? prepare(sql, std::string(kInsertTimersPrefix) + kTimersOfArrays,
-                                  [this](soci::statement& st) {
-                                    st.exchange(soci::use(timer_row.case_id, "case_id"));
-                                    st.exchange(soci::use(timer_kinds, "kinds"));
-                                    st.exchange(soci::use(timer_steps, "steps"));
-                                    st.exchange(soci::use(timer_generations, "generations"));
-                                    st.exchange(soci::use(timer_dues, "dues"));
-                                    st.exchange(soci::use(timer_row.created_at, "created_at"));
-                                  })
-                        : soci::statement(sql)),
+                        ? FastStatement(sql, std::string(kInsertTimersPrefix) + kTimersOfArrays,
+                                        [this](auto& st) {
+                                          st.exchange(soci::use(timer_row.case_id, "case_id"));
+                                          st.exchange(soci::use(timer_kinds, "kinds"));
+                                          st.exchange(soci::use(timer_steps, "steps"));
+                                          st.exchange(soci::use(timer_generations, "generations"));
+                                          st.exchange(soci::use(timer_dues, "dues"));
+                                          st.exchange(
+                                              soci::use(timer_row.created_at, "created_at"));
+                                        })
+                        : FastStatement(sql)),
       transition_with_timers(
           dialect_of(sql) == Dialect::postgresql
-              ? prepare(sql, kTransitionWithTimers,
-                        [this](soci::statement& st) {
-                          bind_case_update(st, case_row, expected_version);
-                          bind_history_use(st, history_row);
-                          st.exchange(soci::use(timer_row.created_at, "timers_created_at"));
-                          st.exchange(soci::use(timer_kinds, "kinds"));
-                          st.exchange(soci::use(timer_steps, "steps"));
-                          st.exchange(soci::use(timer_generations, "generations"));
-                          st.exchange(soci::use(timer_dues, "dues"));
-                          st.exchange(soci::into(changed_cases));
-                        })
-              : soci::statement(sql)) {
+              ? FastStatement(sql, kTransitionWithTimers,
+                              [this](auto& st) {
+                                bind_case_update(st, case_row, expected_version);
+                                bind_history_use(st, history_row);
+                                st.exchange(soci::use(timer_row.created_at, "timers_created_at"));
+                                st.exchange(soci::use(timer_kinds, "kinds"));
+                                st.exchange(soci::use(timer_steps, "steps"));
+                                st.exchange(soci::use(timer_generations, "generations"));
+                                st.exchange(soci::use(timer_dues, "dues"));
+                                st.exchange(soci::into(changed_cases));
+                              })
+              : FastStatement(sql)) {
   case_row.cipher = cipher;
   postgresql = dialect_of(sql) == Dialect::postgresql;
 }
 
-soci::statement CaseStatements::select_with(soci::session& sql, const std::string& columns,
-                                            bool many) {
+FastStatement CaseStatements::select_with(soci::session& sql, const std::string& columns,
+                                          bool many) {
   // Many ids at once: PostgreSQL only (unprepared on SQLite).
-  if (many && dialect_of(sql) != Dialect::postgresql) return soci::statement(sql);
-  return prepare(sql,
-                 "SELECT " + columns + ", " + kAccessGenerationColumn + " FROM cases WHERE " +
-                     (many ? "id = ANY(CAST(:ids AS bigint[]))" : "id = :id"),
-                 [this, many](soci::statement& st) {
-                   bind_case_into(st, case_row);
-                   st.exchange(soci::into(access_generation));
-                   if (many) {
-                     st.exchange(soci::use(lookup_ids, "ids"));
-                   } else {
-                     st.exchange(soci::use(lookup_id, "id"));
-                   }
-                 });
+  if (many && dialect_of(sql) != Dialect::postgresql) return FastStatement(sql);
+  return FastStatement(sql,
+                       "SELECT " + columns + ", " + kAccessGenerationColumn + " FROM cases WHERE " +
+                           (many ? "id = ANY(CAST(:ids AS bigint[]))" : "id = :id"),
+                       [this, many](auto& st) {
+                         bind_case_into(st, case_row);
+                         st.exchange(soci::into(access_generation));
+                         if (many) {
+                           st.exchange(soci::use(lookup_ids, "ids"));
+                         } else {
+                           st.exchange(soci::use(lookup_id, "id"));
+                         }
+                       });
 }
 
 void insert_history(CaseStatements& st, const HistoryEntry& entry) {
@@ -361,8 +379,9 @@ void insert_assignees(CaseStatements& st, CaseId id, const std::vector<std::stri
   }
 }
 
-bool update_case_row(CaseStatements& st, const Case& updated, std::int64_t expected_version) {
-  st.case_row.assign(updated);
+bool update_case_row(CaseStatements& st, const Case& updated, std::int64_t expected_version,
+                     KeptColumns kept) {
+  st.case_row.assign(updated, kept);
   st.expected_version = expected_version;
   // Most transitions keep the handlers: then the first UPDATE matches and
   // case_assignees stays as it is. Otherwise the second one decides between
@@ -425,11 +444,11 @@ void write_effects(CaseStatements& st, CaseId id, const SideEffects& effects, Mi
 
 bool commit_in_one_statement(CaseStatements& st, const Case& updated, std::int64_t expected_version,
                              const HistoryEntry& entry, const IdempotencyKey* idem,
-                             const SideEffects* effects) {
+                             const SideEffects* effects, KeptColumns kept) {
   const bool only_timers = effects != nullptr && effects->replace_timers &&
                            !effects->forget_phones && effects->outbox.empty();
   if (!st.postgresql || idem != nullptr || (effects != nullptr && !only_timers)) return false;
-  st.case_row.assign(updated);
+  st.case_row.assign(updated, kept);
   st.expected_version = expected_version;
   st.history_row.assign(entry);
   if (effects == nullptr) {

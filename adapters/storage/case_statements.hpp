@@ -26,6 +26,7 @@
 #include <soci/soci.h>
 
 #include "adapters/storage/database_internals.hpp"
+#include "adapters/storage/pg_statement.hpp"
 #include "adapters/storage/rows.hpp"
 #include "engine/access/pii.hpp"
 #include "engine/cases/case.hpp"
@@ -58,74 +59,74 @@ class CaseStatements final : public PreparedSet {
   std::int64_t duplicate_id = 0;
 
   // counter_name -> counter_value (the next number of that counter).
-  soci::statement next_counter;
+  FastStatement next_counter;
   // case_row (all but id) -> case_row.id.
-  soci::statement insert_case;
+  FastStatement insert_case;
   // case_row.id, case_row.last_hash.
-  soci::statement set_last_hash;
+  FastStatement set_last_hash;
   // case_row, expected_version. The first matches only when the stored
   // handlers equal case_row.handlers, so the common transition needs one
   // UPDATE and no case_assignees rewrite; see commit_transition.
-  soci::statement update_case_same_assignees;
-  soci::statement update_case;
+  FastStatement update_case_same_assignees;
+  FastStatement update_case;
   // assignee_case_id (, assignee).
-  soci::statement delete_assignees;
-  soci::statement insert_assignee;
+  FastStatement delete_assignees;
+  FastStatement insert_assignee;
   // history_row.
-  soci::statement insert_history;
+  FastStatement insert_history;
   // PostgreSQL only (unprepared on SQLite, which has no data-modifying WITH):
   // case_row, expected_version, history_row in one statement; affects one row
   // when the case was at expected_version with the same handlers, else none.
-  soci::statement transition_in_one_statement;
+  FastStatement transition_in_one_statement;
   // idempotency_row.
-  soci::statement insert_idempotency;
+  FastStatement insert_idempotency;
   // lookup_id -> case_row, access_generation (engine/access/access_epoch.hpp).
-  soci::statement select_case;
+  FastStatement select_case;
   // select_case with kCaseShownColumns: the case for showing.
-  soci::statement select_case_shown;
+  FastStatement select_case_shown;
   // PostgreSQL only (unprepared on SQLite): lookup_ids -> case_row,
   // access_generation, one fetch per case found, in no particular order
   // (case_reads.hpp).
-  soci::statement select_cases;
+  FastStatement select_cases;
   // select_cases with kCaseShownColumns: the cases for showing (CaseReads).
-  soci::statement select_cases_shown;
+  FastStatement select_cases_shown;
   // lookup_id -> history_row, one fetch per row, oldest first.
-  soci::statement select_history;
+  FastStatement select_history;
   // idempotency_row.user_id, .scope, .key -> idempotency_row.
-  soci::statement select_idempotency;
+  FastStatement select_idempotency;
   // -> count.
-  soci::statement count_cases;
+  FastStatement count_cases;
   // lookup_id -> duplicate_id, one fetch per case rejected as its duplicate, ascending.
-  soci::statement select_duplicates;
+  FastStatement select_duplicates;
   // timer_row.case_id: drops the case's pending timers.
-  soci::statement delete_pending_timers;
+  FastStatement delete_pending_timers;
   // timer_row.
-  soci::statement insert_timer;
+  FastStatement insert_timer;
   // outbox_row (due at once).
-  soci::statement insert_outbox;
+  FastStatement insert_outbox;
   // phone_row: one blind-index entry of a party's phone.
-  soci::statement insert_phone;
+  FastStatement insert_phone;
   // phone_row.case_id: drops the case's phone index.
-  soci::statement delete_phones;
-  soci::statement forget_note_originals;  // de-identification: notes keep their masked body
-  soci::statement forget_documents;       // de-identification: documents keep their hashes
+  FastStatement delete_phones;
+  FastStatement forget_note_originals;  // de-identification: notes keep their masked body
+  FastStatement forget_documents;       // de-identification: documents keep their hashes
   // PostgreSQL only (unprepared on SQLite): every timer of one write in one
   // statement, from timer_row.case_id, .created_at and the array literals.
   std::string timer_kinds, timer_steps, timer_generations, timer_dues;
   bool postgresql = false;  // data-modifying WITH and arrays
-  soci::statement insert_timers;
+  FastStatement insert_timers;
   // PostgreSQL only (unprepared on SQLite): a transition that replaces the
   // case's pending timers (case_row, expected_version, history_row, the timer
   // array literals, timer_row.created_at) in one statement -> changed_cases:
   // 1 when the case was at expected_version with the same handlers and
   // everything was written, else 0 and nothing was.
   std::int64_t changed_cases = 0;
-  soci::statement transition_with_timers;
+  FastStatement transition_with_timers;
 
  private:
   // The SELECT of `columns` (bound as kCaseColumns) and the access generation
   // of the case lookup_id, or (`many`) of the cases lookup_ids.
-  soci::statement select_with(soci::session& sql, const std::string& columns, bool many);
+  FastStatement select_with(soci::session& sql, const std::string& columns, bool many);
 };
 
 // Pieces of a case transaction, for every writer of a case.
@@ -134,7 +135,9 @@ void insert_history(CaseStatements& st, const HistoryEntry& entry);
 void insert_assignees(CaseStatements& st, CaseId id, const std::vector<std::string>& assignees);
 // The version-checked UPDATE of the case row (and its case_assignees rows when
 // its handlers changed); false when the case is no longer at expected_version.
-bool update_case_row(CaseStatements& st, const Case& updated, std::int64_t expected_version);
+// `kept`: stored columns the change leaves as they are (not written again).
+bool update_case_row(CaseStatements& st, const Case& updated, std::int64_t expected_version,
+                     KeptColumns kept = {});
 // The idempotency key's row, in the caller's transaction; the answer comes
 // later. `resource` is the case (or audit) the change belongs to. Throws
 // IdempotencyRace when the key is taken.
@@ -149,6 +152,6 @@ void write_effects(CaseStatements& st, CaseId id, const SideEffects& effects, Mi
 // caller's transaction tells the two apart).
 bool commit_in_one_statement(CaseStatements& st, const Case& updated, std::int64_t expected_version,
                              const HistoryEntry& entry, const IdempotencyKey* idem,
-                             const SideEffects* effects);
+                             const SideEffects* effects, KeptColumns kept = {});
 
 }  // namespace outpost::storage

@@ -93,48 +93,4 @@ Milestones MilestoneRow::to_milestones() const {
   return m;
 }
 
-void MilestoneRow::bind_use(soci::statement& st) {
-  st.exchange(soci::use(dispatched_at, dispatched_ind, "kpi_dispatched_at"));
-  st.exchange(soci::use(handled_at, handled_ind, "kpi_handled_at"));
-  st.exchange(soci::use(closed_at, closed_ind, "kpi_closed_at"));
-  st.exchange(soci::use(ack_in_time, ack_ind, "kpi_ack_in_time"));
-  st.exchange(soci::use(arbitrations, "kpi_arbitrations"));
-  st.exchange(soci::use(extensions, "kpi_extensions"));
-  st.exchange(soci::use(extensions_approved, "kpi_extensions_approved"));
-  st.exchange(soci::use(escalations, "kpi_escalations"));
-  st.exchange(soci::use(visit, visit_ind, "kpi_visit"));
-  st.exchange(soci::use(resolved, resolved_ind, "kpi_resolved"));
-  st.exchange(soci::use(mediated, "kpi_mediated"));
-  st.exchange(soci::use(agreement, "kpi_agreement"));
-  st.exchange(soci::use(failed, "kpi_failed"));
-  st.exchange(soci::use(refused, "kpi_refused"));
-  st.exchange(soci::use(performed, "kpi_performed"));
-  st.exchange(soci::use(judicial_applied, "kpi_judicial_applied"));
-  st.exchange(soci::use(judicial_confirmed, "kpi_judicial_confirmed"));
-  st.exchange(soci::use(performance_due, performance_due_ind, "kpi_performance_due"));
-  st.exchange(soci::use(reworks, "kpi_reworks"));
-}
-
-void MilestoneRow::bind_into(soci::statement& st) {
-  st.exchange(soci::into(dispatched_at, dispatched_ind));
-  st.exchange(soci::into(handled_at, handled_ind));
-  st.exchange(soci::into(closed_at, closed_ind));
-  st.exchange(soci::into(ack_in_time, ack_ind));
-  st.exchange(soci::into(arbitrations));
-  st.exchange(soci::into(extensions));
-  st.exchange(soci::into(extensions_approved));
-  st.exchange(soci::into(escalations));
-  st.exchange(soci::into(visit, visit_ind));
-  st.exchange(soci::into(resolved, resolved_ind));
-  st.exchange(soci::into(mediated));
-  st.exchange(soci::into(agreement));
-  st.exchange(soci::into(failed));
-  st.exchange(soci::into(refused));
-  st.exchange(soci::into(performed));
-  st.exchange(soci::into(judicial_applied));
-  st.exchange(soci::into(judicial_confirmed));
-  st.exchange(soci::into(performance_due, performance_due_ind));
-  st.exchange(soci::into(reworks));
-}
-
 }  // namespace outpost::storage

@@ -186,7 +186,7 @@ std::vector<std::string> handler_entries(const Case& c) {
   return {set.begin(), set.end()};
 }
 
-void CaseRow::assign(const Case& c) {
+void CaseRow::assign(const Case& c, KeptColumns kept) {
   id = c.id;
   number = c.number;
   kind = to_string(c.kind);
@@ -205,7 +205,10 @@ void CaseRow::assign(const Case& c) {
   confidential = c.confidential ? 1 : 0;
   department = c.assignment.department;
   assignees = strings_json(c.assignment.assignees);
-  parties = seal_column(cipher, parties_json(c.parties));
+  parties_ind = kept.parties ? soci::i_null : soci::i_ok;
+  parties = kept.parties ? std::string() : seal_column(cipher, parties_json(c.parties));
+  // Always written (in clear, nothing to seal): a change also mends a masked
+  // form that another writer left behind.
   parties_masked = masked_parties_json(c.parties);
   facts = boost::json::serialize(c.facts);
   handlers = strings_json(handler_entries(c));
@@ -226,8 +229,13 @@ void CaseRow::assign(const Case& c) {
   clock = boost::json::serialize(clock_to_json(c.clock));
   escalated = c.clock.escalated ? 1 : 0;
   milestones.assign(c.milestones);
-  sealed_texts =
-      c.clear_texts.empty() ? std::string() : seal_column(cipher, clear_texts_json(c.clear_texts));
+  sealed_texts_ind = kept.texts ? soci::i_null : soci::i_ok;
+  if (kept.texts) {
+    sealed_texts.clear();
+  } else {
+    sealed_texts = c.clear_texts.empty() ? std::string()
+                                         : seal_column(cipher, clear_texts_json(c.clear_texts));
+  }
 }
 
 std::string seal_column(const PiiCipher* cipher, const std::string& clear) {
@@ -275,46 +283,6 @@ Case CaseRow::to_case() const {
       c.clear_texts = clear_texts_from(open_column(cipher, sealed_texts, "free text of a case"));
   }
   return c;
-}
-
-void bind_case_into(soci::statement& st, CaseRow& r) {
-  bind_listed_case_with_milestones_into(st, r);
-  st.exchange(soci::into(r.sealed_texts));
-}
-
-void bind_listed_case_with_milestones_into(soci::statement& st, CaseRow& r) {
-  bind_listed_case_into(st, r);
-  r.with_milestones = true;
-  r.milestones.bind_into(st);
-}
-
-void bind_listed_case_into(soci::statement& st, CaseRow& r) {
-  r.with_milestones = false;
-  st.exchange(soci::into(r.id));
-  st.exchange(soci::into(r.number));
-  st.exchange(soci::into(r.kind));
-  st.exchange(soci::into(r.state));
-  st.exchange(soci::into(r.version));
-  st.exchange(soci::into(r.category));
-  st.exchange(soci::into(r.title));
-  st.exchange(soci::into(r.description));
-  st.exchange(soci::into(r.channel));
-  st.exchange(soci::into(r.community));
-  st.exchange(soci::into(r.grid));
-  st.exchange(soci::into(r.micro_grid));
-  st.exchange(soci::into(r.address));
-  st.exchange(soci::into(r.urgency));
-  st.exchange(soci::into(r.risk_level));
-  st.exchange(soci::into(r.confidential));
-  st.exchange(soci::into(r.department));
-  st.exchange(soci::into(r.assignees));
-  st.exchange(soci::into(r.parties));
-  st.exchange(soci::into(r.facts));
-  st.exchange(soci::into(r.deadline, r.deadline_ind));
-  st.exchange(soci::into(r.created_at));
-  st.exchange(soci::into(r.updated_at));
-  st.exchange(soci::into(r.last_hash));
-  st.exchange(soci::into(r.clock));
 }
 
 void HistoryRow::assign(const HistoryEntry& e) {

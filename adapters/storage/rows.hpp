@@ -45,6 +45,14 @@ extern const std::string kCaseMaskedListColumns;
 // which reads the case with kCaseColumns.
 extern const std::string kCaseShownColumns;
 
+// Which stored columns of a case a change leaves as they are
+// (CaseRow::assign): its parties, or its free text's originals, equal what the
+// row holds.
+struct KeptColumns {
+  bool parties = false;
+  bool texts = false;
+};
+
 struct CaseRow {
   std::int64_t id = 0;
   std::string number, kind, state;
@@ -80,8 +88,14 @@ struct CaseRow {
   // Seals `parties` and `sealed_texts` in assign() and opens them in
   // to_case(); null: in clear.
   const PiiCipher* cipher = nullptr;
+  // Null when assign() is told (KeptColumns) that a change keeps the stored
+  // parties or free text's originals: the UPDATE (COALESCE) keeps those
+  // columns as they are, so nothing is sealed again for them. Always i_ok for
+  // an INSERT.
+  soci::indicator parties_ind = soci::i_ok;
+  soci::indicator sealed_texts_ind = soci::i_ok;
 
-  void assign(const Case& c);
+  void assign(const Case& c, KeptColumns kept = {});
   Case to_case() const;
 };
 
@@ -103,14 +117,6 @@ std::string masked_parties_json(const PiiCipher* cipher, const std::string& stor
 // co-handlers (facts.co_handlers) and "dept:<code>" for each co-department
 // (facts.co_departments); sorted, without duplicates.
 std::vector<std::string> handler_entries(const Case& c);
-
-// Binds the columns of kCaseColumns to `row`, for a SELECT of a case.
-void bind_case_into(soci::statement& st, CaseRow& row);
-// Binds the columns of kCaseListColumns; to_case() leaves milestones empty.
-void bind_listed_case_into(soci::statement& st, CaseRow& row);
-// Binds the columns of kCaseListColumns, then kMilestoneColumns: a list row
-// with its milestones (the ledgers), without the free texts.
-void bind_listed_case_with_milestones_into(soci::statement& st, CaseRow& r);
 
 struct HistoryRow {
   std::int64_t case_id = 0, seq = 0, at = 0;
@@ -187,6 +193,54 @@ soci::statement prepare(soci::session& sql, const std::string& text, Bind bind) 
   st.prepare(text);
   st.define_and_bind();
   return st;
+}
+
+// Binds the columns of kCaseListColumns to `r` (on a soci::statement or a
+// PgStatement, pg_statement.hpp); to_case() leaves milestones empty.
+template <class Statement>
+void bind_listed_case_into(Statement& st, CaseRow& r) {
+  r.with_milestones = false;
+  st.exchange(soci::into(r.id));
+  st.exchange(soci::into(r.number));
+  st.exchange(soci::into(r.kind));
+  st.exchange(soci::into(r.state));
+  st.exchange(soci::into(r.version));
+  st.exchange(soci::into(r.category));
+  st.exchange(soci::into(r.title));
+  st.exchange(soci::into(r.description));
+  st.exchange(soci::into(r.channel));
+  st.exchange(soci::into(r.community));
+  st.exchange(soci::into(r.grid));
+  st.exchange(soci::into(r.micro_grid));
+  st.exchange(soci::into(r.address));
+  st.exchange(soci::into(r.urgency));
+  st.exchange(soci::into(r.risk_level));
+  st.exchange(soci::into(r.confidential));
+  st.exchange(soci::into(r.department));
+  st.exchange(soci::into(r.assignees));
+  st.exchange(soci::into(r.parties));
+  st.exchange(soci::into(r.facts));
+  st.exchange(soci::into(r.deadline, r.deadline_ind));
+  st.exchange(soci::into(r.created_at));
+  st.exchange(soci::into(r.updated_at));
+  st.exchange(soci::into(r.last_hash));
+  st.exchange(soci::into(r.clock));
+}
+
+// Binds the columns of kCaseListColumns, then kMilestoneColumns: a list row
+// with its milestones (the ledgers), without the free texts.
+template <class Statement>
+void bind_listed_case_with_milestones_into(Statement& st, CaseRow& r) {
+  bind_listed_case_into(st, r);
+  r.with_milestones = true;
+  r.milestones.bind_into(st);
+}
+
+// Binds the columns of kCaseColumns to `r`, for a SELECT of a case.
+template <class Statement>
+void bind_case_into(Statement& st, CaseRow& r) {
+  bind_listed_case_with_milestones_into(st, r);
+  st.exchange(soci::into(r.sealed_texts));
 }
 
 }  // namespace outpost::storage

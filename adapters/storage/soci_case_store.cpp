@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <soci/soci.h>
 
@@ -32,11 +33,45 @@ using storage::Dialect;
 using storage::fetch_one;
 using storage::insert_assignees;
 using storage::insert_history;
+using storage::KeptColumns;
 using storage::Lease;
 using storage::run;
 using storage::Transaction;
 
 namespace {
+
+// The case this thread last read whole with find_case, as stored: a change
+// reads its case, lets its workflow apply the event and commits on the same
+// thread, and most events leave the parties and the free text's originals as
+// they were. Then the commit seals neither again (KeptColumns): the UPDATE
+// keeps the stored ciphertext. The UPDATE's version check makes sure the row still
+// holds what was read. Held in clear only from the read to the commit, which
+// drops it (or to this thread's next read).
+struct LastRead {
+  const void* database = nullptr;
+  CaseId id = 0;
+  std::int64_t version = -1;
+  std::vector<Party> parties;
+  std::vector<ClearText> texts;
+};
+thread_local LastRead last_read;
+
+bool same_parties(const std::vector<Party>& a, const std::vector<Party>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const Party& x, const Party& y) {
+    return x.role == y.role && x.name == y.name && x.phone == y.phone && x.id_number == y.id_number;
+  });
+}
+
+// What `updated` keeps of the row at `expected_version` as this thread read
+// it; forgets the read.
+KeptColumns kept_since_read(const void* database, const Case& updated,
+                            std::int64_t expected_version) {
+  LastRead read = std::exchange(last_read, LastRead{});
+  if (read.database != database || read.id != updated.id || read.version != expected_version) {
+    return {};
+  }
+  return {same_parties(read.parties, updated.parties), read.texts == updated.clear_texts};
+}
 
 std::string like_pattern(std::string_view q) {
   std::string pattern = "%";
@@ -448,11 +483,16 @@ void SociCaseStore::read_case_later(CaseId id, std::function<void(CaseRead)> don
 }
 
 Result<std::optional<Case>> SociCaseStore::find_case(CaseId id) {
-  return read_with(id, &CaseStatements::select_case);
+  auto found = read_with(id, &CaseStatements::select_case);
+  if (found && found.value()) {
+    const Case& c = *found.value();
+    last_read = {&db_, c.id, c.version, c.parties, c.clear_texts};
+  }
+  return found;
 }
 
-Result<std::optional<Case>> SociCaseStore::read_with(CaseId id,
-                                                     soci::statement CaseStatements::*select) {
+Result<std::optional<Case>> SociCaseStore::read_with(
+    CaseId id, storage::FastStatement CaseStatements::*select) {
   return run<std::optional<Case>>(db_, Access::read, "find_case",
                                   [&](Lease& lease) -> std::optional<Case> {
                                     CaseStatements& st = lease.prepared<CaseStatements>();
@@ -470,15 +510,17 @@ Status SociCaseStore::commit_transition(const Case& updated, std::int64_t expect
     return Error::make(ErrorKind::internal,
                        "storage: commit_transition needs updated.version == expected_version + 1");
   }
+  const KeptColumns kept = kept_since_read(&db_, updated, expected_version);
   return run<Ok>(db_, Access::write_batched, "commit_transition", [&](Lease& lease) -> Status {
     CaseStatements& st = lease.prepared<CaseStatements>();
-    if (storage::commit_in_one_statement(st, updated, expected_version, entry, idem, effects)) {
+    if (storage::commit_in_one_statement(st, updated, expected_version, entry, idem, effects,
+                                         kept)) {
       return Ok{};
     }
     // Not one statement's kind of change, or nothing matched: the handlers
     // changed, or another writer won. The transaction below tells them apart.
     Transaction tx(lease.sql(), lease.dialect());
-    if (!storage::update_case_row(st, updated, expected_version)) {
+    if (!storage::update_case_row(st, updated, expected_version, kept)) {
       return Error::make(ErrorKind::version_conflict,
                          "storage: the case changed since it was read");
     }

@@ -37,6 +37,7 @@ namespace outpost {
 namespace storage {
 class CaseReads;
 class CaseStatements;
+class FastStatement;
 }  // namespace storage
 
 class SociCaseStore final : public CaseStore {
@@ -67,7 +68,7 @@ class SociCaseStore final : public CaseStore {
   storage::CaseReads* batched_reads();
   // find_case with `select` (select_case, or select_case_shown for showing).
   Result<std::optional<Case>> read_with(CaseId id,
-                                        soci::statement storage::CaseStatements::*select);
+                                        storage::FastStatement storage::CaseStatements::*select);
 
   Database& db_;
   std::once_flag reads_started_;

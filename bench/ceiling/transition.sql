@@ -28,6 +28,11 @@
 -- (about 300 bytes instead of 180 in clear) and the staff directory holds the
 -- grid leaders the assign's SELECT finds.
 --
+-- The UPDATEs keep the stored (sealed) parties and free text's originals
+-- (COALESCE with NULL), as the engine's do for an event that leaves them as
+-- its case was read (adapters/storage/soci_case_store.cpp, LastRead): none of
+-- the benchmark's events changes them. The masked form is written each time.
+--
 -- The case row's SELECT and UPDATEs read and write the kpi_* milestone columns
 -- (migration 11) as the engine does, with the values the lifecycle's events
 -- give them (dispatched from assign on, mediated from start_mediation, ...).
@@ -66,7 +71,7 @@ UPDATE cases SET state = 'assigned', version = :v_next, category = :c_category, 
     description = :c_description, channel = :c_channel, community = :c_community, grid = :c_grid,
     micro_grid = :c_micro_grid, address = :c_address, urgency = :c_urgency,
     risk_level = :c_risk_level, confidential = :c_confidential, department = 'police',
-    assignees = '["officer-' || :r || '"]', parties = :c_parties, parties_masked = :c_parties_masked,
+    assignees = '["officer-' || :r || '"]', parties = COALESCE(NULL, parties), parties_masked = :c_parties_masked,
     facts = '{"co_handlers":["gl-' || :c_grid || '"]}',
     handlers = '["gl-' || :c_grid || '","officer-' || :r || '"]', return_count = 0,
     arbitration = 0, duplicate_of = NULL, deadline = 1782592000000 + :n,
@@ -81,14 +86,15 @@ UPDATE cases SET state = 'assigned', version = :v_next, category = :c_category, 
     kpi_resolved = CASE WHEN :evi >= 6 THEN 1 END, kpi_mediated = CASE WHEN :evi >= 3 THEN 1 ELSE 0 END,
     kpi_agreement = CASE WHEN :evi >= 4 THEN 1 ELSE 0 END, kpi_failed = 0, kpi_refused = 0,
     kpi_performed = CASE WHEN :evi >= 5 THEN 1 ELSE 0 END, kpi_judicial_applied = 0,
-    kpi_judicial_confirmed = 0, kpi_performance_due = CASE WHEN :evi >= 4 THEN '2026-12-31' END
+    kpi_judicial_confirmed = 0, kpi_performance_due = CASE WHEN :evi >= 4 THEN '2026-12-31' END,
+    sealed_texts = COALESCE(NULL, sealed_texts)
   WHERE id = :id AND version = :c_version
     AND handlers = '["gl-' || :c_grid || '","officer-' || :r || '"]';
 UPDATE cases SET state = 'assigned', version = :v_next, category = :c_category, title = :c_title,
     description = :c_description, channel = :c_channel, community = :c_community, grid = :c_grid,
     micro_grid = :c_micro_grid, address = :c_address, urgency = :c_urgency,
     risk_level = :c_risk_level, confidential = :c_confidential, department = 'police',
-    assignees = '["officer-' || :r || '"]', parties = :c_parties, parties_masked = :c_parties_masked,
+    assignees = '["officer-' || :r || '"]', parties = COALESCE(NULL, parties), parties_masked = :c_parties_masked,
     facts = '{"co_handlers":["gl-' || :c_grid || '"]}',
     handlers = '["gl-' || :c_grid || '","officer-' || :r || '"]', return_count = 0,
     arbitration = 0, duplicate_of = NULL, deadline = 1782592000000 + :n,
@@ -103,7 +109,8 @@ UPDATE cases SET state = 'assigned', version = :v_next, category = :c_category, 
     kpi_resolved = CASE WHEN :evi >= 6 THEN 1 END, kpi_mediated = CASE WHEN :evi >= 3 THEN 1 ELSE 0 END,
     kpi_agreement = CASE WHEN :evi >= 4 THEN 1 ELSE 0 END, kpi_failed = 0, kpi_refused = 0,
     kpi_performed = CASE WHEN :evi >= 5 THEN 1 ELSE 0 END, kpi_judicial_applied = 0,
-    kpi_judicial_confirmed = 0, kpi_performance_due = CASE WHEN :evi >= 4 THEN '2026-12-31' END
+    kpi_judicial_confirmed = 0, kpi_performance_due = CASE WHEN :evi >= 4 THEN '2026-12-31' END,
+    sealed_texts = COALESCE(NULL, sealed_texts)
   WHERE id = :id AND version = :c_version;
 DELETE FROM case_assignees WHERE case_id = :id;
 INSERT INTO case_assignees (case_id, assignee) VALUES (:id, 'gl-' || :c_grid);
@@ -133,7 +140,7 @@ WITH updated AS (
       description = :c_description, channel = :c_channel, community = :c_community, grid = :c_grid,
       micro_grid = :c_micro_grid, address = :c_address, urgency = :c_urgency,
       risk_level = :c_risk_level, confidential = :c_confidential, department = :c_department,
-      assignees = :c_assignees, parties = :c_parties, parties_masked = :c_parties_masked,
+      assignees = :c_assignees, parties = COALESCE(NULL, parties), parties_masked = :c_parties_masked,
       facts = (ARRAY['{}', '{}',
                      '{"co_handlers":["gl-' || :c_grid || '"]}', '{}', '{}',
                      '{"co_handlers":["gl-' || :c_grid || '"],"follow_up_recorded": true,"last_satisfaction":"satisfied"}',
@@ -150,7 +157,8 @@ WITH updated AS (
     kpi_resolved = CASE WHEN :evi >= 6 THEN 1 END, kpi_mediated = CASE WHEN :evi >= 3 THEN 1 ELSE 0 END,
     kpi_agreement = CASE WHEN :evi >= 4 THEN 1 ELSE 0 END, kpi_failed = 0, kpi_refused = 0,
     kpi_performed = CASE WHEN :evi >= 5 THEN 1 ELSE 0 END, kpi_judicial_applied = 0,
-    kpi_judicial_confirmed = 0, kpi_performance_due = CASE WHEN :evi >= 4 THEN '2026-12-31' END
+    kpi_judicial_confirmed = 0, kpi_performance_due = CASE WHEN :evi >= 4 THEN '2026-12-31' END,
+    sealed_texts = COALESCE(NULL, sealed_texts)
     WHERE id = :id AND version = :c_version AND handlers = :c_handlers
     RETURNING id)
 INSERT INTO history (case_id, seq, at, actor, event, from_state, to_state, data, prev_hash, hash)
@@ -179,7 +187,7 @@ WITH updated AS (
       description = :c_description, channel = :c_channel, community = :c_community, grid = :c_grid,
       micro_grid = :c_micro_grid, address = :c_address, urgency = :c_urgency,
       risk_level = :c_risk_level, confidential = :c_confidential, department = :c_department,
-      assignees = :c_assignees, parties = :c_parties, parties_masked = :c_parties_masked,
+      assignees = :c_assignees, parties = COALESCE(NULL, parties), parties_masked = :c_parties_masked,
       facts = (ARRAY['{}', '{}', '{}',
                      '{"co_handlers":["gl-' || :c_grid || '"]}',
                      '{"co_handlers":["gl-' || :c_grid || '"],"follow_up_recorded": false}', '{}',
@@ -202,7 +210,8 @@ WITH updated AS (
       kpi_resolved = CASE WHEN :evi >= 6 THEN 1 END, kpi_mediated = CASE WHEN :evi >= 3 THEN 1 ELSE 0 END,
       kpi_agreement = CASE WHEN :evi >= 4 THEN 1 ELSE 0 END, kpi_failed = 0, kpi_refused = 0,
       kpi_performed = CASE WHEN :evi >= 5 THEN 1 ELSE 0 END, kpi_judicial_applied = 0,
-      kpi_judicial_confirmed = 0, kpi_performance_due = CASE WHEN :evi >= 4 THEN '2026-12-31' END
+      kpi_judicial_confirmed = 0, kpi_performance_due = CASE WHEN :evi >= 4 THEN '2026-12-31' END,
+    sealed_texts = COALESCE(NULL, sealed_texts)
     WHERE id = :id AND version = :c_version AND handlers = :c_handlers
     RETURNING id),
 logged AS (

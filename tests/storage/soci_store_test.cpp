@@ -23,6 +23,7 @@
 
 #include "adapters/storage/migrations.hpp"
 #include "adapters/storage/postgresql_url.hpp"
+#include "adapters/storage/rows.hpp"
 #include "adapters/storage/stores.hpp"
 #include "engine/access/masking.hpp"
 #include "engine/cases/audit_chain.hpp"
@@ -137,6 +138,25 @@ Transition transition(const Case& c, const std::string& to, Millis at) {
   t.updated.last_hash = t.entry.hash;
   return t;
 }
+
+// A store with a personal-data key, and a case whose parties and free text's
+// original are sealed at rest.
+struct SealedCase {
+  TestDatabase db;
+  std::shared_ptr<const outpost::PiiCipher> cipher =
+      std::make_shared<const outpost::PiiCipher>(outpost::PiiKey::generate());
+  std::unique_ptr<Stores> store = open(db, 2, cipher);
+  Case c = with_clear_text(sample_case());
+  Case stored;
+  SealedCase() {
+    REQUIRE(store->database->migrate().ok());
+    stored = insert(*store, c);
+  }
+  static Case with_clear_text(Case c) {
+    c.clear_texts = {{0, "description", "电话 13800138000"}};
+    return c;
+  }
+};
 
 Case find(Stores& store, CaseId id) {
   auto r = store.cases.find_case(id);
@@ -370,14 +390,71 @@ TEST_SUITE("soci_store") {
     CHECK(store->privacy.seal_clear_parties().value() == 0);
   }
 
+  TEST_CASE("a change that keeps the parties and free texts leaves them stored as they were") {
+    SealedCase sealed;
+    TestDatabase& db = sealed.db;
+    const auto& cipher = sealed.cipher;
+    auto& store = sealed.store;
+    const Case& c = sealed.c;
+    const Case& stored = sealed.stored;
+    const std::string where = " FROM cases WHERE id = " + std::to_string(stored.id);
+    const auto columns = [&] {
+      return std::vector<std::string>{db.query_text("SELECT parties" + where),
+                                      db.query_text("SELECT parties_masked" + where),
+                                      db.query_text("SELECT sealed_texts" + where)};
+    };
+    const std::vector<std::string> before = columns();
+    REQUIRE(outpost::PiiCipher::is_sealed(before[0]));
+    REQUIRE(outpost::PiiCipher::is_sealed(before[2]));
+
+    // Read, changed as an event changes a case, committed: sealing again
+    // would give other bytes (a fresh nonce); the stored ones stay.
+    Transition t = transition(find(*store, stored.id), "accepted", stored.created_at + 1000);
+    REQUIRE(store->cases.commit_transition(t.updated, 1, t.entry, nullptr).ok());
+    CHECK(columns() == before);
+    Case found = find(*store, stored.id);
+    CHECK(found.state == "accepted");
+    CHECK(fields_of(found.parties) == fields_of(stored.parties));
+    CHECK(found.clear_texts == c.clear_texts);
+
+    // A change of the parties and texts writes both again, sealed.
+    Transition renamed = transition(found, "assigned", found.updated_at + 1000);
+    renamed.updated.parties[0].name = "李四";
+    renamed.updated.clear_texts.push_back({2, "note", "身份证 110101199003074573"});
+    REQUIRE(store->cases.commit_transition(renamed.updated, 2, renamed.entry, nullptr).ok());
+    const std::vector<std::string> after = columns();
+    CHECK(after[0] != before[0]);
+    CHECK(outpost::PiiCipher::is_sealed(after[0]));
+    CHECK(after[1] == outpost::storage::masked_parties_json(renamed.updated.parties));
+    CHECK(after[2] != before[2]);
+    found = find(*store, stored.id);
+    CHECK(fields_of(found.parties) == fields_of(renamed.updated.parties));
+    CHECK(found.clear_texts == renamed.updated.clear_texts);
+
+    // What was read of one case is not taken for another at the same
+    // version: `other` gets the parties this thread just read of `fresh`.
+    Case distinct = sample_case("request");
+    distinct.parties[0].name = "钱七";
+    const Case other = insert(*store, distinct);
+    const Case fresh = find(*store, insert(*store).id);
+    Transition borrowed = transition(other, "accepted", other.created_at + 1000);
+    borrowed.updated.parties = fresh.parties;
+    REQUIRE(store->cases.commit_transition(borrowed.updated, 1, borrowed.entry, nullptr).ok());
+    CHECK(fields_of(find(*store, other.id).parties) == fields_of(fresh.parties));
+    // Nor by another store on the same database.
+    Transition unread = transition(find(*store, stored.id), "closed", found.updated_at + 3000);
+    unread.updated.parties[1].name = "赵六";
+    auto second = open(db, 1, cipher);
+    REQUIRE(second->cases.commit_transition(unread.updated, 3, unread.entry, nullptr).ok());
+    CHECK(find(*store, stored.id).parties[1].name == "赵六");
+  }
+
   TEST_CASE("a case read for showing decrypts nothing; read_case still opens everything") {
-    TestDatabase db;
-    const auto cipher = std::make_shared<const outpost::PiiCipher>(outpost::PiiKey::generate());
-    auto store = open(db, 2, cipher);
-    REQUIRE(store->database->migrate().ok());
-    Case c = sample_case();
-    c.clear_texts = {{0, "description", "电话 13800138000"}};
-    const Case stored = insert(*store, c);
+    SealedCase sealed;
+    TestDatabase& db = sealed.db;
+    auto& store = sealed.store;
+    const Case& c = sealed.c;
+    const Case& stored = sealed.stored;
     const auto shown = [](Stores& s, CaseId id) {
       std::promise<outpost::CaseStore::CaseRead> answer;
       auto read = answer.get_future();
