@@ -117,8 +117,11 @@ class FastStatement {
  public:
   // Not prepared: for a statement one dialect has no use for.
   explicit FastStatement(soci::session& sql);
+  // `type`: st_one_time_query keeps a statement run once with SOCI on either
+  // dialect (PostgreSQL then parses, plans and runs it in one round trip).
   template <class Bind>
-  FastStatement(soci::session& sql, const std::string& text, Bind bind);
+  FastStatement(soci::session& sql, const std::string& text, Bind bind,
+                soci::details::statement_type type = soci::details::st_repeatable_query);
 
   bool execute(bool exchange_data = true);
   bool fetch();
@@ -132,8 +135,9 @@ class FastStatement {
 bool is_postgresql(soci::session& sql);
 
 template <class Bind>
-FastStatement::FastStatement(soci::session& sql, const std::string& text, Bind bind) {
-  if (is_postgresql(sql)) {
+FastStatement::FastStatement(soci::session& sql, const std::string& text, Bind bind,
+                             soci::details::statement_type type) {
+  if (type == soci::details::st_repeatable_query && is_postgresql(sql)) {
     pg_ = std::make_unique<PgStatement>(sql);
     bind(*pg_);
     pg_->prepare(text);
@@ -142,7 +146,7 @@ FastStatement::FastStatement(soci::session& sql, const std::string& text, Bind b
   soci_.emplace(sql);
   bind(*soci_);
   soci_->alloc();
-  soci_->prepare(text);
+  soci_->prepare(text, type);
   soci_->define_and_bind();
 }
 

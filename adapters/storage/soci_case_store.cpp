@@ -20,6 +20,7 @@
 #include "adapters/storage/database_internals.hpp"
 #include "adapters/storage/dialect.hpp"
 #include "adapters/storage/migration_access_generation.hpp"
+#include "adapters/storage/pg_statement.hpp"
 #include "engine/access/access_epoch.hpp"
 #include "engine/cases/audit_chain.hpp"
 #include "engine/cases/case_service.hpp"
@@ -95,7 +96,8 @@ class QueryValues {
     numbers_.emplace_back(std::move(name), value);
   }
 
-  void bind(soci::statement& st) {
+  template <class Statement>
+  void bind(Statement& st) {
     for (auto& [name, value] : texts_) st.exchange(soci::use(value, name));
     for (auto& [name, value] : numbers_) st.exchange(soci::use(value, name));
   }
@@ -301,24 +303,26 @@ struct ListStatement {
   // run once (PostgreSQL then parses, plans and runs it in one round trip).
   ListStatement(soci::session& sql, const Query& q, bool with_milestones, const PiiCipher* cipher,
                 soci::details::statement_type type)
-      : values(q.values), st(sql) {
+      : values(q.values),
+        st(
+            sql, q.text,
+            [&](auto& s) {
+              if (with_milestones) {
+                storage::bind_listed_case_with_milestones_into(s, row);
+              } else {
+                storage::bind_listed_case_into(s, row);
+              }
+              s.exchange(soci::into(generation));
+              values.bind(s);
+            },
+            type) {
     row.cipher = cipher;
-    if (with_milestones) {
-      storage::bind_listed_case_with_milestones_into(st, row);
-    } else {
-      storage::bind_listed_case_into(st, row);
-    }
-    st.exchange(soci::into(generation));
-    values.bind(st);
-    st.alloc();
-    st.prepare(q.text, type);
-    st.define_and_bind();
   }
 
   CaseRow row;
   std::int64_t generation = 0;
   QueryValues values;
-  soci::statement st;
+  storage::FastStatement st;
   std::uint64_t last_used = 0;
 };
 
