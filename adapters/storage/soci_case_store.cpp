@@ -3,6 +3,7 @@
 #include "adapters/storage/soci_case_store.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <map>
 #include <memory>
@@ -45,11 +46,11 @@ namespace {
 // reads its case, lets its workflow apply the event and commits on the same
 // thread, and most events leave the parties and the free text's originals as
 // they were. Then the commit seals neither again (KeptColumns): the UPDATE
-// keeps the stored ciphertext. The UPDATE's version check makes sure the row still
+// keeps the stored ciphertext, and its version check makes sure the row still
 // holds what was read. Held in clear only from the read to the commit, which
 // drops it (or to this thread's next read).
 struct LastRead {
-  const void* database = nullptr;
+  std::uint64_t store = 0;  // SociCaseStore::serial_ (an address may be reused)
   CaseId id = 0;
   std::int64_t version = -1;
   std::vector<Party> parties;
@@ -65,10 +66,10 @@ bool same_parties(const std::vector<Party>& a, const std::vector<Party>& b) {
 
 // What `updated` keeps of the row at `expected_version` as this thread read
 // it; forgets the read.
-KeptColumns kept_since_read(const void* database, const Case& updated,
+KeptColumns kept_since_read(std::uint64_t store, const Case& updated,
                             std::int64_t expected_version) {
   LastRead read = std::exchange(last_read, LastRead{});
-  if (read.database != database || read.id != updated.id || read.version != expected_version) {
+  if (read.store != store || read.id != updated.id || read.version != expected_version) {
     return {};
   }
   return {same_parties(read.parties, updated.parties), read.texts == updated.clear_texts};
@@ -458,7 +459,10 @@ Result<Case> SociCaseStore::insert_case(Case c, HistoryEntry first, const Idempo
   });
 }
 
-SociCaseStore::SociCaseStore(Database& db) : db_(db) {}
+SociCaseStore::SociCaseStore(Database& db) : db_(db) {
+  static std::atomic<std::uint64_t> stores{0};
+  serial_ = ++stores;
+}
 
 SociCaseStore::~SociCaseStore() = default;
 
@@ -490,7 +494,7 @@ Result<std::optional<Case>> SociCaseStore::find_case(CaseId id) {
   auto found = read_with(id, &CaseStatements::select_case);
   if (found && found.value()) {
     const Case& c = *found.value();
-    last_read = {&db_, c.id, c.version, c.parties, c.clear_texts};
+    last_read = {serial_, c.id, c.version, c.parties, c.clear_texts};
   }
   return found;
 }
@@ -514,7 +518,7 @@ Status SociCaseStore::commit_transition(const Case& updated, std::int64_t expect
     return Error::make(ErrorKind::internal,
                        "storage: commit_transition needs updated.version == expected_version + 1");
   }
-  const KeptColumns kept = kept_since_read(&db_, updated, expected_version);
+  const KeptColumns kept = kept_since_read(serial_, updated, expected_version);
   return run<Ok>(db_, Access::write_batched, "commit_transition", [&](Lease& lease) -> Status {
     CaseStatements& st = lease.prepared<CaseStatements>();
     if (storage::commit_in_one_statement(st, updated, expected_version, entry, idem, effects,

@@ -71,6 +71,7 @@ class SociCaseStore final : public CaseStore {
                                         storage::FastStatement storage::CaseStatements::*select);
 
   Database& db_;
+  std::uint64_t serial_ = 0;  // this store among the process's, never reused
   std::once_flag reads_started_;
   std::unique_ptr<storage::CaseReads> reads_;
 };
