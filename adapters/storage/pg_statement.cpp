@@ -9,8 +9,6 @@
 #include <libpq-fe.h>
 #include <soci/postgresql/soci-postgresql.h>
 
-#include "adapters/storage/dialect.hpp"
-
 namespace outpost::storage {
 
 namespace {
@@ -215,17 +213,6 @@ bool FastStatement::fetch() {
 
 long long FastStatement::get_affected_rows() {
   return pg_ ? pg_->get_affected_rows() : soci_->get_affected_rows();
-}
-
-bool is_postgresql(soci::session& sql) {
-  return dialect_of(sql) == Dialect::postgresql;
-}
-
-bool fetch_one(FastStatement& st) {
-  const bool got = st.execute(true);
-  // SOCI (SQLite) finishes the statement only when a fetch finds no more.
-  if (got) st.fetch();
-  return got;
 }
 
 }  // namespace outpost::storage

@@ -20,7 +20,7 @@
 //     st.exchange(soci::into(row.b));
 //     st.exchange(soci::use(row.id, "id"));
 //   });
-//   if (fetch_one(select)) ...
+//   if (fetch_one(select)) ...   // rows.hpp
 #pragma once
 
 #include <array>
@@ -31,6 +31,9 @@
 #include <vector>
 
 #include <soci/soci.h>
+
+#include "adapters/storage/dialect.hpp"
+#include "adapters/storage/rows.hpp"
 
 struct pg_conn;
 struct pg_result;
@@ -132,26 +135,16 @@ class FastStatement {
   std::optional<soci::statement> soci_;
 };
 
-bool is_postgresql(soci::session& sql);
-
 template <class Bind>
 FastStatement::FastStatement(soci::session& sql, const std::string& text, Bind bind,
                              soci::details::statement_type type) {
-  if (type == soci::details::st_repeatable_query && is_postgresql(sql)) {
+  if (type == soci::details::st_repeatable_query && dialect_of(sql) == Dialect::postgresql) {
     pg_ = std::make_unique<PgStatement>(sql);
     bind(*pg_);
     pg_->prepare(text);
     return;
   }
-  soci_.emplace(sql);
-  bind(*soci_);
-  soci_->alloc();
-  soci_->prepare(text, type);
-  soci_->define_and_bind();
+  soci_.emplace(prepare(sql, text, bind, type));
 }
-
-// Executes a statement that yields at most one row into its buffers; true
-// when it did (rows.hpp's fetch_one for a FastStatement).
-bool fetch_one(FastStatement& st);
 
 }  // namespace outpost::storage

@@ -331,10 +331,4 @@ User UserRow::to_user() const {
   return {id, username, display_name, role, department, grid, disabled != 0};
 }
 
-bool fetch_one(soci::statement& st) {
-  const bool got = st.execute(true);
-  if (got) st.fetch();
-  return got;
-}
-
 }  // namespace outpost::storage

@@ -178,19 +178,28 @@ struct UserRow {
   User to_user() const;
 };
 
-// Executes a statement that yields at most one row into its bound buffers;
-// true when it did. Fetches once more so that SOCI 4.0.3 finishes (resets) the
+// Executes a statement (a soci::statement or a FastStatement,
+// pg_statement.hpp) that yields at most one row into its bound buffers; true
+// when it did. Fetches once more so that SOCI 4.0.3 finishes (resets) the
 // statement: an unfinished SQLite statement keeps its read snapshot, or its
 // write, open past COMMIT.
-bool fetch_one(soci::statement& st);
+template <class Statement>
+bool fetch_one(Statement& st) {
+  const bool got = st.execute(true);
+  if (got) st.fetch();
+  return got;
+}
 
-// A statement prepared once on `sql`; `bind(st)` exchanges its buffers first.
+// A statement prepared on `sql`; `bind(st)` exchanges its buffers first.
+// `type`: st_one_time_query for a statement run once (PostgreSQL then
+// parses, plans and runs it in one round trip).
 template <class Bind>
-soci::statement prepare(soci::session& sql, const std::string& text, Bind bind) {
+soci::statement prepare(soci::session& sql, const std::string& text, Bind bind,
+                        soci::details::statement_type type = soci::details::st_repeatable_query) {
   soci::statement st(sql);
   bind(st);
   st.alloc();
-  st.prepare(text);
+  st.prepare(text, type);
   st.define_and_bind();
   return st;
 }

@@ -410,12 +410,13 @@ std::int64_t count_cases_matching(Lease& lease, const CaseFilter& f) {
   q.text = "SELECT count(*) FROM cases";
   where(q, f, lease.dialect() == Dialect::postgresql, lease.cipher());
   std::int64_t count = 0;
-  soci::statement st(lease.sql());
-  st.exchange(soci::into(count));
-  q.values.bind(st);
-  st.alloc();
-  st.prepare(q.text, soci::details::st_one_time_query);
-  st.define_and_bind();
+  soci::statement st = storage::prepare(
+      lease.sql(), q.text,
+      [&](soci::statement& s) {
+        s.exchange(soci::into(count));
+        q.values.bind(s);
+      },
+      soci::details::st_one_time_query);
   st.execute(true);
   return count;
 }
