@@ -8,8 +8,10 @@
 #                                         # 20,000 cases made over HTTP (as bench/run's read)
 #   bench/profile.sh ceiling-transition   # the transition ceiling: pgbench with
 #                                         # bench/ceiling/transition.sql at 16 clients
-# Prints the load generator's result lines and the server's CPU time and
-# context switches per operation over the timed run (from /proc).
+# Prints the load generator's result lines, the server's CPU time per
+# operation (and how much of it the kernel's), its context switches per
+# operation and the machine's busy share over the timed run (from /proc); for
+# the ceiling, pgbench's context switches per transaction and the busy share.
 # Environment: BUILD (default build/default; cmake --preset default first),
 #   CONCURRENCY (overrides the scenario's), PROFILE=server (default: perf on the
 #   server only), system (every process: `--sort comm` shows who has the CPU),
