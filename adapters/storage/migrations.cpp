@@ -551,6 +551,15 @@ constexpr const char* kV23MaskedParties[] = {
     "CREATE INDEX cases_parties_unmasked ON cases (id) WHERE parties_masked = ''",
 };
 
+// v24: the rows whose parties are still in clear (written before the
+// personal-data key, or by a process without it), which every start-up seals
+// (SociPrivacyStore::seal_clear_parties): found through this index, which is
+// empty once they are sealed, instead of reading every case at each start
+// (0.32 s at 1,000,000 cases, and it grows with the table).
+constexpr const char* kV24ClearParties[] = {
+    "CREATE INDEX cases_parties_clear ON cases (id) WHERE parties NOT LIKE 'x1:%'",
+};
+
 // The latest 回访 and agreement of existing cases, read from the history's
 // JSON data: the one part of migration 11 the dialects spell differently.
 std::vector<std::string> milestones_from_json(Dialect dialect) {
@@ -635,7 +644,8 @@ std::vector<Migration> migrations(Dialect dialect) {
           migration(20, "ledger_imports", kV20LedgerImports, dialect),
           migration(21, "channels", kV21Channels, dialect),
           access_generation_migration(dialect),
-          migration(23, "masked_parties", kV23MaskedParties, dialect)};
+          migration(23, "masked_parties", kV23MaskedParties, dialect),
+          migration(24, "clear_parties", kV24ClearParties, dialect)};
 }
 
 std::vector<std::string> apply_migrations(soci::session& sql, Dialect dialect, Millis now) {

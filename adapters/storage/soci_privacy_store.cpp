@@ -132,6 +132,7 @@ Result<std::int64_t> SociPrivacyStore::seal_clear_parties(
     const std::function<void(std::int64_t)>& progress) {
   const PiiCipher* cipher = db_.impl().cipher.get();
   if (cipher == nullptr) return std::int64_t{0};
+  // Index cases_parties_clear (migration 24) finds these: the condition is its own.
   return each_case_in_batches(
       db_, "seal_clear_parties", "parties NOT LIKE 'x1:%'",
       [&](Lease& lease, std::int64_t& id, const std::string& parties) {

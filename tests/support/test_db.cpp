@@ -155,6 +155,21 @@ std::vector<std::vector<std::optional<std::string>>> TestDatabase::query_rows(
   return rows;
 }
 
+std::string TestDatabase::query_plan(const std::string& select) const {
+  soci::session sql;
+  open_session(sql, url_);
+  const bool postgresql = test_backend() == "postgresql";
+  if (postgresql) sql << "SET enable_seqscan = off";
+  std::string plan;
+  soci::rowset<soci::row> rs =
+      (sql.prepare << (postgresql ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + select);
+  for (const soci::row& r : rs) {
+    plan += r.get<std::string>(r.size() - 1);  // SQLite: id, parent, notused, detail
+    plan += '\n';
+  }
+  return plan;
+}
+
 void TestDatabase::exec(const std::string& sql_text) const {
   soci::session sql;
   open_session(sql, url_);

@@ -36,6 +36,11 @@ class TestDatabase {
   // Runs a query whose columns are all text (CAST the others AS text): every
   // row, NULL as nullopt.
   std::vector<std::vector<std::optional<std::string>>> query_rows(const std::string& sql) const;
+  // The plan the database would run `select` with, its lines joined: EXPLAIN
+  // on PostgreSQL (told not to scan tables it can reach through an index,
+  // since it scans a test's few rows anyway), EXPLAIN QUERY PLAN's details on
+  // SQLite. For checking that a query finds its rows through an index.
+  std::string query_plan(const std::string& select) const;
   // PostgreSQL only: drops the database under a running server (terminating
   // its connections), so the server finds its database gone.
   void drop_now() const;
