@@ -22,9 +22,15 @@ clk_tck=$(getconf CLK_TCK)
 # postmaster, its live processes and the ones it has reaped) and the servers;
 # and "wal=…", the bytes of WAL the cluster has written. Two samples around a
 # run say where that run's CPU went, and how much it logged (bench/report.py).
+# The machine's ticks so far (/proc/stat): "busy steal all" — busy is user,
+# nice, system, irq and softirq; all adds idle and iowait to them and steal.
+machine_ticks() {
+  awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8, $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit}' /proc/stat
+}
+
 cpu_sample() {
   local busy steal pg postmaster server=0 wal pid
-  read -r busy steal < <(awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8, $9; exit}' /proc/stat)
+  read -r busy steal _ < <(machine_ticks)
   postmaster=$(head -n 1 "$(<"$pg_dir/datadir")/postmaster.pid")
   # /proc/PID/stat after "(comm) ": $2 ppid, $12 utime, $13 stime, $14 cutime,
   # $15 cstime. (No pgrep: procps is not on every Debian 12.)

@@ -38,11 +38,10 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-psql_q() { psql -q -v ON_ERROR_STOP=1 "$@"; }
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh" # psql_q, machine_ticks
 # Voluntary and involuntary context switches of all of a process's threads.
 switches_of() { cat /proc/"$1"/task/*/status | awk '/^(non)?voluntary_ctxt_switches/ { n += $2 } END { print n }'; }
-# The machine's busy ticks (user, nice, system, irq, softirq) and all ticks.
-machine_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit }' /proc/stat; }
 busy_share() {
   awk -v busy="$1" -v all="$2" 'BEGIN { if (all > 0) printf "machine busy: %.0f %%\n", 100 * busy / all }'
 }
@@ -83,13 +82,13 @@ if [[ $scenario == ceiling-transition ]]; then
   sleep 1
   # pgbench's context switches over the 8 s in the middle of its run.
   switches_before=$(switches_of "$run")
-  read -r busy_before all_before < <(machine_ticks)
+  read -r busy_before _ all_before < <(machine_ticks)
   case ${PROFILE:-system} in
     none) sleep 8 ;;
     *) perf record --call-graph "$callgraph" -a -o /tmp/prof.data -- sleep 8 2>/dev/null || true ;;
   esac
   switches=$(($(switches_of "$run") - switches_before))
-  read -r busy_after all_after < <(machine_ticks)
+  read -r busy_after _ all_after < <(machine_ticks)
   wait "$run"
   grep -E '^tps|latency average' /tmp/prof_run.txt
   awk -v switches="$switches" '/^tps/ { printf "pgbench per transaction: %.1f context switches\n",
@@ -142,12 +141,10 @@ case $scenario in
 esac
 
 "${loadgen[@]}" "${warm[@]}" --duration 8 >/dev/null
-# The server's CPU time (user + system clock ticks) around the timed run.
-server_ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }
-system_ticks() { awk '{ print $15 }' "/proc/$server/stat"; }
-ticks_before=$(server_ticks)
-system_before=$(system_ticks)
-read -r busy_before all_before < <(machine_ticks)
+# The server's CPU time (user + system clock ticks, and the system part) around the timed run.
+server_ticks() { awk '{ print $14 + $15, $15 }' "/proc/$server/stat"; }
+read -r ticks_before system_before < <(server_ticks)
+read -r busy_before _ all_before < <(machine_ticks)
 switches_before=$(switches_of "$server")
 "${loadgen[@]}" "${timed[@]}" --duration 12 >/tmp/prof_run.txt &
 run=$!
@@ -159,9 +156,10 @@ case ${PROFILE:-server} in
   *) perf record --call-graph "$callgraph" -p "$server" -o /tmp/prof.data -- sleep 8 2>/dev/null || true ;;
 esac
 wait "$run"
-ticks=$(($(server_ticks) - ticks_before))
-system=$(($(system_ticks) - system_before))
-read -r busy_after all_after < <(machine_ticks)
+read -r ticks_after system_after < <(server_ticks)
+ticks=$((ticks_after - ticks_before))
+system=$((system_after - system_before))
+read -r busy_after _ all_after < <(machine_ticks)
 switches=$(($(switches_of "$server") - switches_before))
 grep '^result' /tmp/prof_run.txt
 # Per operation of the timed run (perf's own share, when profiling, included).
