@@ -195,14 +195,15 @@ Result<Case> CaseService::apply(CaseId id, const EventCommand& cmd, const Actor&
           if (Status s = route(current, *catalogue, payload, grid_leader_, staff_); !s)
             return s.error();
         }
-        Case next = current;
-        if (Status s = wf->apply(next, cmd.event, payload); !s) {
-          Error e = s.error();
+        auto applied = wf->applied(current, cmd.event, payload);
+        if (!applied) {
+          Error e = applied.error();
           // The refusal's allowed_events, like the case's, are the caller's.
           if (e.kind == ErrorKind::not_allowed_in_state)
             e.allowed_events = allowed_events(current, actor);
           return e;
         }
+        Case next = std::move(applied.value());
         if (Status s = refuse_unreadable(payload); !s) return s.error();
         if (Status s = check_duplicate_link(current, payload, actor); !s) return s.error();
         if (Status s = complete_agreement_event(current, cmd.event, payload, store_); !s)

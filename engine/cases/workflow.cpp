@@ -4,6 +4,13 @@
 
 namespace outpost {
 
+Status Workflow::apply(Case& c, std::string_view event, const EventPayload& payload) const {
+  auto next = applied(c, event, payload);
+  if (!next) return next.error();
+  c = std::move(next.value());
+  return Ok{};
+}
+
 std::string_view Workflow::state_label(std::string_view state) const {
   for (const auto& s : graph().states) {
     if (s.name == state) return s.label;

@@ -7,9 +7,9 @@
 // processes at most one event.
 //
 //   const Workflow& wf = *registry.find(CaseKind::dispute);
-//   Case next = current;
-//   if (Status s = wf.apply(next, "accept", payload); !s) return s.error();
-//   // next.state == "accepted"
+//   auto next = wf.applied(current, "accept", payload);   // current unchanged
+//   if (!next) return next.error();
+//   // next.value().state == "accepted"
 #pragma once
 
 #include <memory>
@@ -54,15 +54,21 @@ class Workflow {
 
   virtual const WorkflowGraph& graph() const = 0;
 
-  // Applies one event to `c`. `c.state` must name a state of this workflow.
-  // On success `c.state` and whatever the event records (c.facts,
-  // c.assignment, ...) are updated. On refusal `c` is left exactly as it was
-  // and the error says why:
+  // The case as one event leaves `c`, which is not changed. `c.state` must
+  // name a state of this workflow. The result has the new state and whatever
+  // the event records (facts, assignment, ...). A refusal says why:
   //   invalid               unknown event name, or missing/ill-typed payload
   //                         fields (each named in Error::fields);
   //   not_allowed_in_state  no transition for (state, event), or a rule of the
   //                         case forbids it now; carries state and allowed_events.
-  virtual Status apply(Case& c, std::string_view event, const EventPayload& payload) const = 0;
+  // (The workflow copies the case once; a caller that needs a changed copy
+  // anyway takes this one rather than copying it first.)
+  virtual Result<Case> applied(const Case& c, std::string_view event,
+                               const EventPayload& payload) const = 0;
+
+  // applied() in place: on success `c` is the changed case, on refusal it is
+  // left exactly as it was.
+  Status apply(Case& c, std::string_view event, const EventPayload& payload) const;
 
   // Events that would be accepted now given a complete payload, in graph order.
   virtual std::vector<std::string> allowed_events(const Case& c) const = 0;

@@ -417,7 +417,8 @@ class MsmWorkflow final : public Workflow {
 
   const WorkflowGraph& graph() const override { return catalog().graph; }
 
-  Status apply(Case& c, std::string_view event, const EventPayload& payload) const override {
+  Result<Case> applied(const Case& c, std::string_view event,
+                       const EventPayload& payload) const override {
     const Catalog& cat = catalog();
     const std::optional<std::size_t> ev = cat.event_index(event);
     if (!ev) {
@@ -437,8 +438,7 @@ class MsmWorkflow final : public Workflow {
     if (machine.fault_) return *machine.fault_;
     if (handled != boost::msm::back::HANDLED_TRUE) return refusal(c, machine.refusal_);
     next.state = std::string(cat.state_names[static_cast<std::size_t>(machine.current_state()[0])]);
-    c = std::move(next);
-    return Ok{};
+    return next;
   }
 
   std::vector<std::string> allowed_events(const Case& c) const override {

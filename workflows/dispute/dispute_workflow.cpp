@@ -599,12 +599,12 @@ class DisputeWorkflow final : public Workflow {
   const WorkflowGraph& graph() const override { return machine_.graph(); }
 
   // The machine's checks (state, rules, payload fields) come first.
-  Status apply(Case& c, std::string_view event, const EventPayload& payload) const override {
-    Case next = c;
-    if (Status s = machine_.apply(next, event, payload); !s) return s;
-    if (Status s = check_against_case(c, event, payload); !s) return s;
-    c = std::move(next);
-    return Ok{};
+  Result<Case> applied(const Case& c, std::string_view event,
+                       const EventPayload& payload) const override {
+    auto next = machine_.applied(c, event, payload);
+    if (!next) return next;
+    if (Status s = check_against_case(c, event, payload); !s) return s.error();
+    return next;
   }
 
   std::vector<std::string> allowed_events(const Case& c) const override {

@@ -67,7 +67,9 @@ TEST_SUITE("queues") {
      public:
       explicit Errand(WorkflowGraph g) : g_(std::move(g)) {}
       const WorkflowGraph& graph() const override { return g_; }
-      Status apply(Case&, std::string_view, const EventPayload&) const override { return Ok{}; }
+      Result<Case> applied(const Case& c, std::string_view, const EventPayload&) const override {
+        return c;
+      }
       std::vector<std::string> allowed_events(const Case&) const override { return {}; }
 
      private:
