@@ -12,6 +12,7 @@
 #include <boost/json/value.hpp>
 
 #include "engine/access/masking.hpp"
+#include "engine/core/json_string.hpp"
 
 namespace outpost::storage {
 
@@ -90,13 +91,25 @@ std::string text_of(const boost::json::object& o, std::string_view key) {
   return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
+// Written out field by field (append_json_string): the same text as
+// serializing the array of objects, without building it — every change
+// writes the masked form.
 std::string parties_json(const std::vector<Party>& parties) {
-  boost::json::array a;
+  std::string out = "[";
   for (const Party& p : parties) {
-    a.push_back(boost::json::object{
-        {"role", p.role}, {"name", p.name}, {"phone", p.phone}, {"id_number", p.id_number}});
+    if (out.size() > 1) out += ',';
+    out += "{\"role\":";
+    append_json_string(out, p.role);
+    out += ",\"name\":";
+    append_json_string(out, p.name);
+    out += ",\"phone\":";
+    append_json_string(out, p.phone);
+    out += ",\"id_number\":";
+    append_json_string(out, p.id_number);
+    out += '}';
   }
-  return boost::json::serialize(a);
+  out += ']';
+  return out;
 }
 
 // Calls `read` with the parsed `text`, whose tree lives in a stack arena: the
@@ -144,9 +157,13 @@ std::vector<ClearText> clear_texts_from(const std::string& text) {
 }
 
 std::string strings_json(const std::vector<std::string>& strings) {
-  boost::json::array a;
-  for (const std::string& s : strings) a.emplace_back(s);
-  return boost::json::serialize(a);
+  std::string out = "[";
+  for (const std::string& s : strings) {
+    if (out.size() > 1) out += ',';
+    append_json_string(out, s);
+  }
+  out += ']';
+  return out;
 }
 
 std::vector<std::string> strings_from(const std::string& text) {
