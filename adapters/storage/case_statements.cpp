@@ -166,17 +166,18 @@ CaseStatements::CaseStatements(soci::session& sql, const PiiCipher* cipher)
           " description, channel, community, grid, micro_grid, address, urgency,"
           " risk_level, confidential, department, assignees, parties, parties_masked, facts,"
           " handlers, return_count, arbitration, escalated, duplicate_of,"
-          " deadline, created_at, updated_at, last_hash, clock, sealed_texts, " +
+          " deadline, created_at, updated_at, last_hash, clock, sealed_texts, kpi_parties, " +
               std::string(kMilestoneColumns) +
               ") VALUES (:number, :kind, :state, :version, :category, :title,"
               " :description, :channel, :community, :grid, :micro_grid,"
               " :address, :urgency, :risk_level, :confidential, :department,"
               " :assignees, :parties, :parties_masked, :facts, :handlers, :return_count,"
               " :arbitration, :escalated, :duplicate_of, :deadline, :created_at, :updated_at,"
-              " :last_hash, :clock, :sealed_texts, " +
+              " :last_hash, :clock, :sealed_texts, :kpi_parties, " +
               kMilestoneValues + ") RETURNING id",
           [this](auto& st) {
             bind_case_use(st, case_row);
+            st.exchange(soci::use(case_row.kpi_parties, case_row.kpi_parties_ind, "kpi_parties"));
             st.exchange(soci::into(case_row.id));
           })),
       set_last_hash(FastStatement(sql, "UPDATE cases SET last_hash = :last_hash WHERE id = :id",

@@ -560,6 +560,25 @@ constexpr const char* kV24ClearParties[] = {
     "CREATE INDEX cases_parties_clear ON cases (id) WHERE parties NOT LIKE 'x1:%'",
 };
 
+// v25: the parties named at registration, summed over their roles, stored
+// with the case (CaseRow::name_parties at every INSERT) for the KPI report's
+// parties_involved, which read them for every dispute of the period from its
+// creating history row's JSON (a lookup and a parse per case). Existing cases
+// get the value that query gave; cases without history keep null.
+constexpr const char* kV25RegisteredPartiesSqlite[] = {
+    "ALTER TABLE cases ADD COLUMN kpi_parties integer",
+    "UPDATE cases SET kpi_parties = (SELECT sum(j.value) FROM json_each((SELECT h.data"
+    " FROM history h WHERE h.case_id = cases.id ORDER BY h.seq LIMIT 1), '$.parties') j)"
+    " WHERE EXISTS (SELECT 1 FROM history h WHERE h.case_id = cases.id)",
+};
+constexpr const char* kV25RegisteredPartiesPostgresql[] = {
+    "ALTER TABLE cases ADD COLUMN kpi_parties bigint",
+    "UPDATE cases SET kpi_parties = (SELECT sum(j.value::bigint) FROM json_each_text((SELECT"
+    " h.data FROM history h WHERE h.case_id = cases.id ORDER BY h.seq LIMIT 1)::json ->"
+    " 'parties') j)"
+    " WHERE EXISTS (SELECT 1 FROM history h WHERE h.case_id = cases.id)",
+};
+
 // The latest 回访 and agreement of existing cases, read from the history's
 // JSON data: the one part of migration 11 the dialects spell differently.
 std::vector<std::string> milestones_from_json(Dialect dialect) {
@@ -645,7 +664,10 @@ std::vector<Migration> migrations(Dialect dialect) {
           migration(21, "channels", kV21Channels, dialect),
           access_generation_migration(dialect),
           migration(23, "masked_parties", kV23MaskedParties, dialect),
-          migration(24, "clear_parties", kV24ClearParties, dialect)};
+          migration(24, "clear_parties", kV24ClearParties, dialect),
+          dialect == Dialect::sqlite
+              ? migration(25, "registered_parties", kV25RegisteredPartiesSqlite, dialect)
+              : migration(25, "registered_parties", kV25RegisteredPartiesPostgresql, dialect)};
 }
 
 std::vector<std::string> apply_migrations(soci::session& sql, Dialect dialect, Millis now) {

@@ -203,6 +203,18 @@ std::vector<std::string> handler_entries(const Case& c) {
   return {set.begin(), set.end()};
 }
 
+void CaseRow::name_parties(const HistoryEntry& first) {
+  kpi_parties = 0;
+  kpi_parties_ind = soci::i_null;
+  const boost::json::value* parties = first.data.if_contains("parties");
+  if (parties == nullptr || !parties->is_object()) return;
+  for (const auto& role : parties->get_object()) {
+    if (!role.value().is_int64()) continue;
+    kpi_parties += role.value().get_int64();
+    kpi_parties_ind = soci::i_ok;
+  }
+}
+
 void CaseRow::assign(const Case& c, KeptColumns kept) {
   id = c.id;
   number = c.number;

@@ -94,8 +94,15 @@ struct CaseRow {
   // an INSERT.
   soci::indicator parties_ind = soci::i_ok;
   soci::indicator sealed_texts_ind = soci::i_ok;
+  // The parties named at registration, summed over their roles (the creating
+  // history row's data.parties), for the KPI report's parties_involved
+  // (migration 25); null when that row names none. Set by name_parties,
+  // written by the INSERT only.
+  std::int64_t kpi_parties = 0;
+  soci::indicator kpi_parties_ind = soci::i_null;
 
   void assign(const Case& c, KeptColumns kept = {});
+  void name_parties(const HistoryEntry& first);
   Case to_case() const;
 };
 

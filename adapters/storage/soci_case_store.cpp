@@ -434,6 +434,7 @@ Result<Case> SociCaseStore::insert_case(Case c, HistoryEntry first, const Idempo
     c.version = 1;
     c.last_hash.clear();
     st.case_row.assign(c);
+    st.case_row.name_parties(first);
     fetch_one(st.insert_case);
     c.id = st.case_row.id;
     insert_assignees(st, c.id, storage::handler_entries(c));

@@ -29,6 +29,7 @@ void insert_case(CaseStatements& st, const PiiCipher* cipher, HistoricCase& h) {
   c.number = format_case_number(c.kind, utc_year(c.created_at), st.counter_value);
   c.last_hash.clear();
   st.case_row.assign(c);
+  st.case_row.name_parties(h.first);
   fetch_one(st.insert_case);
   c.id = st.case_row.id;
   if (cipher != nullptr) {

@@ -114,6 +114,7 @@ struct ClassRow {
   int judicial_applied = 0, judicial_confirmed = 0;
   std::int64_t weight = 0, returns = 0, arbitrations = 0, extensions = 0, approved = 0;
   std::int64_t escalations = 0, reworks = 0;
+  std::int64_t parties = 0, agreement_written = 0, agreement_oral = 0, agreed_amount = 0;
 
   void bind(soci::statement& st) {
     st.exchange(soci::into(kind));
@@ -128,7 +129,8 @@ struct ClassRow {
       st.exchange(soci::into(*flag));
     }
     for (std::int64_t* sum :
-         {&weight, &returns, &arbitrations, &extensions, &approved, &escalations, &reworks}) {
+         {&weight, &returns, &arbitrations, &extensions, &approved, &escalations, &reworks,
+          &parties, &agreement_written, &agreement_oral, &agreed_amount}) {
       st.exchange(soci::into(*sum));
     }
   }
@@ -157,6 +159,10 @@ struct ClassRow {
     m.extensions_approved = approved;
     m.escalations = escalations;
     m.reworks = reworks;
+    c.parties = parties;
+    c.agreement_written = agreement_written;
+    c.agreement_oral = agreement_oral;
+    c.agreed_amount = agreed_amount;
   }
 };
 
@@ -186,66 +192,34 @@ void run_query(soci::statement& st, const std::string& text, const std::function
   }
 }
 
-// What a dispute's record holds for the summed figures, read in SQL from
-// its JSON (no JSON leaves the database): the parties named at registration
-// (the first history entry's "parties", a count per role), the form and
-// amount of its latest agreement (facts.agreement_form, agreement_amount).
+// What a dispute's record holds for the summed figures, in each class's row
+// (zero for requests): the parties named at registration (kpi_parties,
+// stored with the case from its creating history row, migration 25), and,
+// read in SQL from its facts' JSON (no JSON leaves the database), the form
+// and amount of its latest agreement (facts.agreement_form,
+// agreement_amount). Facts are parsed only when their text names an
+// agreement_ key (boost::json::serialize writes keys unescaped): a LIKE is
+// far cheaper than a parse, and most cases have no agreement.
 std::string details_columns(Dialect dialect) {
-  const std::string creation =
-      "(SELECT h.data FROM history h WHERE h.case_id = c.id ORDER BY h.seq LIMIT 1)";
-  std::string parties, form, amount;
+  const std::string dispute = "c.kind = 'dispute'";
+  const std::string parsed = "(CASE WHEN " + dispute +
+                             " AND c.facts LIKE '%\"agreement\\_%' ESCAPE '\\' THEN " +
+                             (dialect == Dialect::sqlite ? "c.facts" : "c.facts::json") + " END)";
+  std::string form, amount;
   if (dialect == Dialect::sqlite) {
-    parties = "(SELECT sum(j.value) FROM json_each(" + creation + ", '$.parties') j)";
-    form = "json_extract(c.facts, '$.agreement_form')";
-    amount = "json_extract(c.facts, '$.agreement_amount')";
+    form = "json_extract(" + parsed + ", '$.agreement_form')";
+    amount = "json_extract(" + parsed + ", '$.agreement_amount')";
   } else {
-    parties =
-        "(SELECT sum(j.value::bigint) FROM json_each_text(" + creation + "::json -> 'parties') j)";
-    form = "(c.facts::json ->> 'agreement_form')";
-    amount = "(c.facts::json ->> 'agreement_amount')::bigint";
+    form = "(" + parsed + " ->> 'agreement_form')";
+    amount = "(" + parsed + " ->> 'agreement_amount')::bigint";
   }
-  return "count(*), CAST(coalesce(sum(" + parties + "), 0) AS bigint)," +
-         " CAST(coalesce(sum(CASE WHEN " + form +
-         " = 'written' THEN 1 ELSE 0 END), 0) AS bigint)," + " CAST(coalesce(sum(CASE WHEN " +
-         form + " = 'oral' THEN 1 ELSE 0 END), 0) AS bigint)," + " CAST(coalesce(sum(" + amount +
-         "), 0) AS bigint)";
+  return ", CAST(coalesce(sum(CASE WHEN " + dispute + " THEN c.kpi_parties END), 0) AS bigint)," +
+         " CAST(sum(CASE WHEN " + form + " = 'written' THEN 1 ELSE 0 END) AS bigint)," +
+         " CAST(sum(CASE WHEN " + form + " = 'oral' THEN 1 ELSE 0 END) AS bigint)," +
+         " CAST(coalesce(sum(" + amount + "), 0) AS bigint)";
 }
 
 }  // namespace
-
-Status SociReportStore::scan_report_details(const ReportScan& scan,
-                                            const std::function<void(const ReportClass&)>& each) {
-  return run<Ok>(db_, Access::read, "scan_report_details", [&](Lease& lease) -> Result<Ok> {
-    ReportScan s = scan;
-    KeyRow key;
-    ReportClass c;
-    c.kind = CaseKind::dispute;
-    c.weight = 0;
-    std::int64_t cases = 0;
-    soci::statement st(lease.sql());
-    std::string text =
-        "SELECT " + key.select(st, s, lease.dialect()) + details_columns(lease.dialect());
-    st.exchange(soci::into(cases));
-    for (std::int64_t* sum :
-         {&c.parties, &c.agreement_written, &c.agreement_oral, &c.agreed_amount}) {
-      st.exchange(soci::into(*sum));
-    }
-    text += cohort(st, s) + " AND c.kind = 'dispute'";
-    if (!s.keys.empty()) {
-      text += " GROUP BY ";
-      for (std::size_t i = 1; i <= s.keys.size(); ++i) {
-        text += (i > 1 ? ", " : "") + std::to_string(i);
-      }
-    }
-    run_query(st, text, [&] {
-      // Without keys the aggregate answers one row even for no case.
-      if (cases == 0) return;
-      c.keys = key.keys;
-      each(c);
-    });
-    return Ok{};
-  });
-}
 
 Status SociReportStore::scan_report_classes(const ReportScan& scan,
                                             const std::function<void(const ReportClass&)>& each) {
@@ -256,7 +230,7 @@ Status SociReportStore::scan_report_classes(const ReportScan& scan,
     soci::statement st(lease.sql());
     std::string text = "SELECT " + key.select(st, s, lease.dialect());
     row.bind(st);
-    text += kClassColumns + cohort(st, s);
+    text += kClassColumns + details_columns(lease.dialect()) + cohort(st, s);
     st.exchange(soci::use(s.now, "now"));
     st.exchange(soci::use(s.today, "today"));
     text += " GROUP BY ";

@@ -23,8 +23,6 @@ class SociReportStore final : public ReportStore {
                              const std::function<void(const ReportClass&)>& each) override;
   Status scan_report_spans(const ReportScan& scan,
                            const std::function<void(const ReportSpan&)>& each) override;
-  Status scan_report_details(const ReportScan& scan,
-                             const std::function<void(const ReportClass&)>& each) override;
 
  private:
   Database& db_;

@@ -8,7 +8,8 @@
 -- party's phone gets its blind-index row in case_phones, as the engine writes;
 -- parties_masked (migration 23) is their masked form, in clear.
 -- The kpi_* milestone columns (migration 11) are inserted empty, as the engine
--- binds them for a new case. A new dispute starts its "accept" clock: three timer rows (warning, breach,
+-- binds them for a new case; kpi_parties (migration 25) holds the two parties
+-- named at registration. A new dispute starts its "accept" clock: three timer rows (warning, breach,
 -- escalation) in the same transaction.
 -- JSON literals keep a space after a colon that precedes a number or a word:
 -- pgbench reads ":word" and ":123" as variables (so does the sealed value's
@@ -20,7 +21,7 @@ INSERT INTO counters (name, value) VALUES ('dispute-2026', 1)
 INSERT INTO cases (number, kind, state, version, category, title, description, channel,
                    community, grid, micro_grid, address, urgency, risk_level, confidential,
                    department, assignees, parties, parties_masked, facts, handlers, return_count, arbitration,
-                   duplicate_of, deadline, created_at, updated_at, last_hash, clock,
+                   duplicate_of, deadline, created_at, updated_at, last_hash, clock, kpi_parties,
                    kpi_dispatched_at, kpi_handled_at, kpi_closed_at, kpi_ack_in_time,
                    kpi_arbitrations, kpi_extensions, kpi_extensions_approved, kpi_escalations,
                    kpi_visit, kpi_resolved, kpi_mediated, kpi_agreement, kpi_failed, kpi_refused,
@@ -33,7 +34,7 @@ INSERT INTO cases (number, kind, state, version, category, title, description, c
           '[{"role":"applicant","name":"张**","phone":"138****8000","id_number":"5001**********2345"},{"role":"respondent","name":"李**","phone":"139****9000","id_number":""}]',
           '{}', '[]', 0, 0, NULL, 1780025200000, 1780000000000, 1780000000000, '',
           '{"step":"accept","duration":"1wd","started_at": 1780000000000,"generation": 1,"warned": false,"breached": false,"escalated": false}',
-          NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, NULL)
+          2, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, NULL)
   RETURNING id \gset c_
 INSERT INTO case_phones (case_id, phone_index)
   VALUES (:c_id, '0ee0f094e9b1dcdf9d1da5c63c7a84f6c945bc2a348d550083b8a40be03172ae')

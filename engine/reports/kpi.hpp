@@ -108,10 +108,10 @@ struct ReportClass {
   bool performance_due = false;  // performance_due on or before the scan's today
   std::int64_t returns = 0;
   Milestones milestones;  // flags and sums; the times are not filled
-  // Summed over disputes from their records (ReportStore::scan_report_details,
-  // in a class of weight 0, so only the summed figures take them): the
-  // parties named at registration, the latest agreements by form (written,
-  // oral), the amounts those agreements settle (yuan).
+  // Summed over the class's disputes from their records (the summed figures
+  // take them as they are, not by weight): the parties named at
+  // registration, the latest agreements by form (written, oral), the amounts
+  // those agreements settle (yuan).
   std::int64_t parties = 0;
   std::int64_t agreement_written = 0, agreement_oral = 0;
   std::int64_t agreed_amount = 0;

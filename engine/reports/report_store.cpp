@@ -12,12 +12,10 @@ Result<KpiResult> ReportService::kpis(const Actor& actor, const KpiQuery& query)
   const auto add = [&](const ReportClass& c) { report.add_class(c); };
   const auto add_total = [&](const ReportClass& c) { report.add_total_class(c); };
   Status done = store_.scan_report_classes(scan, add);
-  if (done) done = store_.scan_report_details(scan, add);
   if (done && !scan.keys.empty()) {
     ReportScan totals = scan;
     totals.keys.clear();
     done = store_.scan_report_classes(totals, add_total);
-    if (done) done = store_.scan_report_details(totals, add_total);
   }
   if (done) done = store_.scan_report_spans(scan, [&](const ReportSpan& s) { report.add_span(s); });
   if (!done) return done.error();

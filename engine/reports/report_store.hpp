@@ -26,19 +26,15 @@ class Permissions;
 class ReportStore {
  public:
   virtual ~ReportStore() = default;
-  // The cohort's cases added up per class (ReportClass), grouped by scan.keys.
+  // The cohort's cases added up per class (ReportClass), grouped by scan.keys,
+  // with the sums over each class's disputes of what only their records hold
+  // (ReportClass::parties, agreement_written, agreement_oral, agreed_amount).
   virtual Status scan_report_classes(const ReportScan& scan,
                                      const std::function<void(const ReportClass&)>& each) = 0;
   // The cohort's cases that reached a milestone, one ReportSpan each (per
   // staff member with the staff key, then ordered by id).
   virtual Status scan_report_spans(const ReportScan& scan,
                                    const std::function<void(const ReportSpan&)>& each) = 0;
-  // The sums over the cohort's disputes of what only their records hold
-  // (ReportClass::parties, agreement_written, agreement_oral,
-  // agreed_amount), grouped by scan.keys, each group as a class of weight 0
-  // (per staff member with the staff key, like the classes).
-  virtual Status scan_report_details(const ReportScan& scan,
-                                     const std::function<void(const ReportClass&)>& each) = 0;
 };
 
 class ReportService {

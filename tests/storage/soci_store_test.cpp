@@ -598,6 +598,36 @@ TEST_SUITE("soci_store") {
     CHECK(find(*m.store, current.id).milestones.reworks == 1);
   }
 
+  TEST_CASE("the parties named at registration are stored with the case (migration 25)") {
+    Migrated m;
+    // As the case service writes the creating row: a count per role.
+    HistoryEntry first = creation_entry(sample_case());
+    first.data["parties"] = boost::json::object{{"applicant", 2}, {"respondent", 1}};
+    auto named = m.store->cases.insert_case(sample_case(), first, nullptr);
+    REQUIRE(named.ok());
+    // A creating row that names no parties (an empty count, or none at all).
+    first.data["parties"] = boost::json::object{};
+    auto empty = m.store->cases.insert_case(sample_case(), first, nullptr);
+    REQUIRE(empty.ok());
+    const Case none = insert(*m.store);
+    const auto stored = [&](CaseId id) {
+      return m.db.query_text(
+          "SELECT coalesce(CAST(kpi_parties AS text), 'null') FROM cases"
+          " WHERE id = " +
+          std::to_string(id));
+    };
+    CHECK(stored(named.value().id) == "3");
+    CHECK(stored(empty.value().id) == "null");
+    CHECK(stored(none.id) == "null");
+
+    // Older cases get what the KPI report read before from the creating row.
+    m.db.exec("UPDATE cases SET kpi_parties = NULL");
+    run_backfill(m.db, 25);
+    CHECK(stored(named.value().id) == "3");
+    CHECK(stored(empty.value().id) == "null");
+    CHECK(stored(none.id) == "null");
+  }
+
   TEST_CASE("case numbers count per kind and per year") {
     Migrated m;
     CHECK(insert(*m.store, sample_case("dispute")).number == "JF-2026-000001");
