@@ -1,6 +1,7 @@
 #include "adapters/storage/soci_report_store.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include <soci/soci.h>
@@ -13,6 +14,7 @@ namespace {
 using storage::Access;
 using storage::Dialect;
 using storage::Lease;
+using storage::Transaction;
 
 // The grouping values a scan selects, in the order of its keys.
 struct KeyRow {
@@ -227,6 +229,16 @@ Status SociReportStore::scan_report_classes(const ReportScan& scan,
     ReportScan s = scan;
     KeyRow key;
     ClassRow row;
+    // The classes are a few dozen rows, but PostgreSQL estimates their number
+    // by multiplying the grouped columns' distinct values and, within the
+    // default work_mem (4 MB), may then sort the whole cohort on disk to group
+    // it instead of hashing it (a million cases: 1.6 s against 0.6 s).
+    // Enough memory for the hash of that estimate, for this query alone.
+    std::optional<Transaction> tx;
+    if (lease.dialect() == Dialect::postgresql) {
+      tx.emplace(lease.sql(), lease.dialect());
+      lease.sql() << "SET LOCAL work_mem = '64MB'";
+    }
     soci::statement st(lease.sql());
     std::string text = "SELECT " + key.select(st, s, lease.dialect());
     row.bind(st);
@@ -242,6 +254,7 @@ Status SociReportStore::scan_report_classes(const ReportScan& scan,
       row.read_into(c);
       each(c);
     });
+    if (tx) tx->commit();
     return Ok{};
   });
 }
