@@ -564,19 +564,10 @@ constexpr const char* kV24ClearParties[] = {
 // with the case (CaseRow::name_parties at every INSERT) for the KPI report's
 // parties_involved, which read them for every dispute of the period from its
 // creating history row's JSON (a lookup and a parse per case). Existing cases
-// get the value that query gave; cases without history keep null.
-constexpr const char* kV25RegisteredPartiesSqlite[] = {
-    "ALTER TABLE cases ADD COLUMN kpi_parties integer",
-    "UPDATE cases SET kpi_parties = (SELECT sum(j.value) FROM json_each((SELECT h.data"
-    " FROM history h WHERE h.case_id = cases.id ORDER BY h.seq LIMIT 1), '$.parties') j)"
-    " WHERE EXISTS (SELECT 1 FROM history h WHERE h.case_id = cases.id)",
-};
-constexpr const char* kV25RegisteredPartiesPostgresql[] = {
+// get the value that query gave (registered_parties_migration); cases without
+// history keep null.
+constexpr const char* kV25RegisteredParties[] = {
     "ALTER TABLE cases ADD COLUMN kpi_parties bigint",
-    "UPDATE cases SET kpi_parties = (SELECT sum(j.value::bigint) FROM json_each_text((SELECT"
-    " h.data FROM history h WHERE h.case_id = cases.id ORDER BY h.seq LIMIT 1)::json ->"
-    " 'parties') j)"
-    " WHERE EXISTS (SELECT 1 FROM history h WHERE h.case_id = cases.id)",
 };
 
 // The latest 回访 and agreement of existing cases, read from the history's
@@ -601,6 +592,20 @@ Migration migration(int version, std::string name, std::span<const char* const> 
                     Dialect dialect) {
   Migration m{version, std::move(name), {}};
   for (const char* statement : statements) m.statements.push_back(in_dialect(statement, dialect));
+  return m;
+}
+
+Migration registered_parties_migration(Dialect dialect) {
+  Migration m = migration(25, "registered_parties", kV25RegisteredParties, dialect);
+  const std::string creation =
+      "(SELECT h.data FROM history h WHERE h.case_id = cases.id ORDER BY h.seq LIMIT 1)";
+  const std::string sum =
+      dialect == Dialect::sqlite
+          ? "SELECT sum(j.value) FROM json_each(" + creation + ", '$.parties') j"
+          : "SELECT sum(j.value::bigint) FROM json_each_text(" + creation +
+                "::json -> 'parties') j";
+  m.statements.push_back("UPDATE cases SET kpi_parties = (" + sum +
+                         ") WHERE EXISTS (SELECT 1 FROM history h WHERE h.case_id = cases.id)");
   return m;
 }
 
@@ -665,9 +670,7 @@ std::vector<Migration> migrations(Dialect dialect) {
           access_generation_migration(dialect),
           migration(23, "masked_parties", kV23MaskedParties, dialect),
           migration(24, "clear_parties", kV24ClearParties, dialect),
-          dialect == Dialect::sqlite
-              ? migration(25, "registered_parties", kV25RegisteredPartiesSqlite, dialect)
-              : migration(25, "registered_parties", kV25RegisteredPartiesPostgresql, dialect)};
+          registered_parties_migration(dialect)};
 }
 
 std::vector<std::string> apply_migrations(soci::session& sql, Dialect dialect, Millis now) {
